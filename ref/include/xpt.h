@@ -1,0 +1,382 @@
+/*
+ * xpt: x86-64 paging reference — frame allocation, page mapping, address
+ * translation and TLB invalidation.
+ *
+ * Freestanding C11: the library needs only <stdint.h>, <stddef.h> and
+ * <stdbool.h>, keeps no globals and never allocates.  Everything it touches
+ * is handed to it by the embedder:
+ *
+ *   - struct xpt_mem: the physical-memory window.  Physical frame f is the
+ *     512 words at words[f * 512]; frames are always named by number, never
+ *     by pointers kept in state.
+ *   - struct xpt_frames: the frame allocator, whose bitmaps live in a word
+ *     array the embedder supplies (xpt_frames_meta_words() says how large).
+ *   - struct xpt_arch: the hooks that invalidate TLB entries and load CR3.
+ *
+ * Every mutating call either succeeds wholly or returns an error and leaves
+ * page tables, allocator and flush record exactly as they were.
+ */
+#ifndef XPT_H
+#define XPT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define XPT_VERSION_MAJOR 0
+#define XPT_VERSION_MINOR 1
+#define XPT_VERSION_PATCH 0
+
+/* ---------------------------------------------------------------- errors */
+
+enum xpt_err {
+	XPT_OK = 0,
+	XPT_E_INVAL,        /* argument out of its domain (unknown flag, bad size) */
+	XPT_E_NONCANONICAL, /* virtual address is not canonical */
+	XPT_E_ALIGN,        /* address or length not aligned to the page size */
+	XPT_E_PHYS,         /* physical address beyond MAXPHYADDR */
+	XPT_E_EXISTS,       /* a page in the range is already mapped */
+	XPT_E_HUGE,         /* a huge page covers only part of the request */
+	XPT_E_NOT_MAPPED,   /* no mapping where one is required */
+	XPT_E_NOMEM,        /* not enough free frames; nothing was changed */
+	XPT_E_RANGE,        /* frame number outside the allocator's range */
+	XPT_E_DOUBLE_FREE,  /* frame is already free */
+	XPT_E_RESERVED,     /* frame is not usable RAM */
+	XPT_E_BUSY,         /* frame to reserve is in use */
+	XPT_E_MEMMAP,       /* malformed boot memory map */
+	XPT_E_WINDOW,       /* a table entry points outside the memory window */
+	XPT_E_RSVD_BITS,    /* a table entry on the walk has reserved bits set */
+	XPT_E_POLICY,       /* the space's policy forbids the request (W^X) */
+	XPT_E_COUNT
+};
+
+/* A short, stable description of an error code ("XPT_E_NOMEM: ..."). */
+const char *xpt_strerror(int err);
+
+/* ------------------------------------------------------------ constants */
+
+#define XPT_PAGE_SHIFT   12u
+#define XPT_PAGE_SIZE    4096u
+#define XPT_ENTRIES      512u  /* entries per table */
+#define XPT_LEVELS       4u    /* PML4, PDPT, PD, PT */
+#define XPT_VA_BITS      48u
+#define XPT_MAXPHYADDR   52u   /* architectural limit and default */
+
+typedef uint64_t xpt_pfn; /* physical frame number: physical address >> 12 */
+
+/* Leaf sizes, named by the level of the table that holds the leaf minus one. */
+enum xpt_size { XPT_4K = 0, XPT_2M = 1, XPT_1G = 2 };
+
+static inline uint64_t xpt_size_bytes(enum xpt_size s)
+{
+	return (uint64_t)1 << (XPT_PAGE_SHIFT + 9u * (unsigned)s);
+}
+
+/* Bits of a paging-structure entry (Intel SDM Vol. 3A, 4.5, tables 4-14..4-20). */
+#define XPT_PTE_P        (1ull << 0)
+#define XPT_PTE_RW       (1ull << 1)
+#define XPT_PTE_US       (1ull << 2)
+#define XPT_PTE_PWT      (1ull << 3)
+#define XPT_PTE_PCD      (1ull << 4)
+#define XPT_PTE_A        (1ull << 5)
+#define XPT_PTE_D        (1ull << 6)
+#define XPT_PTE_PS       (1ull << 7)  /* in PDPTE and PDE: this entry is a leaf */
+#define XPT_PTE_PAT_4K   (1ull << 7)  /* in a PTE the same bit selects PAT */
+#define XPT_PTE_G        (1ull << 8)
+#define XPT_PTE_PAT_HUGE (1ull << 12) /* PAT in 2 MiB / 1 GiB leaves: not an address bit */
+#define XPT_PTE_PK_SHIFT 59u          /* protection key, bits 59..62 of leaves */
+#define XPT_PTE_PK_MASK  (0xfull << XPT_PTE_PK_SHIFT)
+#define XPT_PTE_NX       (1ull << 63)
+
+/* ---------------------------------------------------------- attributes */
+
+/*
+ * What a mapping allows, independent of the entry layout.  The mapper
+ * encodes these into leaf entries (moving PAT to bit 7 or 12 by level);
+ * tables above a leaf are always present, writable and user, so the leaf
+ * alone decides the permissions of the mappings xpt makes.
+ */
+typedef uint32_t xpt_attr;
+#define XPT_WRITE        (1u << 0)
+#define XPT_USER         (1u << 1)
+#define XPT_NOEXEC       (1u << 2)
+#define XPT_GLOBAL       (1u << 3)
+#define XPT_CACHE_SHIFT  4u            /* PAT index 0..7: PWT | PCD << 1 | PAT << 2 */
+#define XPT_CACHE_MASK   (7u << XPT_CACHE_SHIFT)
+#define XPT_CACHE(i)     (((xpt_attr)(i) & 7u) << XPT_CACHE_SHIFT)
+#define XPT_PKEY_SHIFT   8u            /* protection key 0..15 */
+#define XPT_PKEY_MASK    (15u << XPT_PKEY_SHIFT)
+#define XPT_PKEY(k)      (((xpt_attr)(k) & 15u) << XPT_PKEY_SHIFT)
+#define XPT_ATTR_MASK    (XPT_WRITE | XPT_USER | XPT_NOEXEC | XPT_GLOBAL | \
+                          XPT_CACHE_MASK | XPT_PKEY_MASK)
+
+/* -------------------------------------------------- physical memory window */
+
+struct xpt_mem {
+	uint64_t *words;  /* physical address 0, as 8-byte words */
+	uint64_t nframes; /* frames [0, nframes) are reachable */
+};
+
+/* ------------------------------------------------------- frame allocator */
+
+/* One region of a boot memory map (Multiboot / E820 style). */
+struct xpt_region {
+	uint64_t base;
+	uint64_t len;
+	uint32_t type;
+};
+#define XPT_REGION_USABLE 1u /* every other type is reserved */
+
+/*
+ * A bitmap with a fixed tower of summary levels: bit i of level k+1 is set
+ * iff word i of level k is non-zero.  The depth is fixed, so finding a set
+ * bit costs XPT_BITMAP_LEVELS word reads whatever the memory size.
+ */
+#define XPT_BITMAP_LEVELS 6u /* up to 64^6 bits: 2^36 frames, 256 TiB */
+struct xpt_bitmap {
+	uint64_t *w;                        /* all levels, level 0 first */
+	uint64_t nbits;
+	uint64_t off[XPT_BITMAP_LEVELS];    /* first word of each level in w */
+};
+
+/*
+ * Frame allocator.  Invariants:
+ *   - a frame is usable iff its bit in `usable` is set; only usable frames
+ *     are ever free or handed out;
+ *   - bit f of free4k is set iff frame f is usable and free;
+ *     free2m / free1g bit b is set iff all 512 / 262144 frames of block b are;
+ *   - nfree is the number of set bits of free4k, nusable of `usable`.
+ */
+struct xpt_frames {
+	uint64_t nframes;      /* frames [0, nframes) are covered */
+	uint64_t nusable;
+	uint64_t nfree;
+	uint64_t *usable;      /* one bit per frame */
+	struct xpt_bitmap free4k, free2m, free1g;
+};
+
+/* Frames covered by a memory map: one past the last usable frame.
+ * XPT_E_MEMMAP if a region wraps around or ends beyond 2^52. */
+int xpt_frames_span(const struct xpt_region *map, size_t nregions, uint64_t *nframes);
+/* Words of metadata needed to track nframes frames. */
+uint64_t xpt_frames_meta_words(uint64_t nframes);
+/* Usable regions minus reserved ones, each aligned inward to whole frames;
+ * overlapping, unsorted and empty regions are fine.  meta must hold
+ * xpt_frames_meta_words(span) words; its contents are overwritten. */
+int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t nregions,
+                    uint64_t *meta, uint64_t meta_words);
+/* Take [base, base+len) out of use for good (kernel image, metadata).
+ * XPT_E_BUSY if a usable frame in it is allocated; then nothing changes. */
+int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len);
+int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out);
+/* A naturally aligned run of 512 (XPT_2M) or 262144 (XPT_1G) frames. */
+int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out);
+int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f);
+int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size);
+bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f);
+
+/* ------------------------------------------------------------ invalidation */
+
+/*
+ * What a mutation requires the TLB to forget: a list of pages, or
+ * everything once the list overflows.  Mutations append; the caller applies
+ * the record once, after a batch of changes.
+ */
+#define XPT_FLUSH_PAGES 32u
+struct xpt_flush {
+	uint32_t npages;
+	bool all;
+	uint64_t va[XPT_FLUSH_PAGES];
+};
+
+/* Hooks the embedder supplies.  A kernel points them at invlpg and a CR3
+ * write; the host points them at the software TLB below. */
+struct xpt_arch {
+	void (*invlpg)(void *ctx, uint64_t va);
+	void (*flush_all)(void *ctx);
+	void (*load_cr3)(void *ctx, uint64_t cr3);
+	void *ctx;
+};
+
+void xpt_flush_init(struct xpt_flush *fl);
+void xpt_flush_add(struct xpt_flush *fl, uint64_t va);
+/* Apply the record through the hooks and empty it. */
+void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);
+
+/* ---------------------------------------------------------------- walking */
+
+/* Control state that shapes a walk (SDM 4.1.3, 4.6). */
+#define XPT_CTL_WP      (1u << 0) /* CR0.WP */
+#define XPT_CTL_SMEP    (1u << 1) /* CR4.SMEP */
+#define XPT_CTL_SMAP    (1u << 2) /* CR4.SMAP */
+#define XPT_CTL_PKE     (1u << 3) /* CR4.PKE */
+#define XPT_CTL_NXE     (1u << 4) /* IA32_EFER.NXE */
+#define XPT_CTL_AC      (1u << 5) /* RFLAGS.AC */
+#define XPT_CTL_GBPAGES (1u << 6) /* CPUID.80000001H:EDX.Page1GB */
+#define XPT_CTL_MASK    0x7fu
+
+struct xpt_ctl {
+	uint64_t cr3;       /* physical address of the PML4 in bits 12..M-1 */
+	uint32_t flags;     /* XPT_CTL_* */
+	uint32_t pkru;
+	uint8_t maxphyaddr; /* M: 36..52 */
+};
+
+/* An access, in the bit positions of the #PF error code where they match. */
+#define XPT_ACC_READ     0u
+#define XPT_ACC_WRITE    (1u << 1) /* = PF W */
+#define XPT_ACC_USER     (1u << 2) /* CPL 3; = PF U */
+#define XPT_ACC_FETCH    (1u << 4) /* instruction fetch; = PF I/D when it counts */
+#define XPT_ACC_IMPLICIT (1u << 8) /* implicit supervisor access (GDT, TSS...) */
+#define XPT_ACC_MASK     (XPT_ACC_WRITE | XPT_ACC_USER | XPT_ACC_FETCH | XPT_ACC_IMPLICIT)
+
+/* #PF error code bits (SDM 4.7). */
+#define XPT_PF_P    (1u << 0)
+#define XPT_PF_W    (1u << 1)
+#define XPT_PF_U    (1u << 2)
+#define XPT_PF_RSVD (1u << 3)
+#define XPT_PF_ID   (1u << 4)
+#define XPT_PF_PK   (1u << 5)
+
+enum xpt_fault { XPT_FAULT_NONE = 0, XPT_FAULT_PF = 14, XPT_FAULT_GP = 13 };
+
+/* The outcome of one access, as the MMU computes it. */
+struct xpt_walk {
+	uint8_t fault;            /* enum xpt_fault */
+	uint8_t levels;           /* entries read, 0..4; entry[0] is the PML4E */
+	uint8_t leaf;             /* enum xpt_size of the leaf, when it was reached */
+	uint8_t pkey;
+	uint32_t error_code;      /* #PF error code */
+	uint64_t entry[XPT_LEVELS];
+	uint64_t entry_pa[XPT_LEVELS];
+	uint64_t pa;              /* translated physical address */
+	xpt_attr eff;             /* XPT_WRITE/USER/NOEXEC combined over all levels */
+	uint8_t set_a;            /* bit i: the access sets A in entry[i] */
+	bool set_d;               /* the access sets D in the leaf */
+};
+
+/*
+ * The architectural walk: canonical check, four levels with reserved-bit
+ * checks, then the access-rights checks of SDM 4.6 and the error code of
+ * 4.7.  Pure: reads the window and reports A/D updates without making them.
+ * Returns XPT_OK (with the outcome in *w) or XPT_E_WINDOW when the walk
+ * would read outside the window.
+ */
+int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
+             unsigned access, struct xpt_walk *w);
+/* Write the A/D bits a successful walk reports. */
+void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w);
+
+static inline bool xpt_canonical(uint64_t va)
+{
+	uint64_t top = va >> (XPT_VA_BITS - 1u);
+	return top == 0 || top == (UINT64_MAX >> (XPT_VA_BITS - 1u));
+}
+
+/* ---------------------------------------------------------- address spaces */
+
+struct xpt_space {
+	struct xpt_mem mem;
+	struct xpt_frames *fa; /* frames for tables; fa->nframes <= mem.nframes */
+	xpt_pfn root;          /* the PML4 */
+	uint8_t maxphyaddr;
+	uint32_t policy;       /* XPT_POLICY_* */
+};
+#define XPT_POLICY_WX (1u << 0) /* refuse mappings both writable and executable */
+
+/* A mapping as translate reports it. */
+struct xpt_mapping {
+	uint64_t va;       /* first byte of the page */
+	uint64_t pa;       /* first byte of the frame */
+	uint64_t offset;   /* va - page base */
+	enum xpt_size size;
+	xpt_attr attr;     /* the leaf's own attributes */
+	xpt_attr eff;      /* WRITE and USER ANDed, NOEXEC ORed over the levels */
+	uint64_t entry;    /* the raw leaf entry */
+};
+
+/* Options of the mutating calls. */
+#define XPT_OPT_FREE_TABLES (1u << 0) /* unmap: give back tables left empty */
+#define XPT_OPT_SPLIT       (1u << 1) /* split a huge page the range cuts */
+#define XPT_OPT_NO_1G       (1u << 2) /* map_range: no 1 GiB pages */
+#define XPT_OPT_NO_2M       (1u << 3) /* map_range: no 2 MiB or 1 GiB pages */
+#define XPT_OPT_MASK        0xfu
+
+/* A space with a fresh, zeroed PML4.  maxphyaddr in 36..52. */
+int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                   unsigned maxphyaddr);
+/* Give back every table of the lower half (the upper half too if
+ * `whole`); mapped frames stay with their owner. */
+int xpt_space_destroy(struct xpt_space *sp, bool whole);
+static inline uint64_t xpt_space_cr3(const struct xpt_space *sp)
+{
+	return sp->root << XPT_PAGE_SHIFT;
+}
+
+/* Map one page of the given size; va and pa aligned to it. */
+int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, xpt_attr attr,
+            struct xpt_flush *fl);
+/* Remove the leaf that starts at va; *out (may be NULL) gets what it was. */
+int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mapping *out,
+              struct xpt_flush *fl);
+/* Replace the attributes of the leaf that starts at va. */
+int xpt_protect(struct xpt_space *sp, uint64_t va, xpt_attr attr, struct xpt_flush *fl);
+/* XPT_E_NOT_MAPPED, XPT_E_NONCANONICAL, XPT_E_RSVD_BITS or XPT_E_WINDOW when
+ * there is no translation. */
+int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out);
+
+/* [va, va+len) -> [pa, pa+len) with the largest pages that fit. */
+int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, xpt_attr attr,
+                  unsigned opts, struct xpt_flush *fl);
+/* Remove every leaf in [va, va+len); holes are skipped. */
+int xpt_unmap_range(struct xpt_space *sp, uint64_t va, uint64_t len, unsigned opts,
+                    struct xpt_flush *fl);
+/* Set the attributes of every leaf in [va, va+len); holes are an error. */
+int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr attr,
+                      unsigned opts, struct xpt_flush *fl);
+
+/* The ctl a CPU would need to walk this space (flags and pkru chosen by
+ * the caller). */
+static inline struct xpt_ctl xpt_space_ctl(const struct xpt_space *sp, uint32_t flags,
+                                           uint32_t pkru)
+{
+	struct xpt_ctl c = { xpt_space_cr3(sp), flags, pkru, sp->maxphyaddr };
+	return c;
+}
+
+/* ---------------------------------------------------- software TLB model */
+
+/*
+ * A TLB that caches successful translations and keeps them, stale or not,
+ * until invlpg or a flush removes them: what the MMU is allowed to do.
+ * Host embedders point struct xpt_arch at it to see what a missing flush
+ * costs.
+ */
+#define XPT_TLB_ENTRIES 64u
+struct xpt_tlb_entry {
+	bool valid;
+	bool dirty;        /* a write went through this entry */
+	enum xpt_size size;
+	uint8_t pkey;
+	xpt_attr eff;
+	uint64_t va;       /* page base */
+	uint64_t pa;       /* frame base */
+};
+struct xpt_tlb {
+	struct xpt_mem *mem;
+	struct xpt_ctl ctl;
+	uint32_t next;     /* round-robin victim */
+	uint64_t hits, misses, invlpgs, flushes;
+	struct xpt_tlb_entry e[XPT_TLB_ENTRIES];
+};
+
+void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *ctl);
+/* One access: from the TLB when it holds the page, else through xpt_walk
+ * (setting A/D and caching the result on success). */
+int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w);
+void xpt_tlb_invlpg(struct xpt_tlb *t, uint64_t va);
+void xpt_tlb_flush_all(struct xpt_tlb *t);
+/* Hooks that drive this TLB (load_cr3 also flushes it, as without PCID). */
+struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
+
+#endif /* XPT_H */
