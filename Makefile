@@ -39,6 +39,9 @@ freestanding: | $(BUILD)/free-gcc $(BUILD)/free-clang
 	  gcc   $(FREE_FLAGS) -c $$f -o $(BUILD)/free-gcc/$$(basename $$f .c).o || exit 1; \
 	  clang $(FREE_FLAGS) -c $$f -o $(BUILD)/free-clang/$$(basename $$f .c).o || exit 1; \
 	done
+	@extern=$$(nm -u $(BUILD)/free-gcc/*.o $(BUILD)/free-clang/*.o | awk '$$1=="U"{print $$2}' \
+	  | grep -v '^xpt_' | grep -vx 'memset\|memcpy' | sort -u); \
+	  if [ -n "$$extern" ]; then echo "freestanding: ref/src needs symbols beyond memset/memcpy: $$extern"; exit 1; fi
 	@echo "freestanding: ref/src builds with gcc and clang (-ffreestanding -nostdlib -Wall -Wextra -Werror)"
 TEST_STEPS += freestanding
 

@@ -1,0 +1,68 @@
+/* Internal helpers shared by the core: bit scans and entry fields. */
+#ifndef XPT_BITS_H
+#define XPT_BITS_H
+
+#include "xpt.h"
+
+/* Index of the lowest set bit of a non-zero word. */
+static inline unsigned xpt_lowest_bit(uint64_t w)
+{
+	return (unsigned)__builtin_ctzll(w);
+}
+
+/* Set bits of a word; by hand, as freestanding code has no libgcc helper. */
+static inline unsigned xpt_popcount(uint64_t w)
+{
+	w = w - ((w >> 1) & 0x5555555555555555ull);
+	w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
+	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
+	return (unsigned)((w * 0x0101010101010101ull) >> 56);
+}
+
+/* Bits lo..hi-1 set (lo < hi <= 64). */
+static inline uint64_t xpt_bit_range(unsigned lo, unsigned hi)
+{
+	uint64_t upper = hi >= 64u ? UINT64_MAX : ((uint64_t)1 << hi) - 1u;
+	return upper & ~(((uint64_t)1 << lo) - 1u);
+}
+
+/* Bits 12..M-1: where a 4 KiB-aligned physical address sits in an entry. */
+static inline uint64_t xpt_addr_mask(unsigned maxphyaddr)
+{
+	return xpt_bit_range(XPT_PAGE_SHIFT, maxphyaddr);
+}
+
+/* Shift of the address bits that index the table at `level` (1 = PT). */
+static inline unsigned xpt_level_shift(unsigned level)
+{
+	return XPT_PAGE_SHIFT + 9u * (level - 1u);
+}
+
+static inline unsigned xpt_index(uint64_t va, unsigned level)
+{
+	return (unsigned)((va >> xpt_level_shift(level)) & (XPT_ENTRIES - 1u));
+}
+
+/* Bytes mapped by one entry at `level`. */
+static inline uint64_t xpt_level_bytes(unsigned level)
+{
+	return (uint64_t)1 << xpt_level_shift(level);
+}
+
+/* Word index of entry i of table frame t in the window. */
+static inline uint64_t xpt_slot(xpt_pfn t, unsigned i)
+{
+	return t * XPT_ENTRIES + i;
+}
+
+/* A leaf at `level`: a PTE, or a PDE / PDPTE with PS. */
+static inline bool xpt_is_leaf(uint64_t e, unsigned level)
+{
+	return level == 1u || (e & XPT_PTE_PS) != 0;
+}
+
+/* 0 when `access` is allowed to a page with combined rights `eff` and
+ * protection key `pkey`; else the P and PK bits of the #PF error code. */
+uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey, unsigned access);
+
+#endif

@@ -1,0 +1,418 @@
+/*
+ * Frame allocator: a bitmap of free frames under a fixed tower of summary
+ * levels, plus the same structure over 2 MiB and 1 GiB blocks that are
+ * wholly free, so single frames and aligned huge runs are found in a
+ * constant number of word reads whatever the size of memory.
+ */
+#include "bits.h"
+
+#define FRAMES_PER_2M 512u
+#define FRAMES_PER_1G (512u * 512u)
+#define MAX_FRAMES    ((uint64_t)1 << (6u * XPT_BITMAP_LEVELS))
+
+/* ------------------------------------------------------------- bitmaps */
+
+static uint64_t div_up(uint64_t a, uint64_t b)
+{
+	return a / b + (a % b != 0);
+}
+
+static uint64_t max_u64(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Words of level k: at least one, so the top can always be read. */
+static uint64_t bm_level_words(uint64_t nbits, unsigned k)
+{
+	uint64_t n = nbits;
+	for (unsigned i = 0; i <= k; i++)
+		n = div_up(n, 64);
+	return n ? n : 1;
+}
+
+static uint64_t bm_words(uint64_t nbits)
+{
+	uint64_t total = 0;
+	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++)
+		total += bm_level_words(nbits, k);
+	return total;
+}
+
+static void bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
+{
+	uint64_t off = 0;
+	b->w = w;
+	b->nbits = nbits;
+	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
+		b->off[k] = off;
+		off += bm_level_words(nbits, k);
+	}
+}
+
+static uint64_t *bm_word(const struct xpt_bitmap *b, unsigned k, uint64_t i)
+{
+	return &b->w[b->off[k] + i];
+}
+
+static bool bm_test(const struct xpt_bitmap *b, uint64_t i)
+{
+	return (*bm_word(b, 0, i / 64) >> (i % 64)) & 1u;
+}
+
+/* Set bit i; a word that turns non-zero sets its bit one level up. */
+static void bm_set(struct xpt_bitmap *b, uint64_t i)
+{
+	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
+		uint64_t *w = bm_word(b, k, i / 64);
+		uint64_t was = *w;
+		*w = was | (uint64_t)1 << (i % 64);
+		if (was != 0)
+			return;
+		i /= 64;
+	}
+}
+
+/* Clear bit i; a word that turns zero clears its bit one level up. */
+static void bm_clear(struct xpt_bitmap *b, uint64_t i)
+{
+	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
+		uint64_t *w = bm_word(b, k, i / 64);
+		*w &= ~((uint64_t)1 << (i % 64));
+		if (*w != 0)
+			return;
+		i /= 64;
+	}
+}
+
+/*
+ * Lowest set bit, following the summaries down.  The bit returned is read
+ * from level 0 itself, so it is set even if a summary were stale.
+ */
+static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
+{
+	uint64_t i = 0;
+	for (unsigned k = XPT_BITMAP_LEVELS; k-- > 0;) {
+		uint64_t w = *bm_word(b, k, i);
+		if (w == 0)
+			return false;
+		i = i * 64 + xpt_lowest_bit(w);
+		if (i >= bm_level_words(b->nbits, k) * 64)
+			return false;
+	}
+	if (i >= b->nbits)
+		return false;
+	*out = i;
+	return true;
+}
+
+/* Set or clear `count` bits of a flat word array from bit `first`. */
+static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
+{
+	while (count > 0) {
+		unsigned lo = (unsigned)(first % 64);
+		unsigned n = count < 64u - lo ? (unsigned)count : 64u - lo;
+		uint64_t m = xpt_bit_range(lo, lo + n);
+		w[first / 64] = set ? w[first / 64] | m : w[first / 64] & ~m;
+		first += n;
+		count -= n;
+	}
+}
+
+/* Recompute summary bits above level-0 words [lo, hi]. */
+static void bm_refresh(struct xpt_bitmap *b, uint64_t lo, uint64_t hi)
+{
+	for (unsigned k = 0; k + 1 < XPT_BITMAP_LEVELS; k++) {
+		for (uint64_t i = lo; i <= hi; i++) {
+			uint64_t *up = bm_word(b, k + 1, i / 64);
+			uint64_t bit = (uint64_t)1 << (i % 64);
+			*up = *bm_word(b, k, i) ? *up | bit : *up & ~bit;
+		}
+		lo /= 64;
+		hi /= 64;
+	}
+}
+
+static void bm_fill(struct xpt_bitmap *b, uint64_t first, uint64_t count, bool set)
+{
+	if (count == 1) {
+		if (set)
+			bm_set(b, first);
+		else
+			bm_clear(b, first);
+		return;
+	}
+	words_fill(b->w + b->off[0], first, count, set);
+	bm_refresh(b, first / 64, (first + count - 1) / 64);
+}
+
+static void bm_rebuild(struct xpt_bitmap *b)
+{
+	uint64_t n0 = bm_level_words(b->nbits, 0);
+	for (unsigned k = 1; k < XPT_BITMAP_LEVELS; k++)
+		for (uint64_t i = 0; i < bm_level_words(b->nbits, k); i++)
+			*bm_word(b, k, i) = 0;
+	bm_refresh(b, 0, n0 - 1);
+}
+
+/* Are the eight level-0 words from word 8*blk all ones? */
+static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
+{
+	if (blk * 8 + 8 > bm_level_words(b->nbits, 0))
+		return false;
+	for (unsigned i = 0; i < 8; i++)
+		if (*bm_word(b, 0, blk * 8 + i) != UINT64_MAX)
+			return false;
+	return true;
+}
+
+/* ----------------------------------------------------------- accounting */
+
+/* Blocks that hold any of frames [f, f+n) are no longer wholly free. */
+static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
+{
+	uint64_t b0 = f / FRAMES_PER_2M, b1 = (f + n - 1) / FRAMES_PER_2M;
+	uint64_t g0 = f / FRAMES_PER_1G, g1 = (f + n - 1) / FRAMES_PER_1G;
+	bm_fill(&fa->free2m, b0, b1 - b0 + 1, false);
+	bm_fill(&fa->free1g, g0, g1 - g0 + 1, false);
+}
+
+/* Free frames [f, f+n) are handed out. */
+static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
+{
+	bm_fill(&fa->free4k, f, n, false);
+	clear_blocks(fa, f, n);
+	fa->nfree -= n;
+}
+
+/* Frames [f, f+n) become free; blocks they complete become whole. */
+static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
+{
+	bm_fill(&fa->free4k, f, n, true);
+	for (uint64_t b = f / FRAMES_PER_2M; b <= (f + n - 1) / FRAMES_PER_2M; b++)
+		if (bm_block_full(&fa->free4k, b))
+			bm_set(&fa->free2m, b);
+	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++)
+		if (bm_block_full(&fa->free2m, g))
+			bm_set(&fa->free1g, g);
+	fa->nfree += n;
+}
+
+/* Frames in [f, f+n) that are usable / usable and free, counted by word. */
+static void count_range(const struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint64_t *usable,
+                        uint64_t *nfree)
+{
+	*usable = *nfree = 0;
+	while (n > 0) {
+		unsigned lo = (unsigned)(f % 64);
+		unsigned k = n < 64u - lo ? (unsigned)n : 64u - lo;
+		uint64_t m = xpt_bit_range(lo, lo + k);
+		*usable += xpt_popcount(fa->usable[f / 64] & m);
+		*nfree += xpt_popcount(*bm_word(&fa->free4k, 0, f / 64) & m);
+		f += k;
+		n -= k;
+	}
+}
+
+/* ----------------------------------------------------------------- init */
+
+static bool region_end(const struct xpt_region *r, uint64_t *end)
+{
+	*end = r->base + r->len;
+	return *end >= r->base && *end <= ((uint64_t)1 << XPT_MAXPHYADDR);
+}
+
+int xpt_frames_span(const struct xpt_region *map, size_t nregions, uint64_t *nframes)
+{
+	uint64_t span = 0;
+	if (map == NULL && nregions != 0)
+		return XPT_E_INVAL;
+	for (size_t i = 0; i < nregions; i++) {
+		uint64_t end;
+		if (map[i].len == 0)
+			continue;
+		if (!region_end(&map[i], &end))
+			return XPT_E_MEMMAP;
+		uint64_t first = div_up(map[i].base, XPT_PAGE_SIZE), last = end / XPT_PAGE_SIZE;
+		if (map[i].type == XPT_REGION_USABLE && last > first)
+			span = max_u64(span, last);
+	}
+	if (span > MAX_FRAMES)
+		return XPT_E_RANGE;
+	*nframes = span;
+	return XPT_OK;
+}
+
+static uint64_t usable_words(uint64_t nframes)
+{
+	return max_u64(1, div_up(nframes, 64));
+}
+
+uint64_t xpt_frames_meta_words(uint64_t nframes)
+{
+	return usable_words(nframes) + bm_words(nframes) + bm_words(div_up(nframes, FRAMES_PER_2M)) +
+	       bm_words(div_up(nframes, FRAMES_PER_1G));
+}
+
+/* Usable bits: usable regions aligned inward, minus reserved ones aligned outward. */
+static void mark_usable(struct xpt_frames *fa, const struct xpt_region *map, size_t nregions)
+{
+	for (unsigned pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < nregions; i++) {
+			bool usable = map[i].type == XPT_REGION_USABLE;
+			uint64_t end = map[i].base + map[i].len, first, last;
+			if (map[i].len == 0 || usable != (pass == 0))
+				continue;
+			first = usable ? div_up(map[i].base, XPT_PAGE_SIZE) : map[i].base / XPT_PAGE_SIZE;
+			last = usable ? end / XPT_PAGE_SIZE : div_up(end, XPT_PAGE_SIZE);
+			if (last > fa->nframes)
+				last = fa->nframes;
+			if (last > first)
+				words_fill(fa->usable, first, last - first, usable);
+		}
+	}
+}
+
+/* Whole-block bitmap of `blocks` over the level-0 words of `below`. */
+static void build_blocks(struct xpt_bitmap *blocks, const struct xpt_bitmap *below)
+{
+	for (uint64_t b = 0; b < blocks->nbits; b++)
+		if (bm_block_full(below, b))
+			*bm_word(blocks, 0, b / 64) |= (uint64_t)1 << (b % 64);
+	bm_rebuild(blocks);
+}
+
+int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t nregions,
+                    uint64_t *meta, uint64_t meta_words)
+{
+	uint64_t n, *w = meta;
+	int err = xpt_frames_span(map, nregions, &n);
+	if (err != XPT_OK)
+		return err;
+	if (fa == NULL || meta == NULL || meta_words < xpt_frames_meta_words(n))
+		return XPT_E_INVAL;
+	for (uint64_t i = 0; i < xpt_frames_meta_words(n); i++)
+		meta[i] = 0;
+
+	fa->nframes = n;
+	fa->usable = w;
+	w += usable_words(n);
+	bm_layout(&fa->free4k, w, n);
+	w += bm_words(n);
+	bm_layout(&fa->free2m, w, div_up(n, FRAMES_PER_2M));
+	w += bm_words(div_up(n, FRAMES_PER_2M));
+	bm_layout(&fa->free1g, w, div_up(n, FRAMES_PER_1G));
+
+	mark_usable(fa, map, nregions);
+	fa->nusable = 0;
+	for (uint64_t i = 0; i < usable_words(n); i++) {
+		*bm_word(&fa->free4k, 0, i) = fa->usable[i];
+		fa->nusable += xpt_popcount(fa->usable[i]);
+	}
+	fa->nfree = fa->nusable;
+	bm_rebuild(&fa->free4k);
+	build_blocks(&fa->free2m, &fa->free4k);
+	build_blocks(&fa->free1g, &fa->free2m);
+	return XPT_OK;
+}
+
+int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
+{
+	struct xpt_region r = { base, len, 0 };
+	uint64_t end, first, last, usable, nfree;
+	if (len == 0)
+		return XPT_OK;
+	if (!region_end(&r, &end))
+		return XPT_E_MEMMAP;
+	first = base / XPT_PAGE_SIZE;
+	last = div_up(end, XPT_PAGE_SIZE);
+	if (last > fa->nframes)
+		last = fa->nframes;
+	if (first >= last)
+		return XPT_OK;
+	count_range(fa, first, last - first, &usable, &nfree);
+	if (usable != nfree)
+		return XPT_E_BUSY;
+	words_fill(fa->usable, first, last - first, false);
+	bm_fill(&fa->free4k, first, last - first, false);
+	clear_blocks(fa, first, last - first);
+	fa->nfree -= nfree;
+	fa->nusable -= usable;
+	return XPT_OK;
+}
+
+/* ------------------------------------------------------ alloc and free */
+
+int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
+{
+	uint64_t f;
+	if (!bm_find(&fa->free4k, &f))
+		return XPT_E_NOMEM;
+	mark_used(fa, f, 1);
+	*out = f;
+	return XPT_OK;
+}
+
+static bool huge_geometry(enum xpt_size size, uint64_t *frames, struct xpt_bitmap **bm,
+                          struct xpt_frames *fa)
+{
+	if (size == XPT_2M) {
+		*frames = FRAMES_PER_2M;
+		*bm = &fa->free2m;
+	} else if (size == XPT_1G) {
+		*frames = FRAMES_PER_1G;
+		*bm = &fa->free1g;
+	} else {
+		return false;
+	}
+	return true;
+}
+
+int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out)
+{
+	uint64_t n, b;
+	struct xpt_bitmap *bm;
+	if (!huge_geometry(size, &n, &bm, fa))
+		return XPT_E_INVAL;
+	if (!bm_find(bm, &b))
+		return XPT_E_NOMEM;
+	mark_used(fa, b * n, n);
+	*out = b * n;
+	return XPT_OK;
+}
+
+int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
+{
+	if (f >= fa->nframes)
+		return XPT_E_RANGE;
+	if (!((fa->usable[f / 64] >> (f % 64)) & 1u))
+		return XPT_E_RESERVED;
+	if (bm_test(&fa->free4k, f))
+		return XPT_E_DOUBLE_FREE;
+	mark_free(fa, f, 1);
+	return XPT_OK;
+}
+
+int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size)
+{
+	uint64_t n, usable, nfree;
+	struct xpt_bitmap *bm;
+	if (!huge_geometry(size, &n, &bm, fa))
+		return XPT_E_INVAL;
+	if (f % n != 0)
+		return XPT_E_ALIGN;
+	if (f >= fa->nframes || fa->nframes - f < n)
+		return XPT_E_RANGE;
+	count_range(fa, f, n, &usable, &nfree);
+	if (usable != n)
+		return XPT_E_RESERVED;
+	if (nfree != 0)
+		return XPT_E_DOUBLE_FREE;
+	mark_free(fa, f, n);
+	return XPT_OK;
+}
+
+bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f)
+{
+	return f < fa->nframes && bm_test(&fa->free4k, f);
+}

@@ -1,0 +1,495 @@
+/*
+ * The mapper: map, unmap and protect over 4-level tables reached through
+ * the physical-memory window.
+ *
+ * Every mutation runs the same cursor twice.  The check pass reads the
+ * tables, validates the whole request and counts the tables the change
+ * needs, writing nothing; tables it would create or split exist only as
+ * "virtual" levels whose entries it synthesises.  Only when the check
+ * passes and the allocator holds enough free frames does the commit pass
+ * run, and then it cannot fail.  So every call succeeds wholly or changes
+ * nothing, without an undo log.
+ *
+ * The cursor keeps the table of every level for the current address and
+ * re-descends only from the level whose index changed, so a range visits
+ * each table once instead of walking from the root for every page.
+ */
+#include "bits.h"
+
+/* Non-leaf entries carry every permission; the leaf alone restricts. */
+#define TABLE_FLAGS (XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US)
+
+enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
+
+struct op {
+	enum op_kind kind;
+	uint64_t va, pa, len;
+	xpt_attr attr;
+	unsigned opts;
+	int forced;            /* OP_MAP: the one leaf size allowed, or -1 */
+};
+
+struct level {
+	xpt_pfn table;         /* when real */
+	bool virt;             /* check pass: a table that does not exist yet */
+	uint64_t split;        /* virtual: the huge leaf it splits, or 0 when empty */
+};
+
+struct cursor {
+	struct xpt_space *sp;
+	bool commit;
+	unsigned valid;        /* path[l] describes the current address for l >= valid */
+	struct level path[XPT_LEVELS + 1];
+	uint64_t tables;       /* check pass: frames the commit pass will take */
+	struct xpt_flush *fl;
+	struct xpt_mapping *out;
+};
+
+/* ------------------------------------------------------------- entries */
+
+static uint64_t leaf_entry(uint64_t pa, xpt_attr a, unsigned level)
+{
+	unsigned cache = (a & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT;
+	uint64_t e = pa | XPT_PTE_P;
+	e |= (a & XPT_WRITE) ? XPT_PTE_RW : 0;
+	e |= (a & XPT_USER) ? XPT_PTE_US : 0;
+	e |= (a & XPT_NOEXEC) ? XPT_PTE_NX : 0;
+	e |= (a & XPT_GLOBAL) ? XPT_PTE_G : 0;
+	e |= (cache & 1u) ? XPT_PTE_PWT : 0;
+	e |= (cache & 2u) ? XPT_PTE_PCD : 0;
+	e |= (cache & 4u) ? (level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE) : 0;
+	e |= level > 1u ? XPT_PTE_PS : 0;
+	e |= (uint64_t)((a & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT) << XPT_PTE_PK_SHIFT;
+	return e;
+}
+
+static xpt_attr leaf_attr(uint64_t e, unsigned level)
+{
+	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;
+	unsigned cache = ((e & XPT_PTE_PWT) ? 1u : 0u) | ((e & XPT_PTE_PCD) ? 2u : 0u) |
+	                 ((e & pat) ? 4u : 0u);
+	xpt_attr a = XPT_CACHE(cache) | XPT_PKEY((e & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
+	a |= (e & XPT_PTE_RW) ? XPT_WRITE : 0;
+	a |= (e & XPT_PTE_US) ? XPT_USER : 0;
+	a |= (e & XPT_PTE_NX) ? XPT_NOEXEC : 0;
+	a |= (e & XPT_PTE_G) ? XPT_GLOBAL : 0;
+	return a;
+}
+
+/* Physical address a leaf at `level` maps. */
+static uint64_t leaf_base(uint64_t e, unsigned level, unsigned maxphyaddr)
+{
+	return e & xpt_addr_mask(maxphyaddr) & ~(xpt_level_bytes(level) - 1u);
+}
+
+/* Entry i of the table that splits huge leaf `e` at `level`. */
+static uint64_t split_entry(uint64_t e, unsigned level, unsigned i, unsigned maxphyaddr)
+{
+	uint64_t pa = leaf_base(e, level, maxphyaddr) + (uint64_t)i * xpt_level_bytes(level - 1u);
+	uint64_t kept = e & (XPT_PTE_A | XPT_PTE_D);
+	return leaf_entry(pa, leaf_attr(e, level), level - 1u) | kept;
+}
+
+/* -------------------------------------------------------------- cursor */
+
+static uint64_t *slot(const struct cursor *c, unsigned level, uint64_t va)
+{
+	return &c->sp->mem.words[xpt_slot(c->path[level].table, xpt_index(va, level))];
+}
+
+static uint64_t read_entry(const struct cursor *c, unsigned level, uint64_t va)
+{
+	const struct level *l = &c->path[level];
+	if (!l->virt)
+		return *slot(c, level, va);
+	if (l->split == 0)
+		return 0;
+	return split_entry(l->split, level + 1u, xpt_index(va, level), c->sp->maxphyaddr);
+}
+
+static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
+{
+	if (c->commit)
+		*slot(c, level, va) = e;
+}
+
+/* Follow a present table entry at `level` down to level - 1. */
+static int enter(struct cursor *c, unsigned level, uint64_t e)
+{
+	xpt_pfn t = (e & xpt_addr_mask(c->sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+	if (level == XPT_LEVELS && (e & XPT_PTE_PS))
+		return XPT_E_RSVD_BITS;
+	if (t >= c->sp->mem.nframes)
+		return XPT_E_WINDOW;
+	c->path[level - 1u] = (struct level){ .table = t };
+	c->valid = level - 1u;
+	return XPT_OK;
+}
+
+/*
+ * Put a new table below the entry at `level` for va: empty, or filled
+ * with the pieces of the huge leaf `split`.  The check pass only counts it.
+ */
+static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t split)
+{
+	xpt_pfn t;
+	c->valid = level - 1u;
+	if (!c->commit) {
+		c->tables++;
+		c->path[level - 1u] = (struct level){ .virt = true, .split = split };
+		return XPT_OK;
+	}
+	if (xpt_frame_alloc(c->sp->fa, &t) != XPT_OK)
+		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		c->sp->mem.words[xpt_slot(t, i)] =
+		    split ? split_entry(split, level, i, c->sp->maxphyaddr) : 0;
+	write_entry(c, level, va, (t << XPT_PAGE_SHIFT) | TABLE_FLAGS);
+	c->path[level - 1u] = (struct level){ .table = t };
+	if (split)
+		xpt_flush_add(c->fl, va & ~(xpt_level_bytes(level) - 1u));
+	return XPT_OK;
+}
+
+static bool table_empty(const struct cursor *c, xpt_pfn t)
+{
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		if (c->sp->mem.words[xpt_slot(t, i)] != 0)
+			return false;
+	return true;
+}
+
+/* The cursor moves off the table at `level` that held va. */
+static void leave(struct cursor *c, unsigned level, uint64_t va, bool free_empty)
+{
+	xpt_pfn t = c->path[level].table;
+	c->valid = level + 1u;
+	if (!c->commit || !free_empty || c->path[level].virt || !table_empty(c, t))
+		return;
+	if (xpt_frame_free(c->sp->fa, t) != XPT_OK)
+		return; /* not ours (a raw entry): leave it in place */
+	write_entry(c, level + 1u, va, 0);
+	xpt_flush_add(c->fl, va & ~(xpt_level_bytes(level + 1u) - 1u));
+}
+
+/* Move from `from` to `to`: leave every table that does not cover `to`. */
+static void advance(struct cursor *c, uint64_t from, uint64_t to, bool free_empty)
+{
+	for (unsigned level = c->valid; level < XPT_LEVELS; level++) {
+		unsigned up = xpt_level_shift(level + 1u);
+		if ((from >> up) == (to >> up) && to != 0)
+			return;
+		leave(c, level, from, free_empty);
+	}
+}
+
+/* ----------------------------------------------------------- the steps */
+
+static bool size_allowed(const struct op *op, unsigned size)
+{
+	if (op->forced >= 0)
+		return (int)size == op->forced;
+	if (size == XPT_1G)
+		return !(op->opts & (XPT_OPT_NO_1G | XPT_OPT_NO_2M));
+	if (size == XPT_2M)
+		return !(op->opts & XPT_OPT_NO_2M);
+	return true;
+}
+
+/* The leaf size to use at va: the largest allowed size that fits. */
+static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t left)
+{
+	for (unsigned size = XPT_1G; size > XPT_4K; size--) {
+		uint64_t bytes = xpt_size_bytes((enum xpt_size)size);
+		if (size_allowed(op, size) && va % bytes == 0 && pa % bytes == 0 && left >= bytes)
+			return size;
+	}
+	return XPT_4K;
+}
+
+static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
+                    uint64_t left, uint64_t *done)
+{
+	unsigned want = map_size(op, va, pa, left);
+	for (unsigned level = c->valid;; level--) {
+		uint64_t e = read_entry(c, level, va);
+		bool present = e & XPT_PTE_P;
+		if (level == want + 1u) {
+			if (!present) {
+				write_entry(c, level, va, leaf_entry(pa, op->attr, level));
+				*done = xpt_level_bytes(level);
+				return XPT_OK;
+			}
+			if (xpt_is_leaf(e, level))
+				return XPT_E_EXISTS;
+			if (op->forced >= 0)
+				return XPT_E_HUGE; /* smaller mappings' table is in the way */
+			want--;            /* fill the existing table instead */
+		} else if (present && level < XPT_LEVELS && xpt_is_leaf(e, level)) {
+			return XPT_E_HUGE; /* inside an existing huge page */
+		}
+		int err = present ? enter(c, level, e) : new_table(c, level, va, 0);
+		if (err != XPT_OK)
+			return err;
+	}
+}
+
+/* Unmap or protect at va: the leaf there, split if it sticks out of the range. */
+static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
+                       uint64_t *done)
+{
+	for (unsigned level = c->valid;; level--) {
+		uint64_t e = read_entry(c, level, va), bytes = xpt_level_bytes(level);
+		uint64_t base = va & ~(bytes - 1u);
+		int err;
+		if (!(e & XPT_PTE_P)) {
+			if (op->kind == OP_PROTECT)
+				return XPT_E_NOT_MAPPED;
+			*done = bytes - (va - base) < left ? bytes - (va - base) : left;
+			return XPT_OK;
+		}
+		if (level == XPT_LEVELS || !xpt_is_leaf(e, level)) {
+			err = enter(c, level, e);
+		} else if (base == va && left >= bytes) {
+			uint64_t repl = 0;
+			if (op->kind == OP_PROTECT)
+				repl = leaf_entry(leaf_base(e, level, c->sp->maxphyaddr), op->attr, level) |
+				       (e & (XPT_PTE_A | XPT_PTE_D));
+			if (c->commit && repl != e) {
+				write_entry(c, level, va, repl);
+				xpt_flush_add(c->fl, va);
+			}
+			*done = bytes;
+			return XPT_OK;
+		} else if (op->opts & XPT_OPT_SPLIT) {
+			err = new_table(c, level, va, e);
+		} else {
+			return XPT_E_HUGE;
+		}
+		if (err != XPT_OK)
+			return err;
+	}
+}
+
+/* One pass over the whole range. */
+static int pass(struct cursor *c, const struct op *op)
+{
+	uint64_t va = op->va, pa = op->pa, left = op->len;
+	bool free_empty = op->kind == OP_UNMAP && (op->opts & XPT_OPT_FREE_TABLES);
+	c->valid = XPT_LEVELS;
+	c->path[XPT_LEVELS] = (struct level){ .table = c->sp->root };
+	c->tables = 0;
+	while (left > 0) {
+		uint64_t done = 0;
+		int err = op->kind == OP_MAP ? map_step(c, op, va, pa, left, &done)
+		                             : change_step(c, op, va, left, &done);
+		if (err != XPT_OK)
+			return err;
+		advance(c, va, left == done ? 0 : va + done, free_empty);
+		va += done;
+		pa += done;
+		left -= done;
+	}
+	return XPT_OK;
+}
+
+/* --------------------------------------------------------- validation */
+
+static int check_range(const struct xpt_space *sp, const struct op *op)
+{
+	uint64_t last = op->va + op->len - 1u;
+	if ((op->attr & ~XPT_ATTR_MASK) || (op->opts & ~XPT_OPT_MASK) || op->len == 0)
+		return XPT_E_INVAL;
+	if (last < op->va || !xpt_canonical(op->va) || !xpt_canonical(last) ||
+	    ((op->va ^ last) >> (XPT_VA_BITS - 1u)) != 0)
+		return XPT_E_NONCANONICAL;
+	if ((op->va | op->len | op->pa) % XPT_PAGE_SIZE != 0)
+		return XPT_E_ALIGN;
+	if (op->kind == OP_MAP &&
+	    (op->pa + op->len < op->pa || op->pa + op->len > (uint64_t)1 << sp->maxphyaddr))
+		return XPT_E_PHYS;
+	if (op->kind != OP_UNMAP && (sp->policy & XPT_POLICY_WX) && (op->attr & XPT_WRITE) &&
+	    !(op->attr & XPT_NOEXEC))
+		return XPT_E_POLICY;
+	return XPT_OK;
+}
+
+/* Check, then commit; the commit pass cannot fail once the check passed. */
+static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
+{
+	struct cursor c = { .sp = sp, .fl = fl };
+	int err = check_range(sp, op);
+	if (err == XPT_OK)
+		err = pass(&c, op);
+	if (err != XPT_OK)
+		return err;
+	if (c.tables > sp->fa->nfree)
+		return XPT_E_NOMEM;
+	c.commit = true;
+	return pass(&c, op);
+}
+
+/* ------------------------------------------------------------- the API */
+
+int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                   unsigned maxphyaddr)
+{
+	xpt_pfn root;
+	if (maxphyaddr < 36u || maxphyaddr > XPT_MAXPHYADDR || fa->nframes > mem->nframes)
+		return XPT_E_INVAL;
+	if (xpt_frame_alloc(fa, &root) != XPT_OK)
+		return XPT_E_NOMEM;
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		mem->words[xpt_slot(root, i)] = 0;
+	*sp = (struct xpt_space){ .mem = *mem, .fa = fa, .root = root,
+	                          .maxphyaddr = (uint8_t)maxphyaddr };
+	return XPT_OK;
+}
+
+/* Next-level table of entry e at `level`, if it is one inside the window. */
+static bool child_table(const struct xpt_space *sp, uint64_t e, unsigned level, xpt_pfn *t)
+{
+	*t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+	return (e & XPT_PTE_P) && !(e & XPT_PTE_PS) && level > 1u &&
+	       *t < sp->mem.nframes;
+}
+
+/* Free the table below entry `slot_index` (at `level`) and every table under it. */
+static void free_tree(struct xpt_space *sp, uint64_t slot_index, unsigned level)
+{
+	xpt_pfn t[XPT_LEVELS + 1];
+	unsigned idx[XPT_LEVELS + 1];
+	uint64_t parent[XPT_LEVELS + 1];
+	unsigned l = level - 1u;
+	if (!child_table(sp, sp->mem.words[slot_index], level, &t[l]))
+		return;
+	parent[l] = slot_index;
+	idx[l] = 0;
+	while (l < level) {
+		if (idx[l] < XPT_ENTRIES) {
+			uint64_t s = xpt_slot(t[l], idx[l]++);
+			if (child_table(sp, sp->mem.words[s], l, &t[l - 1u])) {
+				parent[l - 1u] = s;
+				l--;
+				idx[l] = 0;
+			}
+			continue;
+		}
+		if (xpt_frame_free(sp->fa, t[l]) == XPT_OK)
+			sp->mem.words[parent[l]] = 0;
+		l++;
+	}
+}
+
+int xpt_space_destroy(struct xpt_space *sp, bool whole)
+{
+	unsigned top = whole ? XPT_ENTRIES : XPT_ENTRIES / 2u;
+	for (unsigned i = 0; i < top; i++)
+		free_tree(sp, xpt_slot(sp->root, i), XPT_LEVELS);
+	if (whole)
+		return xpt_frame_free(sp->fa, sp->root);
+	return XPT_OK;
+}
+
+int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
+{
+	struct xpt_ctl ctl = xpt_space_ctl(sp, XPT_CTL_NXE | XPT_CTL_GBPAGES, 0);
+	struct xpt_walk w;
+	int err = xpt_walk(&sp->mem, &ctl, va, XPT_ACC_READ, &w);
+	if (err != XPT_OK)
+		return err;
+	if (w.fault == XPT_FAULT_GP)
+		return XPT_E_NONCANONICAL;
+	if (w.fault != XPT_FAULT_NONE)
+		return (w.error_code & XPT_PF_RSVD) ? XPT_E_RSVD_BITS : XPT_E_NOT_MAPPED;
+	uint64_t bytes = xpt_size_bytes((enum xpt_size)w.leaf);
+	uint64_t leaf = w.entry[w.levels - 1u];
+	*out = (struct xpt_mapping){
+		.va = va & ~(bytes - 1u),
+		.pa = w.pa & ~(bytes - 1u),
+		.offset = va & (bytes - 1u),
+		.size = (enum xpt_size)w.leaf,
+		.attr = leaf_attr(leaf, w.leaf + 1u),
+		.eff = w.eff,
+		.entry = leaf,
+	};
+	return XPT_OK;
+}
+
+int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, xpt_attr attr,
+                  unsigned opts, struct xpt_flush *fl)
+{
+	struct op op = { OP_MAP, va, pa, len, attr, opts, -1 };
+	return run(sp, &op, fl);
+}
+
+int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, xpt_attr attr,
+            struct xpt_flush *fl)
+{
+	struct op op = { OP_MAP, va, pa, 0, attr, 0, (int)size };
+	if ((unsigned)size > XPT_1G)
+		return XPT_E_INVAL;
+	op.len = xpt_size_bytes(size);
+	if ((va | pa) % op.len != 0 && xpt_canonical(va))
+		return XPT_E_ALIGN;
+	return run(sp, &op, fl);
+}
+
+int xpt_unmap_range(struct xpt_space *sp, uint64_t va, uint64_t len, unsigned opts,
+                    struct xpt_flush *fl)
+{
+	struct op op = { OP_UNMAP, va, 0, len, 0, opts, -1 };
+	return run(sp, &op, fl);
+}
+
+int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr attr,
+                      unsigned opts, struct xpt_flush *fl)
+{
+	struct op op = { OP_PROTECT, va, 0, len, attr, opts, -1 };
+	return run(sp, &op, fl);
+}
+
+/* The single-page forms act on the whole leaf that starts at va. */
+static int leaf_at(const struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mapping *m,
+                   uint64_t *len)
+{
+	int err = xpt_translate(sp, va, m);
+	if (err != XPT_OK)
+		return err == XPT_E_NONCANONICAL ? err : XPT_E_NOT_MAPPED;
+	*len = xpt_size_bytes(m->size);
+	if (m->offset == 0)
+		return XPT_OK;
+	if (va % XPT_PAGE_SIZE != 0)
+		return XPT_E_ALIGN;
+	if (!(opts & XPT_OPT_SPLIT))
+		return XPT_E_HUGE;
+	*len = XPT_PAGE_SIZE; /* cut one 4 KiB page out of the huge one */
+	m->pa += m->offset;
+	m->va = va;
+	m->offset = 0;
+	m->size = XPT_4K;
+	return XPT_OK;
+}
+
+int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mapping *out,
+              struct xpt_flush *fl)
+{
+	struct xpt_mapping m;
+	uint64_t len;
+	int err = leaf_at(sp, va, opts, &m, &len);
+	if (err == XPT_OK)
+		err = xpt_unmap_range(sp, va, len, opts, fl);
+	if (err == XPT_OK && out != NULL)
+		*out = m;
+	return err;
+}
+
+int xpt_protect(struct xpt_space *sp, uint64_t va, xpt_attr attr, struct xpt_flush *fl)
+{
+	struct xpt_mapping m;
+	uint64_t len;
+	int err = leaf_at(sp, va, 0, &m, &len);
+	if (err == XPT_OK)
+		err = xpt_protect_range(sp, va, len, attr, 0, fl);
+	return err;
+}

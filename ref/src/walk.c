@@ -1,0 +1,148 @@
+/*
+ * The architectural walk of SDM Vol. 3A chapter 4 for 4-level paging:
+ * 4.5 (the walk and the entry formats), 4.6 (access rights), 4.7 (the #PF
+ * error code), 4.8 (accessed and dirty flags).
+ */
+#include "bits.h"
+
+/* Reserved bits of a present entry at `level` (SDM 4.5, tables 4-14..4-20). */
+static bool has_reserved_bits(uint64_t e, unsigned level, const struct xpt_ctl *ctl)
+{
+	uint64_t rsvd = xpt_bit_range(ctl->maxphyaddr, 52);
+	if (!(ctl->flags & XPT_CTL_NXE))
+		rsvd |= XPT_PTE_NX;
+	if (level == 4u)
+		rsvd |= XPT_PTE_PS;
+	if (level == 3u && (e & XPT_PTE_PS))
+		rsvd |= (ctl->flags & XPT_CTL_GBPAGES) ? xpt_bit_range(13, 30) : XPT_PTE_PS;
+	if (level == 2u && (e & XPT_PTE_PS))
+		rsvd |= xpt_bit_range(13, 21);
+	return (e & rsvd) != 0;
+}
+
+/* Whether the protection key of a user-mode address forbids the access (SDM 4.6.2). */
+static bool pkey_denies(const struct xpt_ctl *ctl, unsigned pkey, unsigned access)
+{
+	bool ad = (ctl->pkru >> (2u * pkey)) & 1u;
+	bool wd = (ctl->pkru >> (2u * pkey + 1u)) & 1u;
+	bool user = access & XPT_ACC_USER;
+	if (access & XPT_ACC_FETCH)
+		return false;
+	if (ad)
+		return true;
+	return (access & XPT_ACC_WRITE) && wd && (user || (ctl->flags & XPT_CTL_WP));
+}
+
+/* Access rights without protection keys (SDM 4.6.1).  `eff` combines all levels. */
+static bool rights_deny(const struct xpt_ctl *ctl, xpt_attr eff, unsigned access)
+{
+	bool upage = eff & XPT_USER, writable = eff & XPT_WRITE, nx = eff & XPT_NOEXEC;
+	bool write = access & XPT_ACC_WRITE, fetch = access & XPT_ACC_FETCH;
+	bool smap = (ctl->flags & XPT_CTL_SMAP) &&
+	            ((access & XPT_ACC_IMPLICIT) || !(ctl->flags & XPT_CTL_AC));
+
+	if (access & XPT_ACC_USER) {
+		if (!upage)
+			return true;
+		return fetch ? nx : (write && !writable);
+	}
+	if (fetch)
+		return (upage && (ctl->flags & XPT_CTL_SMEP)) || nx;
+	if (upage && smap)
+		return true;
+	return write && !writable && (ctl->flags & XPT_CTL_WP);
+}
+
+uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey, unsigned access)
+{
+	bool pk = (ctl->flags & XPT_CTL_PKE) && (eff & XPT_USER) && pkey_denies(ctl, pkey, access);
+	if (pk)
+		return XPT_PF_P | XPT_PF_PK;
+	return rights_deny(ctl, eff, access) ? XPT_PF_P : 0;
+}
+
+/* Physical address the leaf at `level` maps va to. */
+static uint64_t leaf_pa(uint64_t e, unsigned level, unsigned maxphyaddr, uint64_t va)
+{
+	uint64_t page = xpt_level_bytes(level);
+	uint64_t base = e & xpt_addr_mask(maxphyaddr) & ~(page - 1u);
+	return base | (va & (page - 1u));
+}
+
+static void fault(struct xpt_walk *w, uint32_t error_code)
+{
+	w->fault = XPT_FAULT_PF;
+	w->error_code = error_code;
+}
+
+int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
+             unsigned access, struct xpt_walk *w)
+{
+	uint64_t addr_mask = xpt_addr_mask(ctl->maxphyaddr);
+	xpt_pfn table = (ctl->cr3 & addr_mask) >> XPT_PAGE_SHIFT;
+	xpt_attr eff = XPT_WRITE | XPT_USER;
+	uint32_t ec = access & (XPT_ACC_WRITE | XPT_ACC_USER);
+	unsigned level;
+
+	*w = (struct xpt_walk){ 0 };
+	if ((access & XPT_ACC_FETCH) && (ctl->flags & (XPT_CTL_NXE | XPT_CTL_SMEP)))
+		ec |= XPT_PF_ID;
+	if (!xpt_canonical(va)) {
+		w->fault = XPT_FAULT_GP;
+		return XPT_OK;
+	}
+	for (level = XPT_LEVELS; level >= 1u; level--) {
+		unsigned i = XPT_LEVELS - level;
+		uint64_t e;
+		if (table >= mem->nframes)
+			return XPT_E_WINDOW;
+		e = mem->words[xpt_slot(table, xpt_index(va, level))];
+		w->entry[i] = e;
+		w->entry_pa[i] = (table << XPT_PAGE_SHIFT) + 8u * xpt_index(va, level);
+		w->levels = (uint8_t)(i + 1u);
+		if (!(e & XPT_PTE_P)) {
+			fault(w, ec);
+			return XPT_OK;
+		}
+		if (has_reserved_bits(e, level, ctl)) {
+			fault(w, ec | XPT_PF_P | XPT_PF_RSVD);
+			return XPT_OK;
+		}
+		if (!(e & XPT_PTE_RW))
+			eff &= ~XPT_WRITE;
+		if (!(e & XPT_PTE_US))
+			eff &= ~XPT_USER;
+		if ((e & XPT_PTE_NX) && (ctl->flags & XPT_CTL_NXE))
+			eff |= XPT_NOEXEC;
+		if (xpt_is_leaf(e, level))
+			break;
+		table = (e & addr_mask) >> XPT_PAGE_SHIFT;
+	}
+
+	uint64_t leaf = w->entry[w->levels - 1u];
+	w->leaf = (uint8_t)(level - 1u);
+	w->eff = eff;
+	w->pa = leaf_pa(leaf, level, ctl->maxphyaddr, va);
+	w->pkey = (uint8_t)((leaf & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
+	uint32_t denied = xpt_rights_error(ctl, eff, w->pkey, access);
+	if (denied) {
+		fault(w, ec | denied);
+		return XPT_OK;
+	}
+	w->set_a = (uint8_t)((1u << w->levels) - 1u);
+	w->set_d = (access & XPT_ACC_WRITE) != 0;
+	return XPT_OK;
+}
+
+void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
+{
+	for (unsigned i = 0; i < w->levels; i++) {
+		uint64_t slot = w->entry_pa[i] / 8u;
+		if (w->fault != XPT_FAULT_NONE || slot >= mem->nframes * XPT_ENTRIES)
+			return;
+		if ((w->set_a >> i) & 1u)
+			mem->words[slot] |= XPT_PTE_A;
+		if (w->set_d && i + 1u == w->levels)
+			mem->words[slot] |= XPT_PTE_D;
+	}
+}
