@@ -344,6 +344,43 @@ static inline struct xpt_ctl xpt_space_ctl(const struct xpt_space *sp, uint32_t 
 	return c;
 }
 
+/* ------------------------------------------------------------ table dump */
+
+/*
+ * A page-table dump in the manner of Linux's ptdump: consecutive leaves of
+ * the same level and attributes merge into one range; holes end a range.
+ */
+struct xpt_range {
+	uint64_t va;       /* first byte */
+	uint64_t len;      /* bytes */
+	uint64_t pa;       /* frame of the first page */
+	enum xpt_size size;
+	xpt_attr attr;     /* the leaves' own attributes */
+	xpt_attr eff;      /* combined over the levels above */
+};
+struct xpt_dump {
+	uint64_t va;       /* where the next range is looked for */
+	bool done;
+};
+
+static inline void xpt_dump_init(struct xpt_dump *d)
+{
+	d->va = 0;
+	d->done = false;
+}
+/* The next range; false when the address space is exhausted.
+ * XPT_E_WINDOW entries stop the dump with *err set. */
+bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err);
+/* One line, NUL-terminated, in at most n bytes (XPT_DUMP_LINE is enough):
+ * "0x...-0x...  size  USR RW PWT PCD PSE PAT GLB NX pkey level". */
+#define XPT_DUMP_LINE 128u
+size_t xpt_range_format(const struct xpt_range *r, char *buf, size_t n);
+/* Writable and executable at once: what a W^X check reports. */
+static inline bool xpt_range_wx(const struct xpt_range *r)
+{
+	return (r->eff & XPT_WRITE) && !(r->eff & XPT_NOEXEC);
+}
+
 /* ---------------------------------------------------- software TLB model */
 
 /*

@@ -61,6 +61,26 @@ static inline bool xpt_is_leaf(uint64_t e, unsigned level)
 	return level == 1u || (e & XPT_PTE_PS) != 0;
 }
 
+/* Physical address a leaf at `level` maps. */
+static inline uint64_t xpt_leaf_base(uint64_t e, unsigned level, unsigned maxphyaddr)
+{
+	return e & xpt_addr_mask(maxphyaddr) & ~(xpt_level_bytes(level) - 1u);
+}
+
+/* The attributes a leaf at `level` encodes (inverse of the mapper's encoding). */
+static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)
+{
+	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;
+	unsigned cache = ((e & XPT_PTE_PWT) ? 1u : 0u) | ((e & XPT_PTE_PCD) ? 2u : 0u) |
+	                 ((e & pat) ? 4u : 0u);
+	xpt_attr a = XPT_CACHE(cache) | XPT_PKEY((e & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
+	a |= (e & XPT_PTE_RW) ? XPT_WRITE : 0u;
+	a |= (e & XPT_PTE_US) ? XPT_USER : 0u;
+	a |= (e & XPT_PTE_NX) ? XPT_NOEXEC : 0u;
+	a |= (e & XPT_PTE_G) ? XPT_GLOBAL : 0u;
+	return a;
+}
+
 /* 0 when `access` is allowed to a page with combined rights `eff` and
  * protection key `pkey`; else the P and PK bits of the #PF error code. */
 uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey, unsigned access);

@@ -63,31 +63,12 @@ static uint64_t leaf_entry(uint64_t pa, xpt_attr a, unsigned level)
 	return e;
 }
 
-static xpt_attr leaf_attr(uint64_t e, unsigned level)
-{
-	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;
-	unsigned cache = ((e & XPT_PTE_PWT) ? 1u : 0u) | ((e & XPT_PTE_PCD) ? 2u : 0u) |
-	                 ((e & pat) ? 4u : 0u);
-	xpt_attr a = XPT_CACHE(cache) | XPT_PKEY((e & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
-	a |= (e & XPT_PTE_RW) ? XPT_WRITE : 0;
-	a |= (e & XPT_PTE_US) ? XPT_USER : 0;
-	a |= (e & XPT_PTE_NX) ? XPT_NOEXEC : 0;
-	a |= (e & XPT_PTE_G) ? XPT_GLOBAL : 0;
-	return a;
-}
-
-/* Physical address a leaf at `level` maps. */
-static uint64_t leaf_base(uint64_t e, unsigned level, unsigned maxphyaddr)
-{
-	return e & xpt_addr_mask(maxphyaddr) & ~(xpt_level_bytes(level) - 1u);
-}
-
 /* Entry i of the table that splits huge leaf `e` at `level`. */
 static uint64_t split_entry(uint64_t e, unsigned level, unsigned i, unsigned maxphyaddr)
 {
-	uint64_t pa = leaf_base(e, level, maxphyaddr) + (uint64_t)i * xpt_level_bytes(level - 1u);
+	uint64_t pa = xpt_leaf_base(e, level, maxphyaddr) + (uint64_t)i * xpt_level_bytes(level - 1u);
 	uint64_t kept = e & (XPT_PTE_A | XPT_PTE_D);
-	return leaf_entry(pa, leaf_attr(e, level), level - 1u) | kept;
+	return leaf_entry(pa, xpt_leaf_attr(e, level), level - 1u) | kept;
 }
 
 /* -------------------------------------------------------------- cursor */
@@ -253,7 +234,7 @@ static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint6
 		} else if (base == va && left >= bytes) {
 			uint64_t repl = 0;
 			if (op->kind == OP_PROTECT)
-				repl = leaf_entry(leaf_base(e, level, c->sp->maxphyaddr), op->attr, level) |
+				repl = leaf_entry(xpt_leaf_base(e, level, c->sp->maxphyaddr), op->attr, level) |
 				       (e & (XPT_PTE_A | XPT_PTE_D));
 			if (c->commit && repl != e) {
 				write_entry(c, level, va, repl);
@@ -409,7 +390,7 @@ int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 		.pa = w.pa & ~(bytes - 1u),
 		.offset = va & (bytes - 1u),
 		.size = (enum xpt_size)w.leaf,
-		.attr = leaf_attr(leaf, w.leaf + 1u),
+		.attr = xpt_leaf_attr(leaf, w.leaf + 1u),
 		.eff = w.eff,
 		.entry = leaf,
 	};

@@ -61,14 +61,6 @@ uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey
 	return rights_deny(ctl, eff, access) ? XPT_PF_P : 0;
 }
 
-/* Physical address the leaf at `level` maps va to. */
-static uint64_t leaf_pa(uint64_t e, unsigned level, unsigned maxphyaddr, uint64_t va)
-{
-	uint64_t page = xpt_level_bytes(level);
-	uint64_t base = e & xpt_addr_mask(maxphyaddr) & ~(page - 1u);
-	return base | (va & (page - 1u));
-}
-
 static void fault(struct xpt_walk *w, uint32_t error_code)
 {
 	w->fault = XPT_FAULT_PF;
@@ -122,7 +114,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	uint64_t leaf = w->entry[w->levels - 1u];
 	w->leaf = (uint8_t)(level - 1u);
 	w->eff = eff;
-	w->pa = leaf_pa(leaf, level, ctl->maxphyaddr, va);
+	w->pa = xpt_leaf_base(leaf, level, ctl->maxphyaddr) | (va & (xpt_level_bytes(level) - 1u));
 	w->pkey = (uint8_t)((leaf & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
 	uint32_t denied = xpt_rights_error(ctl, eff, w->pkey, access);
 	if (denied) {

@@ -1,0 +1,166 @@
+/*
+ * Page-table dump: walk the leaves in address order and merge runs that
+ * share level and attributes, as Linux's ptdump prints them.
+ */
+#include "bits.h"
+
+#define LOWER_END  ((uint64_t)1 << (XPT_VA_BITS - 1u))   /* first non-canonical */
+#define UPPER_BASE (~(uint64_t)0 << (XPT_VA_BITS - 1u)) /* first upper-half address */
+
+/* The address after the entry at `level` that covers va, skipping the
+ * non-canonical hole; false when it wraps past the top. */
+static bool after_entry(uint64_t va, unsigned level, uint64_t *next)
+{
+	uint64_t n = (va | (xpt_level_bytes(level) - 1u)) + 1u;
+	if (n == 0)
+		return false;
+	*next = n == LOWER_END ? UPPER_BASE : n;
+	return true;
+}
+
+struct leaf {
+	uint64_t va;     /* base of the leaf */
+	uint64_t entry;
+	unsigned level;
+	xpt_attr eff;
+};
+
+/* The first present leaf at or after *va.  Returns false at the end of
+ * the address space or when a table lies outside the window (*err). */
+static bool find_leaf(const struct xpt_space *sp, uint64_t va, struct leaf *lf, int *err)
+{
+	for (;;) {
+		xpt_pfn t = sp->root;
+		xpt_attr eff = XPT_WRITE | XPT_USER;
+		unsigned level;
+		for (level = XPT_LEVELS; level >= 1u; level--) {
+			uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, level))];
+			bool bad_ps = level == XPT_LEVELS && (e & XPT_PTE_PS);
+			if (!(e & XPT_PTE_P) || bad_ps)
+				break;
+			eff &= (e & XPT_PTE_RW ? XPT_WRITE : 0u) | (e & XPT_PTE_US ? XPT_USER : 0u) |
+			       XPT_NOEXEC;
+			eff |= e & XPT_PTE_NX ? XPT_NOEXEC : 0u;
+			if (xpt_is_leaf(e, level)) {
+				*lf = (struct leaf){ va & ~(xpt_level_bytes(level) - 1u), e, level, eff };
+				return true;
+			}
+			t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+			if (t >= sp->mem.nframes) {
+				*err = XPT_E_WINDOW;
+				return false;
+			}
+		}
+		if (!after_entry(va, level, &va))
+			return false;
+	}
+}
+
+bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err)
+{
+	struct leaf lf;
+	uint64_t next;
+	*err = XPT_OK;
+	if (d->done || !find_leaf(sp, d->va, &lf, err)) {
+		d->done = true;
+		return false;
+	}
+	*r = (struct xpt_range){ lf.va, xpt_level_bytes(lf.level),
+	                         xpt_leaf_base(lf.entry, lf.level, sp->maxphyaddr),
+	                         (enum xpt_size)(lf.level - 1u), xpt_leaf_attr(lf.entry, lf.level), lf.eff };
+	for (;;) {
+		struct leaf n;
+		if (!after_entry(r->va + r->len - 1u, lf.level, &next)) {
+			d->done = true;
+			return true;
+		}
+		if (!find_leaf(sp, next, &n, err) || n.va != next || n.level != lf.level ||
+		    xpt_leaf_attr(n.entry, n.level) != r->attr || n.eff != r->eff)
+			break;
+		r->len += xpt_level_bytes(lf.level);
+	}
+	d->va = next;
+	return true;
+}
+
+/* ----------------------------------------------------------- formatting */
+
+struct out {
+	char *buf;
+	size_t n, len;
+};
+
+static void put(struct out *o, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (o->len + 1u < o->n)
+			o->buf[o->len] = *s;
+		o->len++;
+	}
+}
+
+static void put_hex(struct out *o, uint64_t v)
+{
+	char s[19] = "0x";
+	for (unsigned i = 0; i < 16u; i++)
+		s[2u + i] = "0123456789abcdef"[(v >> (60u - 4u * i)) & 15u];
+	s[18] = '\0';
+	put(o, s);
+}
+
+/* Right-aligned decimal in `width` columns. */
+static void put_dec(struct out *o, uint64_t v, unsigned width)
+{
+	char s[21];
+	unsigned i = 20;
+	s[20] = '\0';
+	do {
+		s[--i] = (char)('0' + v % 10u);
+		v /= 10u;
+	} while (v != 0 && i > 0);
+	while (20u - i < width && i > 0)
+		s[--i] = ' ';
+	put(o, &s[i]);
+}
+
+size_t xpt_range_format(const struct xpt_range *r, char *buf, size_t n)
+{
+	static const char *const unit = "KMGTPE";
+	static const char *const level[] = { "pte", "pmd", "pud" };
+	struct out o = { buf, n, 0 };
+	uint64_t size = r->len >> 10;
+	unsigned u = 0;
+	char suffix[2] = { 'K', '\0' };
+	while (size != 0 && size % 1024u == 0 && u < 5u) {
+		size /= 1024u;
+		u++;
+	}
+	suffix[0] = unit[u];
+	put_hex(&o, r->va);
+	put(&o, "-");
+	put_hex(&o, r->va + r->len);
+	put_dec(&o, size, 10);
+	put(&o, suffix);
+	put(&o, r->attr & XPT_USER ? " USR" : "    ");
+	put(&o, r->attr & XPT_WRITE ? " RW" : " ro");
+	put(&o, r->attr & XPT_CACHE(1) ? " PWT" : "    ");
+	put(&o, r->attr & XPT_CACHE(2) ? " PCD" : "    ");
+	put(&o, r->size != XPT_4K ? " PSE" : "    ");
+	put(&o, r->attr & XPT_CACHE(4) ? " PAT" : "    ");
+	put(&o, r->attr & XPT_GLOBAL ? " GLB" : "    ");
+	put(&o, r->attr & XPT_NOEXEC ? " NX" : " x ");
+	put(&o, " pk");
+	put_dec(&o, (r->attr & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT, 2);
+	put(&o, " ");
+	put(&o, level[r->size]);
+	if ((r->eff & (XPT_WRITE | XPT_USER | XPT_NOEXEC)) !=
+	    (r->attr & (XPT_WRITE | XPT_USER | XPT_NOEXEC))) {
+		put(&o, " eff:");
+		put(&o, r->eff & XPT_USER ? "USR" : "sup");
+		put(&o, r->eff & XPT_WRITE ? ",RW" : ",ro");
+		put(&o, r->eff & XPT_NOEXEC ? ",NX" : ",x");
+	}
+	if (n > 0)
+		buf[o.len < n ? o.len : n - 1u] = '\0';
+	return o.len;
+}
