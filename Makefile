@@ -31,6 +31,21 @@ $(BUILD)/libxpt.a: $(patsubst ref/src/%.c,$(BUILD)/host/%.o,$(REF_SRC))
 	ar rcs $@ $^
 lib: $(BUILD)/libxpt.a
 
+# ------------------------------------------------------------- install
+VERSION := $(shell sed -n 's/^\#define XPT_VERSION_[A-Z]* *\([0-9]*\)$$/\1/p' ref/include/xpt.h | paste -sd.)
+PREFIX  ?= /usr/local
+install: $(BUILD)/libxpt.a
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 ref/include/xpt.h $(DESTDIR)$(PREFIX)/include/xpt.h
+	install -m 644 $(BUILD)/libxpt.a $(DESTDIR)$(PREFIX)/lib/libxpt.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ref/xpt.pc.in \
+	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/xpt.pc
+	@echo "installed xpt $(VERSION) under $(DESTDIR)$(PREFIX)"
+install-test:
+	@bash ci/install-test.sh
+TEST_STEPS += install-test
+.PHONY: install install-test
+
 # The core must build freestanding for the kernel, with both compilers.
 FREE_FLAGS := $(CSTD) $(WARN) -O2 -ffreestanding -nostdlib -fno-builtin -mno-red-zone \
               -mcmodel=kernel -mno-sse -mno-mmx -mno-sse2 -fno-pic $(REF_INC)

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 declare -A group=(
-  [build]="make gcc clang llvm libclang-rt-14-dev"
+  [build]="make gcc clang llvm libclang-rt-14-dev pkg-config"
   [prove]="frama-c-base why3 z3 cvc4"
   [qemu]="qemu-system-x86 binutils"
   [fuzz]="clang llvm libclang-rt-14-dev afl++"
