@@ -368,6 +368,10 @@ static inline void xpt_dump_init(struct xpt_dump *d)
 	d->va = 0;
 	d->done = false;
 }
+/* The first leaf that maps va or any address above it (XPT_E_NOT_MAPPED
+ * when there is none); out->va is the leaf's base.  Visits only present
+ * entries, skipping a whole empty table region at a time. */
+int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out);
 /* The next range; false when the address space is exhausted.
  * XPT_E_WINDOW entries stop the dump with *err set. */
 bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err);

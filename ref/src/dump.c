@@ -18,16 +18,7 @@ static bool after_entry(uint64_t va, unsigned level, uint64_t *next)
 	return true;
 }
 
-struct leaf {
-	uint64_t va;     /* base of the leaf */
-	uint64_t entry;
-	unsigned level;
-	xpt_attr eff;
-};
-
-/* The first present leaf at or after *va.  Returns false at the end of
- * the address space or when a table lies outside the window (*err). */
-static bool find_leaf(const struct xpt_space *sp, uint64_t va, struct leaf *lf, int *err)
+int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
 {
 	for (;;) {
 		xpt_pfn t = sp->root;
@@ -42,43 +33,48 @@ static bool find_leaf(const struct xpt_space *sp, uint64_t va, struct leaf *lf, 
 			       XPT_NOEXEC;
 			eff |= e & XPT_PTE_NX ? XPT_NOEXEC : 0u;
 			if (xpt_is_leaf(e, level)) {
-				*lf = (struct leaf){ va & ~(xpt_level_bytes(level) - 1u), e, level, eff };
-				return true;
+				*out = (struct xpt_mapping){
+					.va = va & ~(xpt_level_bytes(level) - 1u),
+					.pa = xpt_leaf_base(e, level, sp->maxphyaddr),
+					.size = (enum xpt_size)(level - 1u),
+					.attr = xpt_leaf_attr(e, level),
+					.eff = eff,
+					.entry = e,
+				};
+				return XPT_OK;
 			}
 			t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
-			if (t >= sp->mem.nframes) {
-				*err = XPT_E_WINDOW;
-				return false;
-			}
+			if (t >= sp->mem.nframes)
+				return XPT_E_WINDOW;
 		}
 		if (!after_entry(va, level, &va))
-			return false;
+			return XPT_E_NOT_MAPPED;
 	}
 }
 
 bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err)
 {
-	struct leaf lf;
+	struct xpt_mapping lf, n;
 	uint64_t next;
-	*err = XPT_OK;
-	if (d->done || !find_leaf(sp, d->va, &lf, err)) {
+	*err = d->done ? XPT_E_NOT_MAPPED : xpt_next_leaf(sp, d->va, &lf);
+	if (*err != XPT_OK) {
+		*err = *err == XPT_E_NOT_MAPPED ? XPT_OK : *err;
 		d->done = true;
 		return false;
 	}
-	*r = (struct xpt_range){ lf.va, xpt_level_bytes(lf.level),
-	                         xpt_leaf_base(lf.entry, lf.level, sp->maxphyaddr),
-	                         (enum xpt_size)(lf.level - 1u), xpt_leaf_attr(lf.entry, lf.level), lf.eff };
+	*r = (struct xpt_range){ lf.va, xpt_size_bytes(lf.size), lf.pa, lf.size, lf.attr, lf.eff };
 	for (;;) {
-		struct leaf n;
-		if (!after_entry(r->va + r->len - 1u, lf.level, &next)) {
+		if (!after_entry(r->va + r->len - 1u, lf.size + 1u, &next)) {
 			d->done = true;
 			return true;
 		}
-		if (!find_leaf(sp, next, &n, err) || n.va != next || n.level != lf.level ||
-		    xpt_leaf_attr(n.entry, n.level) != r->attr || n.eff != r->eff)
+		*err = xpt_next_leaf(sp, next, &n);
+		if (*err != XPT_OK || n.va != next || n.size != lf.size || n.attr != r->attr ||
+		    n.eff != r->eff)
 			break;
-		r->len += xpt_level_bytes(lf.level);
+		r->len += xpt_size_bytes(lf.size);
 	}
+	*err = *err == XPT_E_NOT_MAPPED ? XPT_OK : *err;
 	d->va = next;
 	return true;
 }
