@@ -83,6 +83,7 @@ static inline uint64_t xpt_size_bytes(enum xpt_size s)
 #define XPT_PTE_PS       (1ull << 7)  /* in PDPTE and PDE: this entry is a leaf */
 #define XPT_PTE_PAT_4K   (1ull << 7)  /* in a PTE the same bit selects PAT */
 #define XPT_PTE_G        (1ull << 8)
+#define XPT_PTE_SOFT_SHIFT 9u         /* bits 9..11: ignored, free for software */
 #define XPT_PTE_PAT_HUGE (1ull << 12) /* PAT in 2 MiB / 1 GiB leaves: not an address bit */
 #define XPT_PTE_PK_SHIFT 59u          /* protection key, bits 59..62 of leaves */
 #define XPT_PTE_PK_MASK  (0xfull << XPT_PTE_PK_SHIFT)
@@ -107,8 +108,11 @@ typedef uint32_t xpt_attr;
 #define XPT_PKEY_SHIFT   8u            /* protection key 0..15 */
 #define XPT_PKEY_MASK    (15u << XPT_PKEY_SHIFT)
 #define XPT_PKEY(k)      (((xpt_attr)(k) & 15u) << XPT_PKEY_SHIFT)
+#define XPT_SOFT_SHIFT   12u           /* entry bits 9..11, ignored by the MMU */
+#define XPT_SOFT_MASK    (7u << XPT_SOFT_SHIFT)
+#define XPT_SOFT(i)      ((xpt_attr)1 << (XPT_SOFT_SHIFT + (i))) /* i = 0..2 */
 #define XPT_ATTR_MASK    (XPT_WRITE | XPT_USER | XPT_NOEXEC | XPT_GLOBAL | \
-                          XPT_CACHE_MASK | XPT_PKEY_MASK)
+                          XPT_CACHE_MASK | XPT_PKEY_MASK | XPT_SOFT_MASK)
 
 /* -------------------------------------------------- physical memory window */
 

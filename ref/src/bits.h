@@ -78,6 +78,7 @@ static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)
 	a |= (e & XPT_PTE_US) ? XPT_USER : 0u;
 	a |= (e & XPT_PTE_NX) ? XPT_NOEXEC : 0u;
 	a |= (e & XPT_PTE_G) ? XPT_GLOBAL : 0u;
+	a |= (xpt_attr)((e >> XPT_PTE_SOFT_SHIFT) & 7u) << XPT_SOFT_SHIFT;
 	return a;
 }
 

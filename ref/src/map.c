@@ -60,6 +60,7 @@ static uint64_t leaf_entry(uint64_t pa, xpt_attr a, unsigned level)
 	e |= (cache & 4u) ? (level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE) : 0;
 	e |= level > 1u ? XPT_PTE_PS : 0;
 	e |= (uint64_t)((a & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT) << XPT_PTE_PK_SHIFT;
+	e |= (uint64_t)((a & XPT_SOFT_MASK) >> XPT_SOFT_SHIFT) << XPT_PTE_SOFT_SHIFT;
 	return e;
 }
 
