@@ -1,0 +1,115 @@
+/*
+ * xpt_vm: address spaces and what paging makes possible, built on the
+ * core of xpt.h — a kernel half shared by every space, frames shared with
+ * reference counts, copy-on-write fork, demand paging, file-backed
+ * mappings written back when dirty, W^X, KPTI user tables, and eviction by
+ * a clock over the accessed bits.
+ *
+ * Like the core it is freestanding and allocates nothing: the embedder
+ * hands in the reference-count array and each space's region table.
+ * The layer manages 4 KiB user pages in the lower half; huge pages stay
+ * with the core API.
+ */
+#ifndef XPT_VM_H
+#define XPT_VM_H
+
+#include "xpt.h"
+
+/* Leaf bit: the frame is shared since a fork; a write copies it. */
+#define XPT_VM_COW XPT_SOFT(0)
+/* Non-present PTE bit: the page was evicted; its contents wait in the
+ * region's pager (file-backed) or the space's swap pager (anonymous). */
+#define XPT_VM_PTE_EVICTED (1ull << 10)
+
+#define XPT_VM_USER_TOP ((uint64_t)1 << (XPT_VA_BITS - 1u)) /* end of the lower half */
+
+/* A backing store: 4 KiB pages addressed by byte offset. */
+struct xpt_pager {
+	int (*read)(void *ctx, uint64_t offset, uint64_t *page);
+	int (*write)(void *ctx, uint64_t offset, const uint64_t *page);
+	void *ctx;
+};
+
+/* A reserved range of a space.  Frames arrive on first touch. */
+struct xpt_vma {
+	uint64_t start, end;           /* [start, end): page aligned, lower half */
+	xpt_attr attr;
+	const struct xpt_pager *pager; /* NULL: anonymous, zero-filled */
+	uint64_t offset;               /* pager offset of start */
+};
+
+struct xpt_vm_stats {
+	uint64_t faults;      /* calls to xpt_as_fault */
+	uint64_t zero_fills;  /* anonymous first touches */
+	uint64_t page_ins;    /* file pages read on first touch */
+	uint64_t cow_copies;  /* write faults that copied a shared frame */
+	uint64_t cow_reuses;  /* write faults on the last reference: no copy */
+	uint64_t write_backs; /* dirty file pages written on unmap or eviction */
+	uint64_t evictions;
+	uint64_t refaults;    /* faults on evicted pages: many mean thrashing */
+	uint64_t cr3_loads;   /* address-space switches, KPTI entries and exits */
+};
+
+/* State shared by every space of a machine. */
+struct xpt_vm {
+	struct xpt_space kernel; /* upper half: every PDPT exists, so all spaces see it */
+	uint32_t *refs;          /* refs[f]: mappings and holds of frame f */
+	uint64_t tramp_va, tramp_pa, tramp_len; /* KPTI entry trampolines */
+	struct xpt_vm_stats stats;
+};
+
+struct xpt_as {
+	struct xpt_vm *vm;
+	struct xpt_space sp;     /* the kernel's view: lower half ours, upper shared */
+	xpt_pfn user_root;       /* KPTI: user-mode tables; == sp.root without KPTI */
+	struct xpt_vma *vmas;
+	uint32_t nvmas, maxvmas;
+	const struct xpt_pager *swap; /* anonymous pages evicted go here, at offset va */
+	uint64_t hand;           /* eviction clock hand */
+	uint64_t nevicted;       /* PTEs holding XPT_VM_PTE_EVICTED */
+};
+
+/* refs holds fa->nframes counters; the kernel half takes 257 frames. */
+int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
+                uint32_t *refs, unsigned maxphyaddr);
+/* Pages every KPTI user table set maps (supervisor, executable). */
+int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len);
+/* Reference counts: a hold keeps a frame alive while no space maps it. */
+void xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f);
+int xpt_vm_frame_put(struct xpt_vm *vm, xpt_pfn f);
+
+int xpt_as_create(struct xpt_vm *vm, struct xpt_as *as, struct xpt_vma *vmas, uint32_t maxvmas,
+                  bool kpti);
+/* Every frame, table and region given back; evicted contents dropped. */
+int xpt_as_destroy(struct xpt_as *as);
+static inline uint64_t xpt_as_cr3(const struct xpt_as *as, bool user)
+{
+	return (user ? as->user_root : as->sp.root) << XPT_PAGE_SHIFT;
+}
+/* Load this space's kernel tables (user tables with `user` under KPTI). */
+void xpt_as_switch(struct xpt_as *as, const struct xpt_arch *arch, bool user);
+
+/* A region with no frames yet; the first touch of each page faults it in. */
+int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
+                   const struct xpt_pager *pager, uint64_t offset);
+/* Map an existing frame (a shared library page) and take a reference. */
+int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
+                      struct xpt_flush *fl);
+/* Resolve a #PF at va with its error code: demand zero, page in, copy on
+ * write, or a spurious fault (the page goes into the flush record).
+ * XPT_E_NOT_MAPPED: no region; XPT_E_POLICY: the region forbids it. */
+int xpt_as_fault(struct xpt_as *as, uint64_t va, uint32_t error_code, struct xpt_flush *fl);
+/* Write dirty file pages back, drop references, remove the regions. */
+int xpt_as_unmap(struct xpt_as *as, uint64_t start, uint64_t len, struct xpt_flush *fl);
+/* New attributes for regions and present pages; copy-on-write pages stay
+ * read-only until written. */
+int xpt_as_protect(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
+                   struct xpt_flush *fl);
+/* child shares every page of parent: writable ones become copy-on-write
+ * in both.  Evicted pages are faulted in first. */
+int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vmas,
+                uint32_t maxvmas, struct xpt_flush *parent_fl);
+/* Clock over the accessed bits: up to `want` pages leave memory. */
+int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_t *evicted);
+
+#endif /* XPT_VM_H */

@@ -1,0 +1,608 @@
+/*
+ * Address spaces on the core: sharing, copy-on-write, demand paging,
+ * file-backed regions, KPTI and eviction.  Every page this layer maps holds
+ * one reference in vm->refs; a frame returns to the allocator when its
+ * last reference goes.
+ */
+#include "bits.h"
+#include "xpt_vm.h"
+
+#define HALF (XPT_ENTRIES / 2u) /* PML4 entries of one half */
+
+/* --------------------------------------------------------------- frames */
+
+void xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f)
+{
+	vm->refs[f]++;
+}
+
+int xpt_vm_frame_put(struct xpt_vm *vm, xpt_pfn f)
+{
+	if (f >= vm->kernel.fa->nframes || vm->refs[f] == 0)
+		return XPT_E_DOUBLE_FREE;
+	if (--vm->refs[f] == 0)
+		return xpt_frame_free(vm->kernel.fa, f);
+	return XPT_OK;
+}
+
+static uint64_t *frame_words(const struct xpt_space *sp, xpt_pfn f)
+{
+	return &sp->mem.words[xpt_slot(f, 0)];
+}
+
+/* A fresh frame with one reference. */
+static int frame_new(struct xpt_vm *vm, xpt_pfn *f)
+{
+	int err = xpt_frame_alloc(vm->kernel.fa, f);
+	if (err == XPT_OK)
+		vm->refs[*f] = 1;
+	return err;
+}
+
+/* ------------------------------------------------------------------ vm */
+
+int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
+                uint32_t *refs, unsigned maxphyaddr)
+{
+	int err;
+	if (fa->nfree < HALF + 1u)
+		return XPT_E_NOMEM;
+	err = xpt_space_init(&vm->kernel, mem, fa, maxphyaddr);
+	if (err != XPT_OK)
+		return err;
+	for (uint64_t f = 0; f < fa->nframes; f++)
+		refs[f] = 0;
+	*vm = (struct xpt_vm){ .kernel = vm->kernel, .refs = refs };
+	/* Every upper-half PML4 entry gets its PDPT now, so a kernel mapping
+	 * made later shows in every space that copied these entries. */
+	for (unsigned i = HALF; i < XPT_ENTRIES; i++) {
+		xpt_pfn t;
+		(void)xpt_frame_alloc(fa, &t); /* counted above: cannot fail */
+		for (unsigned j = 0; j < XPT_ENTRIES; j++)
+			mem->words[xpt_slot(t, j)] = 0;
+		mem->words[xpt_slot(vm->kernel.root, i)] =
+		    (t << XPT_PAGE_SHIFT) | XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US;
+	}
+	return XPT_OK;
+}
+
+int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len)
+{
+	if (va < XPT_VM_USER_TOP || !xpt_canonical(va) || (va | pa | len) % XPT_PAGE_SIZE)
+		return XPT_E_ALIGN;
+	vm->tramp_va = va;
+	vm->tramp_pa = pa;
+	vm->tramp_len = len;
+	return XPT_OK;
+}
+
+/* --------------------------------------------------------------- spaces */
+
+/* The user tables share the kernel tables' lower half entry for entry. */
+static void sync_user(struct xpt_as *as)
+{
+	if (as->user_root == as->sp.root)
+		return;
+	for (unsigned i = 0; i < HALF; i++)
+		as->sp.mem.words[xpt_slot(as->user_root, i)] =
+		    as->sp.mem.words[xpt_slot(as->sp.root, i)];
+}
+
+static struct xpt_space user_view(const struct xpt_as *as)
+{
+	struct xpt_space v = as->sp;
+	v.root = as->user_root;
+	return v;
+}
+
+/* KPTI user tables: the lower half of the space and the trampolines. */
+static int make_user_root(struct xpt_as *as)
+{
+	struct xpt_vm *vm = as->vm;
+	struct xpt_space v;
+	int err = xpt_space_init(&v, &as->sp.mem, as->sp.fa, as->sp.maxphyaddr);
+	if (err != XPT_OK)
+		return err;
+	as->user_root = v.root;
+	if (vm->tramp_len == 0)
+		return XPT_OK;
+	err = xpt_map_range(&v, vm->tramp_va, vm->tramp_pa, vm->tramp_len, 0, XPT_OPT_NO_2M, NULL);
+	if (err != XPT_OK) {
+		(void)xpt_space_destroy(&v, true);
+		as->user_root = as->sp.root;
+	}
+	return err;
+}
+
+int xpt_as_create(struct xpt_vm *vm, struct xpt_as *as, struct xpt_vma *vmas, uint32_t maxvmas,
+                  bool kpti)
+{
+	struct xpt_space sp;
+	int err = xpt_space_init(&sp, &vm->kernel.mem, vm->kernel.fa, vm->kernel.maxphyaddr);
+	if (err != XPT_OK)
+		return err;
+	for (unsigned i = HALF; i < XPT_ENTRIES; i++)
+		sp.mem.words[xpt_slot(sp.root, i)] = sp.mem.words[xpt_slot(vm->kernel.root, i)];
+	sp.policy = vm->kernel.policy;
+	*as = (struct xpt_as){ .vm = vm, .sp = sp, .user_root = sp.root, .vmas = vmas,
+	                       .maxvmas = maxvmas };
+	if (kpti && (err = make_user_root(as)) != XPT_OK)
+		(void)xpt_frame_free(sp.fa, sp.root);
+	return err;
+}
+
+/* Drop the reference of every page in [start, end), writing dirty file pages back. */
+static void release_pages(struct xpt_as *as, uint64_t start, uint64_t end);
+
+int xpt_as_destroy(struct xpt_as *as)
+{
+	release_pages(as, 0, XPT_VM_USER_TOP);
+	if (as->user_root != as->sp.root) {
+		struct xpt_space v = user_view(as);
+		for (unsigned i = 0; i < HALF; i++) /* shared with sp: freed below */
+			as->sp.mem.words[xpt_slot(as->user_root, i)] = 0;
+		(void)xpt_space_destroy(&v, true);
+	}
+	(void)xpt_space_destroy(&as->sp, false);
+	as->nvmas = 0;
+	as->nevicted = 0;
+	return xpt_frame_free(as->sp.fa, as->sp.root);
+}
+
+void xpt_as_switch(struct xpt_as *as, const struct xpt_arch *arch, bool user)
+{
+	as->vm->stats.cr3_loads++;
+	arch->load_cr3(arch->ctx, xpt_as_cr3(as, user));
+}
+
+/* -------------------------------------------------------------- regions */
+
+static struct xpt_vma *find_vma(const struct xpt_as *as, uint64_t va)
+{
+	for (uint32_t i = 0; i < as->nvmas; i++)
+		if (va >= as->vmas[i].start && va < as->vmas[i].end)
+			return &as->vmas[i];
+	return NULL;
+}
+
+static int check_user_range(uint64_t start, uint64_t len)
+{
+	if (len == 0)
+		return XPT_E_INVAL;
+	if ((start | len) % XPT_PAGE_SIZE != 0)
+		return XPT_E_ALIGN;
+	if (start >= XPT_VM_USER_TOP || len > XPT_VM_USER_TOP - start)
+		return XPT_E_NONCANONICAL;
+	return XPT_OK;
+}
+
+static bool wx_forbidden(const struct xpt_as *as, xpt_attr attr)
+{
+	return (as->sp.policy & XPT_POLICY_WX) && (attr & XPT_WRITE) && !(attr & XPT_NOEXEC);
+}
+
+int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
+                   const struct xpt_pager *pager, uint64_t offset)
+{
+	int err = check_user_range(start, len);
+	if (err != XPT_OK)
+		return err;
+	if (attr & ~XPT_ATTR_MASK || attr & XPT_SOFT_MASK || offset % XPT_PAGE_SIZE)
+		return XPT_E_INVAL;
+	if (wx_forbidden(as, attr))
+		return XPT_E_POLICY;
+	for (uint32_t i = 0; i < as->nvmas; i++)
+		if (start < as->vmas[i].end && as->vmas[i].start < start + len)
+			return XPT_E_EXISTS;
+	if (as->nvmas == as->maxvmas)
+		return XPT_E_NOMEM;
+	as->vmas[as->nvmas++] = (struct xpt_vma){ start, start + len, attr, pager, offset };
+	return XPT_OK;
+}
+
+/* Regions needed to cut every region at `start` and `end`. */
+static uint32_t cuts_needed(const struct xpt_as *as, uint64_t start, uint64_t end)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < as->nvmas; i++) {
+		n += as->vmas[i].start < start && start < as->vmas[i].end;
+		n += as->vmas[i].start < end && end < as->vmas[i].end;
+	}
+	return n;
+}
+
+/* Make `at` a region boundary; the caller has checked there is room. */
+static void cut(struct xpt_as *as, uint64_t at)
+{
+	struct xpt_vma *v = find_vma(as, at);
+	if (v == NULL || v->start == at)
+		return;
+	struct xpt_vma tail = *v;
+	tail.offset += at - v->start;
+	tail.start = at;
+	v->end = at;
+	as->vmas[as->nvmas++] = tail;
+}
+
+/* Regions that strictly contain [start, end): removing the range splits them. */
+static uint32_t holes_needed(const struct xpt_as *as, uint64_t start, uint64_t end)
+{
+	uint32_t n = 0;
+	for (uint32_t i = 0; i < as->nvmas; i++)
+		n += as->vmas[i].start < start && end < as->vmas[i].end;
+	return n;
+}
+
+/* Take [start, end) out of every region; holes_needed() slots must be free. */
+static void remove_range(struct xpt_as *as, uint64_t start, uint64_t end)
+{
+	for (uint32_t i = 0; i < as->nvmas;) {
+		struct xpt_vma *v = &as->vmas[i];
+		if (v->start >= start && v->end <= end) {
+			*v = as->vmas[--as->nvmas];
+			continue;
+		}
+		if (v->start < end && end < v->end && v->start < start) { /* a hole in v */
+			struct xpt_vma tail = *v;
+			tail.offset += end - v->start;
+			tail.start = end;
+			as->vmas[as->nvmas++] = tail;
+			v = &as->vmas[i];
+		}
+		if (v->start < start && start < v->end) {
+			v->end = start;
+		} else if (v->start < end && end < v->end && v->start >= start) {
+			v->offset += end - v->start;
+			v->start = end;
+		}
+		i++;
+	}
+}
+
+/* ---------------------------------------------------------------- pages */
+
+/* The PTE slot of va, when the tables reach level 1. */
+static uint64_t *pte_of(const struct xpt_as *as, uint64_t va)
+{
+	struct xpt_ctl ctl = xpt_space_ctl(&as->sp, XPT_CTL_NXE | XPT_CTL_GBPAGES, 0);
+	struct xpt_walk w;
+	if (xpt_walk(&as->sp.mem, &ctl, va, XPT_ACC_READ, &w) != XPT_OK || w.levels != XPT_LEVELS)
+		return NULL;
+	return &as->sp.mem.words[w.entry_pa[XPT_LEVELS - 1u] / 8u];
+}
+
+static void write_back(struct xpt_as *as, const struct xpt_vma *v, uint64_t va, xpt_pfn f)
+{
+	if (v == NULL || v->pager == NULL)
+		return;
+	as->vm->stats.write_backs++;
+	(void)v->pager->write(v->pager->ctx, v->offset + (va - v->start), frame_words(&as->sp, f));
+}
+
+static void release_pages(struct xpt_as *as, uint64_t start, uint64_t end)
+{
+	struct xpt_mapping m;
+	uint64_t va = start;
+	while (va < end && xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < end) {
+		xpt_pfn f = m.pa >> XPT_PAGE_SHIFT;
+		if (m.entry & XPT_PTE_D)
+			write_back(as, find_vma(as, m.va), m.va, f);
+		if (f < as->sp.fa->nframes && as->vm->refs[f] > 0)
+			(void)xpt_vm_frame_put(as->vm, f);
+		va = m.va + xpt_size_bytes(m.size);
+	}
+	/* Evicted pages lie inside regions: clear their markers there. */
+	for (uint32_t i = 0; i < as->nvmas && as->nevicted > 0; i++) {
+		uint64_t lo = as->vmas[i].start > start ? as->vmas[i].start : start;
+		uint64_t hi = as->vmas[i].end < end ? as->vmas[i].end : end;
+		for (va = lo; va < hi && as->nevicted > 0; va += XPT_PAGE_SIZE) {
+			uint64_t *pte = pte_of(as, va);
+			if (pte != NULL && !(*pte & XPT_PTE_P) && (*pte & XPT_VM_PTE_EVICTED)) {
+				*pte = 0;
+				as->nevicted--;
+			}
+		}
+	}
+}
+
+/* Every leaf in [start, end) is a 4 KiB page. */
+static bool only_small_pages(const struct xpt_as *as, uint64_t start, uint64_t end)
+{
+	struct xpt_mapping m;
+	uint64_t va = start;
+	while (va < end && xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < end) {
+		if (m.size != XPT_4K)
+			return false;
+		va = m.va + XPT_PAGE_SIZE;
+	}
+	return true;
+}
+
+int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
+                      struct xpt_flush *fl)
+{
+	int err = check_user_range(va, XPT_PAGE_SIZE);
+	if (err != XPT_OK)
+		return err;
+	if (f >= as->sp.fa->nframes || attr & XPT_SOFT_MASK)
+		return XPT_E_INVAL;
+	err = xpt_map(&as->sp, va, f << XPT_PAGE_SHIFT, XPT_4K, attr, fl);
+	if (err == XPT_OK) {
+		xpt_vm_frame_get(as->vm, f);
+		sync_user(as);
+	}
+	return err;
+}
+
+int xpt_as_unmap(struct xpt_as *as, uint64_t start, uint64_t len, struct xpt_flush *fl)
+{
+	int err = check_user_range(start, len);
+	if (err != XPT_OK)
+		return err;
+	if (as->nvmas + holes_needed(as, start, start + len) > as->maxvmas)
+		return XPT_E_NOMEM;
+	if (!only_small_pages(as, start, start + len))
+		return XPT_E_HUGE;
+	release_pages(as, start, start + len);
+	err = xpt_unmap_range(&as->sp, start, len, XPT_OPT_FREE_TABLES, fl);
+	remove_range(as, start, start + len);
+	sync_user(as);
+	return err;
+}
+
+int xpt_as_protect(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
+                   struct xpt_flush *fl)
+{
+	struct xpt_mapping m;
+	uint64_t va = start, end;
+	int err = check_user_range(start, len);
+	if (err != XPT_OK)
+		return err;
+	end = start + len;
+	if (attr & ~XPT_ATTR_MASK || attr & XPT_SOFT_MASK)
+		return XPT_E_INVAL;
+	if (wx_forbidden(as, attr))
+		return XPT_E_POLICY;
+	if (as->nvmas + cuts_needed(as, start, end) > as->maxvmas)
+		return XPT_E_NOMEM;
+	if (!only_small_pages(as, start, end))
+		return XPT_E_HUGE;
+	cut(as, start);
+	cut(as, end);
+	for (uint32_t i = 0; i < as->nvmas; i++)
+		if (as->vmas[i].start >= start && as->vmas[i].end <= end)
+			as->vmas[i].attr = attr;
+	while (va < end && xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < end) {
+		xpt_attr a = attr;
+		if (m.attr & XPT_VM_COW) /* still shared: the first write copies */
+			a = (attr & ~XPT_WRITE) | XPT_VM_COW;
+		(void)xpt_protect(&as->sp, m.va, a, fl);
+		va = m.va + XPT_PAGE_SIZE;
+	}
+	return XPT_OK;
+}
+
+/* ---------------------------------------------------------------- faults */
+
+static bool vma_allows(const struct xpt_vma *v, uint32_t ec)
+{
+	if ((ec & XPT_PF_W) && !(v->attr & XPT_WRITE))
+		return false;
+	if ((ec & XPT_PF_ID) && (v->attr & XPT_NOEXEC))
+		return false;
+	return !(ec & XPT_PF_U) || (v->attr & XPT_USER);
+}
+
+/* First touch (or touch after eviction) of a page of region v. */
+static int fault_in(struct xpt_as *as, const struct xpt_vma *v, uint64_t page, bool evicted,
+                    struct xpt_flush *fl)
+{
+	struct xpt_vm *vm = as->vm;
+	const struct xpt_pager *src = v->pager;
+	uint64_t off = v->offset + (page - v->start);
+	xpt_pfn f;
+	int err = frame_new(vm, &f);
+	if (err != XPT_OK)
+		return err;
+	if (evicted && src == NULL) {
+		src = as->swap;
+		off = page;
+	}
+	if (src != NULL) {
+		err = src->read(src->ctx, off, frame_words(&as->sp, f));
+	} else {
+		for (unsigned i = 0; i < XPT_ENTRIES; i++)
+			frame_words(&as->sp, f)[i] = 0;
+	}
+	if (err == XPT_OK)
+		err = xpt_map(&as->sp, page, f << XPT_PAGE_SHIFT, XPT_4K, v->attr, fl);
+	if (err != XPT_OK) {
+		vm->refs[f] = 0;
+		(void)xpt_frame_free(as->sp.fa, f);
+		return err;
+	}
+	vm->stats.refaults += evicted;
+	vm->stats.page_ins += src != NULL;
+	vm->stats.zero_fills += src == NULL;
+	as->nevicted -= evicted;
+	sync_user(as);
+	return XPT_OK;
+}
+
+/* A write to a copy-on-write page: copy it, or take it back when ours alone. */
+static int break_cow(struct xpt_as *as, const struct xpt_mapping *m, struct xpt_flush *fl)
+{
+	struct xpt_vm *vm = as->vm;
+	xpt_pfn old = m->pa >> XPT_PAGE_SHIFT, copy;
+	xpt_attr attr = (m->attr & ~XPT_VM_COW) | XPT_WRITE;
+	int err;
+	if (vm->refs[old] == 1) {
+		vm->stats.cow_reuses++;
+		return xpt_protect(&as->sp, m->va, attr, fl);
+	}
+	if ((err = frame_new(vm, &copy)) != XPT_OK)
+		return err;
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		frame_words(&as->sp, copy)[i] = frame_words(&as->sp, old)[i];
+	/* The table stays, so the map after the unmap needs no frame. */
+	(void)xpt_unmap_range(&as->sp, m->va, XPT_PAGE_SIZE, 0, fl);
+	(void)xpt_map(&as->sp, m->va, copy << XPT_PAGE_SHIFT, XPT_4K, attr, fl);
+	vm->refs[old]--;
+	vm->stats.cow_copies++;
+	return XPT_OK;
+}
+
+int xpt_as_fault(struct xpt_as *as, uint64_t va, uint32_t error_code, struct xpt_flush *fl)
+{
+	uint64_t page = va & ~(uint64_t)(XPT_PAGE_SIZE - 1u);
+	struct xpt_vma *v = va < XPT_VM_USER_TOP ? find_vma(as, page) : NULL;
+	struct xpt_mapping m;
+	uint64_t *pte;
+	int err;
+
+	as->vm->stats.faults++;
+	err = xpt_translate(&as->sp, page, &m);
+	if (err == XPT_E_NOT_MAPPED) {
+		if (v == NULL)
+			return XPT_E_NOT_MAPPED;
+		if (!vma_allows(v, error_code))
+			return XPT_E_POLICY;
+		pte = pte_of(as, page);
+		return fault_in(as, v, page, pte != NULL && (*pte & XPT_VM_PTE_EVICTED), fl);
+	}
+	if (err != XPT_OK)
+		return err;
+	if ((error_code & XPT_PF_W) && (m.attr & XPT_VM_COW)) {
+		if (v != NULL && !(v->attr & XPT_WRITE))
+			return XPT_E_POLICY;
+		err = break_cow(as, &m, fl);
+		sync_user(as);
+		return err;
+	}
+	/* The tables allow it now: a stale TLB entry raised the fault. */
+	if ((!(error_code & XPT_PF_W) || (m.eff & XPT_WRITE)) &&
+	    (!(error_code & XPT_PF_U) || (m.eff & XPT_USER)) &&
+	    (!(error_code & XPT_PF_ID) || !(m.eff & XPT_NOEXEC))) {
+		xpt_flush_add(fl, page);
+		return XPT_OK;
+	}
+	return XPT_E_POLICY;
+}
+
+/* ------------------------------------------------------------------ fork */
+
+/* Fault every evicted page of the space back in. */
+static int fault_all_in(struct xpt_as *as)
+{
+	for (uint32_t i = 0; i < as->nvmas && as->nevicted > 0; i++) {
+		const struct xpt_vma v = as->vmas[i];
+		for (uint64_t va = v.start; va < v.end && as->nevicted > 0; va += XPT_PAGE_SIZE) {
+			uint64_t *pte = pte_of(as, va);
+			int err = XPT_OK;
+			if (pte != NULL && !(*pte & XPT_PTE_P) && (*pte & XPT_VM_PTE_EVICTED))
+				err = fault_in(as, &v, va, true, NULL);
+			if (err != XPT_OK)
+				return err;
+		}
+	}
+	return XPT_OK;
+}
+
+static xpt_attr shared_attr(xpt_attr a)
+{
+	return (a & XPT_WRITE) ? (a & ~XPT_WRITE) | XPT_VM_COW : a;
+}
+
+int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vmas,
+                uint32_t maxvmas, struct xpt_flush *parent_fl)
+{
+	struct xpt_mapping m;
+	uint64_t va = 0;
+	int err;
+	if (parent->nvmas > maxvmas)
+		return XPT_E_NOMEM;
+	if (!only_small_pages(parent, 0, XPT_VM_USER_TOP))
+		return XPT_E_HUGE;
+	if ((err = fault_all_in(parent)) != XPT_OK)
+		return err;
+	err = xpt_as_create(parent->vm, child, vmas, maxvmas,
+	                    parent->user_root != parent->sp.root);
+	if (err != XPT_OK)
+		return err;
+	child->swap = parent->swap;
+	child->sp.policy = parent->sp.policy;
+	for (uint32_t i = 0; i < parent->nvmas; i++)
+		child->vmas[i] = parent->vmas[i];
+	child->nvmas = parent->nvmas;
+
+	while (xpt_next_leaf(&parent->sp, va, &m) == XPT_OK && m.va < XPT_VM_USER_TOP) {
+		err = xpt_map(&child->sp, m.va, m.pa, XPT_4K, shared_attr(m.attr), NULL);
+		if (err != XPT_OK) {
+			(void)xpt_as_destroy(child); /* drops the references taken so far */
+			return err;
+		}
+		xpt_vm_frame_get(parent->vm, m.pa >> XPT_PAGE_SHIFT);
+		va = m.va + XPT_PAGE_SIZE;
+	}
+	for (va = 0; xpt_next_leaf(&parent->sp, va, &m) == XPT_OK && m.va < XPT_VM_USER_TOP;
+	     va = m.va + XPT_PAGE_SIZE)
+		if (m.attr & XPT_WRITE)
+			(void)xpt_protect(&parent->sp, m.va, shared_attr(m.attr), parent_fl);
+	sync_user(parent);
+	sync_user(child);
+	return XPT_OK;
+}
+
+/* -------------------------------------------------------------- eviction */
+
+/* One clock step at leaf m: clear A, or evict when A was already clear. */
+static bool clock_step(struct xpt_as *as, const struct xpt_mapping *m, struct xpt_flush *fl)
+{
+	struct xpt_vm *vm = as->vm;
+	struct xpt_vma *v = find_vma(as, m->va);
+	xpt_pfn f = m->pa >> XPT_PAGE_SHIFT;
+	uint64_t *pte = pte_of(as, m->va);
+	if (pte == NULL || v == NULL || vm->refs[f] != 1 || (v->pager == NULL && as->swap == NULL))
+		return false;
+	if (*pte & XPT_PTE_A) {
+		*pte &= ~XPT_PTE_A; /* a second chance; no flush, as the TLB copy only delays A */
+		return false;
+	}
+	if (v->pager == NULL)
+		(void)as->swap->write(as->swap->ctx, m->va, frame_words(&as->sp, f));
+	else if (*pte & XPT_PTE_D)
+		write_back(as, v, m->va, f);
+	(void)xpt_unmap_range(&as->sp, m->va, XPT_PAGE_SIZE, 0, fl);
+	*pte = XPT_VM_PTE_EVICTED;
+	as->nevicted++;
+	vm->refs[f] = 0;
+	(void)xpt_frame_free(as->sp.fa, f);
+	vm->stats.evictions++;
+	return true;
+}
+
+int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_t *evicted)
+{
+	struct xpt_mapping m;
+	uint64_t va, visited = 0, budget = 0;
+	*evicted = 0;
+	/* Two turns of the clock at most: the first may only clear A bits. */
+	for (va = 0; xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < XPT_VM_USER_TOP;
+	     va = m.va + XPT_PAGE_SIZE)
+		budget += 2;
+	va = as->hand;
+	while (*evicted < want && visited < budget) {
+		if (xpt_next_leaf(&as->sp, va, &m) != XPT_OK || m.va >= XPT_VM_USER_TOP) {
+			if (va == 0)
+				break;
+			va = 0; /* wrap around */
+			continue;
+		}
+		*evicted += clock_step(as, &m, fl);
+		visited++;
+		va = m.va + XPT_PAGE_SIZE;
+	}
+	as->hand = va;
+	sync_user(as);
+	return *evicted == want ? XPT_OK : XPT_E_NOMEM;
+}
