@@ -179,6 +179,22 @@ int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f);
 int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size);
 bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f);
 
+/*
+ * Cache colouring: frames whose addresses fall in the same sets of a
+ * physically indexed cache share a colour, f % ncolours.  With
+ * xpt_colours(cache_bytes, ways) colours, giving a task frames of one
+ * colour confines it to 1/ncolours of the cache.
+ */
+static inline uint64_t xpt_colours(uint64_t cache_bytes, unsigned ways)
+{
+	uint64_t n = ways ? cache_bytes / ways / XPT_PAGE_SIZE : 0;
+	return n ? n : 1;
+}
+/* A free frame with f % ncolours == colour; ncolours a power of two.
+ * Costs up to nfree/ncolours word reads when that colour is scarce. */
+int xpt_frame_alloc_colour(struct xpt_frames *fa, uint64_t colour, uint64_t ncolours,
+                           xpt_pfn *out);
+
 /* ------------------------------------------------------------ invalidation */
 
 /*
@@ -276,6 +292,38 @@ static inline bool xpt_canonical(uint64_t va)
 	uint64_t top = va >> (XPT_VA_BITS - 1u);
 	return top == 0 || top == (UINT64_MAX >> (XPT_VA_BITS - 1u));
 }
+
+/* ------------------------------------------------------------- memory types */
+
+/* Memory types of the PAT (SDM Vol. 3A 13.12, table 13-10). */
+enum xpt_memtype {
+	XPT_MT_UC = 0,       /* uncacheable: MMIO registers */
+	XPT_MT_WC = 1,       /* write-combining: frame buffers */
+	XPT_MT_WT = 4,
+	XPT_MT_WP = 5,
+	XPT_MT_WB = 6,       /* write-back: RAM */
+	XPT_MT_UC_MINUS = 7,
+};
+/* IA32_PAT after reset: WB WT UC- UC, twice (no WC). */
+#define XPT_PAT_RESET 0x0007040600070406ull
+/* A PAT with every type: WB WC UC- UC WB WP UC- WT (indices 0..7), as Linux sets it. */
+#define XPT_PAT_FULL  0x0407050600070106ull
+
+/* The XPT_CACHE(i) attribute that selects `type` under `pat`: the lowest
+ * PAT index holding it.  XPT_E_INVAL when the PAT has no such entry. */
+int xpt_cache_attr(uint64_t pat, enum xpt_memtype type, xpt_attr *attr);
+/* The memory type attributes `attr` select under `pat`. */
+enum xpt_memtype xpt_attr_memtype(uint64_t pat, xpt_attr attr);
+
+/* ------------------------------------------------------------------ ASLR */
+
+/*
+ * A page-aligned random place for `len` bytes within [lo, hi): slot
+ * `random % slots` of the `slots` aligned positions that fit.  *bits gets
+ * the entropy, floor(log2(slots)).  XPT_E_INVAL when nothing fits.
+ */
+int xpt_aslr_place(uint64_t lo, uint64_t hi, uint64_t len, uint64_t align, uint64_t random,
+                   uint64_t *va, unsigned *bits);
 
 /* ---------------------------------------------------------- address spaces */
 

@@ -106,6 +106,37 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 	return true;
 }
 
+/* Lowest set bit at or above i: climb the summaries past empty words,
+ * then descend as bm_find does. */
+static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
+{
+	unsigned k = 0;
+	for (;;) {
+		uint64_t w;
+		if (i / 64 >= bm_level_words(b->nbits, k))
+			return false;
+		w = *bm_word(b, k, i / 64) & (UINT64_MAX << (i % 64));
+		if (w != 0) {
+			i = (i & ~(uint64_t)63) + xpt_lowest_bit(w);
+			break;
+		}
+		if (k + 1u == XPT_BITMAP_LEVELS)
+			return false;
+		i = i / 64 + 1u; /* the next word, as a bit one level up */
+		k++;
+	}
+	while (k-- > 0) {
+		uint64_t w = *bm_word(b, k, i);
+		if (w == 0)
+			return false;
+		i = i * 64 + xpt_lowest_bit(w);
+	}
+	if (i >= b->nbits)
+		return false;
+	*out = i;
+	return true;
+}
+
 /* Set or clear `count` bits of a flat word array from bit `first`. */
 static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
 {
@@ -351,6 +382,24 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	mark_used(fa, f, 1);
 	*out = f;
 	return XPT_OK;
+}
+
+int xpt_frame_alloc_colour(struct xpt_frames *fa, uint64_t colour, uint64_t ncolours,
+                           xpt_pfn *out)
+{
+	uint64_t f = colour;
+	if (ncolours == 0 || (ncolours & (ncolours - 1u)) || colour >= ncolours)
+		return XPT_E_INVAL;
+	while (bm_next(&fa->free4k, f, &f)) {
+		uint64_t skip = (colour - f) & (ncolours - 1u); /* to the next frame of the colour */
+		if (skip == 0) {
+			mark_used(fa, f, 1);
+			*out = f;
+			return XPT_OK;
+		}
+		f += skip;
+	}
+	return XPT_E_NOMEM;
 }
 
 static bool huge_geometry(enum xpt_size size, uint64_t *frames, struct xpt_bitmap **bm,
