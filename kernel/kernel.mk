@@ -1,0 +1,70 @@
+# The oracle kernel (kernel/) and the host side of the oracle (fuzz/oracle/).
+# Included by the root Makefile.
+#
+#   make qemu         build, boot, run the standard batch; print boot time and cases/s
+#   make qemu-test    >= 100,000 generated cases compared with ref (fails on disagreement)
+#   make kernel-demo  the seeds' experiment, printed by the kernel on serial
+#   make qemu-quirks  re-verify every quirk-table entry by experiment
+
+KDIR     := $(BUILD)/kernel
+KCC      ?= gcc
+KCFLAGS  := -std=c11 -O2 -g -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -ffreestanding -nostdlib -fno-builtin -mno-red-zone -mcmodel=kernel -mgeneral-regs-only \
+            -mno-sse -mno-mmx -mno-sse2 -fno-pic -fno-pie -fno-stack-protector \
+            -fno-asynchronous-unwind-tables -fno-tree-loop-distribute-patterns \
+            -Iref/include -Ikernel/include -Ikernel
+KSRC     := $(wildcard kernel/*.c)
+KASM     := $(wildcard kernel/*.S)
+KHDR     := $(wildcard kernel/*.h kernel/include/*.h) $(REF_HDR)
+KOBJ     := $(patsubst kernel/%.c,$(KDIR)/%.o,$(KSRC)) $(patsubst kernel/%.S,$(KDIR)/%.o,$(KASM)) \
+            $(patsubst ref/src/%.c,$(KDIR)/ref/%.o,$(REF_SRC))
+KERNEL   := $(KDIR)/xpt-kernel.bin
+
+$(KDIR)/%.o: kernel/%.c $(KHDR) | $(KDIR)/ref
+	$(KCC) $(KCFLAGS) -c $< -o $@
+$(KDIR)/%.o: kernel/%.S kernel/layout.h | $(KDIR)/ref
+	$(KCC) -Ikernel -c $< -o $@
+# ref/src compiled unchanged, with the kernel's flags.
+$(KDIR)/ref/%.o: ref/src/%.c $(REF_HDR) | $(KDIR)/ref
+	$(KCC) $(KCFLAGS) -c $< -o $@
+$(KDIR)/ref:
+	@mkdir -p $@
+$(KDIR)/xpt-kernel.elf: $(KOBJ) kernel/link.ld
+	ld -n -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments -T kernel/link.ld -o $@ $(KOBJ)
+$(KERNEL): $(KDIR)/xpt-kernel.elf
+	objcopy -O binary $< $@
+
+# ------------------------------------------------------------ host side
+ORACLE     := $(BUILD)/xpt-oracle
+ORACLE_SRC := $(wildcard fuzz/oracle/*.c)
+ORACLE_HDR := $(wildcard fuzz/oracle/*.h) kernel/include/xpt_case.h $(REF_HDR)
+$(ORACLE): $(ORACLE_SRC) $(ORACLE_HDR) $(REF_SRC)
+	@mkdir -p $(BUILD)
+	$(CC) $(CSTD) -D_GNU_SOURCE $(WARN) -O2 -g -Iref/include -Ikernel/include -Ifuzz/oracle \
+	  $(ORACLE_SRC) $(REF_SRC) -o $@
+
+ORACLE_RUN := $(ORACLE) --kernel $(KERNEL)
+QEMU_CASES := fuzz/oracle/cases/standard.txt
+
+.PHONY: kernel oracle qemu qemu-test kernel-demo qemu-quirks
+kernel: $(KERNEL)
+oracle: $(ORACLE)
+
+qemu: deps $(KERNEL) $(ORACLE)
+	$(ORACLE_RUN) run $(QEMU_CASES)
+	$(ORACLE_RUN) gen --cases 100000 --seed 1 --quiet
+
+qemu-test: $(KERNEL) $(ORACLE)
+	$(ORACLE_RUN) run --quiet $(QEMU_CASES)
+	$(ORACLE_RUN) gen --cases 120000 --seed 7 --quiet
+	$(ORACLE_RUN) malformed
+
+qemu-quirks: deps $(KERNEL) $(ORACLE)
+	$(ORACLE_RUN) quirks
+
+kernel-demo: deps $(KERNEL) $(ORACLE)
+	$(ORACLE_RUN) demo
+
+DEPS       += qemu
+TEST_STEPS += qemu-test
+DEMO       := kernel-demo
