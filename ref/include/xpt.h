@@ -206,22 +206,38 @@ int xpt_frame_alloc_colour(struct xpt_frames *fa, uint64_t colour, uint64_t ncol
 struct xpt_flush {
 	uint32_t npages;
 	bool all;
+	bool global;       /* a changed leaf was global: flush past CR3 reloads */
 	uint64_t va[XPT_FLUSH_PAGES];
 };
 
 /* Hooks the embedder supplies.  A kernel points them at invlpg and a CR3
  * write; the host points them at the software TLB below. */
 struct xpt_arch {
-	void (*invlpg)(void *ctx, uint64_t va);
-	void (*flush_all)(void *ctx);
+	void (*invlpg)(void *ctx, uint64_t va);    /* this page, global or not */
+	void (*flush_all)(void *ctx);              /* everything, global entries too */
 	void (*load_cr3)(void *ctx, uint64_t cr3);
+	/* INVPCID (enum xpt_invpcid); NULL without PCID support. */
+	void (*invpcid)(void *ctx, unsigned type, uint16_t pcid, uint64_t va);
 	void *ctx;
 };
+
+/* INVPCID types (SDM Vol. 2A, INVPCID). */
+enum xpt_invpcid {
+	XPT_INVPCID_ADDR = 0,       /* one address of one PCID, not global entries */
+	XPT_INVPCID_CONTEXT = 1,    /* one PCID, not global entries */
+	XPT_INVPCID_ALL_GLOBAL = 2, /* every PCID, global entries too */
+	XPT_INVPCID_ALL = 3,        /* every PCID, not global entries */
+};
+#define XPT_CR3_PCID_MASK 0xfffull    /* CR3 bits 0..11 with CR4.PCIDE */
+#define XPT_CR3_NOFLUSH   (1ull << 63) /* MOV to CR3 keeps the PCID's entries */
 
 void xpt_flush_init(struct xpt_flush *fl);
 void xpt_flush_add(struct xpt_flush *fl, uint64_t va);
 /* Apply the record through the hooks and empty it. */
 void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);
+/* The same for a space tagged `pcid` that need not be the current one:
+ * INVPCID per page (and invlpg for global pages), or per context. */
+void xpt_flush_apply_pcid(const struct xpt_arch *arch, uint16_t pcid, struct xpt_flush *fl);
 
 /* ---------------------------------------------------------------- walking */
 
@@ -233,7 +249,9 @@ void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);
 #define XPT_CTL_NXE     (1u << 4) /* IA32_EFER.NXE */
 #define XPT_CTL_AC      (1u << 5) /* RFLAGS.AC */
 #define XPT_CTL_GBPAGES (1u << 6) /* CPUID.80000001H:EDX.Page1GB */
-#define XPT_CTL_MASK    0x7fu
+#define XPT_CTL_PGE     (1u << 7) /* CR4.PGE: G leaves survive CR3 loads (TLB only) */
+#define XPT_CTL_PCIDE   (1u << 8) /* CR4.PCIDE: CR3 bits 0..11 tag entries (TLB only) */
+#define XPT_CTL_MASK    0x1ffu
 
 struct xpt_ctl {
 	uint64_t cr3;       /* physical address of the PML4 in bits 12..M-1 */
@@ -449,6 +467,8 @@ static inline bool xpt_range_wx(const struct xpt_range *r)
 struct xpt_tlb_entry {
 	bool valid;
 	bool dirty;        /* a write went through this entry */
+	bool global;       /* G leaf under CR4.PGE: matches every PCID */
+	uint16_t pcid;
 	enum xpt_size size;
 	uint8_t pkey;
 	xpt_attr eff;
@@ -469,7 +489,11 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
 int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w);
 void xpt_tlb_invlpg(struct xpt_tlb *t, uint64_t va);
 void xpt_tlb_flush_all(struct xpt_tlb *t);
-/* Hooks that drive this TLB (load_cr3 also flushes it, as without PCID). */
+void xpt_tlb_invpcid(struct xpt_tlb *t, unsigned type, uint16_t pcid, uint64_t va);
+/* MOV to CR3: with PCIDE the tag changes and, unless XPT_CR3_NOFLUSH,
+ * the new PCID's non-global entries go; without, every non-global entry. */
+void xpt_tlb_load_cr3(struct xpt_tlb *t, uint64_t cr3);
+/* Hooks that drive this TLB. */
 struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
 
 #endif /* XPT_H */

@@ -5,6 +5,7 @@ void xpt_flush_init(struct xpt_flush *fl)
 {
 	fl->npages = 0;
 	fl->all = false;
+	fl->global = false;
 }
 
 void xpt_flush_add(struct xpt_flush *fl, uint64_t va)
@@ -29,5 +30,20 @@ void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl)
 	else
 		for (uint32_t i = 0; i < fl->npages; i++)
 			arch->invlpg(arch->ctx, fl->va[i]);
+	xpt_flush_init(fl);
+}
+
+void xpt_flush_apply_pcid(const struct xpt_arch *arch, uint16_t pcid, struct xpt_flush *fl)
+{
+	if (fl->all) {
+		arch->invpcid(arch->ctx, fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT,
+		              pcid, 0);
+	} else {
+		for (uint32_t i = 0; i < fl->npages; i++) {
+			arch->invpcid(arch->ctx, XPT_INVPCID_ADDR, pcid, fl->va[i]);
+			if (fl->global) /* INVPCID by address spares global entries */
+				arch->invlpg(arch->ctx, fl->va[i]);
+		}
+	}
 	xpt_flush_init(fl);
 }

@@ -95,6 +95,14 @@ static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t 
 		*slot(c, level, va) = e;
 }
 
+/* The TLB may hold leaf e for va: it goes into the flush record. */
+static void record(struct cursor *c, uint64_t va, uint64_t e)
+{
+	xpt_flush_add(c->fl, va);
+	if (c->fl != NULL && (e & XPT_PTE_G))
+		c->fl->global = true;
+}
+
 /* Follow a present table entry at `level` down to level - 1. */
 static int enter(struct cursor *c, unsigned level, uint64_t e)
 {
@@ -129,7 +137,7 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	write_entry(c, level, va, (t << XPT_PAGE_SHIFT) | TABLE_FLAGS);
 	c->path[level - 1u] = (struct level){ .table = t };
 	if (split)
-		xpt_flush_add(c->fl, va & ~(xpt_level_bytes(level) - 1u));
+		record(c, va & ~(xpt_level_bytes(level) - 1u), split);
 	return XPT_OK;
 }
 
@@ -239,7 +247,7 @@ static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint6
 				       (e & (XPT_PTE_A | XPT_PTE_D));
 			if (c->commit && repl != e) {
 				write_entry(c, level, va, repl);
-				xpt_flush_add(c->fl, va);
+				record(c, va, e);
 			}
 			*done = bytes;
 			return XPT_OK;
@@ -437,7 +445,7 @@ static int leaf_at(const struct xpt_space *sp, uint64_t va, unsigned opts, struc
 {
 	int err = xpt_translate(sp, va, m);
 	if (err != XPT_OK)
-		return err == XPT_E_NONCANONICAL ? err : XPT_E_NOT_MAPPED;
+		return err; /* NOT_MAPPED, NONCANONICAL, WINDOW or RSVD_BITS, as translate says */
 	*len = xpt_size_bytes(m->size);
 	if (m->offset == 0)
 		return XPT_OK;

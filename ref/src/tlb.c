@@ -1,19 +1,33 @@
 /*
  * A software TLB: caches successful translations and serves them, stale or
- * not, until invlpg or a full flush removes them (SDM 4.10.2, 4.10.4).
+ * not, until invlpg, INVPCID, a CR3 load or a full flush removes them
+ * (SDM Vol. 3A 4.10.1, 4.10.2, 4.10.4).  Entries carry the PCID they were
+ * made under; global ones (G leaf with CR4.PGE) match every PCID and
+ * survive CR3 loads.
  */
 #include "bits.h"
+
+static uint16_t current_pcid(const struct xpt_tlb *t)
+{
+	return (t->ctl.flags & XPT_CTL_PCIDE) ? (uint16_t)(t->ctl.cr3 & XPT_CR3_PCID_MASK) : 0;
+}
 
 void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *ctl)
 {
 	*t = (struct xpt_tlb){ .mem = mem, .ctl = *ctl };
 }
 
+static bool covers(const struct xpt_tlb_entry *e, uint64_t va)
+{
+	return e->valid && (va & ~(xpt_size_bytes(e->size) - 1u)) == e->va;
+}
+
 static struct xpt_tlb_entry *lookup(struct xpt_tlb *t, uint64_t va)
 {
+	uint16_t pcid = current_pcid(t);
 	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++) {
 		struct xpt_tlb_entry *e = &t->e[i];
-		if (e->valid && (va & ~(xpt_size_bytes(e->size) - 1u)) == e->va)
+		if (covers(e, va) && (e->global || e->pcid == pcid))
 			return e;
 	}
 	return NULL;
@@ -47,25 +61,68 @@ int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_w
 		t->next = (t->next + 1u) % XPT_TLB_ENTRIES;
 	}
 	uint64_t bytes = xpt_size_bytes((enum xpt_size)w->leaf);
-	*e = (struct xpt_tlb_entry){ .valid = true, .dirty = w->set_d, .size = (enum xpt_size)w->leaf,
+	bool global = (t->ctl.flags & XPT_CTL_PGE) && (w->entry[w->levels - 1u] & XPT_PTE_G);
+	*e = (struct xpt_tlb_entry){ .valid = true, .dirty = w->set_d, .global = global,
+	                             .pcid = current_pcid(t), .size = (enum xpt_size)w->leaf,
 	                             .pkey = w->pkey, .eff = w->eff, .va = va & ~(bytes - 1u),
 	                             .pa = w->pa & ~(bytes - 1u) };
 	return XPT_OK;
 }
 
+/* Drop the entries `keep` does not protect: by address (any address when
+ * `any`), by PCID (any PCID when `all_pcids`), global ones when `globals`. */
+static void drop(struct xpt_tlb *t, uint64_t va, bool any, uint16_t pcid, bool all_pcids,
+                 bool globals)
+{
+	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++) {
+		struct xpt_tlb_entry *e = &t->e[i];
+		if (!e->valid || (!any && !covers(e, va)))
+			continue;
+		if (e->global ? globals : (all_pcids || e->pcid == pcid))
+			e->valid = false;
+	}
+}
+
 void xpt_tlb_invlpg(struct xpt_tlb *t, uint64_t va)
 {
-	struct xpt_tlb_entry *e;
 	t->invlpgs++;
-	while ((e = lookup(t, va)) != NULL)
-		e->valid = false;
+	drop(t, va, false, current_pcid(t), false, true);
 }
 
 void xpt_tlb_flush_all(struct xpt_tlb *t)
 {
 	t->flushes++;
-	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++)
-		t->e[i].valid = false;
+	drop(t, 0, true, 0, true, true);
+}
+
+void xpt_tlb_invpcid(struct xpt_tlb *t, unsigned type, uint16_t pcid, uint64_t va)
+{
+	t->flushes += type != XPT_INVPCID_ADDR;
+	t->invlpgs += type == XPT_INVPCID_ADDR;
+	switch (type) {
+	case XPT_INVPCID_ADDR:
+		drop(t, va, false, pcid, false, false);
+		break;
+	case XPT_INVPCID_CONTEXT:
+		drop(t, 0, true, pcid, false, false);
+		break;
+	case XPT_INVPCID_ALL_GLOBAL:
+		drop(t, 0, true, 0, true, true);
+		break;
+	default:
+		drop(t, 0, true, 0, true, false);
+		break;
+	}
+}
+
+void xpt_tlb_load_cr3(struct xpt_tlb *t, uint64_t cr3)
+{
+	bool keep = (t->ctl.flags & XPT_CTL_PCIDE) && (cr3 & XPT_CR3_NOFLUSH);
+	t->ctl.cr3 = cr3 & ~XPT_CR3_NOFLUSH;
+	if (!keep) {
+		t->flushes++;
+		drop(t, 0, true, current_pcid(t), false, false);
+	}
 }
 
 static void hook_invlpg(void *ctx, uint64_t va)
@@ -80,13 +137,16 @@ static void hook_flush_all(void *ctx)
 
 static void hook_load_cr3(void *ctx, uint64_t cr3)
 {
-	struct xpt_tlb *t = ctx;
-	t->ctl.cr3 = cr3;
-	xpt_tlb_flush_all(t);
+	xpt_tlb_load_cr3(ctx, cr3);
+}
+
+static void hook_invpcid(void *ctx, unsigned type, uint16_t pcid, uint64_t va)
+{
+	xpt_tlb_invpcid(ctx, type, pcid, va);
 }
 
 struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t)
 {
-	struct xpt_arch a = { hook_invlpg, hook_flush_all, hook_load_cr3, t };
+	struct xpt_arch a = { hook_invlpg, hook_flush_all, hook_load_cr3, hook_invpcid, t };
 	return a;
 }
