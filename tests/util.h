@@ -67,6 +67,15 @@ void snap_take(struct snap *s, const struct env *e);
 bool snap_same(const struct snap *s, const struct env *e);
 void snap_free(struct snap *s);
 #define CHECK_UNCHANGED(s, e) CHECK(snap_same((s), (e)))
+/* `call` returns `want` and changes nothing of env e. */
+#define CHECK_ERR_UNCHANGED(e, call, want)                                                 \
+	do {                                                                               \
+		struct snap snap_;                                                         \
+		snap_take(&snap_, (e));                                                    \
+		CHECK_ERR(call, want);                                                     \
+		CHECK_UNCHANGED(&snap_, (e));                                              \
+		snap_free(&snap_);                                                         \
+	} while (0)
 
 /* Leaves of each size (index enum xpt_size) in [va, va+len), by translate. */
 struct leaf_count {
