@@ -391,3 +391,49 @@ TEST(vm_shared_frames_live_until_the_last_reference)
 	CHECK_ERR(xpt_vm_frame_put(&v.vm, lib), XPT_E_DOUBLE_FREE);
 	vmenv_free(&v);
 }
+
+TEST(vm_dedup_merges_identical_pages_across_spaces_copy_on_write)
+{
+	struct vmenv v;
+	struct xpt_as a, b;
+	struct xpt_vma va[MAXVMAS], vb[MAXVMAS];
+	struct xpt_vm_page scratch[16];
+	struct xpt_flush fls[2];
+	uint64_t saved;
+	REQUIRE(vmenv_init(&v));
+	REQUIRE_OK(xpt_as_create(&v.vm, &a, va, MAXVMAS, false));
+	REQUIRE_OK(xpt_as_create(&v.vm, &b, vb, MAXVMAS, false));
+	REQUIRE_OK(xpt_as_reserve(&a, 0x400000, 3 * 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC, NULL, 0));
+	REQUIRE_OK(xpt_as_reserve(&b, 0x800000, 2 * 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC, NULL, 0));
+	uint64_t *a0 = user_page(&v, &a, 0x400000, XPT_ACC_USER | XPT_ACC_WRITE);
+	uint64_t *a1 = user_page(&v, &a, 0x401000, XPT_ACC_USER | XPT_ACC_WRITE);
+	uint64_t *a2 = user_page(&v, &a, 0x402000, XPT_ACC_USER | XPT_ACC_WRITE);
+	uint64_t *b0 = user_page(&v, &b, 0x800000, XPT_ACC_USER | XPT_ACC_WRITE);
+	uint64_t *b1 = user_page(&v, &b, 0x801000, XPT_ACC_USER | XPT_ACC_WRITE);
+	REQUIRE(a0 && a1 && a2 && b0 && b1);
+	a0[5] = b1[5] = a2[5] = 0x1234; /* three copies of one page */
+	a1[5] = 0x9999;                 /* b0 stays zero: unique too */
+	uint64_t nfree = v.e.fa.nfree;
+	struct xpt_as *const spaces[2] = { &a, &b };
+	xpt_flush_init(&fls[0]);
+	xpt_flush_init(&fls[1]);
+	REQUIRE_OK(xpt_vm_dedup(spaces, 2, scratch, 16, fls, &saved));
+	CHECK_EQ(saved, 2);
+	CHECK_EQ(v.e.fa.nfree, nfree + 2);
+	CHECK(user_page(&v, &a, 0x402000, XPT_ACC_USER) == a0);
+	CHECK(user_page(&v, &b, 0x801000, XPT_ACC_USER) == a0);
+	CHECK_EQ(v.refs[(uint64_t)(a0 - v.e.mem.words) / 512], 3);
+	/* Each space's TLB must forget the pages that turned read-only or moved. */
+	CHECK_EQ(fls[0].npages, 2);
+	CHECK_EQ(fls[1].npages, 1);
+	/* A write copies the page out again and leaves the others alone. */
+	uint64_t *w = user_page(&v, &b, 0x801000, XPT_ACC_USER | XPT_ACC_WRITE);
+	REQUIRE(w != NULL);
+	CHECK(w != a0);
+	w[5] = 7;
+	CHECK_EQ(a0[5], 0x1234);
+	CHECK_EQ(v.vm.stats.cow_copies, 1);
+	CHECK_ERR(xpt_as_destroy(&a), XPT_OK);
+	CHECK_ERR(xpt_as_destroy(&b), XPT_OK);
+	vmenv_free(&v);
+}

@@ -112,4 +112,20 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 /* Clock over the accessed bits: up to `want` pages leave memory. */
 int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_t *evicted);
 
+/*
+ * Deduplication: pages of the given spaces with identical contents come to
+ * share one frame, copy-on-write, and the duplicates go back to the
+ * allocator.  Only 4 KiB pages held by a single reference are candidates;
+ * `scratch` (room for `max` entries) holds them while they are compared,
+ * and pages beyond `max` wait for a later pass.  fls[i] collects the
+ * invalidations of spaces[i]; *saved counts the frames given back.
+ */
+struct xpt_vm_page {
+	uint64_t hash, va;
+	xpt_pfn f;
+	uint32_t space;
+};
+int xpt_vm_dedup(struct xpt_as *const *spaces, uint32_t nspaces, struct xpt_vm_page *scratch,
+                 uint64_t max, struct xpt_flush *fls, uint64_t *saved);
+
 #endif /* XPT_VM_H */

@@ -606,3 +606,89 @@ int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_
 	sync_user(as);
 	return *evicted == want ? XPT_OK : XPT_E_NOMEM;
 }
+
+/* ----------------------------------------------------------------- dedup */
+
+#define MERGED ((xpt_pfn)-1) /* a scratch entry already merged: never a keeper */
+
+static uint64_t page_hash(const uint64_t *p)
+{
+	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a over words */
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static bool same_page(const uint64_t *a, const uint64_t *b)
+{
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		if (a[i] != b[i])
+			return false;
+	return true;
+}
+
+/* Candidates: pages held by one reference. */
+static uint64_t collect(struct xpt_as *const *spaces, uint32_t n, struct xpt_vm_page *out,
+                        uint64_t max)
+{
+	uint64_t count = 0;
+	for (uint32_t s = 0; s < n; s++) {
+		struct xpt_as *as = spaces[s];
+		struct xpt_mapping m;
+		for (uint64_t va = 0; count < max && xpt_next_leaf(&as->sp, va, &m) == XPT_OK &&
+		                      m.va < XPT_VM_USER_TOP;
+		     va = m.va + XPT_PAGE_SIZE) {
+			xpt_pfn f = m.pa >> XPT_PAGE_SHIFT;
+			if (m.size != XPT_4K || f >= as->sp.fa->nframes || as->vm->refs[f] != 1)
+				continue;
+			out[count++] = (struct xpt_vm_page){ page_hash(frame_words(&as->sp, f)), m.va, f,
+			                                     s };
+		}
+	}
+	return count;
+}
+
+/* Point page p of its space at frame `to`, copy-on-write; drop its frame. */
+static void merge_into(struct xpt_as *as, const struct xpt_vm_page *p, xpt_pfn to,
+                       struct xpt_flush *fl)
+{
+	struct xpt_mapping m;
+	(void)xpt_translate(&as->sp, p->va, &m);
+	(void)xpt_unmap_range(&as->sp, p->va, XPT_PAGE_SIZE, 0, fl);
+	(void)xpt_map(&as->sp, p->va, to << XPT_PAGE_SHIFT, XPT_4K, shared_attr(m.attr), fl);
+	xpt_vm_frame_get(as->vm, to);
+	(void)xpt_vm_frame_put(as->vm, p->f);
+}
+
+/* Make the keeper's own mapping copy-on-write too. */
+static void share_keeper(struct xpt_as *as, const struct xpt_vm_page *p, struct xpt_flush *fl)
+{
+	struct xpt_mapping m;
+	if (xpt_translate(&as->sp, p->va, &m) == XPT_OK && (m.attr & XPT_WRITE))
+		(void)xpt_protect(&as->sp, p->va, shared_attr(m.attr), fl);
+}
+
+int xpt_vm_dedup(struct xpt_as *const *spaces, uint32_t nspaces, struct xpt_vm_page *scratch,
+                 uint64_t max, struct xpt_flush *fls, uint64_t *saved)
+{
+	uint64_t n = collect(spaces, nspaces, scratch, max);
+	*saved = 0;
+	for (uint64_t i = 1; i < n; i++) {
+		const struct xpt_vm_page *dup = &scratch[i];
+		const uint64_t *data = frame_words(&spaces[dup->space]->sp, dup->f);
+		for (uint64_t k = 0; k < i; k++) {
+			const struct xpt_vm_page *keep = &scratch[k];
+			if (keep->f == MERGED || keep->hash != dup->hash ||
+			    !same_page(frame_words(&spaces[keep->space]->sp, keep->f), data))
+				continue;
+			share_keeper(spaces[keep->space], keep, &fls[keep->space]);
+			merge_into(spaces[dup->space], dup, keep->f, &fls[dup->space]);
+			scratch[i].f = MERGED;
+			(*saved)++;
+			break;
+		}
+	}
+	for (uint32_t s = 0; s < nspaces; s++)
+		sync_user(spaces[s]);
+	return XPT_OK;
+}
