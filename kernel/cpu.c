@@ -263,10 +263,17 @@ static void arch_invlpg(void *ctx, uint64_t va)
 	cpu_invlpg(va);
 }
 
+/* Global entries too: toggling CR4.PGE drops them (SDM 4.10.4.1). */
 static void arch_flush_all(void *ctx)
 {
+	uint64_t cr4 = cpu_read_cr4();
 	(void)ctx;
-	cpu_write_cr3(cpu_read_cr3());
+	if (cr4 & CR4_PGE) {
+		cpu_write_cr4(cr4 & ~CR4_PGE);
+		cpu_write_cr4(cr4);
+	} else {
+		cpu_write_cr3(cpu_read_cr3());
+	}
 }
 
 static void arch_load_cr3(void *ctx, uint64_t cr3)
@@ -277,5 +284,6 @@ static void arch_load_cr3(void *ctx, uint64_t cr3)
 
 struct xpt_arch cpu_arch(void)
 {
-	return (struct xpt_arch){ arch_invlpg, arch_flush_all, arch_load_cr3, NULL };
+	return (struct xpt_arch){ .invlpg = arch_invlpg, .flush_all = arch_flush_all,
+		                  .load_cr3 = arch_load_cr3 };
 }

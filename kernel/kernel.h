@@ -111,6 +111,9 @@ uint64_t mm_user_rip(void (*stub)(void));
 void run_batch(struct xpt_case_results *res, const uint8_t *batch, uint64_t size);
 void run_probes(struct xpt_case_results *res);
 
+/* ---- probe.c: TLB behaviour the SDM leaves open */
+void probe_tlb(unsigned kind, struct xpt_case_probe *p);
+
 /* ---- demo.c: the experiment of the seeds, on serial */
 void demo_run(void);
 

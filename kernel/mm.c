@@ -10,8 +10,8 @@
 #define MB_INFO_MODS    (1u << 3)
 #define MB_INFO_MMAP    (1u << 6)
 #define MAX_REGIONS     64u
-#define MIB             (1ull << 20)
-#define BOOT_WINDOW     (4ull << 30) /* what boot.S maps */
+#define MIB             (UINT64_C(1) << 20)
+#define BOOT_WINDOW     (UINT64_C(4) << 30) /* what boot.S maps */
 
 struct mb_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline, mods_count, mods_addr;

@@ -8,7 +8,7 @@
  */
 #include "kernel.h"
 
-#define LEN_MAX (1ull << 30) /* the range ops: bounds the tables one op can take */
+#define LEN_MAX (UINT64_C(1) << 30) /* the range ops: bounds the tables one op can take */
 
 struct raw_log {
 	unsigned n;

@@ -28,24 +28,24 @@
 #include <stdint.h>
 
 #define XPT_CASE_VERSION 1u
-#define XPT_CASE_MAGIC   0x4843544142545058ull /* "XPTBATCH" */
-#define XPT_CASE_RMAGIC  0x544c534552545058ull /* "XPTRESLT" */
+#define XPT_CASE_MAGIC   UINT64_C(0x4843544142545058) /* "XPTBATCH" */
+#define XPT_CASE_RMAGIC  UINT64_C(0x544c534552545058) /* "XPTRESLT" */
 
 /* ------------------------------------------------------ guest layout */
 
 /* The kernel image is loaded here; the mailbox is its second page. */
-#define XPT_CASE_KERNEL_PA  0x1000000ull
-#define XPT_CASE_MAILBOX_PA 0x1001000ull
+#define XPT_CASE_KERNEL_PA  UINT64_C(0x1000000)
+#define XPT_CASE_MAILBOX_PA UINT64_C(0x1001000)
 /* Data frames: 2 MiB of frames pre-filled with XPT_CASE_PATTERN, 2 MiB
  * aligned so one 2 MiB leaf maps them all and a 1 GiB leaf at 0 holds them. */
-#define XPT_CASE_POOL_PA    0x400000ull
-#define XPT_CASE_POOL_SIZE  0x200000ull
+#define XPT_CASE_POOL_PA    UINT64_C(0x400000)
+#define XPT_CASE_POOL_SIZE  UINT64_C(0x200000)
 /* Cases may use virtual addresses below this (PML4 slots 0..254) and
  * non-canonical ones; slot 255 holds the ring-3 stub, 256.. the kernel. */
-#define XPT_CASE_TEST_END   0x7f8000000000ull
-#define XPT_CASE_STUB_VA    0x7f8000000000ull
+#define XPT_CASE_TEST_END   UINT64_C(0x7f8000000000)
+#define XPT_CASE_STUB_VA    UINT64_C(0x7f8000000000)
 /* The physical-memory window of the kernel (PML4 slot 256). */
-#define XPT_CASE_WINDOW_VA  0xffff800000000000ull
+#define XPT_CASE_WINDOW_VA  UINT64_C(0xffff800000000000)
 
 /*
  * The 8 bytes at physical address pa of a data frame (pa 8-aligned):
@@ -53,7 +53,7 @@
  * the whole word, a fetch executes it and returns imm32 in rax, so either
  * way the value names the physical address the MMU reached.
  */
-#define XPT_CASE_PATTERN_TAG 0x5a7eull
+#define XPT_CASE_PATTERN_TAG UINT64_C(0x5a7e)
 static inline uint64_t xpt_case_pattern(uint64_t pa)
 {
 	return 0xb8ull | ((pa >> 3) & 0xffffffffull) << 8 | 0xccull << 40 |
@@ -248,7 +248,7 @@ struct xpt_case_acc_res {
 	uint64_t before[4];   /* the walk's entries just before the access */
 	uint64_t after[4];    /* the same entries just after it */
 };
-#define XPT_CASE_CR2_SENTINEL 0x00c2c2c2c2c2c000ull
+#define XPT_CASE_CR2_SENTINEL UINT64_C(0x00c2c2c2c2c2c000)
 
 /* Byte size of the results of one case. */
 static inline uint64_t xpt_case_res_bytes(unsigned nops, unsigned naccs)
@@ -272,7 +272,7 @@ static inline uint64_t xpt_case_bytes(unsigned nops, unsigned naccs)
  * address bits 12..51 whatever MAXPHYADDR is; an entry beyond the window
  * simply ends the record.  Kernel and host use this one rule.
  */
-#define XPT_CASE_ADDR_BITS 0x000ffffffffff000ull
+#define XPT_CASE_ADDR_BITS UINT64_C(0x000ffffffffff000)
 static inline uint64_t xpt_case_entry_pa(uint64_t up, uint64_t va, unsigned level)
 {
 	unsigned shift = 39u - 9u * level;
