@@ -119,7 +119,7 @@ bool snap_same(const struct snap *s, const struct env *e)
 		       (unsigned long long)e->fa.nfree);
 		same = false;
 	}
-	if (s->fl.npages != e->fl.npages || s->fl.all != e->fl.all ||
+	if (s->fl.npages != e->fl.npages || s->fl.all != e->fl.all || s->fl.global != e->fl.global ||
 	    memcmp(s->fl.va, e->fl.va, sizeof s->fl.va) != 0) {
 		printf("  flush record changed: %u pages -> %u\n", s->fl.npages, e->fl.npages);
 		same = false;
@@ -169,4 +169,21 @@ bool bit_get(const uint64_t *bits, uint64_t i)
 void bit_set(uint64_t *bits, uint64_t i)
 {
 	bits[i / 64] |= (uint64_t)1 << (i % 64);
+}
+
+bool flush_equals(const struct xpt_flush *fl, const uint64_t *va, unsigned n)
+{
+	bool same = !fl->all && fl->npages == n;
+	for (unsigned i = 0; same && i < n; i++)
+		same = fl->va[i] == va[i];
+	if (!same) {
+		printf("  flush record:%s", fl->all ? " all," : "");
+		for (unsigned i = 0; i < fl->npages && i < XPT_FLUSH_PAGES; i++)
+			printf(" 0x%llx", (unsigned long long)fl->va[i]);
+		printf("\n  expected:    ");
+		for (unsigned i = 0; i < n; i++)
+			printf(" 0x%llx", (unsigned long long)va[i]);
+		printf("\n");
+	}
+	return same;
 }

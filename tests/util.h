@@ -86,6 +86,12 @@ struct leaf_count {
 struct leaf_count count_leaves(const struct xpt_space *sp, uint64_t va, uint64_t len,
                                uint64_t delta);
 
+/* The flush record holds exactly these pages, in this order, and not `all`. */
+bool flush_equals(const struct xpt_flush *fl, const uint64_t *va, unsigned n);
+#define CHECK_FLUSH(fl, ...)                                                               \
+	CHECK(flush_equals((fl), (const uint64_t[]){ __VA_ARGS__ },                       \
+	                   (unsigned)(sizeof((const uint64_t[]){ __VA_ARGS__ }) / sizeof(uint64_t))))
+
 /* Bit i of a word array. */
 bool bit_get(const uint64_t *bits, uint64_t i);
 void bit_set(uint64_t *bits, uint64_t i);
