@@ -207,7 +207,6 @@ void bench_frames(void)
 			r[R_XPT2M] = row_new(op, sz, "ns/pair", limit);
 			snprintf(op, sizeof op, "baseline first-fit 8-word scan 2M [%s]", st);
 			r[R_FIRST2M] = row_new(op, sz, "ns/pair", r[R_XPT2M]);
-			tg.pair[s][z] = r[R_XPT];
 			tg.alloc_only[s][z] = r[R_XPT_ALLOC];
 		}
 	}
@@ -216,7 +215,7 @@ void bench_frames(void)
 		for (int s = 0; s < 2; s++) {
 			snprintf(op, sizeof op, "flatness: xpt alloc+free 4K [%s] 1 TiB / 64 MiB",
 			         state_name[s]);
-			row_ratio(op, "-", rows[s][nsizes - 1][R_XPT], rows[s][0][R_XPT]);
+			tg.flat[s] = row_ratio(op, "-", rows[s][nsizes - 1][R_XPT], rows[s][0][R_XPT]);
 			snprintf(op, sizeof op, "flatness: xpt alloc+free 2M [%s] 1 TiB / 64 MiB",
 			         state_name[s]);
 			row_ratio(op, "-", rows[s][nsizes - 1][R_XPT2M], rows[s][0][R_XPT2M]);

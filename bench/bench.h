@@ -5,8 +5,9 @@
  * A group of tasks is run `reps` times, interleaved (task 1, task 2, ...,
  * task 1, task 2, ...), so noise from other work on the machine falls on
  * an operation and on the limit it is compared with alike.  Rows report
- * the median and the min..max of their samples; the ratio column is
- * median(row) / median(reference).
+ * the median and the min..max of their samples; the ratio column is the
+ * median over repetitions of sample(row) / sample(reference) taken in the
+ * same repetition.
  */
 #ifndef BENCH_H
 #define BENCH_H
@@ -52,9 +53,13 @@ void row_sample(int id, double v);
 /* A section title printed above the next row. */
 void row_heading(const char *title);
 double row_median(int id);
+/* The ratio column: median over repetitions of this row's sample divided by
+ * its reference's sample of the same repetition (see harness.c). */
+double row_ratio_of(int id);
 double row_min(int id);
 double row_max(int id);
 const char *row_op(int id);
+int row_ref(int id);
 void rows_print(void);
 int rows_csv(const char *path);
 void rows_external(const char *path);
@@ -98,7 +103,7 @@ struct targets {
 	int translate_hot, translate_cold, translate_limit_hot, translate_limit_cold;
 	int range4k, store_limit, baseline_per_page;
 	int alloc_only[2][4]; /* [empty, frag][size index]: xpt single-frame alloc */
-	int pair[2][4];       /* xpt alloc+free of single frames */
+	int flat[2];          /* flatness rows of xpt alloc+free 4K, [empty, frag] */
 	int nsizes;
 };
 extern struct targets tg;

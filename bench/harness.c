@@ -19,13 +19,16 @@ struct row {
 	enum row_kind kind;
 	char op[96], size[24], unit[16];
 	int ref, num;          /* ROW_DERIVED: num / ref */
-	double *v;
+	double *v;             /* samples in the order taken */
+	long *tag;             /* the group repetition each was taken in */
+	double *sv;            /* the same, sorted */
 	int n, cap;
 	bool sorted;
 	char t_med[32], t_spread[48], t_vs[48], t_ratio[48]; /* ROW_TEXT */
 };
 static struct row rows[MAX_ROWS + 1]; /* ids start at 1 */
 static int nrows;
+static long cur_tag; /* one per repetition of a group */
 
 /* Section headings, each printed before row `before`. */
 static struct {
@@ -91,9 +94,12 @@ void row_sample(int id, double v)
 	if (r->n == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 16;
 		r->v = realloc(r->v, (size_t)r->cap * sizeof *r->v);
-		if (r->v == NULL)
+		r->sv = realloc(r->sv, (size_t)r->cap * sizeof *r->sv);
+		r->tag = realloc(r->tag, (size_t)r->cap * sizeof *r->tag);
+		if (r->v == NULL || r->sv == NULL || r->tag == NULL)
 			die("realloc", 0);
 	}
+	r->tag[r->n] = cur_tag;
 	r->v[r->n++] = v;
 	r->sorted = false;
 }
@@ -104,11 +110,21 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+static double median_of(double *v, int n)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, (size_t)n, sizeof *v, cmp_double);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
 static struct row *sorted(int id)
 {
 	struct row *r = &rows[id];
-	if (!r->sorted && r->n > 0)
-		qsort(r->v, (size_t)r->n, sizeof *r->v, cmp_double);
+	if (!r->sorted && r->n > 0) {
+		memcpy(r->sv, r->v, (size_t)r->n * sizeof *r->v);
+		qsort(r->sv, (size_t)r->n, sizeof *r->sv, cmp_double);
+	}
 	r->sorted = true;
 	return r;
 }
@@ -118,23 +134,72 @@ double row_median(int id)
 	if (id <= 0 || id > nrows)
 		return NAN;
 	if (rows[id].kind == ROW_DERIVED)
-		return row_median(rows[id].num) / row_median(rows[id].ref);
+		return row_ratio_of(id);
 	struct row *r = sorted(id);
 	if (r->n == 0)
 		return NAN;
-	return r->n % 2 ? r->v[r->n / 2] : (r->v[r->n / 2 - 1] + r->v[r->n / 2]) / 2;
+	return r->n % 2 ? r->sv[r->n / 2] : (r->sv[r->n / 2 - 1] + r->sv[r->n / 2]) / 2;
 }
 
 double row_min(int id)
 {
 	struct row *r = sorted(id);
-	return r->n ? r->v[0] : NAN;
+	return r->n ? r->sv[0] : NAN;
 }
 
 double row_max(int id)
 {
 	struct row *r = sorted(id);
-	return r->n ? r->v[r->n - 1] : NAN;
+	return r->n ? r->sv[r->n - 1] : NAN;
+}
+
+/*
+ * median over repetitions of a[i] / b[j], pairing the samples the two rows
+ * took in the same repetition of a group (a few ms apart), so that a slow
+ * spell of the machine divides out.  Rows never measured together fall
+ * back to the ratio of their medians.
+ */
+static double paired_ratio(int a, int b)
+{
+	struct row *x = &rows[a], *y = &rows[b];
+	double *q = malloc((size_t)(x->n + 1) * sizeof *q);
+	int n = 0;
+	if (q == NULL)
+		die("malloc", 0);
+	for (int i = 0, j = 0; i < x->n && j < y->n;) {
+		if (x->tag[i] < y->tag[j])
+			i++;
+		else if (x->tag[i] > y->tag[j])
+			j++;
+		else
+			q[n++] = x->v[i++] / y->v[j++];
+	}
+	double r = n ? median_of(q, n) : row_median(a) / row_median(b);
+	free(q);
+	return r;
+}
+
+/* The ratio column: this row against its reference. */
+double row_ratio_of(int id)
+{
+	struct row *r = &rows[id];
+	if (r->kind == ROW_DERIVED) {
+		struct row *x = &rows[r->num], *y = &rows[r->ref];
+		/* Rows measured in different groups, each against the same limit:
+		 * compare their ratios to it, so each is normalised by the limit
+		 * taken beside it. */
+		if (x->ref && x->ref == y->ref && rows[x->ref].ref == 0)
+			return row_ratio_of(r->num) / row_ratio_of(r->ref);
+		return paired_ratio(r->num, r->ref);
+	}
+	if (r->ref == 0)
+		return 1;
+	return paired_ratio(id, r->ref);
+}
+
+int row_ref(int id)
+{
+	return rows[id].kind == ROW_MEASURED ? rows[id].ref : 0;
 }
 
 const char *row_op(int id)
@@ -169,13 +234,14 @@ static void fmt_ratio(char *buf, size_t len, double v)
 
 /* The printed cells of row id. */
 struct cells {
-	char med[32], spread[72], vs[48], ratio[48];
+	char med[32], spread[72], vs[48], ratio[48], rmin[32];
 };
 
 static void row_cells(int id, struct cells *c)
 {
 	struct row *r = &rows[id];
 	char a[32], b[32];
+	snprintf(c->rmin, sizeof c->rmin, "-");
 	if (r->kind == ROW_TEXT) {
 		snprintf(c->med, sizeof c->med, "%s", r->t_med);
 		snprintf(c->spread, sizeof c->spread, "%s", r->t_spread);
@@ -187,7 +253,7 @@ static void row_cells(int id, struct cells *c)
 		snprintf(c->med, sizeof c->med, "-");
 		snprintf(c->spread, sizeof c->spread, "-");
 		snprintf(c->vs, sizeof c->vs, "#%d / #%d", r->num, r->ref);
-		fmt_ratio(c->ratio, sizeof c->ratio, row_median(id));
+		fmt_ratio(c->ratio, sizeof c->ratio, row_ratio_of(id));
 		return;
 	}
 	fmt_num(c->med, sizeof c->med, row_median(id));
@@ -196,7 +262,8 @@ static void row_cells(int id, struct cells *c)
 	snprintf(c->spread, sizeof c->spread, "%s..%s", a, b);
 	if (r->ref) {
 		snprintf(c->vs, sizeof c->vs, "#%d", r->ref);
-		fmt_ratio(c->ratio, sizeof c->ratio, row_median(id) / row_median(r->ref));
+		fmt_ratio(c->ratio, sizeof c->ratio, row_ratio_of(id));
+		fmt_ratio(c->rmin, sizeof c->rmin, row_min(id) / row_min(r->ref));
 	} else {
 		snprintf(c->vs, sizeof c->vs, "(limit)");
 		snprintf(c->ratio, sizeof c->ratio, "1");
@@ -206,15 +273,15 @@ static void row_cells(int id, struct cells *c)
 void rows_print(void)
 {
 	struct cells c;
-	printf("%4s  %-58s %-8s %10s  %-21s %-11s %-9s %s\n", "#", "operation", "size", "median",
-	       "spread (min..max)", "unit", "vs", "ratio");
+	printf("%4s  %-58s %-8s %10s  %-21s %-11s %-9s %-9s %s\n", "#", "operation", "size",
+	       "median", "spread (min..max)", "unit", "vs", "ratio", "min/min");
 	for (int id = 1, h = 0; id <= nrows; id++) {
 		struct row *r = &rows[id];
 		for (; h < nheads && heads[h].before <= id; h++)
 			printf("      -- %s\n", heads[h].title);
 		row_cells(id, &c);
-		printf("%4d  %-58s %-8s %10s  %-21s %-11s %-9s %s\n", id, r->op, r->size, c.med, c.spread,
-		       r->unit, c.vs, c.ratio);
+		printf("%4d  %-58s %-8s %10s  %-21s %-11s %-9s %-9s %s\n", id, r->op, r->size, c.med,
+		       c.spread, r->unit, c.vs, c.ratio, c.rmin);
 	}
 }
 
@@ -237,7 +304,7 @@ int rows_csv(const char *path)
 	char id[16];
 	if (f == NULL)
 		return -1;
-	fprintf(f, "id,operation,size,median,spread,unit,vs,ratio\n");
+	fprintf(f, "id,operation,size,median,spread,unit,vs,ratio,min_over_min\n");
 	for (int i = 1; i <= nrows; i++) {
 		row_cells(i, &c);
 		snprintf(id, sizeof id, "%d", i);
@@ -248,7 +315,8 @@ int rows_csv(const char *path)
 		csv_field(f, c.spread, false);
 		csv_field(f, rows[i].unit, false);
 		csv_field(f, c.vs, false);
-		csv_field(f, c.ratio, true);
+		csv_field(f, c.ratio, false);
+		csv_field(f, c.rmin, true);
 	}
 	return fclose(f);
 }
@@ -326,6 +394,7 @@ void run_group(struct task *t, int n)
 	for (int i = 0; i < n; i++)
 		calibrate(&t[i]);
 	for (int rep = 0; rep < cfg.reps; rep++) {
+		cur_tag++;
 		for (int i = 0; i < n; i++) {
 			sample(&t[i], out);
 			for (int k = 0; k < TASK_ROWS && t[i].rows[k]; k++)
