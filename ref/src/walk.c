@@ -55,6 +55,8 @@ static bool rights_deny(const struct xpt_ctl *ctl, xpt_attr eff, unsigned access
 
 uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey, unsigned access)
 {
+	if (access & XPT_ACC_IMPLICIT) /* supervisor-mode whatever the CPL (SDM 4.6) */
+		access &= ~XPT_ACC_USER;
 	bool pk = (ctl->flags & XPT_CTL_PKE) && (eff & XPT_USER) && pkey_denies(ctl, pkey, access);
 	if (pk)
 		return XPT_PF_P | XPT_PF_PK;
@@ -74,6 +76,8 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	xpt_pfn table = (ctl->cr3 & addr_mask) >> XPT_PAGE_SHIFT;
 	xpt_attr eff = XPT_WRITE | XPT_USER;
 	uint32_t ec = access & (XPT_ACC_WRITE | XPT_ACC_USER);
+	if (access & XPT_ACC_IMPLICIT) /* an implicit access at CPL 3 has U/S = 0 (SDM 4.7) */
+		ec &= ~XPT_PF_U;
 	unsigned level;
 
 	*w = (struct xpt_walk){ 0 };
