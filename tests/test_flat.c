@@ -17,13 +17,6 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-/* Let the test's SIGSEGV handler take over from the sanitizer's. */
-const char *__asan_default_options(void);
-const char *__asan_default_options(void)
-{
-	return "allow_user_segv_handler=1";
-}
-
 static uint64_t level_words(uint64_t nbits, unsigned k)
 {
 	uint64_t n = nbits;
