@@ -20,6 +20,8 @@ static bool after_entry(uint64_t va, unsigned level, uint64_t *next)
 
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
 {
+	if (!xpt_canonical(va))
+		va = UPPER_BASE; /* inside the hole: the upper half comes next */
 	for (;;) {
 		xpt_pfn t = sp->root;
 		xpt_attr eff = XPT_WRITE | XPT_USER;
