@@ -7,9 +7,10 @@
 # estimated or made up.  Writes to $1:
 #   op;size;median;spread;unit;vs;ratio      one table row
 #   target;what;value;verdict                one line of the targets list
-# Knobs: BENCH_EXT_REPS (runs of qemu/fuzz, default 3), BENCH_QEMU_TIMEOUT (s,
-# default 120), BENCH_FUZZ_TIMEOUT (s, default 120), BENCH_PROVE_TIMEOUT (s,
-# default 300), BENCH_SKIP_PROVE=1, BENCH_SKIP_EXT=1 (skip all three).
+# Knobs: BENCH_EXT_REPS (runs of qemu and fuzz, default 3), BENCH_FUZZ_REPS,
+# BENCH_FUZZ_SECONDS (per target, default 10), BENCH_QEMU_TIMEOUT (s, default
+# 120), BENCH_FUZZ_TIMEOUT (s, default 600), BENCH_PROVE_TIMEOUT (s, default
+# 300), BENCH_SKIP_PROVE=1, BENCH_SKIP_EXT=1 (skip all three).
 set -uo pipefail
 
 out=${1:?usage: external.sh OUTFILE}
@@ -103,21 +104,52 @@ else
 fi
 
 # ------------------------------------------------------------------- fuzz
+# make fuzz runs every target under libFuzzer and AFL++ for FUZZ_SECONDS and
+# ends with a table "target engine execs/s execs coverage findings"; one row
+# per target and engine here.  Without that table, the last libFuzzer
+# "exec/s: N" (or AFL++ "execs_per_sec : N") printed is taken instead.
 if [ ! -f fuzz/fuzz.mk ] || ! has_target fuzz; then
 	row "fuzz harness execs (make fuzz)" "-" "n/a (not built)" "-" "execs/s" "-" "-"
 else
-	: >"$logdir/fuzz.rates"
+	secs=${BENCH_FUZZ_SECONDS:-10}
+	freps=${BENCH_FUZZ_REPS:-$reps}
+	rm -f "$logdir"/fuzz.*.rates "$logdir/fuzz.any"
 	failed=0
-	for i in $(seq "$reps"); do
-		timeout "${BENCH_FUZZ_TIMEOUT:-120}" "$make_cmd" --no-print-directory fuzz \
-			>"$logdir/fuzz.$i.log" 2>&1
+	for i in $(seq "$freps"); do
+		echo "bench: make fuzz FUZZ_SECONDS=$secs (run $i of $freps)" >&2
+		timeout "${BENCH_FUZZ_TIMEOUT:-600}" "$make_cmd" --no-print-directory fuzz \
+			FUZZ_SECONDS="$secs" >"$logdir/fuzz.$i.log" 2>&1
 		rc=$?
-		[ $rc -ne 0 ] && [ $rc -ne 124 ] && failed=$((failed + 1))
-		# libFuzzer: "exec/s: N"; AFL++: "execs_per_sec : N"; others "N execs/s".
-		grep -oE '(exec/s:[[:space:]]*[0-9.]+|execs_per_sec[[:space:]]*:[[:space:]]*[0-9.]+|[0-9.]+[[:space:]]*execs?/s)' \
-			"$logdir/fuzz.$i.log" | grep -oE '[0-9]+(\.[0-9]+)?' | tail -n 1 >>"$logdir/fuzz.rates"
+		# exit 1 = findings (the table is still printed); anything else without a table failed
+		awk '$2 == "libFuzzer" || $2 == "AFL++" { print $1 "_" $2, $3 }' \
+			"$logdir/fuzz.$i.log" | while read -r key rate; do
+			if [[ $rate =~ ^[0-9.]+$ ]]; then
+				echo "$rate" >>"$logdir/fuzz.$key.rates"
+			else
+				: >>"$logdir/fuzz.$key.rates" # printed without a rate: that engine failed
+			fi
+		done
+		grep -oE '(exec/s:[[:space:]]*[0-9.]+|execs_per_sec[[:space:]]*:[[:space:]]*[0-9.]+)' \
+			"$logdir/fuzz.$i.log" | grep -oE '[0-9]+(\.[0-9]+)?$' | tail -n 1 >>"$logdir/fuzz.any"
+		[ $rc -gt 1 ] && failed=$((failed + 1))
 	done
-	if s=$(stats <"$logdir/fuzz.rates"); then
+	shopt -s nullglob
+	tables=("$logdir"/fuzz.*.rates)
+	if [ ${#tables[@]} -gt 0 ]; then
+		for f in "${tables[@]}"; do
+			key=$(basename "$f" .rates)
+			key=${key#fuzz.}
+			engine=${key#*_}
+			what="ASan+UBSan"
+			[ "$engine" = "AFL++" ] && what="no sanitizer"
+			if s=$(stats <"$f"); then
+				read -r med spread n <<<"$s"
+				row "fuzz execs: ${key%%_*} under $engine ($what), $n runs of ${secs} s" "-" "$med" "$spread" "execs/s" "-" "-"
+			else
+				row "fuzz execs: ${key%%_*} under $engine ($what)" "-" "n/a (run failed, no rate; see $logdir)" "-" "execs/s" "-" "-"
+			fi
+		done
+	elif s=$(stats <"$logdir/fuzz.any"); then
 		read -r med spread n <<<"$s"
 		row "fuzz harness execs (make fuzz), $n runs" "-" "$med" "$spread" "execs/s" "-" "-"
 	elif [ "$failed" -gt 0 ]; then
