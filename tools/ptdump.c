@@ -5,7 +5,7 @@
  * format of Linux's ptdump, and check for mappings both writable and
  * executable.
  *
- *   ptdump [--wx] [--maxphyaddr M] IMAGE CR3
+ *   ptdump [--wx] [--maxphyaddr M] [--la57] IMAGE CR3
  *
  * Exit status: 0, 1 if --wx found W+X ranges, 2 on bad input.
  */
@@ -21,18 +21,20 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: ptdump [--wx] [--maxphyaddr M] IMAGE CR3\n");
+	fprintf(stderr, "usage: ptdump [--wx] [--maxphyaddr M] [--la57] IMAGE CR3\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	bool wx_check = false;
-	unsigned maxphyaddr = XPT_MAXPHYADDR;
+	unsigned maxphyaddr = XPT_MAXPHYADDR, levels = XPT_LEVELS;
 	int i = 1;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		if (strcmp(argv[i], "--wx") == 0)
 			wx_check = true;
+		else if (strcmp(argv[i], "--la57") == 0)
+			levels = XPT_MAX_LEVELS;
 		else if (strcmp(argv[i], "--maxphyaddr") == 0 && i + 1 < argc)
 			maxphyaddr = (unsigned)strtoul(argv[++i], NULL, 0);
 		else
@@ -58,6 +60,7 @@ int main(int argc, char **argv)
 		.mem = { image, (uint64_t)st.st_size / XPT_PAGE_SIZE },
 		.root = (cr3 & ((1ull << maxphyaddr) - 1)) >> XPT_PAGE_SHIFT,
 		.maxphyaddr = (uint8_t)maxphyaddr,
+		.levels = (uint8_t)levels,
 	};
 	if (*end != '\0' || sp.root >= sp.mem.nframes) {
 		fprintf(stderr, "ptdump: CR3 %s is not a frame of the image\n", argv[i + 1]);

@@ -58,8 +58,10 @@ const char *xpt_strerror(int err);
 #define XPT_PAGE_SHIFT   12u
 #define XPT_PAGE_SIZE    4096u
 #define XPT_ENTRIES      512u  /* entries per table */
-#define XPT_LEVELS       4u    /* PML4, PDPT, PD, PT */
+#define XPT_LEVELS       4u    /* PML4, PDPT, PD, PT: 4-level paging, the default */
+#define XPT_MAX_LEVELS   5u    /* PML5 above them under CR4.LA57 */
 #define XPT_VA_BITS      48u
+#define XPT_VA_BITS_LA57 57u
 #define XPT_MAXPHYADDR   52u   /* architectural limit and default */
 
 typedef uint64_t xpt_pfn; /* physical frame number: physical address >> 12 */
@@ -251,7 +253,8 @@ void xpt_flush_apply_pcid(const struct xpt_arch *arch, uint16_t pcid, struct xpt
 #define XPT_CTL_GBPAGES (1u << 6) /* CPUID.80000001H:EDX.Page1GB */
 #define XPT_CTL_PGE     (1u << 7) /* CR4.PGE: G leaves survive CR3 loads (TLB only) */
 #define XPT_CTL_PCIDE   (1u << 8) /* CR4.PCIDE: CR3 bits 0..11 tag entries (TLB only) */
-#define XPT_CTL_MASK    0x1ffu
+#define XPT_CTL_LA57    (1u << 9) /* CR4.LA57: 5-level paging, 57-bit addresses */
+#define XPT_CTL_MASK    0x3ffu
 
 struct xpt_ctl {
 	uint64_t cr3;       /* physical address of the PML4 in bits 12..M-1 */
@@ -281,12 +284,12 @@ enum xpt_fault { XPT_FAULT_NONE = 0, XPT_FAULT_PF = 14, XPT_FAULT_GP = 13 };
 /* The outcome of one access, as the MMU computes it. */
 struct xpt_walk {
 	uint8_t fault;            /* enum xpt_fault */
-	uint8_t levels;           /* entries read, 0..4; entry[0] is the PML4E */
+	uint8_t levels;           /* entries read, 0..5; entry[0] is the top level's */
 	uint8_t leaf;             /* enum xpt_size of the leaf, when it was reached */
 	uint8_t pkey;
 	uint32_t error_code;      /* #PF error code */
-	uint64_t entry[XPT_LEVELS];
-	uint64_t entry_pa[XPT_LEVELS];
+	uint64_t entry[XPT_MAX_LEVELS];
+	uint64_t entry_pa[XPT_MAX_LEVELS];
 	uint64_t pa;              /* translated physical address */
 	xpt_attr eff;             /* XPT_WRITE/USER/NOEXEC combined over all levels */
 	uint8_t set_a;            /* bit i: the access sets A in entry[i] */
@@ -305,10 +308,16 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 /* Write the A/D bits a successful walk reports. */
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w);
 
+/* Bits 63..bits-1 all equal (SDM 3.3.7.1). */
+static inline bool xpt_canonical_width(uint64_t va, unsigned bits)
+{
+	uint64_t top = va >> (bits - 1u);
+	return top == 0 || top == (UINT64_MAX >> (bits - 1u));
+}
+
 static inline bool xpt_canonical(uint64_t va)
 {
-	uint64_t top = va >> (XPT_VA_BITS - 1u);
-	return top == 0 || top == (UINT64_MAX >> (XPT_VA_BITS - 1u));
+	return xpt_canonical_width(va, XPT_VA_BITS);
 }
 
 /* ------------------------------------------------------------- memory types */
@@ -348,8 +357,9 @@ int xpt_aslr_place(uint64_t lo, uint64_t hi, uint64_t len, uint64_t align, uint6
 struct xpt_space {
 	struct xpt_mem mem;
 	struct xpt_frames *fa; /* frames for tables; fa->nframes <= mem.nframes */
-	xpt_pfn root;          /* the PML4 */
+	xpt_pfn root;          /* the PML4, or the PML5 with 5 levels */
 	uint8_t maxphyaddr;
+	uint8_t levels;        /* 4, or 5 for LA57 */
 	uint32_t policy;       /* XPT_POLICY_* */
 };
 #define XPT_POLICY_WX (1u << 0) /* refuse mappings both writable and executable */
@@ -375,6 +385,13 @@ struct xpt_mapping {
 /* A space with a fresh, zeroed PML4.  maxphyaddr in 36..52. */
 int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                    unsigned maxphyaddr);
+/* The same with 4 or 5 levels; a 5-level space needs CR4.LA57. */
+int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                          unsigned maxphyaddr, unsigned levels);
+static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
+{
+	return sp->levels == XPT_MAX_LEVELS ? XPT_VA_BITS_LA57 : XPT_VA_BITS;
+}
 /* Give back every table of the lower half (the upper half too if
  * `whole`); mapped frames stay with their owner. */
 int xpt_space_destroy(struct xpt_space *sp, bool whole);
@@ -410,7 +427,8 @@ int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr 
 static inline struct xpt_ctl xpt_space_ctl(const struct xpt_space *sp, uint32_t flags,
                                            uint32_t pkru)
 {
-	struct xpt_ctl c = { xpt_space_cr3(sp), flags, pkru, sp->maxphyaddr };
+	uint32_t la57 = sp->levels == XPT_MAX_LEVELS ? XPT_CTL_LA57 : 0u;
+	struct xpt_ctl c = { xpt_space_cr3(sp), flags | la57, pkru, sp->maxphyaddr };
 	return c;
 }
 

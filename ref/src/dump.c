@@ -4,31 +4,30 @@
  */
 #include "bits.h"
 
-#define LOWER_END  ((uint64_t)1 << (XPT_VA_BITS - 1u))   /* first non-canonical */
-#define UPPER_BASE (~(uint64_t)0 << (XPT_VA_BITS - 1u)) /* first upper-half address */
-
 /* The address after the entry at `level` that covers va, skipping the
- * non-canonical hole; false when it wraps past the top. */
-static bool after_entry(uint64_t va, unsigned level, uint64_t *next)
+ * non-canonical hole of a `bits`-wide address space; false when it wraps
+ * past the top. */
+static bool after_entry(uint64_t va, unsigned level, unsigned bits, uint64_t *next)
 {
 	uint64_t n = (va | (xpt_level_bytes(level) - 1u)) + 1u;
 	if (n == 0)
 		return false;
-	*next = n == LOWER_END ? UPPER_BASE : n;
+	*next = n == (uint64_t)1 << (bits - 1u) ? ~(uint64_t)0 << (bits - 1u) : n;
 	return true;
 }
 
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
 {
-	if (!xpt_canonical(va))
-		va = UPPER_BASE; /* inside the hole: the upper half comes next */
+	unsigned bits = xpt_space_va_bits(sp);
+	if (!xpt_canonical_width(va, bits))
+		va = ~(uint64_t)0 << (bits - 1u); /* inside the hole: the upper half comes next */
 	for (;;) {
 		xpt_pfn t = sp->root;
 		xpt_attr eff = XPT_WRITE | XPT_USER;
 		unsigned level;
-		for (level = XPT_LEVELS; level >= 1u; level--) {
+		for (level = sp->levels; level >= 1u; level--) {
 			uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, level))];
-			bool bad_ps = level == XPT_LEVELS && (e & XPT_PTE_PS);
+			bool bad_ps = level >= 4u && (e & XPT_PTE_PS);
 			if (!(e & XPT_PTE_P) || bad_ps)
 				break;
 			eff &= (e & XPT_PTE_RW ? XPT_WRITE : 0u) | (e & XPT_PTE_US ? XPT_USER : 0u) |
@@ -49,7 +48,7 @@ int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 			if (t >= sp->mem.nframes)
 				return XPT_E_WINDOW;
 		}
-		if (!after_entry(va, level, &va))
+		if (!after_entry(va, level, xpt_space_va_bits(sp), &va))
 			return XPT_E_NOT_MAPPED;
 	}
 }
@@ -66,7 +65,7 @@ bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_ra
 	}
 	*r = (struct xpt_range){ lf.va, xpt_size_bytes(lf.size), lf.pa, lf.size, lf.attr, lf.eff };
 	for (;;) {
-		if (!after_entry(r->va + r->len - 1u, lf.size + 1u, &next)) {
+		if (!after_entry(r->va + r->len - 1u, lf.size + 1u, xpt_space_va_bits(sp), &next)) {
 			d->done = true;
 			return true;
 		}

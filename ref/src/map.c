@@ -39,7 +39,7 @@ struct cursor {
 	struct xpt_space *sp;
 	bool commit;
 	unsigned valid;        /* path[l] describes the current address for l >= valid */
-	struct level path[XPT_LEVELS + 1];
+	struct level path[XPT_MAX_LEVELS + 1];
 	uint64_t tables;       /* check pass: frames the commit pass will take */
 	struct xpt_flush *fl;
 	struct xpt_mapping *out;
@@ -107,7 +107,7 @@ static void record(struct cursor *c, uint64_t va, uint64_t e)
 static int enter(struct cursor *c, unsigned level, uint64_t e)
 {
 	xpt_pfn t = (e & xpt_addr_mask(c->sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
-	if (level == XPT_LEVELS && (e & XPT_PTE_PS))
+	if (level >= 4u && (e & XPT_PTE_PS))
 		return XPT_E_RSVD_BITS;
 	if (t >= c->sp->mem.nframes)
 		return XPT_E_WINDOW;
@@ -165,7 +165,7 @@ static void leave(struct cursor *c, unsigned level, uint64_t va, bool free_empty
 /* Move from `from` to `to`: leave every table that does not cover `to`. */
 static void advance(struct cursor *c, uint64_t from, uint64_t to, bool free_empty)
 {
-	for (unsigned level = c->valid; level < XPT_LEVELS; level++) {
+	for (unsigned level = c->valid; level < c->sp->levels; level++) {
 		unsigned up = xpt_level_shift(level + 1u);
 		if ((from >> up) == (to >> up) && to != 0)
 			return;
@@ -215,7 +215,7 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 			if (op->forced >= 0)
 				return XPT_E_HUGE; /* smaller mappings' table is in the way */
 			want--;            /* fill the existing table instead */
-		} else if (present && level < XPT_LEVELS && xpt_is_leaf(e, level)) {
+		} else if (present && level <= 3u && xpt_is_leaf(e, level)) {
 			return XPT_E_HUGE; /* inside an existing huge page */
 		}
 		int err = present ? enter(c, level, e) : new_table(c, level, va, 0);
@@ -238,7 +238,7 @@ static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint6
 			*done = bytes - (va - base) < left ? bytes - (va - base) : left;
 			return XPT_OK;
 		}
-		if (level == XPT_LEVELS || !xpt_is_leaf(e, level)) {
+		if (level > 3u || !xpt_is_leaf(e, level)) {
 			err = enter(c, level, e);
 		} else if (base == va && left >= bytes) {
 			uint64_t repl = 0;
@@ -266,8 +266,8 @@ static int pass(struct cursor *c, const struct op *op)
 {
 	uint64_t va = op->va, pa = op->pa, left = op->len;
 	bool free_empty = op->kind == OP_UNMAP && (op->opts & XPT_OPT_FREE_TABLES);
-	c->valid = XPT_LEVELS;
-	c->path[XPT_LEVELS] = (struct level){ .table = c->sp->root };
+	c->valid = c->sp->levels;
+	c->path[c->sp->levels] = (struct level){ .table = c->sp->root };
 	c->tables = 0;
 	while (left > 0) {
 		uint64_t done = 0;
@@ -290,8 +290,9 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
 	uint64_t last = op->va + op->len - 1u;
 	if ((op->attr & ~XPT_ATTR_MASK) || (op->opts & ~XPT_OPT_MASK) || op->len == 0)
 		return XPT_E_INVAL;
-	if (last < op->va || !xpt_canonical(op->va) || !xpt_canonical(last) ||
-	    ((op->va ^ last) >> (XPT_VA_BITS - 1u)) != 0)
+	unsigned bits = xpt_space_va_bits(sp);
+	if (last < op->va || !xpt_canonical_width(op->va, bits) || !xpt_canonical_width(last, bits) ||
+	    ((op->va ^ last) >> (bits - 1u)) != 0)
 		return XPT_E_NONCANONICAL;
 	if ((op->va | op->len | op->pa) % XPT_PAGE_SIZE != 0)
 		return XPT_E_ALIGN;
@@ -321,19 +322,26 @@ static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 
 /* ------------------------------------------------------------- the API */
 
-int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
-                   unsigned maxphyaddr)
+int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                          unsigned maxphyaddr, unsigned levels)
 {
 	xpt_pfn root;
-	if (maxphyaddr < 36u || maxphyaddr > XPT_MAXPHYADDR || fa->nframes > mem->nframes)
+	if (maxphyaddr < 36u || maxphyaddr > XPT_MAXPHYADDR || fa->nframes > mem->nframes ||
+	    (levels != XPT_LEVELS && levels != XPT_MAX_LEVELS))
 		return XPT_E_INVAL;
 	if (xpt_frame_alloc(fa, &root) != XPT_OK)
 		return XPT_E_NOMEM;
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		mem->words[xpt_slot(root, i)] = 0;
 	*sp = (struct xpt_space){ .mem = *mem, .fa = fa, .root = root,
-	                          .maxphyaddr = (uint8_t)maxphyaddr };
+	                          .maxphyaddr = (uint8_t)maxphyaddr, .levels = (uint8_t)levels };
 	return XPT_OK;
+}
+
+int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                   unsigned maxphyaddr)
+{
+	return xpt_space_init_levels(sp, mem, fa, maxphyaddr, XPT_LEVELS);
 }
 
 /* Next-level table of entry e at `level`, if it is one inside the window. */
@@ -347,9 +355,9 @@ static bool child_table(const struct xpt_space *sp, uint64_t e, unsigned level, 
 /* Free the table below entry `slot_index` (at `level`) and every table under it. */
 static void free_tree(struct xpt_space *sp, uint64_t slot_index, unsigned level)
 {
-	xpt_pfn t[XPT_LEVELS + 1];
-	unsigned idx[XPT_LEVELS + 1];
-	uint64_t parent[XPT_LEVELS + 1];
+	xpt_pfn t[XPT_MAX_LEVELS + 1];
+	unsigned idx[XPT_MAX_LEVELS + 1];
+	uint64_t parent[XPT_MAX_LEVELS + 1];
 	unsigned l = level - 1u;
 	if (!child_table(sp, sp->mem.words[slot_index], level, &t[l]))
 		return;
@@ -375,7 +383,7 @@ int xpt_space_destroy(struct xpt_space *sp, bool whole)
 {
 	unsigned top = whole ? XPT_ENTRIES : XPT_ENTRIES / 2u;
 	for (unsigned i = 0; i < top; i++)
-		free_tree(sp, xpt_slot(sp->root, i), XPT_LEVELS);
+		free_tree(sp, xpt_slot(sp->root, i), sp->levels);
 	if (whole)
 		return xpt_frame_free(sp->fa, sp->root);
 	return XPT_OK;
@@ -420,7 +428,7 @@ int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, 
 	if ((unsigned)size > XPT_1G)
 		return XPT_E_INVAL;
 	op.len = xpt_size_bytes(size);
-	if ((va | pa) % op.len != 0 && xpt_canonical(va))
+	if ((va | pa) % op.len != 0 && xpt_canonical_width(va, xpt_space_va_bits(sp)))
 		return XPT_E_ALIGN;
 	return run(sp, &op, fl);
 }

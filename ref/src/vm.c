@@ -266,9 +266,9 @@ static uint64_t *pte_of(const struct xpt_as *as, uint64_t va)
 {
 	struct xpt_ctl ctl = xpt_space_ctl(&as->sp, XPT_CTL_NXE | XPT_CTL_GBPAGES, 0);
 	struct xpt_walk w;
-	if (xpt_walk(&as->sp.mem, &ctl, va, XPT_ACC_READ, &w) != XPT_OK || w.levels != XPT_LEVELS)
+	if (xpt_walk(&as->sp.mem, &ctl, va, XPT_ACC_READ, &w) != XPT_OK || w.levels != as->sp.levels)
 		return NULL;
-	return &as->sp.mem.words[w.entry_pa[XPT_LEVELS - 1u] / 8u];
+	return &as->sp.mem.words[w.entry_pa[w.levels - 1u] / 8u];
 }
 
 static void write_back(struct xpt_as *as, const struct xpt_vma *v, uint64_t va, xpt_pfn f)

@@ -11,7 +11,7 @@ static bool has_reserved_bits(uint64_t e, unsigned level, const struct xpt_ctl *
 	uint64_t rsvd = xpt_bit_range(ctl->maxphyaddr, 52);
 	if (!(ctl->flags & XPT_CTL_NXE))
 		rsvd |= XPT_PTE_NX;
-	if (level == 4u)
+	if (level >= 4u) /* PML4E and PML5E */
 		rsvd |= XPT_PTE_PS;
 	if (level == 3u && (e & XPT_PTE_PS))
 		rsvd |= (ctl->flags & XPT_CTL_GBPAGES) ? xpt_bit_range(13, 30) : XPT_PTE_PS;
@@ -78,17 +78,18 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	uint32_t ec = access & (XPT_ACC_WRITE | XPT_ACC_USER);
 	if (access & XPT_ACC_IMPLICIT) /* an implicit access at CPL 3 has U/S = 0 (SDM 4.7) */
 		ec &= ~XPT_PF_U;
-	unsigned level;
+	bool la57 = ctl->flags & XPT_CTL_LA57;
+	unsigned top = la57 ? XPT_MAX_LEVELS : XPT_LEVELS, level;
 
 	*w = (struct xpt_walk){ 0 };
 	if ((access & XPT_ACC_FETCH) && (ctl->flags & (XPT_CTL_NXE | XPT_CTL_SMEP)))
 		ec |= XPT_PF_ID;
-	if (!xpt_canonical(va)) {
+	if (!xpt_canonical_width(va, la57 ? XPT_VA_BITS_LA57 : XPT_VA_BITS)) {
 		w->fault = XPT_FAULT_GP;
 		return XPT_OK;
 	}
-	for (level = XPT_LEVELS; level >= 1u; level--) {
-		unsigned i = XPT_LEVELS - level;
+	for (level = top; level >= 1u; level--) {
+		unsigned i = top - level;
 		uint64_t e;
 		if (table >= mem->nframes)
 			return XPT_E_WINDOW;
