@@ -20,8 +20,9 @@ logdir=$(dirname "$out")/bench-ext-logs
 mkdir -p "$logdir"
 : >"$out"
 
-row() { printf '%s;%s;%s;%s;%s;%s;%s\n' "$@" >>"$out"; }
-target() { printf 'target;%s;%s;%s\n' "$@" >>"$out"; }
+# Fields are separated by ';', so none may hold one.
+row() { local f=() x; for x in "$@"; do f+=("${x//;/,}"); done; printf '%s;%s;%s;%s;%s;%s;%s\n' "${f[@]}" >>"$out"; }
+target() { local f=() x; for x in "$@"; do f+=("${x//;/,}"); done; printf 'target;%s;%s;%s\n' "${f[@]}" >>"$out"; }
 
 # Does the root Makefile (with its fragments) define this target?
 has_target() {
@@ -146,7 +147,7 @@ else
 				read -r med spread n <<<"$s"
 				row "fuzz execs: ${key%%_*} under $engine ($what), $n runs of ${secs} s" "-" "$med" "$spread" "execs/s" "-" "-"
 			else
-				row "fuzz execs: ${key%%_*} under $engine ($what)" "-" "n/a (run failed, no rate; see $logdir)" "-" "execs/s" "-" "-"
+				row "fuzz execs: ${key%%_*} under $engine ($what)" "-" "n/a (engine failed, no rate printed)" "-" "execs/s" "-" "-"
 			fi
 		done
 	elif s=$(stats <"$logdir/fuzz.any"); then
