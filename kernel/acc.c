@@ -1,21 +1,24 @@
 /* One access, as the MMU sees it, and what to do with an unexpected trap. */
 #include "kernel.h"
 
-static unsigned acc_mode(unsigned access)
+static unsigned acc_mode(unsigned access, unsigned flags)
 {
-	unsigned m = (access & XPT_ACC_FETCH) ? ACC_KFETCH : (access & XPT_ACC_WRITE) ? ACC_KWRITE : ACC_KREAD;
-	return (access & XPT_ACC_USER) ? m + ACC_UREAD : m;
+	unsigned m = (access & XPT_ACC_FETCH)   ? ACC_FETCH
+	             : !(access & XPT_ACC_WRITE) ? ACC_READ
+	             : (flags & XPT_CASE_ACCF_RMW) ? ACC_RMW : ACC_WRITE;
+	return (access & XPT_ACC_USER) ? m | ACC_USER : m;
 }
 
-static void (*const user_stub[3])(void) = {
-	[ACC_KREAD] = user_read_stub, [ACC_KWRITE] = user_write_stub, [ACC_KFETCH] = user_fetch_stub,
+static void (*const user_stub[4])(void) = {
+	[ACC_READ] = user_read_stub, [ACC_WRITE] = user_write_stub,
+	[ACC_FETCH] = user_fetch_stub, [ACC_RMW] = user_rmw_stub,
 };
 
-void acc_run(uint64_t va, unsigned access, bool ac, struct xpt_case_acc_res *r)
+void acc_run(uint64_t va, unsigned access, unsigned flags, bool ac, struct xpt_case_acc_res *r)
 {
-	unsigned mode = acc_mode(access);
-	bool user = mode >= ACC_UREAD;
-	uint64_t rip = user ? mm_user_rip(user_stub[mode - ACC_UREAD]) : 0;
+	unsigned mode = acc_mode(access, flags);
+	bool user = mode & ACC_USER;
+	uint64_t rip = user ? mm_user_rip(user_stub[mode & 3u]) : 0;
 	uint64_t v;
 
 	if (ac && !user)

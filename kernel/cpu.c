@@ -105,6 +105,9 @@ void cpu_clac(void) { __asm__ volatile("clac" ::: "memory", "cc"); }
 
 void cpu_exit(uint32_t code)
 {
+	struct xpt_case_results *r = main_results();
+	if (r)
+		r->tsc_exit = cpu_rdtsc();
 	cpu_outl(0xf4, code);
 	for (;;)
 		__asm__ volatile("cli; hlt");

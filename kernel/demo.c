@@ -105,11 +105,11 @@ static void step_map_unmap(void)
 	err = xpt_unmap(&mm.kspace, DEMO_VA, XPT_OPT_FREE_TABLES, NULL, &fl);
 	ser_printf("   xpt_unmap: %s\n", xpt_strerror(err));
 	apply(&fl);
-	acc_run(DEMO_VA, XPT_ACC_READ, false, &r);
+	acc_run(DEMO_VA, XPT_ACC_READ, 0, false, &r);
 	ser_printf("   read %lx: %s, error code %x, CR2 %lx (%s)\n", DEMO_VA,
 	           r.outcome == XPT_CASE_PF ? "#PF caught" : "no fault?!", r.error_code, r.cr2,
 	           r.cr2 == DEMO_VA ? "the faulting address" : "unexpected");
-	acc_run((uint64_t)&mm, XPT_ACC_USER, false, &r);
+	acc_run((uint64_t)&mm, XPT_ACC_USER, 0, false, &r);
 	ser_printf("   ring 3 reads kernel data %lx: %s, error code %x (P|U: present, supervisor page)\n",
 	           (uint64_t)&mm, r.outcome == XPT_CASE_PF ? "#PF caught" : "no fault?!", r.error_code);
 	xpt_frame_free(&mm.fa, f);

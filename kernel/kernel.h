@@ -73,9 +73,10 @@ void trap_done_stub(void);
 void user_read_stub(void);
 void user_write_stub(void);
 void user_fetch_stub(void);
+void user_rmw_stub(void);
 void trap_stubs(void);
 /* Run one access of kind XPT_ACC_* (ac: RFLAGS.AC for CPL0) and classify it. */
-void acc_run(uint64_t va, unsigned access, bool ac, struct xpt_case_acc_res *r);
+void acc_run(uint64_t va, unsigned access, unsigned flags, bool ac, struct xpt_case_acc_res *r);
 struct trap_frame {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp, r8, r9, r10, r11, r12, r13, r14, r15;
 	uint64_t vector, error, rip, cs, rflags, rsp, ss;

@@ -14,12 +14,12 @@
 
 #define VEC_DONE  0x80 /* ring 3 says "access completed" */
 
-/* acc_exec modes: supervisor / user x read / write / fetch. */
-#define ACC_KREAD  0
-#define ACC_KWRITE 1
-#define ACC_KFETCH 2
-#define ACC_UREAD  3
-#define ACC_UWRITE 4
-#define ACC_UFETCH 5
+/* acc_exec modes: a kind, plus ACC_USER for CPL3. */
+#define ACC_READ  0
+#define ACC_WRITE 1 /* plain store of XPT_CASE_WRITE_MARK */
+#define ACC_FETCH 2
+#define ACC_RMW   3 /* lock xadd of 0: stores back what it read */
+#define ACC_USER  4
+#define ACC_MARK  0x57a1e0000000dead
 
 #endif

@@ -83,6 +83,8 @@ static const char *acc_problem(const struct xpt_case_acc *a)
 	unsigned kinds = XPT_ACC_WRITE | XPT_ACC_USER | XPT_ACC_FETCH;
 	if (a->access & ~kinds)
 		return "unknown access bits";
+	if ((a->flags & ~XPT_CASE_ACCF_RMW) || ((a->flags & XPT_CASE_ACCF_RMW) && !(a->access & XPT_ACC_WRITE)))
+		return "unknown access flags, or RMW on a read or fetch";
 	if ((a->access & XPT_ACC_WRITE) && (a->access & XPT_ACC_FETCH))
 		return "an access is a write or a fetch, not both";
 	if (a->va & 7u)
@@ -212,8 +214,8 @@ static unsigned raw_write(const struct xpt_space *sp, const struct xpt_case_op *
 	return XPT_OK;
 }
 
-/* Put back what raw writes changed, newest first, so the tables are ref's
- * again and xpt_space_destroy frees exactly what ref allocated. */
+/* Put back what raw writes changed, newest first: they may have reached
+ * into pool frames (a raw table entry pointing there), which outlive the case. */
 static void raw_restore(struct raw_log *log)
 {
 	while (log->n) {
@@ -242,11 +244,51 @@ static unsigned ref_call(struct xpt_space *sp, const struct xpt_case_op *op, str
 	}
 }
 
-/* A fresh space: a zeroed PML4 from ref plus the shared slots. */
-static bool space_new(struct xpt_space *sp)
+/*
+ * Case tables come from two allocators of their own (ref's xpt_frames over
+ * a few 2 MiB blocks each), used by even and odd groups in turn.  An
+ * allocator is re-initialised when its next group starts, which gives back
+ * every table of the group two before at once -- that root is not loaded
+ * any more -- instead of walking each space with xpt_space_destroy.
+ */
+#define CF_BLOCKS 3u
+struct case_frames {
+	struct xpt_frames fa;
+	struct xpt_region region[CF_BLOCKS];
+	uint64_t *meta;
+	uint64_t meta_words;
+};
+static struct case_frames case_fa[2];
+
+static bool case_frames_init(void)
+{
+	for (unsigned k = 0; k < 2; k++) {
+		struct case_frames *cf = &case_fa[k];
+		xpt_pfn blk, meta;
+		uint64_t span;
+		for (unsigned i = 0; i < CF_BLOCKS; i++) {
+			if (xpt_frame_alloc_huge(&mm.fa, XPT_2M, &blk) != XPT_OK)
+				return false;
+			cf->region[i] = (struct xpt_region){ blk << XPT_PAGE_SHIFT, 512u * XPT_PAGE_SIZE,
+			                                     XPT_REGION_USABLE };
+		}
+		if (xpt_frames_span(cf->region, CF_BLOCKS, &span) != XPT_OK)
+			return false;
+		cf->meta_words = xpt_frames_meta_words(span);
+		if (cf->meta_words > XPT_ENTRIES || xpt_frame_alloc(&mm.fa, &meta) != XPT_OK)
+			return false;
+		cf->meta = &mm.window.words[meta * XPT_ENTRIES];
+	}
+	return true;
+}
+
+/* A fresh space: every frame of the allocator free, a zeroed PML4 from
+ * ref, and the shared slots (ring-3 stub, kernel half). */
+static bool space_new(struct xpt_space *sp, struct case_frames *cf)
 {
 	uint64_t *root;
-	if (xpt_space_init(sp, &mm.window, &mm.fa, cpu.maxphyaddr) != XPT_OK)
+	if (xpt_frames_init(&cf->fa, cf->region, CF_BLOCKS, cf->meta, cf->meta_words) != XPT_OK ||
+	    xpt_space_init(sp, &mm.window, &cf->fa, cpu.maxphyaddr) != XPT_OK)
 		return false;
 	root = &mm.window.words[sp->root * XPT_ENTRIES];
 	for (unsigned i = 0; i < mm.nshared; i++)
@@ -254,17 +296,79 @@ static bool space_new(struct xpt_space *sp)
 	return true;
 }
 
-/* Give back a space that is not loaded: unhook the shared stub slot first,
- * since xpt_space_destroy frees the whole lower half. */
-static void space_drop(struct xpt_space *sp)
+/* ------------------------------------------------------------- grouping */
+
+struct group {
+	struct xpt_space sp[2];
+	unsigned n;          /* groups started */
+	bool open;
+	uint32_t ctl, pkru;
+	uint64_t slots[4];   /* PML4 slots the group's cases used */
+	uint64_t cr3;
+};
+
+static void slot_mark(uint64_t m[4], uint64_t va)
 {
-	mm.window.words[sp->root * XPT_ENTRIES + XPT_ENTRIES / 2u - 1u] = 0;
-	xpt_space_destroy(sp, false);
-	xpt_frame_free(sp->fa, sp->root);
+	if (xpt_canonical(va) && va < XPT_CASE_TEST_END)
+		m[(va >> 39) / 64u] |= (uint64_t)1 << ((va >> 39) % 64u);
 }
 
-/* The space is not loaded while its ops run, so their flush records are
- * moot: the CR3 load that follows flushes everything. */
+/* The PML4 slots a case touches, and a bound on the tables it may take. */
+static uint64_t case_slots(const struct xpt_case *c, uint64_t m[4])
+{
+	const struct xpt_case_op *ops = (const void *)(c + 1);
+	const struct xpt_case_acc *accs = (const void *)(ops + c->nops);
+	uint64_t tables = 1;
+	memset(m, 0, 4 * sizeof(uint64_t));
+	for (unsigned k = 0; k < c->nops; k++) {
+		slot_mark(m, ops[k].va);
+		if (range_op(ops[k].kind)) {
+			slot_mark(m, ops[k].va + ops[k].b - 1u);
+			tables += (ops[k].b >> 21) + 4u;
+		} else {
+			tables += 4u;
+		}
+	}
+	for (unsigned k = 0; k < c->naccs; k++)
+		slot_mark(m, accs[k].va);
+	return tables;
+}
+
+/* Whether the case may join the open group. */
+static bool group_fits(const struct group *g, const struct run *r, const struct xpt_case *c,
+                       const uint64_t m[4], uint64_t tables)
+{
+	const struct xpt_case_batch *b = (const void *)r->batch;
+	if (!g->open || (b->flags & XPT_CASE_BATCH_ISOLATE) || c->ctl != g->ctl || c->pkru != g->pkru)
+		return false;
+	for (unsigned i = 0; i < 4; i++)
+		if (g->slots[i] & m[i])
+			return false;
+	return case_fa[g->n & 1u].fa.nfree >= tables;
+}
+
+/* A new root from the other allocator, the case's control bits, a CR3 load. */
+static void group_start(struct run *r, struct group *g, const struct xpt_case *c)
+{
+	struct xpt_space *sp = &g->sp[(g->n + 1u) & 1u];
+	g->n++;
+	if (!space_new(sp, &case_fa[g->n & 1u]))
+		fail(r, XPT_CASE_S_NO_MEMORY, r->res->ncases_done, 0, 0, "no frame for a PML4");
+	g->open = true;
+	g->ctl = c->ctl;
+	g->pkru = c->pkru;
+	memset(g->slots, 0, sizeof(g->slots));
+	g->cr3 = xpt_space_cr3(sp);
+	cpu_set_ctl(c->ctl, c->pkru);
+	cpu_write_cr3(g->cr3);
+	r->res->ngroups++;
+}
+
+/*
+ * Ops run on the loaded root, and their flush records are moot: they
+ * change only the case's own slots, which nothing has touched since the
+ * group's CR3 load.
+ */
 static void apply_ops(struct xpt_space *sp, const struct xpt_case_op *ops, unsigned nops,
                       uint8_t *err, struct raw_log *log)
 {
@@ -276,19 +380,38 @@ static void apply_ops(struct xpt_space *sp, const struct xpt_case_op *ops, unsig
 	}
 }
 
+/*
+ * A completed plain write left XPT_CASE_WRITE_MARK where the leaf of its
+ * walk points: put the pool word back, and report it as the value, as a
+ * read would have.  A mark found anywhere else is reported, not repaired.
+ */
+static void write_restore(uint64_t va, struct xpt_case_acc_res *r)
+{
+	unsigned l = r->nwalk - 1u;
+	uint64_t size = (uint64_t)1 << (39u - 9u * l), phys = ((uint64_t)1 << cpu.maxphyaddr) - 1u;
+	uint64_t pa = (r->after[l] & phys & ~(size - 1u)) | (va & (size - 1u));
+	if (r->nwalk == 0 || l == 0 || !xpt_case_in_pool(pa) || mm.window.words[pa / 8u] != XPT_CASE_WRITE_MARK) {
+		r->flags |= XPT_CASE_ARF_WRITE_LOST;
+		return;
+	}
+	r->value = xpt_case_pattern(pa);
+	mm.window.words[pa / 8u] = r->value;
+}
+
 static void run_access(uint64_t cr3, const struct xpt_case_acc *a, bool ac,
                        struct xpt_case_acc_res *r)
 {
 	uint64_t pa[4];
 	*r = (struct xpt_case_acc_res){ .vector = 0xff };
 	r->nwalk = (uint8_t)walk_record(cr3, a->va, pa, r->before);
-	acc_run(a->va, a->access, ac, r);
+	acc_run(a->va, a->access, a->flags, ac, r);
 	for (unsigned l = 0; l < r->nwalk; l++)
 		r->after[l] = mm.window.words[pa[l] / 8u];
+	if (r->outcome == XPT_CASE_DONE && (a->access & XPT_ACC_WRITE) && !(a->flags & XPT_CASE_ACCF_RMW))
+		write_restore(a->va, r);
 }
 
-static void run_case(struct run *r, const struct xpt_case *c, struct xpt_space *sp,
-                     struct xpt_space *prev, bool have_prev)
+static void run_case(struct run *r, const struct xpt_case *c, struct group *g)
 {
 	const struct xpt_case_op *ops = (const void *)(c + 1);
 	const struct xpt_case_acc *accs = (const void *)(ops + c->nops);
@@ -296,28 +419,33 @@ static void run_case(struct run *r, const struct xpt_case *c, struct xpt_space *
 	uint8_t *op_err = (uint8_t *)(h + 1);
 	struct xpt_case_acc_res *ar = (void *)(op_err + ((c->nops + 7u) & ~7u));
 	static struct raw_log log;
-	uint64_t before = mm.fa.nfree;
 	bool skip = (c->ctl & ~XPT_CTL_GBPAGES & ~r->supported) != 0;
+	uint64_t m[4], tables = case_slots(c, m), t0 = cpu_rdtsc(), t1, t2, nfree;
+	struct case_frames *cf;
 
-	if (!space_new(sp))
-		fail(r, XPT_CASE_S_NO_MEMORY, r->res->ncases_done, 0, 0, "no frame for a PML4");
 	*h = (struct xpt_case_res){ c->id, c->nops, c->naccs, skip ? XPT_CASE_SKIPPED : XPT_CASE_RAN,
-	                            c->ctl, xpt_space_cr3(sp) };
+	                            c->ctl, 0 };
 	memset(op_err, 0, (c->nops + 7u) & ~7u);
-	apply_ops(sp, ops, c->nops, op_err, &log);
-	r->res->tables_allocated += before - mm.fa.nfree;
-	if (!skip)
-		cpu_set_ctl(c->ctl, c->pkru);
-	cpu_write_cr3(h->cr3);
-	if (have_prev)
-		space_drop(prev);
-	for (unsigned k = 0; k < c->naccs; k++) {
-		if (skip)
-			ar[k] = (struct xpt_case_acc_res){ .vector = 0xff };
-		else
+	memset(ar, 0, c->naccs * sizeof(*ar));
+	if (!skip) {
+		if (!group_fits(g, r, c, m, tables))
+			group_start(r, g, c);
+		for (unsigned i = 0; i < 4; i++)
+			g->slots[i] |= m[i];
+		h->cr3 = g->cr3;
+		cf = &case_fa[g->n & 1u];
+		t1 = cpu_rdtsc();
+		nfree = cf->fa.nfree;
+		apply_ops(&g->sp[g->n & 1u], ops, c->nops, op_err, &log);
+		r->res->tables_allocated += nfree - cf->fa.nfree;
+		t2 = cpu_rdtsc();
+		for (unsigned k = 0; k < c->naccs; k++)
 			run_access(h->cr3, &accs[k], c->ctl & XPT_CTL_AC, &ar[k]);
+		raw_restore(&log);
+		r->res->tsc_load += t1 - t0;
+		r->res->tsc_build += t2 - t1;
+		r->res->tsc_access += cpu_rdtsc() - t2;
 	}
-	raw_restore(&log);
 	r->out = (uint8_t *)(ar + c->naccs);
 	r->res->naccs_done += c->naccs;
 	r->res->ncases_done++;
@@ -327,7 +455,7 @@ void run_batch(struct xpt_case_results *res, const uint8_t *batch, uint64_t size
 {
 	struct run r = { res, batch, size, cpu_ctl_supported(), mm_phys(res->res_pa) };
 	const struct xpt_case_batch *b = (const void *)batch;
-	struct xpt_space sp[2];
+	static struct group g;
 	uint64_t off = sizeof(*b);
 
 	check_batch(&r);
@@ -335,18 +463,18 @@ void run_batch(struct xpt_case_results *res, const uint8_t *batch, uint64_t size
 		run_probes(res);
 		return;
 	}
+	if (!case_frames_init())
+		fail(&r, XPT_CASE_S_NO_MEMORY, 0, 0, 0, "no free 2 MiB blocks for case tables");
 	res->free_frames_before = mm.fa.nfree;
 	res->tsc_start = cpu_rdtsc();
 	for (uint32_t i = 0; i < b->ncases; i++) {
 		const struct xpt_case *c = (const void *)(batch + off);
-		run_case(&r, c, &sp[i & 1u], &sp[(i + 1u) & 1u], i > 0);
+		run_case(&r, c, &g);
 		off += xpt_case_bytes(c->nops, c->naccs);
 	}
 	res->tsc_end = cpu_rdtsc();
 	cpu_set_ctl((XPT_CTL_WP | XPT_CTL_NXE) & r.supported, 0);
 	cpu_write_cr3(mm.kroot_cr3);
-	if (b->ncases > 0)
-		space_drop(&sp[(b->ncases - 1u) & 1u]);
 	res->free_frames = mm.fa.nfree;
 	res->res_used = (uint64_t)(r.out - (uint8_t *)mm_phys(res->res_pa));
 }

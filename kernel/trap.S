@@ -38,18 +38,23 @@ acc_exec:
 	movabs $0x00c2c2c2c2c2c000, %rax /* XPT_CASE_CR2_SENTINEL */
 	mov %rax, %cr2
 	movq $1, acc_armed(%rip)
+	test $ACC_USER, %esi
+	jnz 4f
 	xor %eax, %eax
-	cmp $ACC_KWRITE, %esi
+	cmp $ACC_WRITE, %esi
 	je 2f
-	cmp $ACC_KFETCH, %esi
+	cmp $ACC_FETCH, %esi
 	je 3f
-	cmp $ACC_UREAD, %esi
-	jae 4f
-	mov (%rdi), %rax         /* ACC_KREAD */
+	cmp $ACC_RMW, %esi
+	je 5f
+	mov (%rdi), %rax         /* ACC_READ */
 	jmp 1f
-2:	lock xadd %rax, (%rdi)   /* a write that stores back what it finds */
+2:	movabs $ACC_MARK, %rax
+	mov %rax, (%rdi)
 	jmp 1f
 3:	call *%rdi               /* the pattern ends in int3 */
+	jmp 1f
+5:	lock xadd %rax, (%rdi)   /* a write that stores back what it finds */
 	jmp 1f
 4:	pushq $SEL_UDATA         /* ring 3: no stack use there, so any rsp will do */
 	pushq $0
@@ -164,11 +169,15 @@ trap_unarmed:
  * in every address space.  rdi holds the address to access.
  */
 	.section .user, "ax"
-	.globl user_read_stub, user_write_stub, user_fetch_stub
+	.globl user_read_stub, user_write_stub, user_fetch_stub, user_rmw_stub
 user_read_stub:
 	mov (%rdi), %rax
 	int $VEC_DONE
 user_write_stub:
+	movabs $ACC_MARK, %rax
+	mov %rax, (%rdi)
+	int $VEC_DONE
+user_rmw_stub:
 	xor %eax, %eax
 	lock xadd %rax, (%rdi)
 	int $VEC_DONE

@@ -86,8 +86,23 @@ struct xpt_case_batch {
 	uint16_t acc_size;   /* sizeof(struct xpt_case_acc) */
 	uint16_t res_size;   /* sizeof(struct xpt_case_acc_res) */
 	uint64_t seed;       /* for the report only */
-	uint64_t reserved[2];
+	uint32_t flags;      /* XPT_CASE_BATCH_* */
+	uint32_t reserved32;
+	uint64_t reserved;
 };
+
+/*
+ * Grouping.  By default consecutive cases with the same control bits and
+ * PKRU whose addresses use disjoint PML4 slots share one root (built by
+ * ref) and one CR3 load: each case still gets fresh tables of its own
+ * below its own PML4E, so every walk of its accesses reads only entries
+ * the case made, and no earlier case of the group touched its addresses,
+ * so the TLB holds nothing for them.  A case that reuses a slot, changes
+ * a control bit or could exhaust the table frames starts a new group: a
+ * fresh root and a full flush.  XPT_CASE_BATCH_ISOLATE gives every case
+ * its own root and flush.
+ */
+#define XPT_CASE_BATCH_ISOLATE 1u
 
 enum xpt_case_mode {
 	XPT_CASE_MODE_RUN = 0,   /* run the cases */
@@ -127,11 +142,20 @@ struct xpt_case_op {
 };
 
 /* Access kinds are XPT_ACC_WRITE / XPT_ACC_USER / XPT_ACC_FETCH of xpt.h
- * (no bits: a supervisor read).  va must be 8-aligned. */
+ * (no bits: a supervisor read).  va must be 8-aligned.
+ *
+ * A write is a plain 8-byte store of XPT_CASE_WRITE_MARK; when it
+ * completes, the kernel finds the word through the leaf the walk recorded,
+ * puts the pool pattern back and reports the pattern as the value (what a
+ * read would have returned).  With XPT_CASE_ACCF_RMW the write is instead
+ * "lock xadd qword [va]" of 0: it stores back what it read, so it is harmless
+ * wherever it lands -- for cases whose leaves may point outside the pool. */
+#define XPT_CASE_ACCF_RMW 1u
+#define XPT_CASE_WRITE_MARK UINT64_C(0x57a1e0000000dead) /* bit 0 clear: not present in a table */
 struct xpt_case_acc {
 	uint64_t va;
 	uint32_t access;
-	uint32_t reserved;
+	uint32_t flags; /* XPT_CASE_ACCF_* */
 };
 
 /* -------------------------------------------------------------- output */
@@ -206,10 +230,18 @@ struct xpt_case_results {
 	uint64_t tsc_start;      /* first case */
 	uint64_t tsc_end;        /* after the last case */
 	uint64_t tables_allocated; /* frames the cases took for tables, in all */
+	uint32_t ngroups;        /* roots built (= CR3 loads) for the cases */
+	uint32_t reserved_g;
 	uint64_t free_frames;    /* allocator after the run (leak check) */
 	uint64_t free_frames_before;
+	uint64_t tsc_exit;       /* just before the isa-debug-exit write */
+	/* Where the guest time of the cases goes, in TSC ticks. */
+	uint64_t tsc_build;      /* fresh space and ops */
+	uint64_t tsc_load;       /* control bits and the CR3 load */
+	uint64_t tsc_drop;       /* freeing the previous space */
+	uint64_t tsc_access;     /* the accesses, recording included */
 	struct xpt_case_probe probe[XPT_CASE_NPROBES];
-	uint64_t reserved[8];
+	uint64_t reserved[4];
 };
 
 struct xpt_case_res {
@@ -237,14 +269,17 @@ enum xpt_case_outcome {
 	XPT_CASE_OTHER = 3 /* another exception: see vector */
 };
 
+/* xpt_case_acc_res.flags */
+#define XPT_CASE_ARF_WRITE_LOST 1u /* a completed write's mark was not where the leaf says */
+
 struct xpt_case_acc_res {
 	uint8_t outcome;      /* enum xpt_case_outcome */
 	uint8_t vector;       /* exception vector, 0xff when none */
 	uint8_t nwalk;        /* entries of the walk recorded, 0..4 */
-	uint8_t reserved;
+	uint8_t flags;        /* XPT_CASE_ARF_* */
 	uint32_t error_code;  /* #PF / #GP error code */
 	uint64_t cr2;         /* CR2 after the access (XPT_CASE_CR2_SENTINEL before it) */
-	uint64_t value;       /* read / write: the old 8 bytes; fetch: rax (imm32) */
+	uint64_t value;       /* read, write: the 8 bytes there before; fetch: rax (imm32) */
 	uint64_t before[4];   /* the walk's entries just before the access */
 	uint64_t after[4];    /* the same entries just after it */
 };

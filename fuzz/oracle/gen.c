@@ -1,0 +1,266 @@
+/*
+ * The case generator: deterministic from a seed.  Each case maps one page
+ * (4 KiB, 2 MiB or 1 GiB) through ref, maybe a neighbour, maybe unmaps or
+ * re-protects, maybe rewrites entries raw (flags, reserved bits, PS, the
+ * pool as a table), then makes a few accesses in and around the page with
+ * random control bits.
+ *
+ * Safety: every leaf the generator makes points into the data pool, so a
+ * fetch always lands on a pattern ("mov eax, imm32; int3").  A raw PS flip
+ * can make a leaf out of a table and point it anywhere in low RAM: a case
+ * with one makes no fetches (reads, and writes that store back what they
+ * read, harm nothing).
+ */
+#include <string.h>
+
+#include "oracle.h"
+
+#define POOL_FRAMES (XPT_CASE_POOL_SIZE / XPT_PAGE_SIZE)
+
+struct rng {
+	uint64_t s;
+};
+
+static uint64_t next(struct rng *r)
+{
+	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
+	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
+	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
+	return z ^ (z >> 31);
+}
+
+static uint64_t below(struct rng *r, uint64_t n)
+{
+	return next(r) % n;
+}
+
+static bool chance(struct rng *r, unsigned percent)
+{
+	return below(r, 100) < percent;
+}
+
+/* What the generator knows about the case it is writing. */
+struct gcase {
+	uint64_t slot;     /* the case's PML4 slot: all its addresses are there */
+	uint64_t va;       /* base of the main leaf */
+	unsigned size;     /* enum xpt_size */
+	uint64_t pool_off; /* where in the leaf the pool starts (1 GiB leaves map PA 0) */
+	uint64_t span;     /* bytes of the leaf that are pool */
+	bool no_fetch;
+	unsigned leaf_level;  /* 1..3 (PDPTE, PDE, PTE) */
+	uint32_t ctl;
+};
+
+static uint32_t gen_ctl(struct rng *r, uint32_t mask)
+{
+	uint32_t c = 0;
+	c |= chance(r, 70) ? XPT_CTL_WP : 0;
+	c |= chance(r, 85) ? XPT_CTL_NXE : 0;
+	c |= chance(r, 40) ? XPT_CTL_SMEP : 0;
+	c |= chance(r, 45) ? XPT_CTL_SMAP : 0;
+	c |= chance(r, 40) ? XPT_CTL_PKE : 0;
+	c |= chance(r, 35) ? XPT_CTL_AC : 0;
+	return c & mask;
+}
+
+static uint32_t gen_attr(struct rng *r)
+{
+	uint32_t a = 0;
+	a |= chance(r, 60) ? XPT_WRITE : 0;
+	a |= chance(r, 60) ? XPT_USER : 0;
+	a |= chance(r, 30) ? XPT_NOEXEC : 0;
+	a |= chance(r, 10) ? XPT_GLOBAL : 0;
+	a |= chance(r, 40) ? XPT_PKEY(below(r, 16)) : 0;
+	a |= chance(r, 15) ? XPT_CACHE(below(r, 8)) : 0;
+	return a;
+}
+
+/* An address in the case's PML4 slot, aligned to `size`. */
+static uint64_t gen_va(struct rng *r, const struct gcase *g, unsigned size)
+{
+	uint64_t va = g->slot << 39 | below(r, 512) << 30 | below(r, 512) << 21 | below(r, 512) << 12;
+	return va & ~(xpt_size_bytes((enum xpt_size)size) - 1u);
+}
+
+static void op_map(struct ob *b, uint64_t va, uint64_t pa, unsigned size, uint32_t attr)
+{
+	struct xpt_case_op op = { .kind = XPT_OP_MAP, .level = (uint8_t)size, .attr = attr, .va = va, .a = pa };
+	ob_op(b, &op);
+}
+
+static void main_leaf(struct rng *r, struct ob *b, struct gcase *g)
+{
+	unsigned pick = (unsigned)below(r, 10);
+	g->size = pick < 6 ? XPT_4K : pick < 9 ? XPT_2M : XPT_1G;
+	g->va = gen_va(r, g, g->size);
+	g->leaf_level = 3u - g->size;
+	if (g->size == XPT_4K) {
+		g->pool_off = 0;
+		g->span = XPT_PAGE_SIZE;
+		op_map(b, g->va, XPT_CASE_POOL_PA + below(r, POOL_FRAMES) * XPT_PAGE_SIZE, XPT_4K, gen_attr(r));
+	} else if (g->size == XPT_2M) {
+		g->pool_off = 0;
+		g->span = XPT_CASE_POOL_SIZE;
+		op_map(b, g->va, XPT_CASE_POOL_PA, XPT_2M, gen_attr(r));
+	} else {
+		g->pool_off = XPT_CASE_POOL_PA; /* a 1 GiB leaf at PA 0 holds the pool */
+		g->span = XPT_CASE_POOL_SIZE;
+		op_map(b, g->va, 0, XPT_1G, gen_attr(r));
+	}
+}
+
+/* A second mapping next to the first, a range, an unmap or a protect. */
+static void more_ref_ops(struct rng *r, struct ob *b, struct gcase *g)
+{
+	struct xpt_case_op op = { .va = g->va };
+	if (g->size == XPT_4K && chance(r, 30))
+		op_map(b, g->va ^ (below(r, 8) + 1) << 12,
+		       XPT_CASE_POOL_PA + below(r, POOL_FRAMES) * XPT_PAGE_SIZE, XPT_4K, gen_attr(r));
+	if (g->size == XPT_4K && chance(r, 8)) {
+		op = (struct xpt_case_op){ .kind = XPT_OP_MAP_RANGE, .va = (g->va & ~UINT64_C(0x1fffff)) + 0x100000,
+		                           .a = XPT_CASE_POOL_PA + below(r, 256) * XPT_PAGE_SIZE,
+		                           .b = (below(r, 16) + 1) * XPT_PAGE_SIZE, .attr = gen_attr(r) };
+		ob_op(b, &op);
+	}
+	if (chance(r, 12)) {
+		op = (struct xpt_case_op){ .kind = XPT_OP_UNMAP, .va = g->va,
+		                           .flags = chance(r, 50) ? XPT_OPT_FREE_TABLES : 0 };
+		ob_op(b, &op);
+	} else if (chance(r, 20)) {
+		op = (struct xpt_case_op){ .kind = XPT_OP_PROTECT, .va = g->va, .attr = gen_attr(r) };
+		ob_op(b, &op);
+	}
+}
+
+/* One bit a raw write may set or clear at `level` (0 = PML4E). */
+static uint64_t raw_bit(struct rng *r, const struct gcase *g, unsigned level, bool *ps_flip)
+{
+	unsigned m = 40; /* QEMU's pinned phys-bits; bits m..51 are reserved */
+	unsigned pick = (unsigned)below(r, 16);
+	*ps_flip = false;
+	switch (pick) {
+	case 0: case 1: return XPT_PTE_P;
+	case 2: return XPT_PTE_RW;
+	case 3: return XPT_PTE_US;
+	case 4: return XPT_PTE_NX;
+	case 5: return XPT_PTE_A;
+	case 6: return XPT_PTE_D;
+	case 7: return chance(r, 50) ? XPT_PTE_G : XPT_PTE_PWT << below(r, 2);
+	case 8: return (uint64_t)1 << (m + below(r, 52 - m));  /* reserved address bit */
+	case 9: return (uint64_t)1 << (52 + below(r, 7));      /* ignored */
+	case 10: return (uint64_t)1 << (9 + below(r, 3));      /* ignored */
+	case 11: return XPT_PTE_PK_MASK & ((uint64_t)1 << (59 + below(r, 4)));
+	case 12: /* reserved bits of a huge leaf's address field */
+		if (level == g->leaf_level && g->size == XPT_2M)
+			return (uint64_t)1 << (13 + below(r, 8));
+		if (level == g->leaf_level && g->size == XPT_1G)
+			return (uint64_t)1 << (13 + below(r, 17));
+		return XPT_PTE_PAT_HUGE;
+	case 13:
+		*ps_flip = level == 1 || level == 2;
+		return XPT_PTE_PS;
+	default:
+		return XPT_PTE_P << below(r, 3);
+	}
+}
+
+static void raw_ops(struct rng *r, struct ob *b, struct gcase *g)
+{
+	unsigned n = (unsigned)below(r, 3);
+	for (unsigned i = 0; i < n; i++) {
+		struct xpt_case_op op = { .kind = XPT_OP_RAW_MOD, .va = g->va };
+		bool ps;
+		op.level = (uint8_t)below(r, g->leaf_level + 1u);
+		uint64_t bit = raw_bit(r, g, op.level, &ps);
+		if (chance(r, 50))
+			op.a = bit;
+		else
+			op.b = bit;
+		g->no_fetch |= ps && op.a == bit; /* a table turned into a leaf */
+		ob_op(b, &op);
+	}
+	if (g->size == XPT_4K && chance(r, 10)) {
+		/* a PTE written whole: any flags, the pool frame given pool-relative */
+		struct xpt_case_op op = { .kind = XPT_OP_RAW_SET, .level = 3, .va = g->va,
+		                          .flags = XPT_OPF_POOLREL };
+		op.a = below(r, POOL_FRAMES) * XPT_PAGE_SIZE | (next(r) & 0xfff & ~XPT_PTE_PAT_4K) |
+		       (chance(r, 30) ? XPT_PTE_NX : 0) | (next(r) & XPT_PTE_PK_MASK & (chance(r, 30) ? ~0ull : 0));
+		ob_op(b, &op);
+	}
+}
+
+static uint64_t gen_access_va(struct rng *r, const struct gcase *g, uint64_t prev)
+{
+	unsigned pick = (unsigned)below(r, 100);
+	if (pick < 62)
+		return g->va + g->pool_off + (below(r, g->span / 8) * 8);
+	if (pick < 72 && prev)
+		return prev; /* again: the TLB path, A/D already set */
+	if (pick < 84 && g->size == XPT_4K)
+		return (g->va ^ ((below(r, 511) + 1) << 12)) + below(r, 512) * 8; /* same PT, other page */
+	if (pick < 92)
+		return gen_va(r, g, XPT_4K) + below(r, 512) * 8; /* elsewhere: absent at some level */
+	if (pick < 96)
+		return (UINT64_C(1) << 47) + (next(r) & UINT64_C(0x7ffffffffff8) & ~(UINT64_C(1) << 47)); /* non-canonical */
+	return g->va + g->pool_off + (below(r, g->span / 8) * 8);
+}
+
+static uint32_t gen_kind(struct rng *r, const struct gcase *g)
+{
+	unsigned k = (unsigned)below(r, 3);
+	if (k == 2 && g->no_fetch)
+		k = 0;
+	return (k == 1 ? XPT_ACC_WRITE : k == 2 ? XPT_ACC_FETCH : XPT_ACC_READ) |
+	       (chance(r, 50) ? XPT_ACC_USER : 0);
+}
+
+static void gen_case(struct rng *r, struct ob *b, uint32_t id, uint32_t ctl, uint32_t pkru)
+{
+	struct gcase g = { .ctl = ctl, .slot = id % 255u };
+	uint64_t prev = 0;
+	ob_case(b, id, g.ctl, pkru);
+	main_leaf(r, b, &g);
+	if (chance(r, 4)) {
+		/* nothing mapped after all: the PML4E itself is not present */
+		struct xpt_case_op op = { .kind = XPT_OP_UNMAP, .va = g.va, .flags = XPT_OPT_FREE_TABLES };
+		ob_op(b, &op);
+	} else {
+		more_ref_ops(r, b, &g);
+	}
+	if (chance(r, 45))
+		raw_ops(r, b, &g);
+	unsigned n = 2 + (unsigned)below(r, 4);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t va = gen_access_va(r, &g, prev);
+		uint32_t kind = gen_kind(r, &g);
+		/* Outside the pool nothing but reads and write-backs: a fetch
+		 * there would run whatever bytes it finds. */
+		if ((kind & XPT_ACC_FETCH) && !(va >= g.va + g.pool_off && va < g.va + g.pool_off + g.span))
+			kind &= ~XPT_ACC_FETCH;
+		/* A plain write stores a mark the kernel must find in the pool;
+		 * where a leaf may point elsewhere, write back what is there. */
+		uint32_t flags = (kind & XPT_ACC_WRITE) && (g.no_fetch || chance(r, 10)) ? XPT_CASE_ACCF_RMW : 0;
+		ob_acc(b, va, kind, flags);
+		prev = va;
+	}
+}
+
+/* Control bits and PKRU change once every CTL_RUN cases, and case i uses
+ * PML4 slot i mod 255: so 255 cases in a row can share one root and one
+ * CR3 load (see grouping in xpt_case.h). */
+#define CTL_RUN 255u
+
+void ogen_batch(struct ob *b, uint32_t ncases, uint64_t seed, uint32_t ctl_mask)
+{
+	struct rng r = { seed * UINT64_C(0x2545f4914f6cdd1d) + 1 };
+	uint32_t ctl = 0, pkru = 0;
+	ob_init(b, XPT_CASE_MODE_RUN, seed);
+	for (uint32_t i = 0; i < ncases; i++) {
+		if (i % CTL_RUN == 0) {
+			ctl = gen_ctl(&r, ctl_mask);
+			pkru = (uint32_t)(next(&r) & next(&r));
+		}
+		gen_case(&r, b, i, ctl, pkru);
+	}
+	ob_finish(b);
+}

@@ -1,0 +1,270 @@
+/*
+ * xpt-oracle: drive the oracle kernel.
+ *
+ *   xpt-oracle [options] run FILE...     text case files: results and comparison
+ *   xpt-oracle [options] gen [--cases N] [--seed S] [--print]
+ *   xpt-oracle [options] demo            the seeds' experiment (kernel on serial)
+ *   xpt-oracle [options] probe           TLB probes
+ *   xpt-oracle [options] quirks          verify the quirk table by experiment
+ *   xpt-oracle [options] malformed       malformed batches and a hung guest
+ *
+ * options: --kernel PATH --qemu PATH --cpu MODEL --accel tcg|kvm|auto
+ *          --timeout SECONDS --quiet --show N
+ * Exit status: 0 when everything ran and agreed (or was explained by the
+ * quirk table), 1 on any unexplained disagreement or failed run, 2 on
+ * usage errors.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "oracle.h"
+
+#define DEFAULT_CPU "qemu64,+smep,+smap,+pku,+pdpe1gb,+nx,phys-bits=40"
+
+struct opts {
+	struct oq_opts q;
+	bool quiet, print;
+	unsigned show;
+	uint32_t ncases;
+	uint64_t seed;
+};
+
+static int usage(void)
+{
+	fprintf(stderr, "usage: xpt-oracle [--kernel PATH] [--qemu PATH] [--cpu MODEL] [--accel tcg|kvm|auto]\n"
+	                "                  [--timeout S] [--quiet] [--show N]\n"
+	                "                  run FILE... | gen [--cases N] [--seed S] [--print] | demo | probe |\n"
+	                "                  quirks | malformed\n");
+	return 2;
+}
+
+static bool tcg(const struct opts *o)
+{
+	return strcmp(o->q.accel, "tcg") == 0;
+}
+
+/* ----------------------------------------------------------- reporting */
+
+static const char *end_name(enum oq_end e)
+{
+	static const char *const n[] = { "exited", "TIMED OUT (killed)", "crashed", "did not start" };
+	return n[e];
+}
+
+/* Whether the run ended as a run should; explains it when not. */
+static bool run_ok(const struct oq_run *r, FILE *f)
+{
+	if (r->end == OQ_EXITED && r->guest_code == XPT_CASE_EXIT_OK && r->have_hdr &&
+	    r->hdr.status == XPT_CASE_S_OK)
+		return true;
+	fprintf(f, "guest run failed: QEMU %s after %.2f s, guest exit code %d", end_name(r->end), r->wall_s,
+	        r->guest_code);
+	if (r->have_hdr)
+		fprintf(f, ", status %s: %.96s (%u cases done)", oq_status_name(r->hdr.status), r->hdr.msg,
+		        r->hdr.ncases_done);
+	else
+		fprintf(f, ", no results header");
+	fprintf(f, "\n");
+	if (r->qemu_err && r->qemu_err[0])
+		fprintf(f, "QEMU said: %s", r->qemu_err);
+	if (r->serial && r->serial[0])
+		fprintf(f, "guest serial: %s", r->serial);
+	return false;
+}
+
+static void print_timing(const struct oq_run *r, uint32_t ncases, FILE *f)
+{
+	double boot = oq_boot_s(r), cs = oq_cases_s(r);
+	fprintf(f, "timing: boot %.0f ms (QEMU exec to the kernel's first instruction, QEMU exit included); "
+	           "wall %.3f s; TSC %.2f GHz\n",
+	        boot * 1e3, r->wall_s, r->tsc_hz * 1e-9);
+	if (cs > 0 && ncases) {
+		const struct xpt_case_results *h = &r->hdr;
+		double us = 1e6 / r->tsc_hz / ncases;
+		fprintf(f, "rate: %u cases in %.1f ms of guest time = %.0f cases/s (%.1f us a case: new roots + "
+		           "CR3 loads %.1f, ops %.1f, accesses %.1f; %u roots)\n",
+		        ncases, cs * 1e3, ncases / cs, cs * 1e6 / ncases, h->tsc_load * us, h->tsc_build * us,
+		        h->tsc_access * us, h->ngroups);
+	}
+}
+
+/* Run a batch, compare, report.  Returns 0 when all is explained. */
+static int run_and_compare(const struct opts *o, struct ob *b, const struct onames *names, bool print_all)
+{
+	struct oq_run r;
+	struct ocmp c;
+	int rc = 0;
+	if (oq_run(&o->q, b, &r) != 0)
+		return 1;
+	if (!run_ok(&r, stdout))
+		rc = 1;
+	if (!r.have_hdr) {
+		oq_free(&r);
+		return 1;
+	}
+	if (!o->quiet)
+		oprint_header(stdout, &r);
+	if (print_all) {
+		struct oit it;
+		oit_init(&it, b, r.res, r.res_len);
+		while (oit_next(&it)) {
+			oprint_case(stdout, &it, names);
+			for (unsigned k = 0; k < it.c->naccs; k++)
+				oprint_access(stdout, &it.accs[k], &it.ar[k]);
+		}
+	}
+	ocmp_init(&c, r.hdr.window_nframes, tcg(o));
+	c.show_max = o->show;
+	ocmp_run(&c, b, &r, names, stdout);
+	ocmp_report(&c, stdout);
+	if (r.hdr.ncases_done != b->ncases) {
+		printf("only %u of %u cases ran\n", r.hdr.ncases_done, b->ncases);
+		rc = 1;
+	}
+	if (r.hdr.free_frames != r.hdr.free_frames_before) {
+		printf("frame leak: %" PRIu64 " free before the cases, %" PRIu64 " after\n",
+		       r.hdr.free_frames_before, r.hdr.free_frames);
+		rc = 1;
+	}
+	print_timing(&r, r.hdr.ncases_done, stdout);
+	if (c.disagree)
+		rc = 1;
+	printf("%s\n", rc ? "FAIL" : "PASS");
+	ocmp_free(&c);
+	oq_free(&r);
+	return rc;
+}
+
+/* ------------------------------------------------------------ commands */
+
+static int cmd_run(const struct opts *o, int argc, char **argv)
+{
+	struct ob b;
+	struct onames names = { 0 };
+	char err[256];
+	int rc;
+	if (argc < 1)
+		return usage();
+	ob_init(&b, XPT_CASE_MODE_RUN, 0);
+	for (int i = 0; i < argc; i++)
+		if (ocases_parse(argv[i], &b, &names, err, sizeof(err)) != 0) {
+			fprintf(stderr, "xpt-oracle: %s\n", err);
+			return 2;
+		}
+	ob_finish(&b);
+	printf("%u cases from %d file(s)\n", b.ncases, argc);
+	rc = run_and_compare(o, &b, &names, !o->quiet);
+	onames_free(&names);
+	ob_free(&b);
+	return rc;
+}
+
+static int cmd_gen(const struct opts *o)
+{
+	struct ob b;
+	int rc;
+	ogen_batch(&b, o->ncases, o->seed, XPT_CTL_MASK);
+	printf("generated %u cases (seed %" PRIu64 ", %zu bytes)\n", b.ncases, o->seed, b.len);
+	rc = run_and_compare(o, &b, NULL, o->print);
+	ob_free(&b);
+	return rc;
+}
+
+static int cmd_demo(struct opts *o)
+{
+	struct oq_run r;
+	o->q.append = "demo";
+	o->q.serial_stdout = true;
+	if (oq_run(&o->q, NULL, &r) != 0)
+		return 1;
+	fflush(stdout);
+	if (r.end != OQ_EXITED || r.guest_code != XPT_CASE_EXIT_OK) {
+		printf("demo run failed: QEMU %s, guest exit code %d\n%s", end_name(r.end), r.guest_code,
+		       r.qemu_err ? r.qemu_err : "");
+		oq_free(&r);
+		return 1;
+	}
+	printf("(QEMU %s, %.0f ms from exec to exit, boot %.0f ms)\n", o->q.cpu, r.wall_s * 1e3,
+	       oq_boot_s(&r) * 1e3);
+	oq_free(&r);
+	return 0;
+}
+
+static int parse_opts(struct opts *o, int *argc, char ***argv)
+{
+	char **a = *argv;
+	int n = *argc, i = 1;
+	for (; i < n && strncmp(a[i], "--", 2) == 0; i++) {
+		const char *k = a[i], *v = i + 1 < n ? a[i + 1] : NULL;
+		if (strcmp(k, "--quiet") == 0) {
+			o->quiet = true;
+			continue;
+		}
+		if (!v)
+			return usage();
+		i++;
+		if (strcmp(k, "--kernel") == 0)
+			o->q.kernel = v;
+		else if (strcmp(k, "--qemu") == 0)
+			o->q.qemu = v;
+		else if (strcmp(k, "--cpu") == 0)
+			o->q.cpu = v;
+		else if (strcmp(k, "--accel") == 0)
+			o->q.accel = strcmp(v, "auto") == 0 ? (oq_kvm_usable() ? "kvm" : "tcg") : v;
+		else if (strcmp(k, "--timeout") == 0)
+			o->q.timeout = strtod(v, NULL);
+		else if (strcmp(k, "--show") == 0)
+			o->show = (unsigned)strtoul(v, NULL, 0);
+		else
+			return usage();
+	}
+	*argc = n - i;
+	*argv = a + i;
+	return 0;
+}
+
+static int parse_gen(struct opts *o, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--print") == 0)
+			o->print = true;
+		else if (strcmp(argv[i], "--quiet") == 0)
+			o->quiet = true;
+		else if (i + 1 < argc && strcmp(argv[i], "--cases") == 0)
+			o->ncases = (uint32_t)strtoul(argv[++i], NULL, 0);
+		else if (i + 1 < argc && strcmp(argv[i], "--seed") == 0)
+			o->seed = strtoull(argv[++i], NULL, 0);
+		else
+			return usage();
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct opts o = { .q = { .qemu = "qemu-system-x86_64", .kernel = "build/kernel/xpt-kernel.bin",
+	                         .cpu = DEFAULT_CPU, .accel = "tcg" },
+	                  .show = 20, .ncases = 10000, .seed = 1 };
+	if (parse_opts(&o, &argc, &argv) != 0 || argc < 1)
+		return usage();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	const char *cmd = argv[0];
+	if (strcmp(cmd, "run") == 0) {
+		int i = 1;
+		while (i < argc && strcmp(argv[i], "--quiet") == 0)
+			o.quiet = true, i++;
+		return cmd_run(&o, argc - i, argv + i);
+	}
+	if (strcmp(cmd, "gen") == 0)
+		return parse_gen(&o, argc, argv) ? 2 : cmd_gen(&o);
+	if (strcmp(cmd, "demo") == 0)
+		return cmd_demo(&o);
+	if (strcmp(cmd, "probe") == 0)
+		return oprobe_run(&o.q, true) < 0;
+	if (strcmp(cmd, "quirks") == 0)
+		return oquirks_verify(&o.q);
+	if (strcmp(cmd, "malformed") == 0)
+		return omalformed_run(&o.q);
+	return usage();
+}

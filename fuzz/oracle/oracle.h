@@ -1,0 +1,175 @@
+/*
+ * The host side of the oracle: build a batch (from a text case file or the
+ * generator), boot the oracle kernel under QEMU, read the results back from
+ * the guest's RAM file, and compare every access with ref's xpt_walk
+ * through the quirk table.
+ */
+#ifndef ORACLE_H
+#define ORACLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "xpt.h"
+#include "xpt_case.h"
+
+/* ------------------------------------------------ batch.c: the builder */
+struct ob {
+	uint8_t *buf;
+	size_t len, cap;
+	size_t case_off; /* the case being built */
+	bool accs_started;
+	uint32_t ncases;
+	uint64_t res_bytes; /* what the results of this batch will take */
+};
+void ob_init(struct ob *b, uint32_t mode, uint64_t seed);
+void ob_case(struct ob *b, uint32_t id, uint32_t ctl, uint32_t pkru);
+void ob_op(struct ob *b, const struct xpt_case_op *op);
+void ob_acc(struct ob *b, uint64_t va, uint32_t access, uint32_t flags);
+void ob_finish(struct ob *b);
+void ob_free(struct ob *b);
+
+/* Walks a batch and its results side by side. */
+struct oit {
+	const uint8_t *batch, *res;
+	size_t boff, roff, blen, rlen;
+	uint32_t i, n;
+	const struct xpt_case *c;
+	const struct xpt_case_op *ops;
+	const struct xpt_case_acc *accs;
+	const struct xpt_case_res *r;
+	const uint8_t *op_err;
+	const struct xpt_case_acc_res *ar;
+};
+void oit_init(struct oit *it, const struct ob *b, const uint8_t *res, size_t rlen);
+/* false at the end, or when the results stop short (it->i says where). */
+bool oit_next(struct oit *it);
+
+/* --------------------------------------------- cases.c: text case files */
+struct onames {
+	char **name; /* by case id */
+	uint32_t n;
+};
+int ocases_parse(const char *path, struct ob *b, struct onames *names, char *err, size_t errlen);
+void onames_free(struct onames *n);
+const char *oname(const struct onames *n, uint32_t id);
+
+/* ------------------------------------------------ gen.c: the generator */
+void ogen_batch(struct ob *b, uint32_t ncases, uint64_t seed, uint32_t ctl_mask);
+
+/* -------------------------------------------------- qemu.c: boot and read */
+struct oq_opts {
+	const char *qemu;
+	const char *kernel;
+	const char *cpu;
+	const char *accel;  /* "tcg" or "kvm" */
+	const char *append; /* kernel command line */
+	double timeout;     /* seconds; 0: from the batch size */
+	bool serial_stdout; /* let the guest's serial through to stdout */
+};
+enum oq_end { OQ_EXITED, OQ_TIMEOUT, OQ_CRASHED, OQ_NO_START };
+struct oq_run {
+	enum oq_end end;
+	int guest_code;        /* the kernel's isa-debug-exit code, -1 if none */
+	int qemu_status;       /* raw exit status of QEMU */
+	double wall_s;         /* exec to exit */
+	double tsc_hz;         /* host TSC rate, measured over the run */
+	struct xpt_case_results hdr;
+	bool have_hdr;
+	uint8_t *res;          /* copy of the per-case results */
+	size_t res_len;
+	char *serial;          /* what the guest printed (unless serial_stdout) */
+	char *qemu_err;        /* what QEMU printed on stderr */
+	uint64_t ram_bytes;
+};
+int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r);
+void oq_free(struct oq_run *r);
+double oq_boot_s(const struct oq_run *r);  /* exec to first kernel instruction */
+double oq_cases_s(const struct oq_run *r); /* guest time spent on the cases */
+const char *oq_status_name(uint32_t status);
+bool oq_kvm_usable(void);
+
+/* ------------------------------------------- quirks.c: the quirk table */
+/* What one access should look like, as the comparison sees it. */
+struct oexp {
+	struct xpt_walk w;      /* the walk the expectation comes from */
+	unsigned access;        /* ... made for this access kind */
+	uint32_t ctl_flags;     /* ... under these control bits */
+	uint8_t outcome;        /* enum xpt_case_outcome */
+	uint32_t error_code;
+	uint64_t cr2;
+	uint64_t pa;            /* completed accesses */
+	bool pa_known;
+	uint64_t after[4];      /* the walk's entries after the access */
+	unsigned nafter;
+};
+/* Everything a quirk may look at. */
+struct oacc {
+	const struct xpt_case *c;
+	const struct xpt_case_acc *a;
+	const struct xpt_case_acc_res *obs;
+	struct xpt_ctl ctl;
+	struct xpt_walk w;      /* ref's walk */
+	uint32_t cpu_features;
+	struct xpt_mem mem;     /* the recorded entries, in place, for re-walks */
+};
+/* The expectation a walk gives for this access (cmp.c). */
+void ocmp_expect(const struct oacc *x, const struct xpt_walk *w, struct oexp *e);
+/* ref's walk of the same entries for another access kind or control word. */
+int ocmp_rewalk(const struct oacc *x, unsigned access, uint32_t ctl_flags, struct xpt_walk *w);
+struct oquirk {
+	const char *id;
+	const char *sdm;        /* the section it departs from */
+	const char *what;
+	const char *verified;   /* how and where it was confirmed */
+	/* Rewrites the expectation when the quirk bears on this access;
+	 * returns whether it changed anything. */
+	bool (*adjust)(const struct oacc *x, struct oexp *e);
+};
+extern const struct oquirk oquirks[];
+extern const unsigned noquirks;
+void oquirks_print(FILE *f, const unsigned *uses);
+/* Re-runs the experiment behind every entry; 0 when each reproduces. */
+int oquirks_verify(const struct oq_opts *q);
+
+/* -------------------------------------------- selftest.c: the oracle itself */
+/* TLB probes: bits 2i..2i+1 = outcome of probe i+1; -1 when the run failed. */
+int oprobe_run(const struct oq_opts *q, bool print);
+int omalformed_run(const struct oq_opts *q);
+
+/* ------------------------------------------------ cmp.c: the comparison */
+enum overdict { OV_AGREE, OV_QUIRK, OV_DISAGREE, OV_SKIPPED };
+struct ocmp {
+	bool tcg;               /* apply the TCG quirk table */
+	uint64_t accesses, agree, quirk, disagree, skipped, cases, skipped_cases;
+	uint64_t by_outcome[4];
+	unsigned uses[32];      /* per quirk */
+	unsigned shown;         /* disagreements printed so far */
+	unsigned show_max;
+	/* coverage: what the compared accesses exercised */
+	uint64_t cov[32];
+	uint8_t *mem;           /* host buffer mirroring guest physical memory */
+	uint64_t nframes;
+};
+void ocmp_init(struct ocmp *c, uint64_t nframes, bool tcg);
+void ocmp_free(struct ocmp *c);
+/* Compare one access; fills *e with the expectation actually used. */
+enum overdict ocmp_access(struct ocmp *c, const struct oit *it, unsigned k,
+                          const struct xpt_case_results *hdr, struct oexp *e, unsigned *qmask,
+                          char *why, size_t whylen);
+/* Compare a whole run; prints disagreements (up to show_max) to f. */
+void ocmp_run(struct ocmp *c, const struct ob *b, const struct oq_run *r,
+              const struct onames *names, FILE *f);
+void ocmp_report(const struct ocmp *c, FILE *f);
+const char *ocov_name(unsigned i);
+
+/* ----------------------------------------------- print.c: human output */
+void oprint_case(FILE *f, const struct oit *it, const struct onames *names);
+void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_acc_res *r);
+void oprint_ctl(FILE *f, uint32_t ctl, uint32_t pkru);
+void oprint_header(FILE *f, const struct oq_run *r);
+const char *oprint_access_kind(uint32_t access);
+
+#endif
