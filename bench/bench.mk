@@ -7,7 +7,9 @@
 #   BENCH_REPS=21 make bench        more repetitions (default 15)
 #   BENCH_SKIP_PROVE=1 make bench   do not time `make prove`
 #   BENCH_SKIP_EXT=1 make bench     skip prove, qemu and fuzz rows
+#   BENCH_FUZZ_SECONDS=10           seconds per fuzz target in each make fuzz run
 #   BENCH_ONLY=frames|map|translate one section
+# (bench/external.sh lists the other knobs of the prove, qemu and fuzz rows.)
 
 BENCH_BIN    := $(BUILD)/bench
 BENCH_SRC    := $(wildcard bench/*.c)
