@@ -59,6 +59,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry)
 	results->window_nframes = mm.window.nframes;
 	results->tsc_ready = cpu_rdtsc();
 	lib_strlcpy(results->msg, "ok", sizeof(results->msg));
+	if (lib_strstr(mm.cmdline, "hang")) /* for the host's timeout test */
+		for (;;)
+			__asm__ volatile("pause");
 	if (lib_strstr(mm.cmdline, "demo")) {
 		demo_run();
 		cpu_exit(XPT_CASE_EXIT_OK);

@@ -109,7 +109,7 @@ static uint64_t check_case(struct run *r, uint32_t i, uint64_t off, uint64_t *re
 		     c->nops, c->naccs, XPT_CASE_MAX_OPS, XPT_CASE_MAX_ACCS);
 	if (r->size - off < xpt_case_bytes(c->nops, c->naccs))
 		fail(r, XPT_CASE_S_TRUNCATED, i, 0, off, "case %u: ops/accesses run past the batch", i);
-	if (c->ctl & ~XPT_CTL_MASK)
+	if (c->ctl & ~XPT_CASE_CTL_MASK)
 		fail(r, XPT_CASE_S_BAD_OP, i, 0, off, "case %u: unknown control bits %x", i, c->ctl);
 	ops = (const void *)(c + 1);
 	accs = (const void *)(ops + c->nops);
@@ -380,6 +380,38 @@ static void apply_ops(struct xpt_space *sp, const struct xpt_case_op *ops, unsig
 	}
 }
 
+/* Where the recorded leaf for va points (entries 1..3 with a leaf last). */
+static uint64_t leaf_pa(uint64_t leaf, unsigned l, uint64_t va)
+{
+	uint64_t size = (uint64_t)1 << (39u - 9u * l), phys = ((uint64_t)1 << cpu.maxphyaddr) - 1u;
+	return (leaf & phys & ~(size - 1u)) | (va & (size - 1u));
+}
+
+/*
+ * Whether a fetch or a plain write may run: the MMU will either fault
+ * before it gets anywhere (the record ends at a not-present entry) or
+ * reach the pool.  Anything else -- a leaf into kernel memory, a table
+ * beyond RAM -- is not run: a fetch would execute whatever is there.
+ */
+static bool target_safe(const struct xpt_case_acc_res *r, uint64_t va)
+{
+	unsigned l = r->nwalk - 1u;
+	uint64_t e, beyond = XPT_CASE_ADDR_BITS & ~(((uint64_t)1 << cpu.maxphyaddr) - 1u);
+	if (r->nwalk == 0)
+		return true;
+	e = r->before[l];
+	if (!(e & XPT_PTE_P))
+		return true;
+	/* an address bit beyond MAXPHYADDR, or PS in the PML4E: the MMU
+	 * faults on the reserved bit before it uses the address */
+	for (unsigned i = 0; i < r->nwalk; i++)
+		if ((r->before[i] & beyond) || (i == 0 && (r->before[0] & XPT_PTE_PS)))
+			return true;
+	if (l == 0 || xpt_case_descends(e, l))
+		return false;
+	return xpt_case_in_pool(leaf_pa(e, l, va));
+}
+
 /*
  * A completed plain write left XPT_CASE_WRITE_MARK where the leaf of its
  * walk points: put the pool word back, and report it as the value, as a
@@ -388,8 +420,7 @@ static void apply_ops(struct xpt_space *sp, const struct xpt_case_op *ops, unsig
 static void write_restore(uint64_t va, struct xpt_case_acc_res *r)
 {
 	unsigned l = r->nwalk - 1u;
-	uint64_t size = (uint64_t)1 << (39u - 9u * l), phys = ((uint64_t)1 << cpu.maxphyaddr) - 1u;
-	uint64_t pa = (r->after[l] & phys & ~(size - 1u)) | (va & (size - 1u));
+	uint64_t pa = r->nwalk ? leaf_pa(r->after[l], l, va) : 0;
 	if (r->nwalk == 0 || l == 0 || !xpt_case_in_pool(pa) || mm.window.words[pa / 8u] != XPT_CASE_WRITE_MARK) {
 		r->flags |= XPT_CASE_ARF_WRITE_LOST;
 		return;
@@ -404,6 +435,13 @@ static void run_access(uint64_t cr3, const struct xpt_case_acc *a, bool ac,
 	uint64_t pa[4];
 	*r = (struct xpt_case_acc_res){ .vector = 0xff };
 	r->nwalk = (uint8_t)walk_record(cr3, a->va, pa, r->before);
+	bool risky = (a->access & XPT_ACC_FETCH) ||
+	             ((a->access & XPT_ACC_WRITE) && !(a->flags & XPT_CASE_ACCF_RMW));
+	if (risky && !target_safe(r, a->va)) {
+		r->outcome = XPT_CASE_NOT_RUN;
+		memcpy(r->after, r->before, sizeof(r->after));
+		return;
+	}
 	acc_run(a->va, a->access, a->flags, ac, r);
 	for (unsigned l = 0; l < r->nwalk; l++)
 		r->after[l] = mm.window.words[pa[l] / 8u];

@@ -255,6 +255,10 @@ enum overdict ocmp_access(struct ocmp *c, const struct oit *it, unsigned k,
 		snprintf(why, whylen, "not comparable (the CPU lacks a control bit of the case)");
 		return OV_SKIPPED;
 	}
+	if (x.obs->outcome == XPT_CASE_NOT_RUN) {
+		snprintf(why, whylen, "not run (a fetch or write whose leaf points outside the pool)");
+		return OV_SKIPPED;
+	}
 	place(c, &x, it->r->cr3, true);
 	v = judge(c, &x, e, qmask, why, whylen);
 	place(c, &x, it->r->cr3, false);
@@ -284,7 +288,8 @@ void ocmp_run(struct ocmp *c, const struct ob *b, const struct oq_run *r,
 			char why[200];
 			enum overdict v = ocmp_access(c, &it, k, &r->hdr, &e, &qm, why, sizeof(why));
 			c->accesses++;
-			c->by_outcome[it.ar[k].outcome & 3]++;
+			if (it.ar[k].outcome <= XPT_CASE_OTHER)
+				c->by_outcome[it.ar[k].outcome]++;
 			if (v == OV_AGREE)
 				c->agree++;
 			else if (v == OV_SKIPPED)

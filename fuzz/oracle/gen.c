@@ -176,7 +176,9 @@ static void raw_ops(struct rng *r, struct ob *b, struct gcase *g)
 			op.a = bit;
 		else
 			op.b = bit;
-		g->no_fetch |= ps && op.a == bit; /* a table turned into a leaf */
+		/* a table turned into a leaf, or an entry made present that may
+		 * hold no address (after an unmap): the leaf can point anywhere */
+		g->no_fetch |= (ps || bit == XPT_PTE_P) && op.a == bit;
 		ob_op(b, &op);
 	}
 	if (g->size == XPT_4K && chance(r, 10)) {

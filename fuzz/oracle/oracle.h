@@ -75,6 +75,7 @@ struct oq_run {
 	int guest_code;        /* the kernel's isa-debug-exit code, -1 if none */
 	int qemu_status;       /* raw exit status of QEMU */
 	double wall_s;         /* exec to exit */
+	double cpu_s;          /* CPU time QEMU used (user + system) */
 	double tsc_hz;         /* host TSC rate, measured over the run */
 	struct xpt_case_results hdr;
 	bool have_hdr;

@@ -103,12 +103,12 @@ static void print_entries(FILE *f, const struct xpt_case_acc_res *r)
 
 void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_acc_res *r)
 {
-	static const char *const outcome[] = { "done", "#PF", "#GP", "other" };
+	static const char *const outcome[] = { "done", "#PF", "#GP", "other", "not run" };
 	fprintf(f, "    %-6s %016" PRIx64 ": %-5s",
 	        (a->flags & XPT_CASE_ACCF_RMW) ? ((a->access & XPT_ACC_USER) ? "urmw" : "krmw")
 	                                       : oprint_access_kind(a->access),
 	        a->va,
-	        r->outcome < 4 ? outcome[r->outcome] : "?");
+	        r->outcome < 5 ? outcome[r->outcome] : "?");
 	if (r->outcome == XPT_CASE_PF)
 		fprintf(f, " err %#04x%s%s%s%s%s%s cr2 %" PRIx64, r->error_code,
 		        (r->error_code & XPT_PF_P) ? " P" : "", (r->error_code & XPT_PF_W) ? " W" : "",
@@ -119,6 +119,8 @@ void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_
 		fprintf(f, " err %#x", r->error_code);
 	else if (r->outcome == XPT_CASE_OTHER)
 		fprintf(f, " vector %u err %#x", r->vector, r->error_code);
+	else if (r->outcome == XPT_CASE_NOT_RUN)
+		fprintf(f, " (its leaf points outside the pool)");
 	else if (a->access & XPT_ACC_FETCH)
 		fprintf(f, " ran the pattern of pa %#" PRIx64, r->value << 3);
 	else

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -150,19 +151,19 @@ static pid_t spawn(char **argv, const char *err_path, bool serial_stdout)
 }
 
 /* Wait for QEMU; kill it once the timeout has passed. */
-static enum oq_end wait_for(pid_t pid, double timeout, int *status)
+static enum oq_end wait_for(pid_t pid, double timeout, int *status, struct rusage *ru)
 {
 	double end = now() + timeout;
 	struct timespec nap = { 0, 200000 };
 	for (;;) {
-		pid_t got = waitpid(pid, status, WNOHANG);
+		pid_t got = wait4(pid, status, WNOHANG, ru);
 		if (got == pid)
 			return OQ_EXITED;
 		if (got < 0)
 			return OQ_CRASHED;
 		if (now() > end) {
 			kill(pid, SIGKILL);
-			waitpid(pid, status, 0);
+			wait4(pid, status, 0, ru);
 			return OQ_TIMEOUT;
 		}
 		nanosleep(&nap, NULL);
@@ -207,6 +208,7 @@ int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r)
 	int ram_fd, batch_fd = -1, ser_fd, err_fd, status = 0;
 	uint64_t tsc0, tsc1;
 	double t0, t1, timeout;
+	struct rusage ru = { 0 };
 
 	*r = (struct oq_run){ .guest_code = -1 };
 	r->ram_bytes = b ? ram_for(b) : 64 * MIB;
@@ -229,12 +231,14 @@ int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r)
 	t0 = now();
 	tsc0 = __rdtsc();
 	pid_t pid = spawn(argv, err_path, o->serial_stdout);
-	r->end = pid < 0 ? OQ_NO_START : wait_for(pid, timeout, &status);
+	r->end = pid < 0 ? OQ_NO_START : wait_for(pid, timeout, &status, &ru);
 	tsc1 = __rdtsc();
 	t1 = now();
 	r->wall_s = t1 - t0;
 	r->tsc_hz = (double)(tsc1 - tsc0) / r->wall_s;
 	r->qemu_status = status;
+	r->cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+	           ru.ru_stime.tv_usec * 1e-6;
 	if (r->end == OQ_EXITED && WIFEXITED(status)) {
 		int code = WEXITSTATUS(status);
 		r->guest_code = (code & 1) ? code >> 1 : -1;

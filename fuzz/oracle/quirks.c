@@ -170,8 +170,125 @@ void oquirks_print(FILE *f, const unsigned *uses)
 	}
 }
 
+/* ------------------------------------------------------- verification */
+
+static void op(struct ob *b, uint8_t kind, uint8_t level, uint64_t va, uint64_t a, uint64_t bb, uint32_t attr)
+{
+	struct xpt_case_op o = { .kind = kind, .level = level, .va = va, .a = a, .b = bb, .attr = attr };
+	ob_op(b, &o);
+}
+
+/* Cases meant to need each walk quirk; each also holds accesses that must
+ * agree with ref as they are. */
+static void experiments(struct ob *b)
+{
+	uint64_t va = 0x8000200000;
+	uint32_t id = 0;
+	ob_init(b, XPT_CASE_MODE_RUN, 0);
+	/* RSVD without P: a reserved address bit in a PTE, then in a PDPTE */
+	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
+	op(b, XPT_OP_MAP, XPT_4K, va, XPT_CASE_POOL_PA, 0, XPT_WRITE | XPT_USER);
+	op(b, XPT_OP_RAW_MOD, 3, va, UINT64_C(1) << 45, 0, 0);
+	ob_acc(b, va, XPT_ACC_READ, 0);
+	ob_acc(b, va, XPT_ACC_WRITE | XPT_ACC_USER, 0);
+	/* A bits on a faulting walk: user access to a supervisor page, and a
+	 * read below a table entry that is not present */
+	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
+	op(b, XPT_OP_MAP, XPT_4K, va, XPT_CASE_POOL_PA, 0, XPT_WRITE);
+	ob_acc(b, va, XPT_ACC_USER, 0);
+	ob_acc(b, va + 0x1000, XPT_ACC_READ, 0);
+	ob_acc(b, va, XPT_ACC_READ, 0);
+	/* ... and a 1 GiB leaf that faults on its rights */
+	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
+	op(b, XPT_OP_MAP, XPT_1G, 0x8040000000, 0, 0, 0);
+	ob_acc(b, 0x8040000000 + XPT_CASE_POOL_PA, XPT_ACC_USER, 0);
+	/* RMW: on a page that is not there, and on a read-only one */
+	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
+	op(b, XPT_OP_MAP, XPT_4K, va, XPT_CASE_POOL_PA, 0, XPT_USER);
+	ob_acc(b, va + 0x3000, XPT_ACC_WRITE, XPT_CASE_ACCF_RMW);
+	ob_acc(b, va, XPT_ACC_WRITE | XPT_ACC_USER, XPT_CASE_ACCF_RMW);
+	ob_acc(b, va, XPT_ACC_WRITE | XPT_ACC_USER, 0);
+	/* 1 GiB leaf: QEMU maps it whatever CPUID says */
+	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
+	op(b, XPT_OP_MAP, XPT_1G, 0x8040000000, 0, 0, XPT_WRITE | XPT_USER);
+	ob_acc(b, 0x8040000000 + XPT_CASE_POOL_PA + 0x18, XPT_ACC_READ, 0);
+	ob_finish(b);
+}
+
+/* The CPU model minus Page1GB. */
+static void without_gbpages(const char *cpu, char *out, size_t n)
+{
+	const char *p = strstr(cpu, "+pdpe1gb");
+	if (p)
+		snprintf(out, n, "%.*s-pdpe1gb%s", (int)(p - cpu), cpu, p + 8);
+	else
+		snprintf(out, n, "%s,-pdpe1gb", cpu);
+}
+
+static int run_experiments(const struct oq_opts *q, unsigned *uses, uint64_t *disagree, uint32_t *features)
+{
+	struct ob b;
+	struct oq_run r;
+	struct ocmp c;
+	experiments(&b);
+	if (oq_run(q, &b, &r) != 0 || !r.have_hdr || r.hdr.status != XPT_CASE_S_OK) {
+		ob_free(&b);
+		return -1;
+	}
+	ocmp_init(&c, r.hdr.window_nframes, true);
+	c.show_max = 10;
+	ocmp_run(&c, &b, &r, NULL, stdout);
+	for (unsigned i = 0; i < noquirks; i++)
+		uses[i] += c.uses[i];
+	*disagree += c.disagree;
+	*features = r.hdr.cpu_features;
+	ocmp_free(&c);
+	oq_free(&r);
+	ob_free(&b);
+	return 0;
+}
+
 int oquirks_verify(const struct oq_opts *q)
 {
-	(void)q;
-	return 0;
+	unsigned uses[32] = { 0 }, gb_uses[32] = { 0 };
+	uint64_t disagree = 0;
+	uint32_t f1 = 0, f2 = 0;
+	char cpu[256], cpu_pcid[256];
+	struct oq_opts q2 = *q, q3 = *q;
+	int probes, fails = 0;
+
+	without_gbpages(q->cpu, cpu, sizeof(cpu));
+	q2.cpu = cpu;
+	snprintf(cpu_pcid, sizeof(cpu_pcid), "%s,+pcid", q->cpu); /* TCG warns and leaves it out */
+	q3.cpu = cpu_pcid;
+	if (run_experiments(q, uses, &disagree, &f1) || run_experiments(&q2, gb_uses, &disagree, &f2) ||
+	    (probes = oprobe_run(&q3, true)) < 0) {
+		printf("a verification run failed\n");
+		return 1;
+	}
+	printf("quirk verification, QEMU TCG, -cpu %s (and %s):\n", q->cpu, cpu);
+	for (unsigned i = 0; i < noquirks; i++) {
+		const char *id = oquirks[i].id;
+		bool ok;
+		char how[160];
+		if (strcmp(id, "tcg-1g-leaf-without-pdpe1gb") == 0) {
+			ok = !(f2 & XPT_CASE_CPU_PDPE1GB) && gb_uses[i] > 0;
+			snprintf(how, sizeof(how), "CPUID Page1GB %s; %u accesses needed it", (f2 & XPT_CASE_CPU_PDPE1GB) ? "still set" : "clear", gb_uses[i]);
+		} else if (strcmp(id, "tcg-global-flushed-by-cr3") == 0) {
+			ok = ((probes >> 2) & 3) == 0;
+			snprintf(how, sizeof(how), "TLB probe: a global translation %s a CR3 load",
+			         ((probes >> 2) & 3) == 0 ? "did not survive" : "survived (or no PGE)");
+		} else if (strcmp(id, "tcg-no-pcid") == 0) {
+			ok = !(f1 & XPT_CASE_CPU_PCID) && ((probes >> 4) & 3) == 2;
+			snprintf(how, sizeof(how), "-cpu ...,+pcid: the guest %s PCID", ok ? "still lacks" : "has");
+		} else {
+			ok = uses[i] + gb_uses[i] > 0;
+			snprintf(how, sizeof(how), "%u accesses needed it", uses[i] + gb_uses[i]);
+		}
+		printf("  %-30s %s  (%s)\n", id, ok ? "CONFIRMED" : "NOT REPRODUCED", how);
+		fails += !ok;
+	}
+	printf("  unexplained disagreements in the experiments: %llu\n", (unsigned long long)disagree);
+	printf("%s\n", fails || disagree ? "FAIL" : "PASS");
+	return fails || disagree;
 }

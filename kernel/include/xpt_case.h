@@ -109,9 +109,13 @@ enum xpt_case_mode {
 	XPT_CASE_MODE_PROBE = 1, /* run the TLB probes (no cases) */
 };
 
+/* The control bits a case may set (XPT_CTL_* of xpt.h); GBPAGES is what
+ * CPUID says, not a case's choice, and is ignored. */
+#define XPT_CASE_CTL_MASK 0x7fu
+
 struct xpt_case {
 	uint32_t id;
-	uint32_t ctl;  /* XPT_CTL_* of xpt.h; XPT_CTL_GBPAGES is ignored (CPUID says) */
+	uint32_t ctl;  /* XPT_CTL_* within XPT_CASE_CTL_MASK */
 	uint32_t pkru; /* loaded when XPT_CTL_PKE */
 	uint16_t nops;
 	uint16_t naccs;
@@ -266,7 +270,9 @@ enum xpt_case_outcome {
 	XPT_CASE_DONE = 0, /* the access completed */
 	XPT_CASE_PF = 1,
 	XPT_CASE_GP = 2,
-	XPT_CASE_OTHER = 3 /* another exception: see vector */
+	XPT_CASE_OTHER = 3,  /* another exception: see vector */
+	XPT_CASE_NOT_RUN = 4 /* a fetch or plain write whose leaf points outside the pool:
+	                        the kernel will not run or overwrite what is there */
 };
 
 /* xpt_case_acc_res.flags */
