@@ -5,8 +5,8 @@
 #                      coverage and findings; fails if there is a finding
 #   make fuzz-test     (part of make test) replays the committed corpora and
 #                      regression traces, then runs each harness ~10 s
-#   make fuzz-planted  plants a mapper bug in a scratch copy; passes only if
-#                      the ops target finds it within a minute
+#   make fuzz-planted  plants mapper bugs one at a time in a scratch copy;
+#                      passes only if the ops target finds each within a minute
 #   make fuzz-build    just the binaries, in $(BUILD)/fuzz
 #   fuzz/campaign      long AFL++ campaigns on N cores (see fuzz/README.md)
 #
@@ -67,6 +67,6 @@ fuzz-test: deps $(foreach t,$(FUZZ_TARGETS),$(FZB)/lf-$(t) $(FZB)/replay-$(t))
 	@bash fuzz/fuzz-test.sh $(FZB) $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)
 
 fuzz-planted: deps
-	@bash fuzz/plant-bug.sh
+	@bash fuzz/plant-bug.sh all
 
 .SECONDARY: $(foreach t,$(FUZZ_TARGETS),$(FZB)/lf-$(t).o $(FZB)/afl-$(t).o)

@@ -104,11 +104,13 @@ struct ext {
 	xpt_attr attr;
 	int forced;        /* xpt_map: the leaf is exactly this extent (size), else -1 */
 	unsigned maxsize;  /* largest leaf size the call allowed */
+	bool a, d;         /* an access / a write walked the leaf since it was mapped */
 };
 
 struct leaf {
 	uint64_t va, size, pa;
 	xpt_attr attr;
+	bool a, d;
 };
 
 struct table {
@@ -281,8 +283,19 @@ static void shadow_remove(uint64_t va, uint64_t len)
 static void shadow_add(uint64_t va, uint64_t len, uint64_t pa, xpt_attr attr, int forced,
                        unsigned maxsize)
 {
-	struct ext e = { va, len, pa, attr, forced, maxsize };
+	struct ext e = { va, len, pa, attr, forced, maxsize, false, false };
 	ext_insert_at(ext_lower(va), &e);
+}
+
+/* A walk set A (and D for a write) in the leaf over [va, va+len). */
+static void shadow_accessed(uint64_t va, uint64_t len, bool write)
+{
+	uint64_t last = va + len - 1;
+	shadow_cut_range(va, len);
+	for (unsigned i = ext_lower(va); i < next && ext[i].va <= last; i++) {
+		ext[i].a = true;
+		ext[i].d |= write;
+	}
 }
 
 static void shadow_protect(uint64_t va, uint64_t len, xpt_attr attr)
@@ -455,6 +468,8 @@ static void add_leaf(uint64_t va, unsigned level, uint64_t e)
 	l->va = va;
 	l->size = size;
 	l->pa = e & addr_bits() & ~(size - 1);
+	l->a = e & XPT_PTE_A;
+	l->d = e & XPT_PTE_D;
 	l->attr = ((e >> 1) & 1 ? XPT_WRITE : 0) | ((e >> 2) & 1 ? XPT_USER : 0) |
 	          ((e >> 63) & 1 ? XPT_NOEXEC : 0) | ((e >> 8) & 1 ? XPT_GLOBAL : 0) |
 	          XPT_CACHE(((e >> 3) & 1) | ((e >> 4) & 1) << 1 | ((e & pat) ? 4 : 0)) |
@@ -535,6 +550,9 @@ static void check_leaves_vs_shadow(void)
 			      "va %#llx maps pa %#llx, shadow says %#llx", (unsigned long long)pos,
 			      (unsigned long long)(l->pa + (pos - l->va)),
 			      (unsigned long long)(e->pa + (pos - e->va)));
+			CHECK(e->a == l->a && e->d == l->d,
+			      "va %#llx: leaf A=%d D=%d, but the accesses since it was mapped say A=%d D=%d",
+			      (unsigned long long)pos, l->a, l->d, e->a, e->d);
 			CHECK(e->attr == l->attr, "va %#llx has attr %#x, shadow says %#x",
 			      (unsigned long long)pos, l->attr, e->attr);
 			CHECK(l->size <= size_bytes(e->maxsize), "va %#llx: leaf of %#llx bytes, at most %#llx allowed",
@@ -663,6 +681,11 @@ static void tlb_access(uint64_t va, unsigned acc)
 		CHECK(w.fault == fresh.fault && w.error_code == fresh.error_code &&
 		      (w.fault || w.pa == fresh.pa),
 		      "TLB miss for va %#llx differs from xpt_walk", (unsigned long long)va);
+		if (w.fault == XPT_FAULT_NONE) { /* the walk set A/D in the leaf */
+			uint64_t bytes = size_bytes(w.leaf);
+			shadow_accessed(va & ~(bytes - 1), bytes, acc & XPT_ACC_WRITE);
+			changed = true; /* walk the tables again to see them */
+		}
 	}
 	/* The walk against the shadow: a translation exactly where the shadow has one. */
 	const struct ext *s = canon(va) ? shadow_find(va & ~(K4 - 1)) : NULL;

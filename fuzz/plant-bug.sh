@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Plants a bug in the mapper of a scratch copy of the tree, builds the ops
+# target there and shows that libFuzzer finds it within a time limit.
+# Exits 0 only if every planted bug was found.
+#
+#   fuzz/plant-bug.sh [BUG...|all]  BUG: us (default), zero, flush, split-ad
+#   PLANT_SECONDS=60                time allowed per bug
+#
+# The first three are searched for from an empty corpus; split-ad needs a
+# huge page, an access through it and a split, and starts from the seeds.
+#
+#   us        intermediate table entries lack US (TABLE_FLAGS without US)
+#   zero      a new table is not zeroed (it keeps what the frame held)
+#   flush     unmapping or protecting a leaf does not record the flush
+#   split-ad  splitting a huge page drops the A/D bits of its pieces
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+secs=${PLANT_SECONDS:-60}
+bugs=("${@:-us}")
+[ "${1:-}" = all ] && bugs=(us zero flush split-ad)
+
+plant() { # BUG FILE: edit FILE, fail if the pattern is gone
+	local bug=$1 f=$2
+	case $bug in
+	us) perl -0pi -e 's/#define TABLE_FLAGS \(XPT_PTE_P \| XPT_PTE_RW \| XPT_PTE_US\)/#define TABLE_FLAGS (XPT_PTE_P | XPT_PTE_RW)/ or exit 1' "$f" ;;
+	zero) perl -0pi -e 's/(split \? split_entry\(split, level, i, c->sp->maxphyaddr\)) : 0;/$1 : c->sp->mem.words[xpt_slot(t, i)];/ or exit 1' "$f" ;;
+	flush) perl -0pi -e 's/(write_entry\(c, level, va, repl\);\n\s*)record\(c, va, e\);/$1(void)e;/ or exit 1' "$f" ;;
+	split-ad) perl -0pi -e 's/uint64_t kept = e & \(XPT_PTE_A \| XPT_PTE_D\);/uint64_t kept = 0;/ or exit 1' "$f" ;;
+	*) echo "plant-bug: unknown bug '$bug'" >&2; return 2 ;;
+	esac
+}
+
+status=0
+for bug in "${bugs[@]}"; do
+	scratch=$(mktemp -d /tmp/xpt-planted-XXXXXX)
+	# The tree as it is in the work tree (tracked files and this fuzz/ dir).
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard | grep -zv '^build/' |
+		xargs -0 cp --parents -t "$scratch" 2>/dev/null)
+	if ! plant "$bug" "$scratch/ref/src/map.c"; then
+		echo "plant-bug: $bug: the code to change is not in ref/src/map.c any more; update fuzz/plant-bug.sh"
+		status=1
+		continue
+	fi
+	echo "plant-bug: $bug planted: $(cd "$scratch" && diff -u "$top/ref/src/map.c" ref/src/map.c | grep '^[-+][^-+]' | tr '\n' ' ')"
+	if ! make -C "$scratch" --no-print-directory -s BUILD="$scratch/build" "$scratch/build/fuzz/lf-ops" >"$scratch/build.log" 2>&1; then
+		echo "plant-bug: $bug: build failed:"; tail -20 "$scratch/build.log"; status=1; continue
+	fi
+	mkdir -p "$scratch/corpus" "$scratch/art"
+	start=$(date +%s)
+	seeds=() from="an empty corpus"
+	[ "$bug" = split-ad ] && seeds=("$scratch/fuzz/corpus/ops") from="the seed corpus"
+	(cd "$scratch" && ASAN_OPTIONS=detect_leaks=0 ./build/fuzz/lf-ops -max_total_time="$secs" \
+		-artifact_prefix="$scratch/art/" corpus "${seeds[@]}" >"$scratch/fuzz.log" 2>&1)
+	took=$(( $(date +%s) - start ))
+	msg=$(grep -m1 'invariant violated' "$scratch/fuzz.log")
+	if [ -n "$msg" ]; then
+		echo "plant-bug: $bug FOUND in ${took}s, from $from:"
+		echo "  $msg"
+		echo "  reproducer (base64): $(base64 -w0 "$(ls "$scratch"/art/crash-* | head -1)")"
+		[ -n "${PLANT_KEEP:-}" ] || rm -rf "$scratch"
+	else
+		echo "plant-bug: $bug NOT found in ${secs}s (log: $scratch/fuzz.log)"
+		status=1
+	fi
+done
+exit $status
