@@ -36,7 +36,11 @@ acc_exec:
 	mov %r15, acc_ctx + 40(%rip)
 	mov %rsp, acc_ctx + 48(%rip)
 	movabs $0x00c2c2c2c2c2c000, %rax /* XPT_CASE_CR2_SENTINEL */
-	mov %rax, %cr2
+	mov %cr2, %rcx
+	cmp %rax, %rcx
+	je 6f                    /* only a #PF changes CR2: skip the write (under TCG */
+	mov %rax, %cr2           /* it ends the translation block) when nothing did */
+6:
 	movq $1, acc_armed(%rip)
 	test $ACC_USER, %esi
 	jnz 4f

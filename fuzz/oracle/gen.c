@@ -91,7 +91,7 @@ static void op_map(struct ob *b, uint64_t va, uint64_t pa, unsigned size, uint32
 static void main_leaf(struct rng *r, struct ob *b, struct gcase *g)
 {
 	unsigned pick = (unsigned)below(r, 10);
-	g->size = pick < 6 ? XPT_4K : pick < 9 ? XPT_2M : XPT_1G;
+	g->size = pick < 5 ? XPT_4K : pick < 8 ? XPT_2M : XPT_1G;
 	g->va = gen_va(r, g, g->size);
 	g->leaf_level = 3u - g->size;
 	if (g->size == XPT_4K) {
@@ -231,7 +231,7 @@ static void gen_case(struct rng *r, struct ob *b, uint32_t id, uint32_t ctl, uin
 	}
 	if (chance(r, 45))
 		raw_ops(r, b, &g);
-	unsigned n = 2 + (unsigned)below(r, 4);
+	unsigned n = 2 + (unsigned)below(r, 3);
 	for (unsigned i = 0; i < n; i++) {
 		uint64_t va = gen_access_va(r, &g, prev);
 		uint32_t kind = gen_kind(r, &g);
