@@ -16,13 +16,13 @@ rows=()
 found=0
 for t in "${targets[@]}"; do
 	lfc=$fzb/corpus/lf-$t lfa=$fzb/findings/lf-$t/ afo=$fzb/afl-out/$t
-	mkdir -p "$lfc" "$lfa"
+	mkdir -p "$lfc" "$lfa" "$fzb/afl-out"
 	rm -rf "$afo"
 	echo "fuzz: $t: libFuzzer and AFL++ for ${secs}s each"
 	"$fzb/lf-$t" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$lfa" \
 		"$lfc" "$here/corpus/$t" >"$fzb/lf-$t.log" 2>&1 &
 	lfpid=$!
-	afl-fuzz -i "$here/corpus/$t" -o "$afo" -V "$secs" -t 1000 -- "$fzb/afl-$t" \
+	env -u ASAN_OPTIONS afl-fuzz -i "$here/corpus/$t" -o "$afo" -V "$secs" -t 1000 -- "$fzb/afl-$t" \
 		>"$fzb/afl-$t.log" 2>&1 &
 	aflpid=$!
 	wait $lfpid; lfrc=$?
@@ -35,7 +35,7 @@ for t in "${targets[@]}"; do
 	lf_cov=$(sed -n 's/.* cov: \([0-9]*\).*/\1/p' <<<"$last")
 	lf_ft=$(sed -n 's/.* ft: \([0-9]*\).*/\1/p' <<<"$last")
 	lf_find=$(find "$lfa" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
-	[ "$lfrc" -eq 0 ] || [ "$lf_find" -gt 0 ] || lf_find="?(exit $lfrc)"
+	[ "$lfrc" -eq 0 ] || [ "$lf_find" -gt 0 ] || lf_find="?(exit:$lfrc)"
 	rows+=("$t libFuzzer ${lf_eps:-?} ${lf_execs:-?} cov=${lf_cov:-?},ft=${lf_ft:-?} $lf_find")
 
 	# AFL++: fuzzer_stats.
@@ -45,7 +45,7 @@ for t in "${targets[@]}"; do
 	a_eps=$( [ -n "$a_done" ] && [ "${a_time:-0}" -gt 0 ] && echo $((a_done / a_time)) )
 	a_edges="$(get edges_found)/$(get total_edges)"
 	a_find=$(find "$afo/default/crashes" "$afo/default/hangs" -type f -name 'id:*' 2>/dev/null | wc -l)
-	[ "$aflrc" -eq 0 ] || [ -f "$st" ] || a_find="?(exit $aflrc)"
+	[ "$aflrc" -eq 0 ] || [ -f "$st" ] || a_find="?(exit:$aflrc)"
 	rows+=("$t AFL++ ${a_eps:-?} ${a_done:-?} edges=$a_edges $a_find")
 
 	for f in $(find "$lfa" -maxdepth 1 -type f -name 'crash-*' 2>/dev/null) \
