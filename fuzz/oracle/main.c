@@ -9,6 +9,7 @@
  *   xpt-oracle [options] malformed       malformed batches and a hung guest
  *
  * options: --kernel PATH --qemu PATH --cpu MODEL --accel tcg|kvm|auto
+ *          --bios PATH|default (default: qboot if installed, else SeaBIOS)
  *          --timeout SECONDS --quiet --show N
  * Exit status: 0 when everything ran and agreed (or was explained by the
  * quirk table), 1 on any unexplained disagreement or failed run, 2 on
@@ -33,7 +34,7 @@ struct opts {
 static int usage(void)
 {
 	fprintf(stderr, "usage: xpt-oracle [--kernel PATH] [--qemu PATH] [--cpu MODEL] [--accel tcg|kvm|auto]\n"
-	                "                  [--timeout S] [--quiet] [--show N]\n"
+	                "                  [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
 	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo |\n"
 	                "                  probe |\n"
 	                "                  quirks | malformed\n");
@@ -240,6 +241,8 @@ static int parse_opts(struct opts *o, int *argc, char ***argv)
 			o->q.qemu = v;
 		else if (strcmp(k, "--cpu") == 0)
 			o->q.cpu = v;
+		else if (strcmp(k, "--bios") == 0)
+			o->q.bios = strcmp(v, "default") == 0 ? NULL : v;
 		else if (strcmp(k, "--accel") == 0)
 			o->q.accel = strcmp(v, "auto") == 0 ? (oq_kvm_usable() ? "kvm" : "tcg") : v;
 		else if (strcmp(k, "--timeout") == 0)
@@ -278,6 +281,7 @@ int main(int argc, char **argv)
 	struct opts o = { .q = { .qemu = "qemu-system-x86_64", .kernel = "build/kernel/xpt-kernel.bin",
 	                         .cpu = DEFAULT_CPU, .accel = "tcg" },
 	                  .show = 20, .ncases = 10000, .seed = 1 };
+	o.q.bios = oq_default_bios();
 	if (parse_opts(&o, &argc, &argv) != 0 || argc < 1)
 		return usage();
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -66,6 +66,7 @@ struct oq_opts {
 	const char *cpu;
 	const char *accel;  /* "tcg" or "kvm" */
 	const char *append; /* kernel command line */
+	const char *bios;   /* firmware image, NULL or "" for QEMU's default (SeaBIOS) */
 	double timeout;     /* seconds; 0: from the batch size */
 	bool serial_stdout; /* let the guest's serial through to stdout */
 };
@@ -91,6 +92,8 @@ double oq_boot_s(const struct oq_run *r);  /* exec to first kernel instruction *
 double oq_cases_s(const struct oq_run *r); /* guest time spent on the cases */
 const char *oq_status_name(uint32_t status);
 bool oq_kvm_usable(void);
+/* qboot when QEMU ships it (boots in about half SeaBIOS's time), else NULL. */
+const char *oq_default_bios(void);
 
 /* ------------------------------------------- quirks.c: the quirk table */
 /* What one access should look like, as the comparison sees it. */

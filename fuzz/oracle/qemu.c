@@ -79,6 +79,15 @@ static uint64_t ram_for(const struct ob *b)
 	return need < 64 * MIB ? 64 * MIB : need;
 }
 
+const char *oq_default_bios(void)
+{
+	static const char *const paths[] = { "/usr/share/qemu/qboot.rom", "/usr/share/seabios/qboot.rom" };
+	for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++)
+		if (access(paths[i], R_OK) == 0)
+			return paths[i];
+	return NULL;
+}
+
 bool oq_kvm_usable(void)
 {
 	int fd = open("/dev/kvm", O_RDWR);
@@ -105,6 +114,10 @@ static void build_argv(const struct oq_opts *o, const char *ram_path, uint64_t r
 	ARG("-display");
 	ARG("none");
 	ARG("-no-reboot");
+	if (o->bios && o->bios[0]) {
+		ARG("-bios");
+		ARG("%s", o->bios);
+	}
 	ARG("-accel");
 	ARG("%s", o->accel);
 	ARG("-machine");
