@@ -80,10 +80,21 @@ uint64_t *env_entry(struct env *e, xpt_pfn t, unsigned index)
 
 void snap_take(struct snap *s, const struct env *e)
 {
-	s->nwords = e->mem.nframes * XPT_ENTRIES;
-	s->words = malloc(s->nwords * sizeof(uint64_t));
-	s->meta_words = e->meta_words;
-	s->meta = malloc(s->meta_words * sizeof(uint64_t));
+	memset(s, 0, sizeof *s);
+	snap_retake(s, e);
+}
+
+void snap_retake(struct snap *s, const struct env *e)
+{
+	if (s->words == NULL || s->nwords != e->mem.nframes * XPT_ENTRIES ||
+	    s->meta_words != e->meta_words) {
+		free(s->words);
+		free(s->meta);
+		s->nwords = e->mem.nframes * XPT_ENTRIES;
+		s->words = malloc(s->nwords * sizeof(uint64_t));
+		s->meta_words = e->meta_words;
+		s->meta = malloc(s->meta_words * sizeof(uint64_t));
+	}
 	if (s->words == NULL || s->meta == NULL) {
 		fprintf(stderr, "snap_take: out of host memory\n");
 		abort();

@@ -63,6 +63,8 @@ struct snap {
 	struct xpt_space sp;
 };
 void snap_take(struct snap *s, const struct env *e);
+/* The same into a snapshot taken before (or zeroed), reusing its buffers. */
+void snap_retake(struct snap *s, const struct env *e);
 /* true iff window, allocator (struct and metadata), flush record and space are unchanged. */
 bool snap_same(const struct snap *s, const struct env *e);
 void snap_free(struct snap *s);
