@@ -1275,9 +1275,19 @@ static void op_protect(struct input *in)
 	probe_range(va, len ? len : K4);
 }
 
-static void op_flush_apply(void)
+/* Apply the record with invlpg, or (with PCIDs) with INVPCID for the
+ * current PCID, which spares global entries unless the record says a
+ * global leaf changed. */
+static void op_flush_apply(bool by_pcid)
 {
-	xpt_flush_apply(&arch, &fl);
+#ifdef XPT_CTL_PCIDE
+	if (by_pcid) {
+		uint16_t pcid = (tlb.ctl.flags & XPT_CTL_PCIDE) ? tlb.ctl.cr3 & XPT_CR3_PCID_MASK : 0;
+		xpt_flush_apply_pcid(&arch, pcid, &fl);
+	} else
+#endif
+		xpt_flush_apply(&arch, &fl);
+	(void)by_pcid;
 	CHECK(fl.npages == 0 && !fl.all, "xpt_flush_apply left the record non-empty");
 	check_tlb(true);
 }
@@ -1401,7 +1411,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 8: op_protect(&in); break;
 		case 9: op_protect_range(&in); break;
 		case 10: probe(dec_va(u16(&in))); break;
-		case 11: op_flush_apply(); break;
+		case 11: op_flush_apply(op & 0x10); break;
 		case 12: case 13: tlb_access(dec_va(u16(&in)) | (u8(&in) & 0x7f) << 3, dec_access(op >> 4)); break;
 		case 14: arch.load_cr3(arch.ctx, xpt_space_cr3(&sp)); break;
 		default:
