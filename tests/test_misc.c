@@ -72,3 +72,18 @@ TEST(misc_sizes_and_entry_bits)
 	CHECK_EQ(XPT_FAULT_PF, 14);
 	CHECK_EQ(XPT_FAULT_GP, 13);
 }
+
+TEST(misc_canonical_widths)
+{
+	static const uint64_t v[] = { 0, 0x00007fffffffffffull, 0x0000800000000000ull,
+		                      0xffff800000000000ull, 0xffff7fffffffffffull,
+		                      0x00ffffffffffffffull, 0x0100000000000000ull,
+		                      0xff00000000000000ull, 0xfeffffffffffffffull, UINT64_MAX };
+	static const bool c48[] = { 1, 1, 0, 1, 0, 0, 0, 0, 0, 1 };
+	static const bool c57[] = { 1, 1, 1, 1, 1, 1, 0, 1, 0, 1 };
+	for (unsigned i = 0; i < sizeof v / sizeof v[0]; i++) {
+		CHECK_EQ(xpt_canonical(v[i]), c48[i]);
+		CHECK_EQ(xpt_canonical_width(v[i], 48), c48[i]);
+		CHECK_EQ(xpt_canonical_width(v[i], 57), c57[i]);
+	}
+}
