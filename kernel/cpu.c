@@ -9,8 +9,12 @@
 #define CR4_SMEP  (1ull << 20)
 #define CR4_SMAP  (1ull << 21)
 #define CR4_PKE   (1ull << 22)
-#define MSR_EFER  0xc0000080u
-#define EFER_NXE  (1ull << 11)
+#define MSR_EFER   0xc0000080u
+#define MSR_STAR   0xc0000081u
+#define MSR_LSTAR  0xc0000082u
+#define MSR_SFMASK 0xc0000084u
+#define EFER_SCE   (1ull << 0)
+#define EFER_NXE   (1ull << 11)
 
 struct cpu_info cpu;
 
@@ -207,7 +211,6 @@ static void load_idt(void)
 	struct dtr d = { sizeof(idt) - 1, (uint64_t)idt };
 	for (unsigned v = 0; v < 32; v++) {
 		unsigned ist = (v == 2 || v == 8 || v == 18) ? 1 : 0;
-		/* int3 is how a fetched pattern says "done", also from CPL3 */
 		set_gate(v, (void (*)(void))((uint8_t *)trap_stubs + 16 * v), v == 3 ? 3 : 0, ist);
 	}
 	set_gate(VEC_DONE, trap_done_stub, 3, 0);
@@ -224,9 +227,15 @@ void cpu_init(void)
 	cpu_probe();
 	/* NXE on when the CPU has it; kernel entries never carry NX, so cases may
 	 * switch it off.  CR4: PAE stays, PGE stays off so a CR3 load flushes all. */
-	cur_efer = cpu_rdmsr(MSR_EFER);
+	/* SYSCALL/SYSRET carry the ring-3 round trips: under TCG they cost no
+	 * descriptor loads and no exception, unlike iretq and int. */
+	cur_efer = cpu_rdmsr(MSR_EFER) | EFER_SCE;
 	if (cpu.features & XPT_CASE_CPU_NX)
-		cpu_wrmsr(MSR_EFER, cur_efer |= EFER_NXE);
+		cur_efer |= EFER_NXE;
+	cpu_wrmsr(MSR_EFER, cur_efer);
+	cpu_wrmsr(MSR_STAR, ((uint64_t)(SEL_UDATA & ~3) - 8u) << 48 | (uint64_t)SEL_KCODE << 32);
+	cpu_wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+	cpu_wrmsr(MSR_SFMASK, 0x47700); /* TF, IF, DF, IOPL, NT, AC */
 	cur_cr4 = cpu_read_cr4() & ~CR4_PGE;
 	cpu_write_cr4(cur_cr4);
 	cur_cr0 = cpu_read_cr0() | CR0_WP;

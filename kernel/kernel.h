@@ -70,6 +70,7 @@ struct acc_rec {
 extern struct acc_rec acc_rec;
 uint64_t acc_exec(uint64_t va, unsigned mode, uint64_t user_rip);
 void trap_done_stub(void);
+void syscall_entry(void);
 void user_read_stub(void);
 void user_write_stub(void);
 void user_fetch_stub(void);

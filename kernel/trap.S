@@ -2,9 +2,9 @@
  * Exception entry, the armed access and the ring-3 stub.
  *
  * An access is "armed": acc_exec saves the callee-saved registers and the
- * stack pointer, performs one access (at CPL0, or at CPL3 through iretq),
- * and whatever ends it -- falling through, int $VEC_DONE from ring 3, the
- * int3 of a fetched pattern, #PF, #GP or anything else -- lands in
+ * stack pointer, performs one access (at CPL0, or at CPL3 through sysret),
+ * and whatever ends it -- falling through, SYSCALL from the ring-3 stub or
+ * from a fetched pattern, #PF, #GP or anything else -- lands in
  * acc_finish, which records vector, error code, CR2 and rax and returns
  * from acc_exec.  Nothing unwinds through the faulting context, so a fault
  * at CPL3 or in the middle of a call costs the same as one at CPL0.
@@ -56,16 +56,13 @@ acc_exec:
 2:	movabs $ACC_MARK, %rax
 	mov %rax, (%rdi)
 	jmp 1f
-3:	call *%rdi               /* the pattern ends in int3 */
+3:	call *%rdi               /* the pattern ends in syscall */
 	jmp 1f
 5:	lock xadd %rax, (%rdi)   /* a write that stores back what it finds */
 	jmp 1f
-4:	pushq $SEL_UDATA         /* ring 3: no stack use there, so any rsp will do */
-	pushq $0
-	pushq $0x2               /* IF = 0, AC = 0 */
-	pushq $SEL_UCODE
-	push %rdx
-	iretq
+4:	mov %rdx, %rcx           /* ring 3 through sysret: rip = rcx, rflags = r11 */
+	mov $0x2, %r11d          /* IF = 0, AC = 0; the stub uses no stack */
+	sysretq
 1:	movq $0xff, %rbx         /* fell through: completed at CPL0 */
 	xor %ecx, %ecx
 	jmp acc_finish
@@ -145,6 +142,25 @@ trap_common:
 	mov 8(%rsp), %rcx
 	jmp acc_finish
 
+/* SYSCALL: the stub or a fetched pattern says the access completed.
+ * rsp is still the caller's, which acc_finish replaces anyway. */
+	.globl syscall_entry
+syscall_entry:
+	cmpq $0, acc_armed(%rip)
+	je 7f
+	mov $VEC_DONE, %ebx
+	xor %ecx, %ecx
+	jmp acc_finish
+7:	mov acc_ctx + 48(%rip), %rsp /* a known stack for the panic */
+	pushq $0                 /* ss, rsp, rflags, cs, rip as an exception would */
+	pushq $0
+	push %r11
+	pushq $0
+	push %rcx
+	pushq $0                 /* error code */
+	pushq $VEC_DONE
+	jmp trap_unarmed
+
 /* Not inside an access: a kernel bug.  Hand every register to C. */
 trap_unarmed:
 	push %r15
@@ -176,15 +192,15 @@ trap_unarmed:
 	.globl user_read_stub, user_write_stub, user_fetch_stub, user_rmw_stub
 user_read_stub:
 	mov (%rdi), %rax
-	int $VEC_DONE
+	syscall
 user_write_stub:
 	movabs $ACC_MARK, %rax
 	mov %rax, (%rdi)
-	int $VEC_DONE
+	syscall
 user_rmw_stub:
 	xor %eax, %eax
 	lock xadd %rax, (%rdi)
-	int $VEC_DONE
+	syscall
 user_fetch_stub:
 	jmp *%rdi
 

@@ -83,7 +83,7 @@ void ocmp_expect(const struct oacc *x, const struct xpt_walk *w, struct oexp *e)
 
 static bool pool_word(uint64_t v)
 {
-	return (v >> 48) == XPT_CASE_PATTERN_TAG && (v & 0xff) == 0xb8 && ((v >> 40) & 0xff) == 0xcc;
+	return xpt_case_is_pattern(v);
 }
 
 /* Whether the MMU did what e says; if not, why. */

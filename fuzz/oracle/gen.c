@@ -6,7 +6,7 @@
  * random control bits.
  *
  * Safety: every leaf the generator makes points into the data pool, so a
- * fetch always lands on a pattern ("mov eax, imm32; int3").  A raw PS flip
+ * fetch always lands on a pattern ("mov eax, imm32; syscall").  A raw PS flip
  * can make a leaf out of a table and point it anywhere in low RAM: a case
  * with one makes no fetches (reads, and writes that store back what they
  * read, harm nothing).

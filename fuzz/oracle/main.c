@@ -101,7 +101,7 @@ static void print_timing(const struct opts *o, const struct oq_run *r, uint32_t 
 	        boot * 1e3, r->wall_s, r->cpu_s, r->tsc_hz * 1e-9);
 	if (cs > 0 && ncases) {
 		const struct xpt_case_results *h = &r->hdr;
-		double us = 1e6 / r->tsc_hz / ncases;
+		double us = 1e6 / r->tsc_hz / (h->timed_cases ? h->timed_cases : 1);
 		fprintf(f, "rate: %u cases in %.1f ms of guest time = %.0f cases/s (%.1f us a case: new roots + "
 		           "CR3 loads %.1f, ops %.1f, accesses %.1f; %u roots)\n",
 		        ncases, cs * 1e3, ncases / cs, cs * 1e6 / ncases, h->tsc_load * us, h->tsc_build * us,

@@ -125,8 +125,8 @@ void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_
 		fprintf(f, " ran the pattern of pa %#" PRIx64, r->value << 3);
 	else
 		fprintf(f, " value %016" PRIx64 "%s", r->value,
-		        (r->value >> 48) == XPT_CASE_PATTERN_TAG && (r->value & 0xff) == 0xb8 ? "" : " (not a pool word)");
-	if ((r->value >> 48) == XPT_CASE_PATTERN_TAG && (r->value & 0xff) == 0xb8 && r->outcome == 0)
+		        xpt_case_is_pattern(r->value) ? "" : " (not a pool word)");
+	if (xpt_case_is_pattern(r->value) && r->outcome == 0)
 		fprintf(f, " = pa %#" PRIx64, ((r->value >> 8) & 0xffffffffu) << 3);
 	if (r->flags & XPT_CASE_ARF_WRITE_LOST)
 		fprintf(f, " WRITE LANDED OUTSIDE THE POOL");

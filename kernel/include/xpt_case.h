@@ -49,15 +49,20 @@
 
 /*
  * The 8 bytes at physical address pa of a data frame (pa 8-aligned):
- * "mov eax, imm32; int3" with imm32 = pa >> 3, then a tag.  A read returns
- * the whole word, a fetch executes it and returns imm32 in rax, so either
- * way the value names the physical address the MMU reached.
+ * "mov eax, imm32; syscall" with imm32 = pa >> 3, then a tag byte.  A read
+ * returns the whole word, a fetch executes it and returns imm32 in rax, so
+ * either way the value names the physical address the MMU reached.
+ * (SYSCALL works at any CPL and, under TCG, costs no exception.)
  */
-#define XPT_CASE_PATTERN_TAG UINT64_C(0x5a7e)
+#define XPT_CASE_PATTERN_TAG UINT64_C(0x5a)
 static inline uint64_t xpt_case_pattern(uint64_t pa)
 {
-	return 0xb8ull | ((pa >> 3) & 0xffffffffull) << 8 | 0xccull << 40 |
-	       XPT_CASE_PATTERN_TAG << 48;
+	return UINT64_C(0xb8) | ((pa >> 3) & UINT64_C(0xffffffff)) << 8 | UINT64_C(0x050f) << 40 |
+	       XPT_CASE_PATTERN_TAG << 56;
+}
+static inline int xpt_case_is_pattern(uint64_t v)
+{
+	return (v & 0xff) == 0xb8 && ((v >> 40) & 0xffff) == 0x050f && (v >> 56) == XPT_CASE_PATTERN_TAG;
 }
 static inline uint64_t xpt_case_fetch_value(uint64_t pa)
 {
@@ -235,11 +240,12 @@ struct xpt_case_results {
 	uint64_t tsc_end;        /* after the last case */
 	uint64_t tables_allocated; /* frames the cases took for tables, in all */
 	uint32_t ngroups;        /* roots built (= CR3 loads) for the cases */
-	uint32_t reserved_g;
+	uint32_t timed_cases;    /* cases the tsc_build/load/access split was taken on */
 	uint64_t free_frames;    /* allocator after the run (leak check) */
 	uint64_t free_frames_before;
 	uint64_t tsc_exit;       /* just before the isa-debug-exit write */
-	/* Where the guest time of the cases goes, in TSC ticks. */
+	/* Where the guest time of the cases goes, in TSC ticks, summed over
+	 * timed_cases cases (one in eight: reading the TSC costs TCG a helper call). */
 	uint64_t tsc_build;      /* fresh space and ops */
 	uint64_t tsc_load;       /* control bits and the CR3 load */
 	uint64_t tsc_drop;       /* freeing the previous space */
