@@ -50,6 +50,12 @@ static void bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
 	}
 }
 
+/* Words of level k, from the layout (the top level is one word). */
+static uint64_t bm_words_at(const struct xpt_bitmap *b, unsigned k)
+{
+	return k + 1u < XPT_BITMAP_LEVELS ? b->off[k + 1u] - b->off[k] : 1u;
+}
+
 static uint64_t *bm_word(const struct xpt_bitmap *b, unsigned k, uint64_t i)
 {
 	return &b->w[b->off[k] + i];
@@ -78,7 +84,10 @@ static void bm_clear(struct xpt_bitmap *b, uint64_t i)
 {
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
 		uint64_t *w = bm_word(b, k, i / 64);
-		*w &= ~((uint64_t)1 << (i % 64));
+		uint64_t bit = (uint64_t)1 << (i % 64);
+		if (!(*w & bit))
+			return; /* already clear: the levels above are right */
+		*w &= ~bit;
 		if (*w != 0)
 			return;
 		i /= 64;
@@ -97,7 +106,7 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 		if (w == 0)
 			return false;
 		i = i * 64 + xpt_lowest_bit(w);
-		if (i >= bm_level_words(b->nbits, k) * 64)
+		if (i >= bm_words_at(b, k) * 64)
 			return false;
 	}
 	if (i >= b->nbits)
@@ -113,7 +122,7 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 	unsigned k = 0;
 	for (;;) {
 		uint64_t w;
-		if (i / 64 >= bm_level_words(b->nbits, k))
+		if (i / 64 >= bm_words_at(b, k))
 			return false;
 		w = *bm_word(b, k, i / 64) & (UINT64_MAX << (i % 64));
 		if (w != 0) {
@@ -179,9 +188,9 @@ static void bm_fill(struct xpt_bitmap *b, uint64_t first, uint64_t count, bool s
 
 static void bm_rebuild(struct xpt_bitmap *b)
 {
-	uint64_t n0 = bm_level_words(b->nbits, 0);
+	uint64_t n0 = bm_words_at(b, 0);
 	for (unsigned k = 1; k < XPT_BITMAP_LEVELS; k++)
-		for (uint64_t i = 0; i < bm_level_words(b->nbits, k); i++)
+		for (uint64_t i = 0; i < bm_words_at(b, k); i++)
 			*bm_word(b, k, i) = 0;
 	bm_refresh(b, 0, n0 - 1);
 }
@@ -189,7 +198,7 @@ static void bm_rebuild(struct xpt_bitmap *b)
 /* Are the eight level-0 words from word 8*blk all ones? */
 static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
 {
-	if (blk * 8 + 8 > bm_level_words(b->nbits, 0))
+	if (blk * 8 + 8 > bm_words_at(b, 0))
 		return false;
 	for (unsigned i = 0; i < 8; i++)
 		if (*bm_word(b, 0, blk * 8 + i) != UINT64_MAX)
