@@ -5,6 +5,7 @@
 #   make qemu-test    >= 100,000 generated cases compared with ref (fails on disagreement)
 #   make kernel-demo  the seeds' experiment, printed by the kernel on serial
 #   make qemu-quirks  re-verify every quirk-table entry by experiment
+#   make qemu-planted bugs planted in a scratch copy of ref's walker must be caught
 
 KDIR     := $(BUILD)/kernel
 KCC      ?= gcc
@@ -48,7 +49,7 @@ $(ORACLE): $(ORACLE_SRC) $(ORACLE_HDR) $(REF_SRC)
 ORACLE_RUN := $(ORACLE) --kernel $(KERNEL)
 QEMU_CASES := fuzz/oracle/cases/standard.txt
 
-.PHONY: kernel oracle qemu qemu-test kernel-demo qemu-quirks
+.PHONY: kernel oracle qemu qemu-test kernel-demo qemu-quirks qemu-planted
 kernel: $(KERNEL)
 oracle: $(ORACLE)
 
@@ -70,6 +71,10 @@ qemu-test: $(KERNEL) $(ORACLE)
 
 qemu-quirks: deps $(KERNEL) $(ORACLE)
 	$(ORACLE_RUN) quirks
+
+# Bugs planted in a scratch copy of ref's walker must all be caught.
+qemu-planted: deps $(KERNEL) $(ORACLE)
+	bash fuzz/oracle/planted.sh $(BUILD)
 
 kernel-demo: deps $(KERNEL) $(ORACLE)
 	$(ORACLE_RUN) demo
