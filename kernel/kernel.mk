@@ -56,15 +56,15 @@ oracle: $(ORACLE)
 # The standard batch printed case by case, then 100,000 generated cases for
 # the rate; both compared with ref.
 qemu: deps $(KERNEL) $(ORACLE)
-	$(ORACLE_RUN) run $(QEMU_CASES)
-	$(ORACLE_RUN) --quiet --show 5 gen --cases 100000 --seed 1
+	$(ORACLE_RUN) --require-coverage run $(QEMU_CASES)
+	$(ORACLE_RUN) --quiet --show 5 --require-coverage gen --cases 100000 --seed 1
 
 # What CI runs: the standard batch, 120,000 generated cases (grouped roots),
 # 10,000 with a root each, malformed batches and a hung guest, and the
 # quirk table re-verified.  Any unexplained disagreement fails.
 qemu-test: $(KERNEL) $(ORACLE)
-	$(ORACLE_RUN) --quiet run $(QEMU_CASES)
-	$(ORACLE_RUN) --quiet --show 5 gen --cases 120000 --seed 7
+	$(ORACLE_RUN) --quiet --require-coverage run $(QEMU_CASES)
+	$(ORACLE_RUN) --quiet --show 5 --require-coverage gen --cases 120000 --seed 7
 	$(ORACLE_RUN) --quiet --show 5 gen --cases 10000 --seed 8 --isolate
 	$(ORACLE_RUN) malformed
 	$(ORACLE_RUN) quirks

@@ -144,6 +144,8 @@ static void count(struct ocmp *c, const struct oacc *x)
 	bool pf = w->fault == XPT_FAULT_PF, ok = w->fault == XPT_FAULT_NONE;
 	uint64_t last = w->levels ? w->entry[w->levels - 1u] : 0;
 
+	if (pf)
+		c->pf_codes |= UINT64_C(1) << (ec & 63u);
 	if (pf && !(ec & XPT_PF_P) && w->levels)
 		c->cov[COV_NP0 + w->levels - 1u]++;
 	if (ok)
@@ -319,5 +321,33 @@ void ocmp_report(const struct ocmp *c, FILE *f)
 	fprintf(f, "  coverage (accesses):");
 	for (unsigned i = 0; i < COV_N; i++)
 		fprintf(f, "%s%s %" PRIu64, i % 4 ? "; " : "\n    ", cov_names[i], c->cov[i]);
-	fprintf(f, "\n");
+	fprintf(f, "\n    distinct #PF error codes (ref's): %d (", __builtin_popcountll(c->pf_codes));
+	for (unsigned e = 0, n = 0; e < 64; e++)
+		if ((c->pf_codes >> e) & 1u)
+			fprintf(f, "%s%#x", n++ ? " " : "", e);
+	fprintf(f, ")\n");
+}
+
+/* The error codes a batch must show: not-present and protection faults for
+ * each access kind, with and without U, RSVD, PK and I/D. */
+#define WANTED_CODES (UINT64_C(1) << 0x00 | UINT64_C(1) << 0x02 | UINT64_C(1) << 0x04 | \
+                      UINT64_C(1) << 0x06 | UINT64_C(1) << 0x01 | UINT64_C(1) << 0x03 | \
+                      UINT64_C(1) << 0x05 | UINT64_C(1) << 0x07 | UINT64_C(1) << 0x09 | \
+                      UINT64_C(1) << 0x11 | UINT64_C(1) << 0x15 | UINT64_C(1) << 0x25 | \
+                      UINT64_C(1) << 0x27)
+
+unsigned ocmp_uncovered(const struct ocmp *c, FILE *f)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < COV_N; i++)
+		if (c->cov[i] == 0) {
+			fprintf(f, "not covered: %s\n", cov_names[i]);
+			n++;
+		}
+	for (unsigned e = 0; e < 64; e++)
+		if (((WANTED_CODES & ~c->pf_codes) >> e) & 1u) {
+			fprintf(f, "not covered: #PF error code %#x\n", e);
+			n++;
+		}
+	return n;
 }

@@ -11,6 +11,8 @@
  * options: --kernel PATH --qemu PATH --cpu MODEL --accel tcg|kvm|auto
  *          --bios PATH|default (default: qboot if installed, else SeaBIOS)
  *          --timeout SECONDS --quiet --show N
+ *          --require-coverage (fail unless every coverage class and the main
+ *          #PF error codes were exercised)
  * Exit status: 0 when everything ran and agreed (or was explained by the
  * quirk table), 1 on any unexplained disagreement or failed run, 2 on
  * usage errors.
@@ -25,7 +27,7 @@
 
 struct opts {
 	struct oq_opts q;
-	bool quiet, print, isolate;
+	bool quiet, print, isolate, require_cov;
 	unsigned show;
 	uint32_t ncases;
 	uint64_t seed;
@@ -35,6 +37,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: xpt-oracle [--kernel PATH] [--qemu PATH] [--cpu MODEL] [--accel tcg|kvm|auto]\n"
 	                "                  [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
+	                "                  [--require-coverage]\n"
 	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo |\n"
 	                "                  probe |\n"
 	                "                  quirks | malformed\n");
@@ -150,6 +153,13 @@ static int run_and_compare(const struct opts *o, struct ob *b, const struct onam
 		printf("only %u of %u cases ran\n", r.hdr.ncases_done, b->ncases);
 		rc = 1;
 	}
+	if (c.skipped_cases) {
+		printf("%" PRIu64 " cases skipped: the CPU lacks control bits they use (see its features)\n",
+		       c.skipped_cases);
+		rc = 1;
+	}
+	if (o->require_cov && ocmp_uncovered(&c, stdout))
+		rc = 1;
 	if (r.hdr.free_frames != r.hdr.free_frames_before) {
 		printf("frame leak: %" PRIu64 " free before the cases, %" PRIu64 " after\n",
 		       r.hdr.free_frames_before, r.hdr.free_frames);
@@ -230,6 +240,10 @@ static int parse_opts(struct opts *o, int *argc, char ***argv)
 		const char *k = a[i], *v = i + 1 < n ? a[i + 1] : NULL;
 		if (strcmp(k, "--quiet") == 0) {
 			o->quiet = true;
+			continue;
+		}
+		if (strcmp(k, "--require-coverage") == 0) {
+			o->require_cov = true;
 			continue;
 		}
 		if (!v)

@@ -154,6 +154,7 @@ struct ocmp {
 	unsigned show_max;
 	/* coverage: what the compared accesses exercised */
 	uint64_t cov[32];
+	uint64_t pf_codes;      /* bit e: #PF error code e (bits 0..5) was seen */
 	uint8_t *mem;           /* host buffer mirroring guest physical memory */
 	uint64_t nframes;
 };
@@ -167,6 +168,8 @@ enum overdict ocmp_access(struct ocmp *c, const struct oit *it, unsigned k,
 void ocmp_run(struct ocmp *c, const struct ob *b, const struct oq_run *r,
               const struct onames *names, FILE *f);
 void ocmp_report(const struct ocmp *c, FILE *f);
+/* Coverage classes no access exercised; prints them. */
+unsigned ocmp_uncovered(const struct ocmp *c, FILE *f);
 const char *ocov_name(unsigned i);
 
 /* ----------------------------------------------- print.c: human output */
