@@ -13,6 +13,8 @@
  *          --timeout SECONDS --quiet --show N
  *          --require-coverage (fail unless every coverage class and the main
  *          #PF error codes were exercised)
+ *          --save PREFIX (keep the batch and the raw results: PREFIX.batch,
+ *          PREFIX.res = struct xpt_case_results + per-case results)
  * Exit status: 0 when everything ran and agreed (or was explained by the
  * quirk table), 1 on any unexplained disagreement or failed run, 2 on
  * usage errors.
@@ -28,6 +30,7 @@
 struct opts {
 	struct oq_opts q;
 	bool quiet, print, isolate, require_cov;
+	const char *save;   /* PREFIX: write PREFIX.batch and PREFIX.res */
 	unsigned show;
 	uint32_t ncases;
 	uint64_t seed;
@@ -37,7 +40,7 @@ static int usage(void)
 {
 	fprintf(stderr, "usage: xpt-oracle [--kernel PATH] [--qemu PATH] [--cpu MODEL] [--accel tcg|kvm|auto]\n"
 	                "                  [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
-	                "                  [--require-coverage]\n"
+	                "                  [--require-coverage] [--save PREFIX]\n"
 	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo |\n"
 	                "                  probe |\n"
 	                "                  quirks | malformed\n");
@@ -120,6 +123,23 @@ static void print_timing(const struct opts *o, const struct oq_run *r, uint32_t 
 	}
 }
 
+/* The batch as sent, and what came back: struct xpt_case_results, then the
+ * per-case results -- enough to compare again without QEMU. */
+static int save_run(const char *prefix, const struct ob *b, const struct oq_run *r)
+{
+	char path[512];
+	FILE *f;
+	snprintf(path, sizeof(path), "%s.batch", prefix);
+	if (!(f = fopen(path, "wb")) || fwrite(b->buf, 1, b->len, f) != b->len || fclose(f))
+		return perror(path), 1;
+	snprintf(path, sizeof(path), "%s.res", prefix);
+	if (!(f = fopen(path, "wb")) || fwrite(&r->hdr, sizeof(r->hdr), 1, f) != 1 ||
+	    fwrite(r->res, 1, r->res_len, f) != r->res_len || fclose(f))
+		return perror(path), 1;
+	printf("saved %s.batch and %s.res\n", prefix, prefix);
+	return 0;
+}
+
 /* Run a batch, compare, report.  Returns 0 when all is explained. */
 static int run_and_compare(const struct opts *o, struct ob *b, const struct onames *names, bool print_all)
 {
@@ -136,6 +156,8 @@ static int run_and_compare(const struct opts *o, struct ob *b, const struct onam
 	}
 	if (!o->quiet)
 		oprint_header(stdout, &r);
+	if (o->save && save_run(o->save, b, &r))
+		rc = 1;
 	if (print_all) {
 		struct oit it;
 		oit_init(&it, b, r.res, r.res_len);
@@ -263,6 +285,8 @@ static int parse_opts(struct opts *o, int *argc, char ***argv)
 			o->q.timeout = strtod(v, NULL);
 		else if (strcmp(k, "--show") == 0)
 			o->show = (unsigned)strtoul(v, NULL, 0);
+		else if (strcmp(k, "--save") == 0)
+			o->save = v;
 		else
 			return usage();
 	}
