@@ -1,10 +1,13 @@
 /*
  * The case runner.  A batch is checked whole before anything runs, so a
  * malformed one yields one clear error and no partial side effects.  Then
- * every case gets a fresh address space from ref (the kernel half and the
- * ring-3 stub shared), its operations, its control bits and a CR3 load --
- * which flushes the TLB, as the kernel keeps CR4.PGE off -- and its
- * accesses, each recorded with the walk's entries just before and after.
+ * every case gets fresh tables from ref below a root it shares only with
+ * slot-disjoint cases of its group (see grouping in xpt_case.h; with
+ * XPT_CASE_BATCH_ISOLATE a root of its own), the kernel half and the
+ * ring-3 stub shared; its operations; its control bits and, for a new
+ * root, a CR3 load -- which flushes the TLB, as CR4.PGE stays off; then
+ * its accesses, each recorded with the walk's entries just before and
+ * after.
  */
 #include "kernel.h"
 

@@ -246,9 +246,8 @@ struct xpt_case_results {
 	uint64_t tsc_exit;       /* just before the isa-debug-exit write */
 	/* Where the guest time of the cases goes, in TSC ticks, summed over
 	 * timed_cases cases (one in eight: reading the TSC costs TCG a helper call). */
-	uint64_t tsc_build;      /* fresh space and ops */
-	uint64_t tsc_load;       /* control bits and the CR3 load */
-	uint64_t tsc_drop;       /* freeing the previous space */
+	uint64_t tsc_build;      /* the ops */
+	uint64_t tsc_load;       /* new roots, control bits and CR3 loads */
 	uint64_t tsc_access;     /* the accesses, recording included */
 	struct xpt_case_probe probe[XPT_CASE_NPROBES];
 	uint64_t reserved[4];
