@@ -197,6 +197,27 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
 	return XPT_4K;
 }
 
+/*
+ * Leaves of `level` for va, va + size, ... while the entries of the current
+ * table are absent and the range lasts; returns the bytes mapped.  Inside a
+ * table no later address is aligned to a larger page than the first, so
+ * the run loses no chance of a huge page.  An entry found present ends the
+ * run; the next step reports it.
+ */
+static uint64_t fill_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
+                         uint64_t pa, uint64_t left)
+{
+	uint64_t bytes = xpt_level_bytes(level), done = 0;
+	unsigned i = xpt_index(va, level);
+	do {
+		write_entry(c, level, va + done, leaf_entry(pa + done, op->attr, level));
+		done += bytes;
+		i++;
+	} while (i < XPT_ENTRIES && left - done >= bytes && op->forced < 0 &&
+	         !(read_entry(c, level, va + done) & XPT_PTE_P));
+	return done;
+}
+
 static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
                     uint64_t left, uint64_t *done)
 {
@@ -206,8 +227,7 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 		bool present = e & XPT_PTE_P;
 		if (level == want + 1u) {
 			if (!present) {
-				write_entry(c, level, va, leaf_entry(pa, op->attr, level));
-				*done = xpt_level_bytes(level);
+				*done = fill_run(c, op, level, va, pa, left);
 				return XPT_OK;
 			}
 			if (xpt_is_leaf(e, level))
