@@ -61,3 +61,28 @@ TEST(la57_space_maps_and_walks_through_five_levels)
 	CHECK_EQ(e.fa.nfree, nfree + 1);
 	env_free(&e);
 }
+
+TEST(entry_at_finds_entries_below_reserved_bits_and_stops_at_leaves)
+{
+	struct env e;
+	uint64_t pa, pa2;
+	REQUIRE(env_init(&e, 1024, 40));
+	REQUIRE_OK(xpt_map(&e.sp, 0x40201000, 0x5000, XPT_4K, 0, NULL));
+	REQUIRE_OK(xpt_map(&e.sp, 0x80000000, 0x200000, XPT_2M, 0, NULL));
+	REQUIRE_OK(xpt_entry_at(&e.sp, 0x40201000, 4, &pa));
+	CHECK_EQ(pa, (e.sp.root << 12));
+	REQUIRE_OK(xpt_entry_at(&e.sp, 0x40201000, 1, &pa));
+	CHECK_EQ(*env_word(&e, pa) & ~0xfffull, 0x5000);
+	/* A reserved bit in the PDE does not stop the descent. */
+	REQUIRE_OK(xpt_entry_at(&e.sp, 0x40201000, 2, &pa2));
+	*env_word(&e, pa2) |= 1ull << 51;
+	CHECK_ERR(xpt_entry_at(&e.sp, 0x40201000, 1, &pa2), XPT_OK);
+	CHECK_EQ(pa2, pa);
+	/* Below a 2 MiB leaf there is no level 1; absent entries end the descent. */
+	CHECK_ERR(xpt_entry_at(&e.sp, 0x80001000, 1, &pa), XPT_E_NOT_MAPPED);
+	CHECK_ERR(xpt_entry_at(&e.sp, 0x80001000, 2, &pa), XPT_OK);
+	CHECK_ERR(xpt_entry_at(&e.sp, 0xc0000000, 1, &pa), XPT_E_NOT_MAPPED);
+	CHECK_ERR(xpt_entry_at(&e.sp, 0x40201000, 5, &pa), XPT_E_INVAL);
+	CHECK_ERR(xpt_entry_at(&e.sp, 0x0000900000000000ull, 1, &pa), XPT_E_NONCANONICAL);
+	env_free(&e);
+}

@@ -303,12 +303,56 @@ struct xpt_walk {
  * Returns XPT_OK (with the outcome in *w) or XPT_E_WINDOW when the walk
  * would read outside the window.
  */
+/*@ requires \valid_read(mem) && \valid_read(ctl) && \valid(w);
+    requires 12 < ctl->maxphyaddr <= 52;
+    requires mem->nframes <= 0x10000000000;
+    requires \valid_read(mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1));
+    assigns *w;
+    ensures \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures window: \result == XPT_E_WINDOW <==> pg_window(XPT_PGW(mem, ctl), mem->nframes, va);
+    ensures fault: \result == XPT_OK ==>
+      w->fault == pg_fault(XPT_PGW(mem, ctl), ctl->pkru, va, access);
+    ensures levels: \result == XPT_OK && pg_canonical(ctl->flags, va) ==>
+      w->levels == pg_top(ctl->flags) - pg_level(XPT_PGW(mem, ctl), va) + 1;
+    ensures gp_levels: \result == XPT_OK && !pg_canonical(ctl->flags, va) ==> w->levels == 0;
+    ensures entries: \result == XPT_OK ==>
+      \forall integer k; 0 <= k < w->levels ==>
+        w->entry[k] == pg_entry(XPT_PGW(mem, ctl), va, pg_top(ctl->flags) - k) &&
+        w->entry_pa[k] == pg_table(XPT_PGW(mem, ctl), va, pg_top(ctl->flags) - k) * 4096 +
+                          8 * pg_idx(va, pg_top(ctl->flags) - k);
+    ensures ec: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
+      (pg_has(w->error_code, PF_P) <==> pg_ec_p(XPT_PGW(mem, ctl), va)) &&
+      (pg_has(w->error_code, PF_W) <==> pg_ec_w(access)) &&
+      (pg_has(w->error_code, PF_U) <==> pg_ec_u(access)) &&
+      (pg_has(w->error_code, PF_RSVD) <==> pg_ec_rsvd(XPT_PGW(mem, ctl), va)) &&
+      (pg_has(w->error_code, PF_ID) <==> pg_ec_id(ctl->flags, access)) &&
+      (pg_has(w->error_code, PF_PK) <==> pg_ec_pk(XPT_PGW(mem, ctl), ctl->pkru, va, access)) &&
+      (w->error_code & ~63) == 0;
+    ensures no_ec: \result == XPT_OK && w->fault != XPT_FAULT_PF ==> w->error_code == 0;
+    ensures page: \result == XPT_OK && pg_mapped(XPT_PGW(mem, ctl), va) ==>
+      w->leaf == pg_level(XPT_PGW(mem, ctl), va) - 1 &&
+      w->pa == pg_pa(XPT_PGW(mem, ctl), va) &&
+      w->pkey == pg_pkey(XPT_PGW(mem, ctl), va) &&
+      (pg_has(w->eff, XPT_WRITE) <==> pg_writable(XPT_PGW(mem, ctl), va)) &&
+      (pg_has(w->eff, XPT_USER) <==> pg_user_addr(XPT_PGW(mem, ctl), va)) &&
+      (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec(XPT_PGW(mem, ctl), va)) &&
+      (w->eff & ~7) == 0;
+    ensures ad: \result == XPT_OK ==>
+      (\forall integer k; 0 <= k < 8 ==>
+         (((w->set_a >> k) & 1) != 0 <==> pg_sets_a(XPT_PGW(mem, ctl), ctl->pkru, va, access, k))) &&
+      (w->set_d <==> pg_sets_d(XPT_PGW(mem, ctl), ctl->pkru, va, access));
+*/
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w);
 /* Write the A/D bits a successful walk reports. */
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w);
 
 /* Bits 63..bits-1 all equal (SDM 3.3.7.1). */
+/*@ requires 1 <= bits <= 64;
+    assigns \nothing;
+    ensures \result <==> pg_canonical_w(va, bits);
+*/
 static inline bool xpt_canonical_width(uint64_t va, unsigned bits)
 {
 	uint64_t top = va >> (bits - 1u);
@@ -460,6 +504,11 @@ static inline void xpt_dump_init(struct xpt_dump *d)
  * when there is none); out->va is the leaf's base.  Visits only present
  * entries, skipping a whole empty table region at a time. */
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out);
+/* Physical address of the entry at `level` (1 = PT .. sp->levels) that
+ * translates va, descending through present non-leaf entries whatever
+ * their other bits: where raw entry writes for reserved-bit tests go.
+ * XPT_E_NOT_MAPPED when an entry above is absent or a leaf. */
+int xpt_entry_at(const struct xpt_space *sp, uint64_t va, unsigned level, uint64_t *pa);
 /* The next range; false when the address space is exhausted.
  * XPT_E_WINDOW entries stop the dump with *err set. */
 bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err);

@@ -53,6 +53,25 @@ int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 	}
 }
 
+int xpt_entry_at(const struct xpt_space *sp, uint64_t va, unsigned level, uint64_t *pa)
+{
+	xpt_pfn t = sp->root;
+	if (level < 1u || level > sp->levels)
+		return XPT_E_INVAL;
+	if (!xpt_canonical_width(va, xpt_space_va_bits(sp)))
+		return XPT_E_NONCANONICAL;
+	for (unsigned l = sp->levels; l > level; l--) {
+		uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, l))];
+		if (!(e & XPT_PTE_P) || (l <= 3u && (e & XPT_PTE_PS)))
+			return XPT_E_NOT_MAPPED;
+		t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+		if (t >= sp->mem.nframes)
+			return XPT_E_WINDOW;
+	}
+	*pa = (t << XPT_PAGE_SHIFT) + 8u * xpt_index(va, level);
+	return XPT_OK;
+}
+
 bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err)
 {
 	struct xpt_mapping lf, n;
