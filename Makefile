@@ -75,6 +75,7 @@ $(BUILD)/demo-host: tools/demo_host.c $(REF_SRC) $(REF_HDR)
 	$(CC) $(CSTD) -D_DEFAULT_SOURCE $(WARN) -Wno-missing-prototypes -O2 $(REF_INC) $< $(REF_SRC) -o $@
 demo-host: deps $(BUILD)/demo-host
 	$(BUILD)/demo-host
+TEST_STEPS += demo-host
 
 -include proofs/proofs.mk
 -include kernel/kernel.mk
@@ -86,8 +87,7 @@ DEMO ?= demo-host
 demo: $(DEMO)
 
 test: deps
-	@$(MAKE) --no-print-directory $(TEST_STEPS)
-	@echo "make test: all steps passed ($(TEST_STEPS))"
+	@bash ci/steps.sh $(TEST_STEPS)
 
 clean:
 	rm -rf $(BUILD)
