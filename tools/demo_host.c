@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xpt.h"
 
@@ -33,8 +34,22 @@ static void show_access(struct xpt_tlb *tlb, const char *label, uint64_t va, uns
 		printf("  %-38s va %#014llx -> #GP\n", label, (unsigned long long)va);
 }
 
-int main(void)
+/* The window as a raw physical-memory image, for tools/ptdump. */
+static void save_image(const char *path, const struct xpt_mem *mem, const struct xpt_space *sp)
 {
+	FILE *f = fopen(path, "wb");
+	if (f == NULL || fwrite(mem->words, XPT_PAGE_SIZE, mem->nframes, f) != mem->nframes ||
+	    fclose(f) != 0) {
+		perror(path);
+		exit(1);
+	}
+	printf("\nimage of physical memory: %s (CR3 %#llx)\n", path,
+	       (unsigned long long)xpt_space_cr3(sp));
+}
+
+int main(int argc, char **argv)
+{
+	const char *image = argc == 3 && strcmp(argv[1], "--image") == 0 ? argv[2] : NULL;
 	/* 64 MiB of RAM above 1 MiB, with the usual hole below it. */
 	struct xpt_region map[] = {
 		{ 0x0, 0x9fc00, XPT_REGION_USABLE },
@@ -115,6 +130,8 @@ int main(void)
 	printf("  flush record applied: invlpg %#llx\n", (unsigned long long)va);
 	show_access(&tlb, "user read (fresh walk)", va, XPT_ACC_USER);
 
+	if (image != NULL)
+		save_image(image, &mem, &sp);
 	if ((err = xpt_unmap(&sp, va, XPT_OPT_FREE_TABLES, NULL, &fl)) != XPT_OK)
 		fail("unmap", err);
 	xpt_flush_apply(&arch, &fl);
