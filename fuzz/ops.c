@@ -1070,6 +1070,24 @@ static void op_frames(struct input *in, uint8_t sel)
 			disown(f, n, big);
 		break;
 	}
+	case 7: { /* alloc_colour: a free frame of a given colour */
+		uint8_t x = u8(in);
+		uint64_t ncol = x & 0x80 ? (uint64_t)(x & 0x7f) : 1ull << (x & 7), colour = (x >> 3) & 15;
+		bool valid = ncol != 0 && (ncol & (ncol - 1)) == 0 && colour < ncol, any = false;
+		for (uint64_t i = valid ? colour : a->nframes; i < a->nframes && !any; i += ncol)
+			any = frame_usable(a, i) && frame_free(a, i);
+		err = xpt_frame_alloc_colour(&a->fa, colour, ncol, &f);
+		expect("xpt_frame_alloc_colour", err,
+		       !valid ? ERRBIT(XPT_E_INVAL) : any ? ERRBIT(XPT_OK) : ERRBIT(XPT_E_NOMEM));
+		if (err == XPT_OK) {
+			CHECK(f < a->nframes && f % ncol == colour &&
+			      bit(a->snap_meta + (a->fa.free4k.w + a->fa.free4k.off[0] - a->meta), f),
+			      "xpt_frame_alloc_colour(%llu of %llu) gave frame %llu", ULL(colour), ULL(ncol),
+			      ULL(f));
+			own(f, 1, big);
+		}
+		break;
+	}
 	default: { /* reserve */
 		uint16_t x = u16(in), y = u16(in);
 		uint64_t base = (uint64_t)(x % (a->nframes + 16)) * K4 + (y & 0x8000 ? 0x123 : 0);

@@ -88,6 +88,10 @@ def op_reserve(x, y):
     return bytes([0 | 6 << 5]) + u16(x) + u16(y)
 
 
+def op_colour(x, big=False):
+    return bytes([0 | big << 4 | 7 << 5, x])
+
+
 def op_map(v, p, a, size=0, align=True):
     return bytes([2 | size << 4 | align << 6]) + u16(v) + u16(p) + u16(a)
 
@@ -184,6 +188,8 @@ OPS = {
     "frames-huge": header(big=True) + op_alloc_huge() + op_free_huge(0) + op_alloc_huge() + op_alloc(),
     "frames-big": header() + op_alloc(big=True) + op_alloc_huge(big=True, gig=True) + op_alloc_huge(big=True)
     + op_free_owned(1, big=True) + op_free_huge(2, big=True, gig=True),
+    "frames-colour": header() + op_colour(0x2B) + op_colour(0x0A) + op_colour(0x83) + op_colour(0x80)
+    + op_colour(0x1B, big=True) + op_map(va(i1=1), pa_owned(0), attr(W)),
     "reserve-busy": header() + op_alloc() + op_reserve(0, 0x0040) + op_reserve(30, 0x0010),
     "hole-map": header(hole=True, h3=0x35, tail=True) + op_alloc() + op_map(va(i1=1), pa_owned(0), attr(W)),
     "upper-half": header() + op_map(va(i4=2, i1=0), pa_frame(2), attr(W | G)) + op_map(va(i4=3, i3=3, i2=3, i1=15), pa_frame(3), attr())
