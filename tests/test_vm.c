@@ -437,3 +437,26 @@ TEST(vm_dedup_merges_identical_pages_across_spaces_copy_on_write)
 	CHECK_ERR(xpt_as_destroy(&b), XPT_OK);
 	vmenv_free(&v);
 }
+
+TEST(vm_fork_keeps_file_backed_pages_shared)
+{
+	struct vmenv v;
+	struct xpt_as parent, child;
+	struct xpt_vma pv[MAXVMAS], cv[MAXVMAS];
+	REQUIRE(vmenv_init(&v));
+	REQUIRE_OK(xpt_as_create(&v.vm, &parent, pv, MAXVMAS, false));
+	REQUIRE_OK(xpt_as_reserve(&parent, 0x800000, 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC,
+	                          &pager, 0));
+	uint64_t *p = user_page(&v, &parent, 0x800000, XPT_ACC_USER | XPT_ACC_WRITE);
+	REQUIRE(p != NULL);
+	REQUIRE_OK(xpt_as_fork(&parent, &child, cv, MAXVMAS, &v.e.fl));
+	/* The child writes without a copy, and the parent sees it. */
+	uint64_t *c = user_page(&v, &child, 0x800000, XPT_ACC_USER | XPT_ACC_WRITE);
+	CHECK(c == p);
+	c[9] = 0xfeed;
+	CHECK_EQ(p[9], 0xfeed);
+	CHECK_EQ(v.vm.stats.cow_copies, 0);
+	CHECK_ERR(xpt_as_destroy(&child), XPT_OK);
+	CHECK_ERR(xpt_as_destroy(&parent), XPT_OK);
+	vmenv_free(&v);
+}

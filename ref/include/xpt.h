@@ -504,6 +504,10 @@ static inline void xpt_dump_init(struct xpt_dump *d)
  * when there is none); out->va is the leaf's base.  Visits only present
  * entries, skipping a whole empty table region at a time. */
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out);
+/* The same, for leaves that map an address below `end`: the search stops
+ * there instead of scanning the rest of the address space. */
+int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
+                     struct xpt_mapping *out);
 /* Physical address of the entry at `level` (1 = PT .. sp->levels) that
  * translates va, descending through present non-leaf entries whatever
  * their other bits: where raw entry writes for reserved-bit tests go.

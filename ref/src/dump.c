@@ -18,10 +18,18 @@ static bool after_entry(uint64_t va, unsigned level, unsigned bits, uint64_t *ne
 
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
 {
+	return xpt_next_leaf_in(sp, va, 0, out);
+}
+
+int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
+                     struct xpt_mapping *out)
+{
 	unsigned bits = xpt_space_va_bits(sp);
 	if (!xpt_canonical_width(va, bits))
 		va = ~(uint64_t)0 << (bits - 1u); /* inside the hole: the upper half comes next */
 	for (;;) {
+		if (end != 0 && va >= end)
+			return XPT_E_NOT_MAPPED;
 		xpt_pfn t = sp->root;
 		xpt_attr eff = XPT_WRITE | XPT_USER;
 		unsigned level;

@@ -283,7 +283,7 @@ static void release_pages(struct xpt_as *as, uint64_t start, uint64_t end)
 {
 	struct xpt_mapping m;
 	uint64_t va = start;
-	while (va < end && xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < end) {
+	while (va < end && xpt_next_leaf_in(&as->sp, va, end, &m) == XPT_OK) {
 		xpt_pfn f = m.pa >> XPT_PAGE_SHIFT;
 		if (m.entry & XPT_PTE_D)
 			write_back(as, find_vma(as, m.va), m.va, f);
@@ -310,7 +310,7 @@ static bool only_small_pages(const struct xpt_as *as, uint64_t start, uint64_t e
 {
 	struct xpt_mapping m;
 	uint64_t va = start;
-	while (va < end && xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < end) {
+	while (va < end && xpt_next_leaf_in(&as->sp, va, end, &m) == XPT_OK) {
 		if (m.size != XPT_4K)
 			return false;
 		va = m.va + XPT_PAGE_SIZE;
@@ -372,7 +372,7 @@ int xpt_as_protect(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr att
 	for (uint32_t i = 0; i < as->nvmas; i++)
 		if (as->vmas[i].start >= start && as->vmas[i].end <= end)
 			as->vmas[i].attr = attr;
-	while (va < end && xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < end) {
+	while (va < end && xpt_next_leaf_in(&as->sp, va, end, &m) == XPT_OK) {
 		xpt_attr a = attr;
 		if (m.attr & XPT_VM_COW) /* still shared: the first write copies */
 			a = (attr & ~XPT_WRITE) | XPT_VM_COW;
@@ -513,6 +513,15 @@ static xpt_attr shared_attr(xpt_attr a)
 	return (a & XPT_WRITE) ? (a & ~XPT_WRITE) | XPT_VM_COW : a;
 }
 
+/* What a fork gives the child for leaf m: file-backed pages are shared
+ * mappings (writes reach the file, so both sides must see them); every
+ * other writable page becomes copy-on-write. */
+static xpt_attr fork_attr(const struct xpt_as *parent, const struct xpt_mapping *m)
+{
+	const struct xpt_vma *v = find_vma(parent, m->va);
+	return v != NULL && v->pager != NULL ? m->attr : shared_attr(m->attr);
+}
+
 int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vmas,
                 uint32_t maxvmas, struct xpt_flush *parent_fl)
 {
@@ -535,8 +544,8 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 		child->vmas[i] = parent->vmas[i];
 	child->nvmas = parent->nvmas;
 
-	while (xpt_next_leaf(&parent->sp, va, &m) == XPT_OK && m.va < XPT_VM_USER_TOP) {
-		err = xpt_map(&child->sp, m.va, m.pa, XPT_4K, shared_attr(m.attr), NULL);
+	while (xpt_next_leaf_in(&parent->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK) {
+		err = xpt_map(&child->sp, m.va, m.pa, XPT_4K, fork_attr(parent, &m), NULL);
 		if (err != XPT_OK) {
 			(void)xpt_as_destroy(child); /* drops the references taken so far */
 			return err;
@@ -544,9 +553,9 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 		xpt_vm_frame_get(parent->vm, m.pa >> XPT_PAGE_SHIFT);
 		va = m.va + XPT_PAGE_SIZE;
 	}
-	for (va = 0; xpt_next_leaf(&parent->sp, va, &m) == XPT_OK && m.va < XPT_VM_USER_TOP;
+	for (va = 0; xpt_next_leaf_in(&parent->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
 	     va = m.va + XPT_PAGE_SIZE)
-		if (m.attr & XPT_WRITE)
+		if ((m.attr & XPT_WRITE) && fork_attr(parent, &m) != m.attr)
 			(void)xpt_protect(&parent->sp, m.va, shared_attr(m.attr), parent_fl);
 	sync_user(parent);
 	sync_user(child);
@@ -587,12 +596,12 @@ int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_
 	uint64_t va, visited = 0, budget = 0;
 	*evicted = 0;
 	/* Two turns of the clock at most: the first may only clear A bits. */
-	for (va = 0; xpt_next_leaf(&as->sp, va, &m) == XPT_OK && m.va < XPT_VM_USER_TOP;
+	for (va = 0; xpt_next_leaf_in(&as->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
 	     va = m.va + XPT_PAGE_SIZE)
 		budget += 2;
 	va = as->hand;
 	while (*evicted < want && visited < budget) {
-		if (xpt_next_leaf(&as->sp, va, &m) != XPT_OK || m.va >= XPT_VM_USER_TOP) {
+		if (xpt_next_leaf_in(&as->sp, va, XPT_VM_USER_TOP, &m) != XPT_OK) {
 			if (va == 0)
 				break;
 			va = 0; /* wrap around */
@@ -635,8 +644,8 @@ static uint64_t collect(struct xpt_as *const *spaces, uint32_t n, struct xpt_vm_
 	for (uint32_t s = 0; s < n; s++) {
 		struct xpt_as *as = spaces[s];
 		struct xpt_mapping m;
-		for (uint64_t va = 0; count < max && xpt_next_leaf(&as->sp, va, &m) == XPT_OK &&
-		                      m.va < XPT_VM_USER_TOP;
+		for (uint64_t va = 0;
+		     count < max && xpt_next_leaf_in(&as->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
 		     va = m.va + XPT_PAGE_SIZE) {
 			xpt_pfn f = m.pa >> XPT_PAGE_SHIFT;
 			if (m.size != XPT_4K || f >= as->sp.fa->nframes || as->vm->refs[f] != 1)
