@@ -1341,16 +1341,28 @@ static bool setup(struct input *in)
 		for (uint64_t i = 0; i < MAX_WINDOW * 512u; i++)
 			junk[i] = 0x27 | ((i * 7 % 64) << 12); /* P|RW|A, frames 0..63 */
 	memcpy(win, junk, window * K4);
-	struct xpt_region map[3] = { { 0, window * K4, XPT_REGION_USABLE } };
+	struct xpt_region map[6] = { { 0, window * K4, XPT_REGION_USABLE } };
 	size_t nmap = 1;
-	if (h0 & 4) { /* a reserved hole */
-		map[nmap++] = (struct xpt_region){ (uint64_t)(h3 % window) * K4,
-		                                    (uint64_t)((h3 >> 4) + 1) * K4 * 3, 2 };
+	if ((h0 & 0x44) == 0x44) {
+		/* A memory map from the input: overlapping, unsorted, unaligned. */
+		nmap = 1 + u8(in) % 6;
+		for (size_t i = 0; i < nmap; i++) {
+			uint8_t b = u8(in), l = u8(in), t = u8(in);
+			map[i].base = (uint64_t)(b % window) * K4 + (t & 2 ? 0x800 : 0);
+			map[i].len = (uint64_t)l * K4 / 2 + (t & 4 ? 0x10 : 0);
+			map[i].type = t & 1 ? XPT_REGION_USABLE : 2 + (t >> 3);
+		}
+	} else {
+		if (h0 & 4) /* a reserved hole */
+			map[nmap++] = (struct xpt_region){ (uint64_t)(h3 % window) * K4,
+			                                    (uint64_t)((h3 >> 4) + 1) * K4 * 3, 2 };
+		if (h0 & 0x40) /* the window's tail is not RAM */
+			map[0].len -= K4 * 8;
 	}
-	if (h0 & 0x40) /* the window's tail is not RAM */
-		map[0].len -= K4 * 8;
 	uint64_t span;
 	CHECK(xpt_frames_span(map, nmap, &span) == XPT_OK, "xpt_frames_span");
+	if (span == 0 || span > window)
+		return false; /* no RAM, or RAM the window does not reach */
 	A.meta_words = xpt_frames_meta_words(span);
 	CHECK(A.meta_words <= sizeof a_meta[0] / 8, "meta too large (harness)");
 	A.meta = a_meta[0];
@@ -1360,6 +1372,21 @@ static bool setup(struct input *in)
 	memset(a_owned, 0, sizeof a_owned);
 	int err = xpt_frames_init(&A.fa, map, nmap, A.meta, A.meta_words);
 	CHECK(err == XPT_OK, "xpt_frames_init: %s", xpt_strerror(err));
+	/* Usable: inside a usable region shrunk to whole frames, and outside
+	 * every other region grown to whole frames. */
+	for (uint64_t f = 0; f < span; f++) {
+		bool in_ram = false, in_rsvd = false;
+		for (size_t i = 0; i < nmap; i++) {
+			uint64_t lo = map[i].base, hi = map[i].base + map[i].len;
+			if (map[i].type == XPT_REGION_USABLE)
+				in_ram |= (lo + K4 - 1) / K4 <= f && f < hi / K4;
+			else
+				in_rsvd |= map[i].len && lo / K4 <= f && f < (hi + K4 - 1) / K4;
+		}
+		CHECK(frame_usable(&A, f) == (in_ram && !in_rsvd),
+		      "frame %llu usable=%d after xpt_frames_init, the memory map says %d", ULL(f),
+		      frame_usable(&A, f), in_ram && !in_rsvd);
+	}
 	check_alloc(&A, false);
 	struct xpt_mem mem = { win, window };
 	err = xpt_space_init(&sp, &mem, &A.fa, maxphy);

@@ -190,6 +190,8 @@ OPS = {
     + op_free_owned(1, big=True) + op_free_huge(2, big=True, gig=True),
     "frames-colour": header() + op_colour(0x2B) + op_colour(0x0A) + op_colour(0x83) + op_colour(0x80)
     + op_colour(0x1B, big=True) + op_map(va(i1=1), pa_owned(0), attr(W)),
+    "memmap": header(hole=True, tail=True) + bytes([3, 0, 120, 1, 10, 6, 2, 3, 9, 7, 40, 4, 0x11])
+    + op_alloc() + op_map_range(va(), pa_owned(0), pages(4), attr(W)),
     "reserve-busy": header() + op_alloc() + op_reserve(0, 0x0040) + op_reserve(30, 0x0010),
     "hole-map": header(hole=True, h3=0x35, tail=True) + op_alloc() + op_map(va(i1=1), pa_owned(0), attr(W)),
     "upper-half": header() + op_map(va(i4=2, i1=0), pa_frame(2), attr(W | G)) + op_map(va(i4=3, i3=3, i2=3, i1=15), pa_frame(3), attr())
