@@ -14,7 +14,7 @@
 
 DEPS += fuzz
 
-FUZZ_TARGETS  := ops walk
+FUZZ_TARGETS  := ops walk vm
 FUZZ_SECONDS  ?= 60
 FUZZ_TEST_SECONDS ?= 10
 FZB           := $(BUILD)/fuzz
@@ -28,6 +28,7 @@ FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omi
 # simple walker are worth telling apart.
 FUZZ_HARNESS_COV_ops  :=
 FUZZ_HARNESS_COV_walk := yes
+FUZZ_HARNESS_COV_vm   :=
 
 .PHONY: fuzz fuzz-build fuzz-test fuzz-planted
 TEST_STEPS += fuzz-test

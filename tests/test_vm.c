@@ -460,3 +460,29 @@ TEST(vm_fork_keeps_file_backed_pages_shared)
 	CHECK_ERR(xpt_as_destroy(&parent), XPT_OK);
 	vmenv_free(&v);
 }
+
+TEST(vm_fork_then_protect_writable_still_copies)
+{
+	struct vmenv v;
+	struct xpt_as parent, child;
+	struct xpt_vma pv[MAXVMAS], cv[MAXVMAS];
+	REQUIRE(vmenv_init(&v));
+	REQUIRE_OK(xpt_as_create(&v.vm, &parent, pv, MAXVMAS, false));
+	REQUIRE_OK(xpt_as_reserve(&parent, 0x400000, 4096, XPT_USER | XPT_NOEXEC, NULL, 0));
+	uint64_t *p = user_page(&v, &parent, 0x400000, XPT_ACC_USER);
+	REQUIRE(p != NULL);
+	REQUIRE_OK(xpt_as_fork(&parent, &child, cv, MAXVMAS, &v.e.fl));
+	/* Read-only when shared; made writable afterwards in the parent only. */
+	REQUIRE_OK(xpt_as_protect(&parent, 0x400000, 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC,
+	                          &v.e.fl));
+	uint64_t *q = user_page(&v, &parent, 0x400000, XPT_ACC_USER | XPT_ACC_WRITE);
+	REQUIRE(q != NULL);
+	CHECK(q != p);
+	q[1] = 42;
+	CHECK_EQ(p[1], 0);
+	CHECK(user_page(&v, &child, 0x400000, XPT_ACC_USER) == p);
+	CHECK_EQ(v.vm.stats.cow_copies, 1);
+	CHECK_ERR(xpt_as_destroy(&child), XPT_OK);
+	CHECK_ERR(xpt_as_destroy(&parent), XPT_OK);
+	vmenv_free(&v);
+}

@@ -508,9 +508,11 @@ static int fault_all_in(struct xpt_as *as)
 	return XPT_OK;
 }
 
+/* A page whose frame is shared: read-only, and marked so that making it
+ * writable later (xpt_as_protect) still copies it first. */
 static xpt_attr shared_attr(xpt_attr a)
 {
-	return (a & XPT_WRITE) ? (a & ~XPT_WRITE) | XPT_VM_COW : a;
+	return (a & ~XPT_WRITE) | XPT_VM_COW;
 }
 
 /* What a fork gives the child for leaf m: file-backed pages are shared
@@ -555,7 +557,7 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 	}
 	for (va = 0; xpt_next_leaf_in(&parent->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
 	     va = m.va + XPT_PAGE_SIZE)
-		if ((m.attr & XPT_WRITE) && fork_attr(parent, &m) != m.attr)
+		if (fork_attr(parent, &m) != m.attr)
 			(void)xpt_protect(&parent->sp, m.va, shared_attr(m.attr), parent_fl);
 	sync_user(parent);
 	sync_user(child);
@@ -673,7 +675,7 @@ static void merge_into(struct xpt_as *as, const struct xpt_vm_page *p, xpt_pfn t
 static void share_keeper(struct xpt_as *as, const struct xpt_vm_page *p, struct xpt_flush *fl)
 {
 	struct xpt_mapping m;
-	if (xpt_translate(&as->sp, p->va, &m) == XPT_OK && (m.attr & XPT_WRITE))
+	if (xpt_translate(&as->sp, p->va, &m) == XPT_OK && shared_attr(m.attr) != m.attr)
 		(void)xpt_protect(&as->sp, p->va, shared_attr(m.attr), fl);
 }
 
