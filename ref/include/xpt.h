@@ -404,9 +404,70 @@ struct xpt_space {
 	xpt_pfn root;          /* the PML4, or the PML5 with 5 levels */
 	uint8_t maxphyaddr;
 	uint8_t levels;        /* 4, or 5 for LA57 */
+	uint8_t format;        /* enum xpt_format */
 	uint32_t policy;       /* XPT_POLICY_* */
 };
 #define XPT_POLICY_WX (1u << 0) /* refuse mappings both writable and executable */
+
+/* ------------------------------------------------------ nested paging (EPT) */
+
+/*
+ * Extended page tables (SDM Vol. 3C, "EPT"): a space of format XPT_FMT_EPT
+ * maps guest-physical to host-physical addresses with the same mapper.
+ * Its attributes are XPT_WRITE, XPT_NOEXEC and the EPT memory type in the
+ * cache field (XPT_CACHE(XPT_MT_WB) for RAM, XPT_CACHE(XPT_MT_UC) for
+ * MMIO); every page is readable.
+ */
+enum xpt_format { XPT_FMT_X86 = 0, XPT_FMT_EPT = 1 };
+#define XPT_EPT_R        (1ull << 0)
+#define XPT_EPT_W        (1ull << 1)
+#define XPT_EPT_X        (1ull << 2)
+#define XPT_EPT_MT_SHIFT 3u          /* leaf memory type, bits 3..5 */
+#define XPT_EPT_IPAT     (1ull << 6)
+#define XPT_EPT_A        (1ull << 8)
+#define XPT_EPT_D        (1ull << 9)
+
+enum xpt_ept_outcome { XPT_EPT_OK = 0, XPT_EPT_VIOLATION = 1, XPT_EPT_MISCONFIG = 2 };
+
+/* Exit-qualification bits of an EPT violation. */
+#define XPT_EPTQ_READ  (1u << 0)
+#define XPT_EPTQ_WRITE (1u << 1)
+#define XPT_EPTQ_FETCH (1u << 2)
+#define XPT_EPTQ_R     (1u << 3) /* the address was readable (R in every entry) */
+#define XPT_EPTQ_W     (1u << 4)
+#define XPT_EPTQ_X     (1u << 5)
+
+struct xpt_ept_walk {
+	uint8_t outcome;   /* enum xpt_ept_outcome */
+	uint8_t levels;    /* entries read */
+	uint8_t leaf;      /* enum xpt_size, when translated */
+	uint32_t qual;     /* XPT_EPTQ_* of a violation */
+	uint64_t entry[XPT_LEVELS];
+	uint64_t hpa;
+};
+
+/* A two-stage translation: guest virtual -> guest physical -> host physical. */
+#define XPT_NESTED_SCRATCH ((XPT_MAX_LEVELS + 1u) * XPT_ENTRIES) /* words */
+struct xpt_nested {
+	uint8_t stage;     /* 0: translated; 1: the guest's own fault (guest);
+	                      2: EPT violation or misconfiguration (ept) */
+	bool final;        /* stage 2 at the final address, not at a guest table */
+	uint64_t gpa;      /* the guest-physical address stage 2 was asked for */
+	uint64_t hpa;
+	struct xpt_walk guest;     /* entry_pa[] are guest-physical */
+	struct xpt_ept_walk ept;
+};
+
+/* One EPT walk for an access (XPT_ACC_WRITE / XPT_ACC_FETCH, else a read).
+ * eptp: PML4 address, walk length 4; execute-only entries are allowed.
+ * XPT_E_WINDOW when a table lies outside the window. */
+int xpt_ept_walk(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
+                 unsigned access, struct xpt_ept_walk *w);
+/* The guest's walk (the rules of xpt_walk, guest tables read through EPT),
+ * then EPT for the final address.  scratch: XPT_NESTED_SCRATCH words. */
+int xpt_nested_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, uint64_t eptp,
+                    unsigned maxphyaddr, uint64_t gva, unsigned access, uint64_t *scratch,
+                    struct xpt_nested *n);
 
 /* A mapping as translate reports it. */
 struct xpt_mapping {
@@ -432,6 +493,14 @@ int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_f
 /* The same with 4 or 5 levels; a 5-level space needs CR4.LA57. */
 int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                           unsigned maxphyaddr, unsigned levels);
+/* An EPT space: guest-physical to host-physical, 4 levels. */
+int xpt_space_init_ept(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                       unsigned maxphyaddr);
+/* EPTP of an EPT space: walk length 4, write-back paging structures. */
+static inline uint64_t xpt_eptp(const struct xpt_space *sp)
+{
+	return (sp->root << XPT_PAGE_SHIFT) | (3u << 3) | XPT_MT_WB;
+}
 static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
 {
 	return sp->levels == XPT_MAX_LEVELS ? XPT_VA_BITS_LA57 : XPT_VA_BITS;

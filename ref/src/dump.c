@@ -2,7 +2,7 @@
  * Page-table dump: walk the leaves in address order and merge runs that
  * share level and attributes, as Linux's ptdump prints them.
  */
-#include "bits.h"
+#include "format.h"
 
 /* The address after the entry at `level` that covers va, skipping the
  * non-canonical hole of a `bits`-wide address space; false when it wraps
@@ -24,7 +24,10 @@ int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
                      struct xpt_mapping *out)
 {
-	unsigned bits = xpt_space_va_bits(sp);
+	bool ept = sp->format == XPT_FMT_EPT;
+	unsigned bits = ept ? 64u : xpt_space_va_bits(sp); /* guest-physical: no hole */
+	if (ept && (end == 0 || end > (uint64_t)1 << XPT_VA_BITS))
+		end = (uint64_t)1 << XPT_VA_BITS;
 	if (!xpt_canonical_width(va, bits))
 		va = ~(uint64_t)0 << (bits - 1u); /* inside the hole: the upper half comes next */
 	for (;;) {
@@ -36,7 +39,7 @@ int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
 		for (level = sp->levels; level >= 1u; level--) {
 			uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, level))];
 			bool bad_ps = level >= 4u && (e & XPT_PTE_PS);
-			if (!(e & XPT_PTE_P) || bad_ps)
+			if (!xpt_fmt_present(sp->format, e) || bad_ps)
 				break;
 			eff &= (e & XPT_PTE_RW ? XPT_WRITE : 0u) | (e & XPT_PTE_US ? XPT_USER : 0u) |
 			       XPT_NOEXEC;
@@ -46,8 +49,9 @@ int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
 					.va = va & ~(xpt_level_bytes(level) - 1u),
 					.pa = xpt_leaf_base(e, level, sp->maxphyaddr),
 					.size = (enum xpt_size)(level - 1u),
-					.attr = xpt_leaf_attr(e, level),
-					.eff = eff,
+					.attr = xpt_fmt_attr(sp->format, e, level),
+					.eff = ept ? xpt_fmt_attr(sp->format, e, level) & (XPT_WRITE | XPT_NOEXEC)
+					           : eff,
 					.entry = e,
 				};
 				return XPT_OK;
@@ -56,7 +60,7 @@ int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
 			if (t >= sp->mem.nframes)
 				return XPT_E_WINDOW;
 		}
-		if (!after_entry(va, level, xpt_space_va_bits(sp), &va))
+		if (!after_entry(va, level, bits, &va))
 			return XPT_E_NOT_MAPPED;
 	}
 }
@@ -70,7 +74,7 @@ int xpt_entry_at(const struct xpt_space *sp, uint64_t va, unsigned level, uint64
 		return XPT_E_NONCANONICAL;
 	for (unsigned l = sp->levels; l > level; l--) {
 		uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, l))];
-		if (!(e & XPT_PTE_P) || (l <= 3u && (e & XPT_PTE_PS)))
+		if (!xpt_fmt_present(sp->format, e) || (l <= 3u && (e & XPT_PTE_PS)))
 			return XPT_E_NOT_MAPPED;
 		t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
 		if (t >= sp->mem.nframes)

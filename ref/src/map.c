@@ -14,10 +14,8 @@
  * re-descends only from the level whose index changed, so a range visits
  * each table once instead of walking from the root for every page.
  */
-#include "bits.h"
+#include "format.h"
 
-/* Non-leaf entries carry every permission; the leaf alone restricts. */
-#define TABLE_FLAGS (XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US)
 
 enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
 
@@ -47,29 +45,17 @@ struct cursor {
 
 /* ------------------------------------------------------------- entries */
 
-static uint64_t leaf_entry(uint64_t pa, xpt_attr a, unsigned level)
+/* Entry i of the table that splits huge leaf `e` at `level`. */
+static uint64_t split_entry(const struct xpt_space *sp, uint64_t e, unsigned level, unsigned i)
 {
-	unsigned cache = (a & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT;
-	uint64_t e = pa | XPT_PTE_P;
-	e |= (a & XPT_WRITE) ? XPT_PTE_RW : 0;
-	e |= (a & XPT_USER) ? XPT_PTE_US : 0;
-	e |= (a & XPT_NOEXEC) ? XPT_PTE_NX : 0;
-	e |= (a & XPT_GLOBAL) ? XPT_PTE_G : 0;
-	e |= (cache & 1u) ? XPT_PTE_PWT : 0;
-	e |= (cache & 2u) ? XPT_PTE_PCD : 0;
-	e |= (cache & 4u) ? (level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE) : 0;
-	e |= level > 1u ? XPT_PTE_PS : 0;
-	e |= (uint64_t)((a & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT) << XPT_PTE_PK_SHIFT;
-	e |= (uint64_t)((a & XPT_SOFT_MASK) >> XPT_SOFT_SHIFT) << XPT_PTE_SOFT_SHIFT;
-	return e;
+	uint64_t pa = xpt_leaf_base(e, level, sp->maxphyaddr) + (uint64_t)i * xpt_level_bytes(level - 1u);
+	uint64_t kept = e & xpt_fmt_ad(sp->format);
+	return xpt_fmt_leaf(sp->format, pa, xpt_fmt_attr(sp->format, e, level), level - 1u) | kept;
 }
 
-/* Entry i of the table that splits huge leaf `e` at `level`. */
-static uint64_t split_entry(uint64_t e, unsigned level, unsigned i, unsigned maxphyaddr)
+static bool present(const struct cursor *c, uint64_t e)
 {
-	uint64_t pa = xpt_leaf_base(e, level, maxphyaddr) + (uint64_t)i * xpt_level_bytes(level - 1u);
-	uint64_t kept = e & (XPT_PTE_A | XPT_PTE_D);
-	return leaf_entry(pa, xpt_leaf_attr(e, level), level - 1u) | kept;
+	return xpt_fmt_present(c->sp->format, e);
 }
 
 /* -------------------------------------------------------------- cursor */
@@ -86,7 +72,7 @@ static uint64_t read_entry(const struct cursor *c, unsigned level, uint64_t va)
 		return *slot(c, level, va);
 	if (l->split == 0)
 		return 0;
-	return split_entry(l->split, level + 1u, xpt_index(va, level), c->sp->maxphyaddr);
+	return split_entry(c->sp, l->split, level + 1u, xpt_index(va, level));
 }
 
 static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
@@ -99,7 +85,7 @@ static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t 
 static void record(struct cursor *c, uint64_t va, uint64_t e)
 {
 	xpt_flush_add(c->fl, va);
-	if (c->fl != NULL && (e & XPT_PTE_G))
+	if (c->fl != NULL && c->sp->format == XPT_FMT_X86 && (e & XPT_PTE_G))
 		c->fl->global = true;
 }
 
@@ -133,8 +119,8 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		c->sp->mem.words[xpt_slot(t, i)] =
-		    split ? split_entry(split, level, i, c->sp->maxphyaddr) : 0;
-	write_entry(c, level, va, (t << XPT_PAGE_SHIFT) | TABLE_FLAGS);
+		    split ? split_entry(c->sp, split, level, i) : 0;
+	write_entry(c, level, va, xpt_fmt_table(c->sp->format, t));
 	c->path[level - 1u] = (struct level){ .table = t };
 	if (split)
 		record(c, va & ~(xpt_level_bytes(level) - 1u), split);
@@ -210,11 +196,11 @@ static uint64_t fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	uint64_t bytes = xpt_level_bytes(level), done = 0;
 	unsigned i = xpt_index(va, level);
 	do {
-		write_entry(c, level, va + done, leaf_entry(pa + done, op->attr, level));
+		write_entry(c, level, va + done, xpt_fmt_leaf(c->sp->format, pa + done, op->attr, level));
 		done += bytes;
 		i++;
 	} while (i < XPT_ENTRIES && left - done >= bytes && op->forced < 0 &&
-	         !(read_entry(c, level, va + done) & XPT_PTE_P));
+	         !present(c, read_entry(c, level, va + done)));
 	return done;
 }
 
@@ -224,9 +210,9 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 	unsigned want = map_size(op, va, pa, left);
 	for (unsigned level = c->valid;; level--) {
 		uint64_t e = read_entry(c, level, va);
-		bool present = e & XPT_PTE_P;
+		bool here = present(c, e);
 		if (level == want + 1u) {
-			if (!present) {
+			if (!here) {
 				*done = fill_run(c, op, level, va, pa, left);
 				return XPT_OK;
 			}
@@ -235,10 +221,10 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 			if (op->forced >= 0)
 				return XPT_E_HUGE; /* smaller mappings' table is in the way */
 			want--;            /* fill the existing table instead */
-		} else if (present && level <= 3u && xpt_is_leaf(e, level)) {
+		} else if (here && level <= 3u && xpt_is_leaf(e, level)) {
 			return XPT_E_HUGE; /* inside an existing huge page */
 		}
-		int err = present ? enter(c, level, e) : new_table(c, level, va, 0);
+		int err = here ? enter(c, level, e) : new_table(c, level, va, 0);
 		if (err != XPT_OK)
 			return err;
 	}
@@ -252,7 +238,7 @@ static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint6
 		uint64_t e = read_entry(c, level, va), bytes = xpt_level_bytes(level);
 		uint64_t base = va & ~(bytes - 1u);
 		int err;
-		if (!(e & XPT_PTE_P)) {
+		if (!present(c, e)) {
 			if (op->kind == OP_PROTECT)
 				return XPT_E_NOT_MAPPED;
 			*done = bytes - (va - base) < left ? bytes - (va - base) : left;
@@ -263,8 +249,9 @@ static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint6
 		} else if (base == va && left >= bytes) {
 			uint64_t repl = 0;
 			if (op->kind == OP_PROTECT)
-				repl = leaf_entry(xpt_leaf_base(e, level, c->sp->maxphyaddr), op->attr, level) |
-				       (e & (XPT_PTE_A | XPT_PTE_D));
+				repl = xpt_fmt_leaf(c->sp->format, xpt_leaf_base(e, level, c->sp->maxphyaddr),
+				                    op->attr, level) |
+				       (e & xpt_fmt_ad(c->sp->format));
 			if (c->commit && repl != e) {
 				write_entry(c, level, va, repl);
 				record(c, va, e);
@@ -308,12 +295,19 @@ static int pass(struct cursor *c, const struct op *op)
 static int check_range(const struct xpt_space *sp, const struct op *op)
 {
 	uint64_t last = op->va + op->len - 1u;
-	if ((op->attr & ~XPT_ATTR_MASK) || (op->opts & ~XPT_OPT_MASK) || op->len == 0)
+	if ((op->attr & ~xpt_fmt_attrs(sp->format)) || (op->opts & ~XPT_OPT_MASK) || op->len == 0)
+		return XPT_E_INVAL;
+	if (sp->format == XPT_FMT_EPT && op->kind != OP_UNMAP &&
+	    !xpt_ept_memtype_valid((op->attr & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT))
 		return XPT_E_INVAL;
 	unsigned bits = xpt_space_va_bits(sp);
-	if (last < op->va || !xpt_canonical_width(op->va, bits) || !xpt_canonical_width(last, bits) ||
-	    ((op->va ^ last) >> (bits - 1u)) != 0)
+	if (sp->format == XPT_FMT_EPT) { /* guest-physical addresses: 48 bits */
+		if (last < op->va || last >> XPT_VA_BITS != 0)
+			return XPT_E_PHYS;
+	} else if (last < op->va || !xpt_canonical_width(op->va, bits) ||
+	           !xpt_canonical_width(last, bits) || ((op->va ^ last) >> (bits - 1u)) != 0) {
 		return XPT_E_NONCANONICAL;
+	}
 	if ((op->va | op->len | op->pa) % XPT_PAGE_SIZE != 0)
 		return XPT_E_ALIGN;
 	if (op->kind == OP_MAP &&
@@ -364,11 +358,20 @@ int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_f
 	return xpt_space_init_levels(sp, mem, fa, maxphyaddr, XPT_LEVELS);
 }
 
+int xpt_space_init_ept(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
+                       unsigned maxphyaddr)
+{
+	int err = xpt_space_init_levels(sp, mem, fa, maxphyaddr, XPT_LEVELS);
+	if (err == XPT_OK)
+		sp->format = XPT_FMT_EPT;
+	return err;
+}
+
 /* Next-level table of entry e at `level`, if it is one inside the window. */
 static bool child_table(const struct xpt_space *sp, uint64_t e, unsigned level, xpt_pfn *t)
 {
 	*t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
-	return (e & XPT_PTE_P) && !(e & XPT_PTE_PS) && level > 1u &&
+	return xpt_fmt_present(sp->format, e) && !(e & XPT_PTE_PS) && level > 1u &&
 	       *t < sp->mem.nframes;
 }
 
@@ -409,8 +412,35 @@ int xpt_space_destroy(struct xpt_space *sp, bool whole)
 	return XPT_OK;
 }
 
+/* translate for an EPT space: any of R, W, X makes a page present. */
+static int translate_ept(const struct xpt_space *sp, uint64_t gpa, struct xpt_mapping *out)
+{
+	struct xpt_ept_walk w;
+	int err = xpt_ept_lookup(&sp->mem, xpt_eptp(sp), sp->maxphyaddr, gpa, 0, &w);
+	if (err != XPT_OK)
+		return err;
+	if (w.outcome == XPT_EPT_MISCONFIG)
+		return XPT_E_RSVD_BITS;
+	if (w.outcome != XPT_EPT_OK)
+		return XPT_E_NOT_MAPPED;
+	uint64_t bytes = xpt_size_bytes((enum xpt_size)w.leaf);
+	uint64_t leaf = w.entry[w.levels - 1u];
+	*out = (struct xpt_mapping){
+		.va = gpa & ~(bytes - 1u),
+		.pa = w.hpa & ~(bytes - 1u),
+		.offset = gpa & (bytes - 1u),
+		.size = (enum xpt_size)w.leaf,
+		.attr = xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u),
+		.eff = xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u) & (XPT_WRITE | XPT_NOEXEC),
+		.entry = leaf,
+	};
+	return XPT_OK;
+}
+
 int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
 {
+	if (sp->format == XPT_FMT_EPT)
+		return translate_ept(sp, va, out);
 	struct xpt_ctl ctl = xpt_space_ctl(sp, XPT_CTL_NXE | XPT_CTL_GBPAGES, 0);
 	struct xpt_walk w;
 	int err = xpt_walk(&sp->mem, &ctl, va, XPT_ACC_READ, &w);

@@ -1,0 +1,139 @@
+/*
+ * EPT (SDM Vol. 3C, "The Extended Page Table Mechanism"): the walk from a
+ * guest-physical address, its misconfigurations and violations, and the
+ * two-stage walk of a guest's linear address through its own tables and
+ * EPT.  The guest stage is xpt_walk itself, run over a scratch window into
+ * which the guest's entries are copied as EPT finds them.
+ */
+#include "format.h"
+
+#define EPT_RWX (XPT_EPT_R | XPT_EPT_W | XPT_EPT_X)
+
+/* Reserved bits and bad combinations of a present EPT entry (misconfiguration). */
+static bool ept_misconfigured(uint64_t e, unsigned level, unsigned maxphyaddr)
+{
+	uint64_t rsvd = xpt_bit_range(maxphyaddr, 52);
+	bool leaf = level == 1u || (level <= 3u && (e & XPT_PTE_PS));
+	if ((e & (XPT_EPT_R | XPT_EPT_W)) == XPT_EPT_W) /* writable, not readable */
+		return true;
+	if (!leaf)
+		rsvd |= xpt_bit_range(3, 8); /* memory type, ignore-PAT and PS */
+	else if (!xpt_ept_memtype_valid((unsigned)(e >> XPT_EPT_MT_SHIFT) & 7u))
+		return true;
+	else if (level == 3u)
+		rsvd |= xpt_bit_range(12, 30);
+	else if (level == 2u)
+		rsvd |= xpt_bit_range(12, 21);
+	return (e & rsvd) != 0;
+}
+
+/* The walk; `need` holds the EPT_RWX rights the access requires (none for a lookup). */
+int xpt_ept_lookup(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
+                   uint64_t need, struct xpt_ept_walk *w)
+{
+	xpt_pfn table = (eptp & xpt_addr_mask(maxphyaddr)) >> XPT_PAGE_SHIFT;
+	uint64_t rights = EPT_RWX;
+	unsigned level;
+	*w = (struct xpt_ept_walk){ 0 };
+	for (level = XPT_LEVELS; level >= 1u; level--) {
+		uint64_t e;
+		if (table >= mem->nframes)
+			return XPT_E_WINDOW;
+		e = mem->words[xpt_slot(table, xpt_index(gpa, level))];
+		w->entry[w->levels++] = e;
+		rights &= e;
+		if (!(e & EPT_RWX))
+			break;
+		if (ept_misconfigured(e, level, maxphyaddr)) {
+			w->outcome = XPT_EPT_MISCONFIG;
+			return XPT_OK;
+		}
+		if (level == 1u || (level <= 3u && (e & XPT_PTE_PS))) {
+			w->leaf = (uint8_t)(level - 1u);
+			w->hpa = xpt_leaf_base(e, level, maxphyaddr) | (gpa & (xpt_level_bytes(level) - 1u));
+			break;
+		}
+		table = (e & xpt_addr_mask(maxphyaddr)) >> XPT_PAGE_SHIFT;
+	}
+	if ((rights & EPT_RWX) == 0 || (rights & need) != need) {
+		w->outcome = XPT_EPT_VIOLATION;
+		w->qual = (uint32_t)((need & XPT_EPT_W) ? XPT_EPTQ_WRITE
+		                     : (need & XPT_EPT_X) ? XPT_EPTQ_FETCH : XPT_EPTQ_READ) |
+		          (uint32_t)(rights & EPT_RWX) << 3;
+	}
+	return XPT_OK;
+}
+
+static uint64_t ept_need(unsigned access)
+{
+	return (access & XPT_ACC_FETCH) ? XPT_EPT_X
+	       : (access & XPT_ACC_WRITE) ? XPT_EPT_W : XPT_EPT_R;
+}
+
+int xpt_ept_walk(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
+                 unsigned access, struct xpt_ept_walk *w)
+{
+	return xpt_ept_lookup(mem, eptp, maxphyaddr, gpa, ept_need(access), w);
+}
+
+/* Stage 2 for guest-physical `gpa`: false (with n filled) when it fails. */
+static bool stage2(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
+                   unsigned access, bool final, struct xpt_nested *n, int *err)
+{
+	*err = xpt_ept_walk(mem, eptp, maxphyaddr, gpa, access, &n->ept);
+	if (*err != XPT_OK || n->ept.outcome == XPT_EPT_OK)
+		return *err == XPT_OK;
+	n->stage = 2;
+	n->final = final;
+	n->gpa = gpa;
+	return false;
+}
+
+int xpt_nested_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, uint64_t eptp,
+                    unsigned maxphyaddr, uint64_t gva, unsigned access, uint64_t *scratch,
+                    struct xpt_nested *n)
+{
+	unsigned top = (guest->flags & XPT_CTL_LA57) ? XPT_MAX_LEVELS : XPT_LEVELS;
+	uint64_t mask = xpt_addr_mask(guest->maxphyaddr), table = guest->cr3 & mask;
+	struct xpt_mem sw = { scratch, top + 1u };
+	struct xpt_ctl sctl = *guest;
+	uint64_t gpas[XPT_MAX_LEVELS], real[XPT_MAX_LEVELS];
+	int err = XPT_OK;
+	*n = (struct xpt_nested){ 0 };
+	for (uint64_t i = 0; i < (top + 1u) * XPT_ENTRIES; i++)
+		scratch[i] = 0;
+	sctl.cr3 = 0; /* scratch frame k holds the guest's table of level top - k */
+
+	/* Copy the guest's entries in one at a time, each fetched through EPT,
+	 * until xpt_walk stops on one of them. */
+	for (unsigned k = 0; k < top; k++) {
+		unsigned level = top - k, i = xpt_index(gva, level);
+		uint64_t e;
+		gpas[k] = table + 8u * i;
+		if (!stage2(mem, eptp, maxphyaddr, gpas[k], XPT_ACC_READ, false, n, &err))
+			return err;
+		if (n->ept.hpa / 8u >= mem->nframes * XPT_ENTRIES)
+			return XPT_E_WINDOW;
+		e = real[k] = mem->words[n->ept.hpa / 8u];
+		if (!xpt_is_leaf(e, level) || level > 3u)
+			e = (e & ~mask) | ((uint64_t)(k + 1u) << XPT_PAGE_SHIFT);
+		scratch[xpt_slot(k, i)] = e;
+		if ((err = xpt_walk(&sw, &sctl, gva, access, &n->guest)) != XPT_OK)
+			return err;
+		if (n->guest.levels <= k + 1u)
+			break;
+		table = real[k] & mask;
+	}
+	for (unsigned k = 0; k < n->guest.levels; k++) {
+		n->guest.entry[k] = real[k];
+		n->guest.entry_pa[k] = gpas[k];
+	}
+	if (n->guest.fault != XPT_FAULT_NONE) {
+		n->stage = 1;
+		return XPT_OK;
+	}
+	n->gpa = n->guest.pa;
+	if (stage2(mem, eptp, maxphyaddr, n->gpa, access, true, n, &err))
+		n->hpa = n->ept.hpa;
+	return err;
+}

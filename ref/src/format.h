@@ -1,0 +1,78 @@
+/*
+ * Entry formats the mapper writes: x86 paging entries (SDM Vol. 3A 4.5) and
+ * EPT entries (Vol. 3C, EPT paging-structure entries).  The mapper's
+ * machinery is the same for both; only these encodings differ.
+ */
+#ifndef XPT_FORMAT_H
+#define XPT_FORMAT_H
+
+#include "bits.h"
+
+static inline bool xpt_fmt_present(unsigned fmt, uint64_t e)
+{
+	return fmt == XPT_FMT_EPT ? (e & (XPT_EPT_R | XPT_EPT_W | XPT_EPT_X)) != 0
+	                          : (e & XPT_PTE_P) != 0;
+}
+
+/* A non-leaf entry: every permission, the leaf alone restricts. */
+static inline uint64_t xpt_fmt_table(unsigned fmt, xpt_pfn t)
+{
+	uint64_t rights = fmt == XPT_FMT_EPT ? XPT_EPT_R | XPT_EPT_W | XPT_EPT_X
+	                                     : XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US;
+	return (t << XPT_PAGE_SHIFT) | rights;
+}
+
+/* The hardware-owned accessed and dirty bits of a leaf. */
+static inline uint64_t xpt_fmt_ad(unsigned fmt)
+{
+	return fmt == XPT_FMT_EPT ? XPT_EPT_A | XPT_EPT_D : XPT_PTE_A | XPT_PTE_D;
+}
+
+/* Attributes an entry of the format can hold. */
+static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
+{
+	return fmt == XPT_FMT_EPT ? XPT_WRITE | XPT_NOEXEC | XPT_CACHE_MASK : XPT_ATTR_MASK;
+}
+
+static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
+{
+	unsigned cache = (a & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT;
+	uint64_t e = pa | (level > 1u ? XPT_PTE_PS : 0);
+	if (fmt == XPT_FMT_EPT) {
+		e |= XPT_EPT_R | ((uint64_t)cache << XPT_EPT_MT_SHIFT);
+		e |= (a & XPT_WRITE) ? XPT_EPT_W : 0;
+		e |= (a & XPT_NOEXEC) ? 0 : XPT_EPT_X;
+		return e;
+	}
+	e |= XPT_PTE_P;
+	e |= (a & XPT_WRITE) ? XPT_PTE_RW : 0;
+	e |= (a & XPT_USER) ? XPT_PTE_US : 0;
+	e |= (a & XPT_NOEXEC) ? XPT_PTE_NX : 0;
+	e |= (a & XPT_GLOBAL) ? XPT_PTE_G : 0;
+	e |= (cache & 1u) ? XPT_PTE_PWT : 0;
+	e |= (cache & 2u) ? XPT_PTE_PCD : 0;
+	e |= (cache & 4u) ? (level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE) : 0;
+	e |= (uint64_t)((a & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT) << XPT_PTE_PK_SHIFT;
+	e |= (uint64_t)((a & XPT_SOFT_MASK) >> XPT_SOFT_SHIFT) << XPT_PTE_SOFT_SHIFT;
+	return e;
+}
+
+static inline xpt_attr xpt_fmt_attr(unsigned fmt, uint64_t e, unsigned level)
+{
+	if (fmt == XPT_FMT_EPT)
+		return ((e & XPT_EPT_W) ? XPT_WRITE : 0u) | ((e & XPT_EPT_X) ? 0u : XPT_NOEXEC) |
+		       XPT_CACHE((e >> XPT_EPT_MT_SHIFT) & 7u);
+	return xpt_leaf_attr(e, level);
+}
+
+/* EPT memory types 2, 3 and 7 are reserved: an EPT misconfiguration. */
+static inline bool xpt_ept_memtype_valid(unsigned mt)
+{
+	return mt != 2u && mt != 3u && mt != 7u;
+}
+
+/* An EPT walk that checks the rights in `need` (XPT_EPT_R/W/X; 0: none). */
+int xpt_ept_lookup(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
+                   uint64_t need, struct xpt_ept_walk *w);
+
+#endif
