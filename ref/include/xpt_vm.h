@@ -107,9 +107,10 @@ int xpt_as_protect(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr att
                    struct xpt_flush *fl);
 /* child shares every page of parent: anonymous pages become copy-on-write
  * in both (read-only ones too, so that a later protect to writable still
- * copies); file-backed pages stay shared mappings, writable where they
- * were, as their writes go to the file.  Evicted pages are faulted in
- * first. */
+ * copies); file-backed pages and frames mapped with xpt_as_map_shared stay
+ * shared as they are (file writes go to the file; a write to a shared
+ * frame outside any region is refused, never copied).  Evicted pages are
+ * faulted in first. */
 int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vmas,
                 uint32_t maxvmas, struct xpt_flush *parent_fl);
 /* Clock over the accessed bits: up to `want` pages leave memory. */

@@ -473,7 +473,7 @@ int xpt_as_fault(struct xpt_as *as, uint64_t va, uint32_t error_code, struct xpt
 	if (err != XPT_OK)
 		return err;
 	if ((error_code & XPT_PF_W) && (m.attr & XPT_VM_COW)) {
-		if (v != NULL && !(v->attr & XPT_WRITE))
+		if (v == NULL || !(v->attr & XPT_WRITE))
 			return XPT_E_POLICY;
 		err = break_cow(as, &m, fl);
 		sync_user(as);
@@ -515,13 +515,14 @@ static xpt_attr shared_attr(xpt_attr a)
 	return (a & ~XPT_WRITE) | XPT_VM_COW;
 }
 
-/* What a fork gives the child for leaf m: file-backed pages are shared
- * mappings (writes reach the file, so both sides must see them); every
- * other writable page becomes copy-on-write. */
+/* What a fork gives the child for leaf m: pages outside regions (shared
+ * frames mapped with xpt_as_map_shared) and file-backed pages (their writes
+ * reach the file, so both sides must see them) stay shared as they are;
+ * anonymous pages become copy-on-write. */
 static xpt_attr fork_attr(const struct xpt_as *parent, const struct xpt_mapping *m)
 {
 	const struct xpt_vma *v = find_vma(parent, m->va);
-	return v != NULL && v->pager != NULL ? m->attr : shared_attr(m->attr);
+	return v == NULL || v->pager != NULL ? m->attr : shared_attr(m->attr);
 }
 
 int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vmas,
