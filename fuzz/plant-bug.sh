@@ -21,15 +21,20 @@ secs=${PLANT_SECONDS:-60}
 bugs=("${@:-us}")
 [ "${1:-}" = all ] && bugs=(us zero flush split-ad)
 
-plant() { # BUG FILE: edit FILE, fail if the pattern is gone
-	local bug=$1 f=$2
+# Edit the mapper's sources (map.c, and format.h where entry formats live)
+# with a perl substitution; fail when no pattern matches any more.
+plant() { # BUG DIR
+	local bug=$1 dir=$2 files=() code
+	for f in map.c format.h; do [ -f "$dir/ref/src/$f" ] && files+=("$dir/ref/src/$f"); done
 	case $bug in
-	us) perl -0pi -e 's/#define TABLE_FLAGS \(XPT_PTE_P \| XPT_PTE_RW \| XPT_PTE_US\)/#define TABLE_FLAGS (XPT_PTE_P | XPT_PTE_RW)/ or exit 1' "$f" ;;
-	zero) perl -0pi -e 's/(split \? split_entry\(split, level, i, c->sp->maxphyaddr\)) : 0;/$1 : c->sp->mem.words[xpt_slot(t, i)];/ or exit 1' "$f" ;;
-	flush) perl -0pi -e 's/(write_entry\(c, level, va, repl\);\n\s*)record\(c, va, e\);/$1(void)e;/ or exit 1' "$f" ;;
-	split-ad) perl -0pi -e 's/uint64_t kept = e & \(XPT_PTE_A \| XPT_PTE_D\);/uint64_t kept = 0;/ or exit 1' "$f" ;;
+	us) code='$n += s/(TABLE_FLAGS \(XPT_PTE_P \| XPT_PTE_RW) \| XPT_PTE_US\)/$1)/;
+	          $n += s/(: XPT_PTE_P \| XPT_PTE_RW) \| XPT_PTE_US;/$1;/;' ;;
+	zero) code='$n += s/(split \? split_entry\([^;]*\)) : 0;/$1 : c->sp->mem.words[xpt_slot(t, i)];/;' ;;
+	flush) code='$n += s/(write_entry\(c, level, va, repl\);\n\s*)record\(c, va, e\);/$1(void)e;/;' ;;
+	split-ad) code='$n += s/uint64_t kept = e & [^;]*;/uint64_t kept = 0;/;' ;;
 	*) echo "plant-bug: unknown bug '$bug'" >&2; return 2 ;;
 	esac
+	perl -0pi -e "$code"' END { exit($n ? 0 : 1) }' "${files[@]}"
 }
 
 status=0
@@ -38,12 +43,12 @@ for bug in "${bugs[@]}"; do
 	# The tree as it is in the work tree (tracked files and this fuzz/ dir).
 	(cd "$top" && git ls-files -z --cached --others --exclude-standard | grep -zv '^build/' |
 		xargs -0 cp --parents -t "$scratch" 2>/dev/null)
-	if ! plant "$bug" "$scratch/ref/src/map.c"; then
-		echo "plant-bug: $bug: the code to change is not in ref/src/map.c any more; update fuzz/plant-bug.sh"
+	if ! plant "$bug" "$scratch"; then
+		echo "plant-bug: $bug: the code to change is not in ref/src/ any more; update fuzz/plant-bug.sh"
 		status=1
 		continue
 	fi
-	echo "plant-bug: $bug planted: $(cd "$scratch" && diff -u "$top/ref/src/map.c" ref/src/map.c | grep '^[-+][^-+]' | tr '\n' ' ')"
+	echo "plant-bug: $bug planted: $(diff -r "$top/ref/src" "$scratch/ref/src" | grep '^[<>]' | tr -s '\t ' ' ' | tr '\n' ' ')"
 	if ! make -C "$scratch" --no-print-directory -s BUILD="$scratch/build" "$scratch/build/fuzz/lf-ops" >"$scratch/build.log" 2>&1; then
 		echo "plant-bug: $bug: build failed:"; tail -20 "$scratch/build.log"; status=1; continue
 	fi
