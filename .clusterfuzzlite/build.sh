@@ -4,7 +4,8 @@
 # infrastructure chooses.  Seed corpora go next to the binaries as
 # <target>_seed_corpus.zip.
 cd "$SRC/xpt"
-for t in ops walk; do
+# The targets are those of fuzz/fuzz.mk.
+for t in $(sed -n 's/^FUZZ_TARGETS *:= *//p' fuzz/fuzz.mk); do
 	objs=()
 	for f in ref/src/*.c; do
 		o="$WORK/$t-$(basename "$f" .c).o"
