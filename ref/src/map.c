@@ -412,6 +412,22 @@ int xpt_space_destroy(struct xpt_space *sp, bool whole)
 	return XPT_OK;
 }
 
+/* The mapping of va by `leaf`, a leaf of the given size that maps va to pa. */
+static void describe(const struct xpt_space *sp, uint64_t va, uint64_t pa, unsigned size,
+                     uint64_t leaf, xpt_attr eff, struct xpt_mapping *out)
+{
+	uint64_t bytes = xpt_size_bytes((enum xpt_size)size);
+	*out = (struct xpt_mapping){
+		.va = va & ~(bytes - 1u),
+		.pa = pa & ~(bytes - 1u),
+		.offset = va & (bytes - 1u),
+		.size = (enum xpt_size)size,
+		.attr = xpt_fmt_attr(sp->format, leaf, size + 1u),
+		.eff = eff,
+		.entry = leaf,
+	};
+}
+
 /* translate for an EPT space: any of R, W, X makes a page present. */
 static int translate_ept(const struct xpt_space *sp, uint64_t gpa, struct xpt_mapping *out)
 {
@@ -423,17 +439,9 @@ static int translate_ept(const struct xpt_space *sp, uint64_t gpa, struct xpt_ma
 		return XPT_E_RSVD_BITS;
 	if (w.outcome != XPT_EPT_OK)
 		return XPT_E_NOT_MAPPED;
-	uint64_t bytes = xpt_size_bytes((enum xpt_size)w.leaf);
 	uint64_t leaf = w.entry[w.levels - 1u];
-	*out = (struct xpt_mapping){
-		.va = gpa & ~(bytes - 1u),
-		.pa = w.hpa & ~(bytes - 1u),
-		.offset = gpa & (bytes - 1u),
-		.size = (enum xpt_size)w.leaf,
-		.attr = xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u),
-		.eff = xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u) & (XPT_WRITE | XPT_NOEXEC),
-		.entry = leaf,
-	};
+	describe(sp, gpa, w.hpa, w.leaf, leaf,
+	         xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u) & (XPT_WRITE | XPT_NOEXEC), out);
 	return XPT_OK;
 }
 
@@ -450,17 +458,7 @@ int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 		return XPT_E_NONCANONICAL;
 	if (w.fault != XPT_FAULT_NONE)
 		return (w.error_code & XPT_PF_RSVD) ? XPT_E_RSVD_BITS : XPT_E_NOT_MAPPED;
-	uint64_t bytes = xpt_size_bytes((enum xpt_size)w.leaf);
-	uint64_t leaf = w.entry[w.levels - 1u];
-	*out = (struct xpt_mapping){
-		.va = va & ~(bytes - 1u),
-		.pa = w.pa & ~(bytes - 1u),
-		.offset = va & (bytes - 1u),
-		.size = (enum xpt_size)w.leaf,
-		.attr = xpt_leaf_attr(leaf, w.leaf + 1u),
-		.eff = w.eff,
-		.entry = leaf,
-	};
+	describe(sp, va, w.pa, w.leaf, w.entry[w.levels - 1u], w.eff, out);
 	return XPT_OK;
 }
 
