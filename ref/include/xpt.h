@@ -266,7 +266,7 @@ struct xpt_ctl {
 /* An access, in the bit positions of the #PF error code where they match. */
 #define XPT_ACC_READ     0u
 #define XPT_ACC_WRITE    (1u << 1) /* = PF W */
-#define XPT_ACC_USER     (1u << 2) /* CPL 3; = PF U */
+#define XPT_ACC_USER     (1u << 2) /* CPL 3; = PF U unless the access is implicit */
 #define XPT_ACC_FETCH    (1u << 4) /* instruction fetch; = PF I/D when it counts */
 #define XPT_ACC_IMPLICIT (1u << 8) /* implicit supervisor access (GDT, TSS...) */
 #define XPT_ACC_MASK     (XPT_ACC_WRITE | XPT_ACC_USER | XPT_ACC_FETCH | XPT_ACC_IMPLICIT)

@@ -331,7 +331,8 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
 		return err;
 	if (fa == NULL || meta == NULL || meta_words < xpt_frames_meta_words(n))
 		return XPT_E_INVAL;
-	for (uint64_t i = 0; i < xpt_frames_meta_words(n); i++)
+	meta_words = xpt_frames_meta_words(n);
+	for (uint64_t i = 0; i < meta_words; i++)
 		meta[i] = 0;
 
 	fa->nframes = n;
