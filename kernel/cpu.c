@@ -113,6 +113,7 @@ void cpu_exit(uint32_t code)
 	if (r)
 		r->tsc_exit = cpu_rdtsc();
 	cpu_outl(0xf4, code);
+	bochs_exit(code); /* still running: not QEMU (bochs.c) */
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }

@@ -119,6 +119,10 @@ void probe_tlb(unsigned kind, struct xpt_case_probe *p);
 /* ---- demo.c: the experiment of the seeds, on serial */
 void demo_run(void);
 
+/* ---- bochs.c: exit code, results and shutdown under Bochs; GRUB's modules */
+void bochs_exit(uint32_t code);
+void boot_move_modules(void);
+
 /* ---- main.c */
 struct xpt_case_results *main_results(void);
 

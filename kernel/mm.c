@@ -199,6 +199,7 @@ bool mm_init(uint32_t mbi_pa, char *errbuf, size_t n)
 	lib_strlcpy(cmdline, (mb->flags & MB_INFO_CMDLINE) ? mm_phys(mb->cmdline) : "", sizeof(cmdline));
 	mm.cmdline = cmdline;
 	read_modules(mb);
+	boot_move_modules(); /* GRUB may load the batch where the case tables go (bochs.c) */
 	if (!frames_init(errbuf, n))
 		return false;
 	err = xpt_space_init(&mm.kspace, &mm.window, &mm.fa, cpu.maxphyaddr);
