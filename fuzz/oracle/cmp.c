@@ -40,9 +40,9 @@ const char *ocov_name(unsigned i)
 	return i < COV_N ? cov_names[i] : "?";
 }
 
-void ocmp_init(struct ocmp *c, uint64_t nframes, bool tcg)
+void ocmp_init(struct ocmp *c, uint64_t nframes, unsigned emu)
 {
-	*c = (struct ocmp){ .tcg = tcg, .nframes = nframes, .show_max = 20 };
+	*c = (struct ocmp){ .emu = emu, .nframes = nframes, .show_max = 20 };
 	c->mem = mmap(NULL, nframes * XPT_PAGE_SIZE, PROT_READ | PROT_WRITE,
 	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (c->mem == MAP_FAILED) {
@@ -224,8 +224,8 @@ static enum overdict judge(struct ocmp *c, struct oacc *x, struct oexp *e, unsig
 	if (matches(e, x, why, whylen))
 		return OV_AGREE;
 	q = *e;
-	for (unsigned i = 0; c->tcg && i < noquirks; i++)
-		if (oquirks[i].adjust && oquirks[i].adjust(x, &q))
+	for (unsigned i = 0; i < noquirks; i++)
+		if ((oquirks[i].emu & c->emu) && oquirks[i].adjust && oquirks[i].adjust(x, &q))
 			*qmask |= 1u << i;
 	if (*qmask) {
 		char why2[200];
@@ -317,7 +317,7 @@ void ocmp_report(const struct ocmp *c, FILE *f)
 	fprintf(f, "  agree %" PRIu64 ", explained by a quirk %" PRIu64 ", skipped %" PRIu64
 	           " (%" PRIu64 " cases the CPU cannot run), UNEXPLAINED %" PRIu64 "\n",
 	        c->agree, c->quirk, c->skipped, c->skipped_cases, c->disagree);
-	oquirks_print(f, c->tcg ? c->uses : NULL);
+	oquirks_print(f, c->emu ? c->uses : NULL, c->emu ? c->emu : OQ_EMU_TCG);
 	fprintf(f, "  coverage (accesses):");
 	for (unsigned i = 0; i < COV_N; i++)
 		fprintf(f, "%s%s %" PRIu64, i % 4 ? "; " : "\n    ", cov_names[i], c->cov[i]);

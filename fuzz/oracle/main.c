@@ -7,6 +7,11 @@
  *   xpt-oracle [options] probe           TLB probes
  *   xpt-oracle [options] quirks          verify the quirk table by experiment
  *   xpt-oracle [options] malformed       malformed batches and a hung guest
+ *   xpt-oracle [options] three gen [--cases N] [--seed S] [--isolate]
+ *   xpt-oracle [options] three run FILE...
+ *   xpt-oracle [options] three quirks    one batch under QEMU and Bochs, judged
+ *                                        three ways (fuzz/oracle/bochs.c)
+ *   xpt-oracle [options] bochs-demo      the seeds' experiment under Bochs
  *
  * options: --kernel PATH --qemu PATH --cpu MODEL --accel tcg|kvm|auto
  *          --bios PATH|default (default: qboot if installed, else SeaBIOS)
@@ -15,6 +20,9 @@
  *          #PF error codes were exercised)
  *          --save PREFIX (keep the batch and the raw results: PREFIX.batch,
  *          PREFIX.res = struct xpt_case_results + per-case results)
+ *          --bochs PATH (bochs-bin) --bochs-cpu MODEL (corei7_icelake_u)
+ *          --bochs-dir DIR (kernel/bochs) --bochs-e9 (results through port
+ *          0xE9 instead of the debugger's memory dump) --bochs-keep
  * Exit status: 0 when everything ran and agreed (or was explained by the
  * quirk table), 1 on any unexplained disagreement or failed run, 2 on
  * usage errors.
@@ -26,9 +34,12 @@
 #include "oracle.h"
 
 #define DEFAULT_CPU "qemu64,+smep,+smap,+pku,+pdpe1gb,+nx,phys-bits=40"
+/* Bochs 2.7's model with SMEP, SMAP, PKU, NX and 1 GiB pages (skylake_x lacks PKU). */
+#define DEFAULT_BOCHS_CPU "corei7_icelake_u"
 
 struct opts {
 	struct oq_opts q;
+	struct obx_opts bx;
 	bool quiet, print, isolate, require_cov;
 	const char *save;   /* PREFIX: write PREFIX.batch and PREFIX.res */
 	unsigned show;
@@ -41,8 +52,9 @@ static int usage(void)
 	fprintf(stderr, "usage: xpt-oracle [--kernel PATH] [--qemu PATH] [--cpu MODEL] [--accel tcg|kvm|auto]\n"
 	                "                  [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
 	                "                  [--require-coverage] [--save PREFIX]\n"
+	                "                  [--bochs PATH] [--bochs-cpu MODEL] [--bochs-dir DIR] [--bochs-e9] [--bochs-keep]\n"
 	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo |\n"
-	                "                  probe |\n"
+	                "                  probe | three gen [...] | three run FILE... | three quirks | bochs-demo |\n"
 	                "                  quirks | malformed\n");
 	return 2;
 }
@@ -167,7 +179,7 @@ static int run_and_compare(const struct opts *o, struct ob *b, const struct onam
 				oprint_access(stdout, &it.accs[k], &it.ar[k]);
 		}
 	}
-	ocmp_init(&c, r.hdr.window_nframes, tcg(o));
+	ocmp_init(&c, r.hdr.window_nframes, tcg(o) ? OQ_EMU_TCG : 0);
 	c.show_max = o->show;
 	ocmp_run(&c, b, &r, names, stdout);
 	ocmp_report(&c, stdout);
@@ -254,6 +266,78 @@ static int cmd_demo(struct opts *o)
 	return 0;
 }
 
+/* ------------------------------------------------------------ Bochs */
+
+static int parse_gen(struct opts *o, int argc, char **argv);
+
+static int cmd_three(struct opts *o, int argc, char **argv)
+{
+	struct o3_opts t = { .show = o->show, .quiet = o->quiet };
+	struct ob b;
+	struct onames names = { 0 };
+	char err[256], title[128];
+	int rc;
+	if (argc < 1)
+		return usage();
+	if (!obx_available(&o->bx, stderr))
+		return 1;
+	if (strcmp(argv[0], "quirks") == 0) {
+		t.title = "quirk experiments";
+		return o3_quirks(&o->q, &o->bx, &t);
+	}
+	if (strcmp(argv[0], "gen") == 0) {
+		if (parse_gen(o, argc, argv))
+			return 2;
+		ogen_batch(&b, o->ncases, o->seed, XPT_CASE_CTL_MASK);
+		if (o->isolate)
+			((struct xpt_case_batch *)b.buf)->flags |= XPT_CASE_BATCH_ISOLATE;
+		snprintf(title, sizeof(title), "generated batch (seed %" PRIu64 "%s)", o->seed,
+		         o->isolate ? ", every case its own root" : "");
+		t.title = title;
+		rc = o3_run(&o->q, &o->bx, &t, &b, NULL);
+		ob_free(&b);
+		return rc;
+	}
+	if (strcmp(argv[0], "run") == 0 && argc > 1) {
+		ob_init(&b, XPT_CASE_MODE_RUN, 0);
+		for (int i = 1; i < argc; i++)
+			if (ocases_parse(argv[i], &b, &names, err, sizeof(err)) != 0) {
+				fprintf(stderr, "xpt-oracle: %s\n", err);
+				return 2;
+			}
+		ob_finish(&b);
+		t.title = argv[1];
+		rc = o3_run(&o->q, &o->bx, &t, &b, &names);
+		onames_free(&names);
+		ob_free(&b);
+		return rc;
+	}
+	return usage();
+}
+
+static int cmd_bochs_demo(struct opts *o)
+{
+	struct oq_run r;
+	if (!obx_available(&o->bx, stderr))
+		return 1;
+	o->bx.append = "demo";
+	if (obx_run(&o->bx, NULL, &r) != 0)
+		return 1;
+	fputs(r.serial ? r.serial : "", stdout);
+	if (r.serial && r.serial[0] && r.serial[strlen(r.serial) - 1] != '\n')
+		fputs("\n", stdout); /* the last bytes may still sit in the UART at the shutdown */
+	if (r.end != OQ_EXITED || r.guest_code != XPT_CASE_EXIT_OK) {
+		printf("Bochs demo run failed: %s, guest exit code %d\n%.4000s\n", end_name(r.end), r.guest_code,
+		       r.qemu_err ? r.qemu_err : "");
+		oq_free(&r);
+		return 1;
+	}
+	printf("(Bochs %s from a GRUB ISO: %.2f s from exec to exit, ISO built in %.2f s)\n", o->bx.cpu, r.wall_s,
+	       r.prep_s);
+	oq_free(&r);
+	return 0;
+}
+
 static int parse_opts(struct opts *o, int *argc, char ***argv)
 {
 	char **a = *argv;
@@ -266,6 +350,10 @@ static int parse_opts(struct opts *o, int *argc, char ***argv)
 		}
 		if (strcmp(k, "--require-coverage") == 0) {
 			o->require_cov = true;
+			continue;
+		}
+		if (strcmp(k, "--bochs-e9") == 0 || strcmp(k, "--bochs-keep") == 0) {
+			*(k[8] == 'e' ? &o->bx.e9 : &o->bx.keep) = true;
 			continue;
 		}
 		if (!v)
@@ -287,6 +375,12 @@ static int parse_opts(struct opts *o, int *argc, char ***argv)
 			o->show = (unsigned)strtoul(v, NULL, 0);
 		else if (strcmp(k, "--save") == 0)
 			o->save = v;
+		else if (strcmp(k, "--bochs") == 0)
+			o->bx.bochs = v;
+		else if (strcmp(k, "--bochs-cpu") == 0)
+			o->bx.cpu = v;
+		else if (strcmp(k, "--bochs-dir") == 0)
+			o->bx.dir = v;
 		else
 			return usage();
 	}
@@ -320,8 +414,11 @@ int main(int argc, char **argv)
 	                         .cpu = DEFAULT_CPU, .accel = "tcg" },
 	                  .show = 20, .ncases = 10000, .seed = 1 };
 	o.q.bios = oq_default_bios();
+	o.bx = (struct obx_opts){ .bochs = "bochs-bin", .cpu = DEFAULT_BOCHS_CPU, .dir = "kernel/bochs" };
 	if (parse_opts(&o, &argc, &argv) != 0 || argc < 1)
 		return usage();
+	o.bx.kernel = o.q.kernel;
+	o.bx.timeout = o.q.timeout;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	const char *cmd = argv[0];
 	if (strcmp(cmd, "run") == 0) {
@@ -340,5 +437,9 @@ int main(int argc, char **argv)
 		return oquirks_verify(&o.q);
 	if (strcmp(cmd, "malformed") == 0)
 		return omalformed_run(&o.q);
+	if (strcmp(cmd, "three") == 0)
+		return cmd_three(&o, argc - 1, argv + 1);
+	if (strcmp(cmd, "bochs-demo") == 0)
+		return cmd_bochs_demo(&o);
 	return usage();
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "xpt.h"
 #include "xpt_case.h"
@@ -85,8 +86,16 @@ struct oq_run {
 	char *serial;          /* what the guest printed (unless serial_stdout) */
 	char *qemu_err;        /* what QEMU printed on stderr */
 	uint64_t ram_bytes;
+	double prep_s;         /* Bochs: building the GRUB ISO */
+	int e9_match;          /* Bochs with --bochs-e9: 1 = port 0xE9 stream equals the dump, 0 = not, -1 = unused */
 };
 int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r);
+/* Shared with the Bochs runner (bochs.c). */
+const char *oq_tmp_dir(void);
+char *oq_slurp(const char *path);
+uint64_t oq_ram_for(const struct ob *b);
+uint64_t oq_res_bytes_of(const struct ob *b, uint32_t done);
+enum oq_end oq_wait(pid_t pid, double timeout, int *status, double *cpu_s);
 void oq_free(struct oq_run *r);
 double oq_boot_s(const struct oq_run *r);  /* exec to first kernel instruction */
 double oq_cases_s(const struct oq_run *r); /* guest time spent on the cases */
@@ -94,6 +103,37 @@ const char *oq_status_name(uint32_t status);
 bool oq_kvm_usable(void);
 /* qboot when QEMU ships it (boots in about half SeaBIOS's time), else NULL. */
 const char *oq_default_bios(void);
+
+/* ------------------------------------ bochs.c: Bochs and the three-way */
+struct obx_opts {
+	const char *bochs;  /* bochs-bin (Debian's build, with the debugger) */
+	const char *cpu;    /* Bochs CPU model */
+	const char *dir;    /* bochsrc, grub.cfg, mkiso.sh: kernel/bochs */
+	const char *kernel;
+	const char *append; /* kernel command line, "batch" when NULL */
+	double timeout;     /* seconds; 0: from the batch size */
+	bool e9;            /* results through port 0xE9 instead of the memory dump */
+	bool keep;          /* keep the run's directory (ISO, rc file, logs) */
+};
+/* Boot the kernel from a GRUB ISO under Bochs with batch b (NULL: none). */
+int obx_run(const struct obx_opts *o, const struct ob *b, struct oq_run *r);
+bool obx_available(const struct obx_opts *o, FILE *why);
+/* Clears PKRU.WD of key 0 where CR4.PKE is set: under Bochs 2.7 it
+ * forbids the kernel's own writes once CR0.WP is set, and the kernel loads
+ * CR0 before PKRU (bochs-pkru-by-access-mode).  Returns the cases changed. */
+uint32_t obx_sanitize(struct ob *b);
+struct o3_opts {
+	unsigned show;      /* disagreements printed per class */
+	bool quiet;
+	const char *title;
+	unsigned *uses;     /* when not NULL: uses per quirk entry, added (32 entries) */
+};
+/* Run b under QEMU and Bochs, compare three ways, print the table.
+ * 0 when both runs are whole and every disagreement is explained. */
+int o3_run(const struct oq_opts *q, const struct obx_opts *x, const struct o3_opts *o, struct ob *b,
+           const struct onames *names);
+/* The quirk experiments and the protection-key cases, three ways. */
+int o3_quirks(const struct oq_opts *q, const struct obx_opts *x, const struct o3_opts *o);
 
 /* ------------------------------------------- quirks.c: the quirk table */
 /* What one access should look like, as the comparison sees it. */
@@ -131,10 +171,16 @@ struct oquirk {
 	/* Rewrites the expectation when the quirk bears on this access;
 	 * returns whether it changed anything. */
 	bool (*adjust)(const struct oacc *x, struct oexp *e);
+	unsigned emu;           /* OQ_EMU_*: the emulator it describes */
 };
+#define OQ_EMU_TCG   1u     /* QEMU TCG */
+#define OQ_EMU_BOCHS 2u     /* Bochs 2.7 */
 extern const struct oquirk oquirks[];
 extern const unsigned noquirks;
-void oquirks_print(FILE *f, const unsigned *uses);
+/* The entries of one emulator (emu), with use counts when uses != NULL. */
+void oquirks_print(FILE *f, const unsigned *uses, unsigned emu);
+/* The cases behind the walk entries, appended to a fresh batch (not finished). */
+void oquirks_experiments(struct ob *b);
 /* Re-runs the experiment behind every entry; 0 when each reproduces. */
 int oquirks_verify(const struct oq_opts *q);
 
@@ -146,7 +192,7 @@ int omalformed_run(const struct oq_opts *q);
 /* ------------------------------------------------ cmp.c: the comparison */
 enum overdict { OV_AGREE, OV_QUIRK, OV_DISAGREE, OV_SKIPPED };
 struct ocmp {
-	bool tcg;               /* apply the TCG quirk table */
+	unsigned emu;           /* OQ_EMU_*: whose quirk-table entries apply (0: none, KVM) */
 	uint64_t accesses, agree, quirk, disagree, skipped, cases, skipped_cases;
 	uint64_t by_outcome[4];
 	unsigned uses[32];      /* per quirk */
@@ -158,7 +204,7 @@ struct ocmp {
 	uint8_t *mem;           /* host buffer mirroring guest physical memory */
 	uint64_t nframes;
 };
-void ocmp_init(struct ocmp *c, uint64_t nframes, bool tcg);
+void ocmp_init(struct ocmp *c, uint64_t nframes, unsigned emu);
 void ocmp_free(struct ocmp *c);
 /* Compare one access; fills *e with the expectation actually used. */
 enum overdict ocmp_access(struct ocmp *c, const struct oit *it, unsigned k,

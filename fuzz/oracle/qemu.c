@@ -30,7 +30,7 @@ static double now(void)
 }
 
 /* tmpfs when there is one: the RAM file is written at memory speed. */
-static const char *tmp_dir(void)
+const char *oq_tmp_dir(void)
 {
 	const char *d = getenv("XPT_ORACLE_TMP");
 	if (d)
@@ -40,14 +40,14 @@ static const char *tmp_dir(void)
 
 static int tmp_file(char *path, size_t n, const char *what)
 {
-	snprintf(path, n, "%s/xpt-%s-XXXXXX", tmp_dir(), what);
+	snprintf(path, n, "%s/xpt-%s-XXXXXX", oq_tmp_dir(), what);
 	int fd = mkstemp(path);
 	if (fd < 0)
 		fprintf(stderr, "xpt-oracle: %s: %s\n", path, strerror(errno));
 	return fd;
 }
 
-static char *slurp(const char *path)
+char *oq_slurp(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	char *s = NULL;
@@ -72,7 +72,7 @@ static char *slurp(const char *path)
 
 /* Guest RAM: kernel at 16 MiB, then the batch, the allocator's metadata
  * and the results from a 2 MiB boundary; slack for the BIOS's own. */
-static uint64_t ram_for(const struct ob *b)
+uint64_t oq_ram_for(const struct ob *b)
 {
 	uint64_t need = XPT_CASE_KERNEL_PA + 2 * MIB + b->len + b->res_bytes + 8 * MIB;
 	need = (need + 2 * MIB - 1) & ~(2 * MIB - 1);
@@ -185,8 +185,17 @@ static enum oq_end wait_for(pid_t pid, double timeout, int *status, struct rusag
 	}
 }
 
+enum oq_end oq_wait(pid_t pid, double timeout, int *status, double *cpu_s)
+{
+	struct rusage ru = { 0 };
+	enum oq_end e = wait_for(pid, timeout, status, &ru);
+	*cpu_s = (double)ru.ru_utime.tv_sec + ru.ru_utime.tv_usec * 1e-6 + (double)ru.ru_stime.tv_sec +
+	         ru.ru_stime.tv_usec * 1e-6;
+	return e;
+}
+
 /* Bytes the results of the first `done` cases take. */
-static uint64_t res_bytes_of(const struct ob *b, uint32_t done)
+uint64_t oq_res_bytes_of(const struct ob *b, uint32_t done)
 {
 	const uint8_t *p = b->buf + sizeof(struct xpt_case_batch);
 	uint64_t n = 0;
@@ -206,7 +215,7 @@ static void read_results(int fd, const struct ob *b, struct oq_run *r)
 	r->have_hdr = true;
 	if (!b || r->hdr.res_pa == 0)
 		return;
-	r->res_len = res_bytes_of(b, r->hdr.ncases_done);
+	r->res_len = oq_res_bytes_of(b, r->hdr.ncases_done);
 	if (r->hdr.res_pa + r->res_len > r->ram_bytes)
 		r->res_len = 0;
 	r->res = malloc(r->res_len + 1);
@@ -223,8 +232,8 @@ int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r)
 	double t0, t1, timeout;
 	struct rusage ru = { 0 };
 
-	*r = (struct oq_run){ .guest_code = -1 };
-	r->ram_bytes = b ? ram_for(b) : 64 * MIB;
+	*r = (struct oq_run){ .guest_code = -1, .e9_match = -1 };
+	r->ram_bytes = b ? oq_ram_for(b) : 64 * MIB;
 	ram_fd = tmp_file(ram_path, sizeof(ram_path), "ram");
 	ser_fd = tmp_file(serial_path, sizeof(serial_path), "serial");
 	err_fd = tmp_file(err_path, sizeof(err_path), "qemu-err");
@@ -261,8 +270,8 @@ int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r)
 		r->end = OQ_CRASHED;
 	}
 	read_results(ram_fd, b, r);
-	r->serial = slurp(serial_path);
-	r->qemu_err = slurp(err_path);
+	r->serial = oq_slurp(serial_path);
+	r->qemu_err = oq_slurp(err_path);
 	close(ram_fd), close(ser_fd), close(err_fd);
 	unlink(ram_path), unlink(serial_path), unlink(err_path);
 	if (b) {
