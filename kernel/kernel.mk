@@ -82,3 +82,5 @@ kernel-demo: deps $(KERNEL) $(ORACLE)
 DEPS       += qemu
 TEST_STEPS += qemu-test
 DEMO       := kernel-demo
+
+-include kernel/bochs/bochs.mk
