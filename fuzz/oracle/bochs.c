@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -95,6 +96,9 @@ static pid_t spawn(char *const argv[], const char *out, const char *err, char *c
 		free(envp);
 		return pid;
 	}
+	/* Bochs' rfb display listens on a TCP port: where we may (as root), give
+	 * the child a network namespace of its own, with nothing reachable. */
+	(void)unshare(CLONE_NEWNET);
 	int in = open("/dev/null", O_RDONLY);
 	int o = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 	int e = open(err, O_WRONLY | O_CREAT | O_TRUNC, 0600);
