@@ -71,3 +71,5 @@ fuzz-planted: deps
 	@bash fuzz/plant-bug.sh all
 
 .SECONDARY: $(foreach t,$(FUZZ_TARGETS),$(FZB)/lf-$(t).o $(FZB)/afl-$(t).o)
+
+-include fuzz/diff.mk

@@ -437,6 +437,8 @@ int main(int argc, char **argv)
 		return oquirks_verify(&o.q);
 	if (strcmp(cmd, "malformed") == 0)
 		return omalformed_run(&o.q);
+	if (strcmp(cmd, "exhaustive") == 0)
+		return oexhaustive_run(&o.q, argc, argv);
 	if (strcmp(cmd, "three") == 0)
 		return cmd_three(&o, argc - 1, argv + 1);
 	if (strcmp(cmd, "bochs-demo") == 0)

@@ -188,6 +188,8 @@ int oquirks_verify(const struct oq_opts *q);
 /* TLB probes: bits 2i..2i+1 = outcome of probe i+1; -1 when the run failed. */
 int oprobe_run(const struct oq_opts *q, bool print);
 int omalformed_run(const struct oq_opts *q);
+/* exhaustive.c: every combination of entry bits, control bits and access kinds. */
+int oexhaustive_run(const struct oq_opts *q, int argc, char **argv);
 
 /* ------------------------------------------------ cmp.c: the comparison */
 enum overdict { OV_AGREE, OV_QUIRK, OV_DISAGREE, OV_SKIPPED };
