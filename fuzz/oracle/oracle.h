@@ -70,6 +70,7 @@ struct oq_opts {
 	const char *bios;   /* firmware image, NULL or "" for QEMU's default (SeaBIOS) */
 	double timeout;     /* seconds; 0: from the batch size */
 	bool serial_stdout; /* let the guest's serial through to stdout */
+	bool keep_ram;      /* leave the guest's RAM file open in oq_run.ram_fd */
 };
 enum oq_end { OQ_EXITED, OQ_TIMEOUT, OQ_CRASHED, OQ_NO_START };
 struct oq_run {
@@ -88,6 +89,7 @@ struct oq_run {
 	uint64_t ram_bytes;
 	double prep_s;         /* Bochs: building the GRUB ISO */
 	int e9_match;          /* Bochs with --bochs-e9: 1 = port 0xE9 stream equals the dump, 0 = not, -1 = unused */
+	int ram_fd;            /* keep_ram: guest RAM, readable with pread until oq_free; 0 when not kept */
 };
 int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r);
 /* Shared with the Bochs runner (bochs.c). */

@@ -272,7 +272,11 @@ int oq_run(const struct oq_opts *o, const struct ob *b, struct oq_run *r)
 	read_results(ram_fd, b, r);
 	r->serial = oq_slurp(serial_path);
 	r->qemu_err = oq_slurp(err_path);
-	close(ram_fd), close(ser_fd), close(err_fd);
+	if (o->keep_ram)
+		r->ram_fd = ram_fd; /* unlinked below, readable until oq_free */
+	else
+		close(ram_fd);
+	close(ser_fd), close(err_fd);
 	unlink(ram_path), unlink(serial_path), unlink(err_path);
 	if (b) {
 		close(batch_fd);
@@ -286,6 +290,8 @@ void oq_free(struct oq_run *r)
 	free(r->res);
 	free(r->serial);
 	free(r->qemu_err);
+	if (r->ram_fd > 0)
+		close(r->ram_fd);
 	*r = (struct oq_run){ 0 };
 }
 
