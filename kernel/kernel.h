@@ -116,6 +116,9 @@ void run_probes(struct xpt_case_results *res);
 /* ---- probe.c: TLB behaviour the SDM leaves open */
 void probe_tlb(unsigned kind, struct xpt_case_probe *p);
 
+/* ---- vm_demo.c: every mechanism of xpt_vm.h with real faults (xpt_vmdemo.h) */
+void vm_demo_run(struct xpt_case_results *res);
+
 /* ---- demo.c: the experiment of the seeds, on serial */
 void demo_run(void);
 

@@ -1,8 +1,10 @@
 /*
  * kmain: descriptor tables, CPU probe, the ref-built address space, then
- * the job the command line and the module ask for: the demo, or a batch.
+ * the job the command line and the module ask for: the demo, the vm
+ * scenario, or a batch.
  */
 #include "kernel.h"
+#include "xpt_vmdemo.h"
 
 #define MB_BOOT_MAGIC 0x2badb002u
 
@@ -62,6 +64,10 @@ void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry)
 	if (lib_strstr(mm.cmdline, "hang")) /* for the host's timeout test */
 		for (;;)
 			__asm__ volatile("pause");
+	if (lib_strstr(mm.cmdline, XPT_VMD_CMDLINE)) {
+		vm_demo_run(results);
+		cpu_exit(results->status == XPT_CASE_S_OK ? XPT_CASE_EXIT_OK : XPT_CASE_EXIT_PANIC);
+	}
 	if (lib_strstr(mm.cmdline, "demo")) {
 		demo_run();
 		cpu_exit(XPT_CASE_EXIT_OK);
