@@ -6,6 +6,7 @@
 #   make kernel-demo  the seeds' experiment, printed by the kernel on serial
 #   make qemu-quirks  re-verify every quirk-table entry by experiment
 #   make qemu-planted bugs planted in a scratch copy of ref's walker must be caught
+#   make qemu-vm      every xpt_vm mechanism in the kernel with real faults, checked by the host
 
 KDIR     := $(BUILD)/kernel
 KCC      ?= gcc
@@ -40,7 +41,7 @@ $(KERNEL): $(KDIR)/xpt-kernel.elf
 # ------------------------------------------------------------ host side
 ORACLE     := $(BUILD)/xpt-oracle
 ORACLE_SRC := $(wildcard fuzz/oracle/*.c)
-ORACLE_HDR := $(wildcard fuzz/oracle/*.h) kernel/include/xpt_case.h $(REF_HDR)
+ORACLE_HDR := $(wildcard fuzz/oracle/*.h) kernel/include/xpt_case.h kernel/include/xpt_vmdemo.h $(REF_HDR)
 $(ORACLE): $(ORACLE_SRC) $(ORACLE_HDR) $(REF_SRC)
 	@mkdir -p $(BUILD)
 	$(CC) $(CSTD) -D_GNU_SOURCE $(WARN) -O2 -g -Iref/include -Ikernel/include -Ifuzz/oracle \
@@ -49,7 +50,7 @@ $(ORACLE): $(ORACLE_SRC) $(ORACLE_HDR) $(REF_SRC)
 ORACLE_RUN := $(ORACLE) --kernel $(KERNEL)
 QEMU_CASES := fuzz/oracle/cases/standard.txt
 
-.PHONY: kernel oracle qemu qemu-test kernel-demo qemu-quirks qemu-planted
+.PHONY: kernel oracle qemu qemu-test kernel-demo qemu-quirks qemu-planted qemu-vm
 kernel: $(KERNEL)
 oracle: $(ORACLE)
 
@@ -79,8 +80,14 @@ qemu-planted: deps $(KERNEL) $(ORACLE)
 kernel-demo: deps $(KERNEL) $(ORACLE)
 	$(ORACLE_RUN) demo
 
+# xpt_vm in the kernel: spaces, sharing, fork, demand paging, file pages,
+# W^X, KPTI and eviction, each with real faults; the host checks every record.
+qemu-vm: deps $(KERNEL) $(ORACLE)
+	$(ORACLE_RUN) vm
+
 DEPS       += qemu
 TEST_STEPS += qemu-test
+TEST_STEPS += qemu-vm
 DEMO       := kernel-demo
 
 -include kernel/bochs/bochs.mk

@@ -4,6 +4,7 @@
  *   xpt-oracle [options] run FILE...     text case files: results and comparison
  *   xpt-oracle [options] gen [--cases N] [--seed S] [--print] [--isolate]
  *   xpt-oracle [options] demo            the seeds' experiment (kernel on serial)
+ *   xpt-oracle [options] vm              every xpt_vm mechanism in the kernel, checked
  *   xpt-oracle [options] probe           TLB probes
  *   xpt-oracle [options] quirks          verify the quirk table by experiment
  *   xpt-oracle [options] malformed       malformed batches and a hung guest
@@ -53,7 +54,7 @@ static int usage(void)
 	                "                  [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
 	                "                  [--require-coverage] [--save PREFIX]\n"
 	                "                  [--bochs PATH] [--bochs-cpu MODEL] [--bochs-dir DIR] [--bochs-e9] [--bochs-keep]\n"
-	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo |\n"
+	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo | vm |\n"
 	                "                  probe | three gen [...] | three run FILE... | three quirks | bochs-demo |\n"
 	                "                  quirks | malformed\n");
 	return 2;
@@ -431,6 +432,8 @@ int main(int argc, char **argv)
 		return parse_gen(&o, argc, argv) ? 2 : cmd_gen(&o);
 	if (strcmp(cmd, "demo") == 0)
 		return cmd_demo(&o);
+	if (strcmp(cmd, "vm") == 0)
+		return ovm_run(&o.q, o.quiet);
 	if (strcmp(cmd, "probe") == 0)
 		return oprobe_run(&o.q, true) < 0;
 	if (strcmp(cmd, "quirks") == 0)

@@ -193,6 +193,10 @@ int omalformed_run(const struct oq_opts *q);
 /* exhaustive.c: every combination of entry bits, control bits and access kinds. */
 int oexhaustive_run(const struct oq_opts *q, int argc, char **argv);
 
+/* ------------------------------------------ vm.c: the kernel's vm scenario */
+/* Boots it, reads its records, checks each mechanism; 0 when all passed. */
+int ovm_run(const struct oq_opts *q, bool quiet);
+
 /* ------------------------------------------------ cmp.c: the comparison */
 enum overdict { OV_AGREE, OV_QUIRK, OV_DISAGREE, OV_SKIPPED };
 struct ocmp {
