@@ -10,7 +10,7 @@
 #   make fuzz-build    just the binaries, in $(BUILD)/fuzz
 #   fuzz/campaign      long AFL++ campaigns on N cores (see fuzz/README.md)
 #
-# The QEMU-oracle target `diff` is not here yet: it needs the oracle kernel.
+# The QEMU-oracle target `diff` and exhaustive mode: fuzz/diff.mk.
 
 DEPS += fuzz
 
@@ -62,7 +62,7 @@ FUZZ_BINS := $(foreach t,$(FUZZ_TARGETS),$(FZB)/lf-$(t) $(FZB)/afl-$(t) $(FZB)/r
 fuzz-build: deps $(FUZZ_BINS)
 
 fuzz: fuzz-build
-	@bash fuzz/run-fuzz.sh $(FZB) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+	@bash fuzz/run-fuzz.sh $(FZB) $(FUZZ_SECONDS) $(FUZZ_TARGETS) $(FUZZ_ORACLE_TARGETS)
 
 fuzz-test: deps $(foreach t,$(FUZZ_TARGETS),$(FZB)/lf-$(t) $(FZB)/replay-$(t))
 	@bash fuzz/fuzz-test.sh $(FZB) $(FUZZ_TEST_SECONDS) $(FUZZ_TARGETS)

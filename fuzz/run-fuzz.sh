@@ -11,6 +11,7 @@ targets=("$@")
 here=$(cd "$(dirname "$0")" && pwd)
 export AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_QUIET=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=1:detect_leaks=0}
+export DIFF_ARTIFACT_DIR=${DIFF_ARTIFACT_DIR:-$fzb/findings} # diff: the input behind a disagreement
 
 rows=()
 found=0
@@ -22,7 +23,9 @@ for t in "${targets[@]}"; do
 	"$fzb/lf-$t" -max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$lfa" \
 		"$lfc" "$here/corpus/$t" >"$fzb/lf-$t.log" 2>&1 &
 	lfpid=$!
-	env -u ASAN_OPTIONS afl-fuzz -i "$here/corpus/$t" -o "$afo" -V "$secs" -t 1000 -- "$fzb/afl-$t" \
+	# diff boots QEMU once every DIFF_BATCH inputs, inside one of them
+	aflt=1000; [ "$t" = diff ] && aflt=30000
+	env -u ASAN_OPTIONS afl-fuzz -i "$here/corpus/$t" -o "$afo" -V "$secs" -t "$aflt" -- "$fzb/afl-$t" \
 		>"$fzb/afl-$t.log" 2>&1 &
 	aflpid=$!
 	wait $lfpid; lfrc=$?
