@@ -21,15 +21,21 @@ DIFF_LIB_SRC := $(filter-out fuzz/oracle/main.c,$(ORACLE_SRC)) $(REF_SRC)
 DIFF_DEPS    := $(DIFF_LIB_SRC) $(ORACLE_HDR) fuzz/diff.c
 DIFF_CFLAGS  := $(CSTD) -D_GNU_SOURCE -Wall -Wextra -g $(REF_INC) -Ikernel/include -Ifuzz/oracle
 
+# Objects of the oracle and of ref in separate directories (both have a vm.c).
+DIFF_ABS_CFLAGS = $(patsubst -I%,-I$(CURDIR)/%,$(DIFF_CFLAGS))
+define diff_objs
+	@rm -rf $@.objs && mkdir -p $@.objs/oracle $@.objs/ref
+	cd $@.objs/oracle && clang $(DIFF_ABS_CFLAGS) $(1) -c $(addprefix $(CURDIR)/,$(filter fuzz/%,$(DIFF_LIB_SRC)))
+	cd $@.objs/ref && clang $(DIFF_ABS_CFLAGS) $(1) -c $(addprefix $(CURDIR)/,$(REF_SRC))
+endef
+
 $(FZB)/lf-diff: $(DIFF_DEPS) | $(FZB)
-	@rm -rf $@.objs && mkdir -p $@.objs
-	cd $@.objs && clang $(patsubst -I%,-I$(CURDIR)/%,$(DIFF_CFLAGS)) -O1 $(FUZZ_SAN) -c $(addprefix $(CURDIR)/,$(DIFF_LIB_SRC))
-	clang $(DIFF_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer $@.objs/*.o fuzz/diff.c -o $@
+	$(call diff_objs,-O1 $(FUZZ_SAN))
+	clang $(DIFF_CFLAGS) -O1 $(FUZZ_SAN) -fsanitize=fuzzer $@.objs/*/*.o fuzz/diff.c -o $@
 
 $(FZB)/afl-diff: $(DIFF_DEPS) | $(FZB)
-	@rm -rf $@.objs && mkdir -p $@.objs
-	cd $@.objs && clang $(patsubst -I%,-I$(CURDIR)/%,$(DIFF_CFLAGS)) -O2 -c $(addprefix $(CURDIR)/,$(DIFF_LIB_SRC))
-	AFL_QUIET=1 afl-clang-fast $(DIFF_CFLAGS) -O2 $@.objs/*.o fuzz/diff.c $(AFL_DRIVER) -o $@
+	$(call diff_objs,-O2)
+	AFL_QUIET=1 afl-clang-fast $(DIFF_CFLAGS) -O2 $@.objs/*/*.o fuzz/diff.c $(AFL_DRIVER) -o $@
 
 $(FZB)/replay-diff: $(DIFF_DEPS) fuzz/replay.c | $(FZB)
 	clang $(DIFF_CFLAGS) -O1 $(FUZZ_SAN) $(DIFF_LIB_SRC) fuzz/diff.c fuzz/replay.c -o $@

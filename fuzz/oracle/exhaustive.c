@@ -42,10 +42,6 @@
 
 #include "oracle.h"
 
-#ifndef OQ_EMU_TCG
-#define OQ_EMU_TCG 1 /* ocmp_init's quirk selector: the TCG entries */
-#endif
-
 #define XS_RSVD_ADDR (UINT64_C(1) << 51) /* above MAXPHYADDR unless it is 52 */
 #define XS_RSVD_LOW  (UINT64_C(1) << 13) /* below a 2 MiB / 1 GiB leaf's alignment */
 #define XS_LEAF_BITS (XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US | XPT_PTE_NX | XPT_PTE_A | XPT_PTE_D)
