@@ -193,15 +193,24 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
 static uint64_t fill_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                          uint64_t pa, uint64_t left)
 {
-	uint64_t bytes = xpt_level_bytes(level), done = 0;
-	unsigned i = xpt_index(va, level);
+	const struct level *l = &c->path[level];
+	uint64_t bytes = xpt_level_bytes(level), *slots, e;
+	unsigned first = xpt_index(va, level), n = XPT_ENTRIES - first, i = 0;
+	if (op->forced >= 0)
+		n = 1;
+	if (n > left / bytes)
+		n = (unsigned)(left / bytes);
+	if (l->virt)
+		return n * bytes; /* a table the commit pass will create: all absent */
+	slots = &c->sp->mem.words[xpt_slot(l->table, first)];
+	e = xpt_fmt_leaf(c->sp->format, pa, op->attr, level);
+	/* Consecutive leaves differ only in their address: e + i * bytes. */
 	do {
-		write_entry(c, level, va + done, xpt_fmt_leaf(c->sp->format, pa + done, op->attr, level));
-		done += bytes;
+		if (c->commit)
+			slots[i] = e + i * bytes;
 		i++;
-	} while (i < XPT_ENTRIES && left - done >= bytes && op->forced < 0 &&
-	         !present(c, read_entry(c, level, va + done)));
-	return done;
+	} while (i < n && !present(c, slots[i]));
+	return i * bytes;
 }
 
 static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
@@ -230,6 +239,44 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 	}
 }
 
+/* Remove leaf e at va, or give it the new attributes (keeping A and D). */
+static void change_leaf(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
+                        uint64_t e)
+{
+	uint64_t repl = 0;
+	if (op->kind == OP_PROTECT)
+		repl = xpt_fmt_leaf(c->sp->format, xpt_leaf_base(e, level, c->sp->maxphyaddr), op->attr,
+		                    level) |
+		       (e & xpt_fmt_ad(c->sp->format));
+	if (c->commit && repl != e) {
+		write_entry(c, level, va, repl);
+		record(c, va, e);
+	}
+}
+
+/*
+ * Change the leaf at va (whole, and inside the range) and the ones after it
+ * in the same table while they are leaves of this level inside the range;
+ * an unmap steps over absent entries.  Returns the bytes covered.  A table
+ * entry, or a hole for protect, ends the run; the next step deals with it.
+ */
+static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
+                           uint64_t left)
+{
+	uint64_t bytes = xpt_level_bytes(level), done = 0;
+	unsigned i = xpt_index(va, level);
+	do {
+		uint64_t e = read_entry(c, level, va + done);
+		if (present(c, e) && xpt_is_leaf(e, level))
+			change_leaf(c, op, level, va + done, e);
+		else if (present(c, e) || op->kind == OP_PROTECT)
+			break;
+		done += bytes;
+		i++;
+	} while (i < XPT_ENTRIES && left - done >= bytes);
+	return done;
+}
+
 /* Unmap or protect at va: the leaf there, split if it sticks out of the range. */
 static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
                        uint64_t *done)
@@ -247,16 +294,7 @@ static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint6
 		if (level > 3u || !xpt_is_leaf(e, level)) {
 			err = enter(c, level, e);
 		} else if (base == va && left >= bytes) {
-			uint64_t repl = 0;
-			if (op->kind == OP_PROTECT)
-				repl = xpt_fmt_leaf(c->sp->format, xpt_leaf_base(e, level, c->sp->maxphyaddr),
-				                    op->attr, level) |
-				       (e & xpt_fmt_ad(c->sp->format));
-			if (c->commit && repl != e) {
-				write_entry(c, level, va, repl);
-				record(c, va, e);
-			}
-			*done = bytes;
+			*done = change_run(c, op, level, va, left);
 			return XPT_OK;
 		} else if (op->opts & XPT_OPT_SPLIT) {
 			err = new_table(c, level, va, e);
