@@ -19,7 +19,7 @@
  *          --timeout SECONDS --quiet --show N
  *          --require-coverage (fail unless every coverage class and the main
  *          #PF error codes were exercised)
- *          --save PREFIX (keep the batch and the raw results: PREFIX.batch,
+ *          --save PREFIX (keep the batch, the raw results and the guest's RAM: PREFIX.batch,
  *          PREFIX.res = struct xpt_case_results + per-case results)
  *          --bochs PATH (bochs-bin) --bochs-cpu MODEL (corei7_icelake_u)
  *          --bochs-dir DIR (kernel/bochs) --bochs-e9 (results through port
@@ -31,6 +31,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "oracle.h"
 
@@ -136,6 +137,33 @@ static void print_timing(const struct opts *o, const struct oq_run *r, uint32_t 
 	}
 }
 
+/* The guest's RAM as a raw physical-memory image, for tools/ptdump: the
+ * tables of the last case (of every case with --isolate and one case) are
+ * still there when the guest exits. */
+static int save_ram(const char *prefix, const struct ob *b, const struct oq_run *r)
+{
+	static char buf[1 << 16];
+	char path[512];
+	struct oit it;
+	uint64_t cr3 = 0;
+	FILE *f;
+	ssize_t n;
+	snprintf(path, sizeof(path), "%s.ram", prefix);
+	if (!(f = fopen(path, "wb")))
+		return perror(path), 1;
+	for (off_t off = 0; (n = pread(r->ram_fd, buf, sizeof(buf), off)) > 0; off += n)
+		if (fwrite(buf, 1, (size_t)n, f) != (size_t)n)
+			break;
+	if (fclose(f) != 0)
+		return perror(path), 1;
+	oit_init(&it, b, r->res, r->res_len);
+	while (oit_next(&it))
+		cr3 = it.r->cr3;
+	printf("saved %s; the last case's tables: build/ptdump --maxphyaddr 40 %s %#llx\n", path,
+	       path, (unsigned long long)cr3);
+	return 0;
+}
+
 /* The batch as sent, and what came back: struct xpt_case_results, then the
  * per-case results -- enough to compare again without QEMU. */
 static int save_run(const char *prefix, const struct ob *b, const struct oq_run *r)
@@ -150,7 +178,7 @@ static int save_run(const char *prefix, const struct ob *b, const struct oq_run 
 	    fwrite(r->res, 1, r->res_len, f) != r->res_len || fclose(f))
 		return perror(path), 1;
 	printf("saved %s.batch and %s.res\n", prefix, prefix);
-	return 0;
+	return r->ram_fd > 0 ? save_ram(prefix, b, r) : 0;
 }
 
 /* Run a batch, compare, report.  Returns 0 when all is explained. */
@@ -159,7 +187,9 @@ static int run_and_compare(const struct opts *o, struct ob *b, const struct onam
 	struct oq_run r;
 	struct ocmp c;
 	int rc = 0;
-	if (oq_run(&o->q, b, &r) != 0)
+	struct oq_opts q = o->q;
+	q.keep_ram = o->save != NULL;
+	if (oq_run(&q, b, &r) != 0)
 		return 1;
 	if (!run_ok(&r, stdout))
 		rc = 1;
