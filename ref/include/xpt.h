@@ -310,38 +310,43 @@ struct xpt_walk {
     requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1));
     assigns *w;
     ensures \result == XPT_OK || \result == XPT_E_WINDOW;
-    ensures window: \result == XPT_E_WINDOW <==> pg_window(XPT_PGW(mem, ctl), mem->nframes, va);
+    ensures window: \result == XPT_E_WINDOW <==>
+      pg_window{Old}(XPT_PGW_OLD(mem, ctl), \old(mem->nframes), va);
     ensures fault: \result == XPT_OK ==>
-      w->fault == pg_fault(XPT_PGW(mem, ctl), ctl->pkru, va, access);
-    ensures levels: \result == XPT_OK && pg_canonical(ctl->flags, va) ==>
-      w->levels == pg_top(ctl->flags) - pg_level(XPT_PGW(mem, ctl), va) + 1;
-    ensures gp_levels: \result == XPT_OK && !pg_canonical(ctl->flags, va) ==> w->levels == 0;
+      w->fault == pg_fault{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access);
+    ensures levels: \result == XPT_OK && pg_canonical(\old(ctl->flags), va) ==>
+      w->levels == pg_top(\old(ctl->flags)) - pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) + 1;
+    ensures gp_levels: \result == XPT_OK && !pg_canonical(\old(ctl->flags), va) ==>
+      w->levels == 0;
     ensures entries: \result == XPT_OK ==>
       \forall integer k; 0 <= k < w->levels ==>
-        w->entry[k] == pg_entry(XPT_PGW(mem, ctl), va, pg_top(ctl->flags) - k) &&
-        w->entry_pa[k] == pg_table(XPT_PGW(mem, ctl), va, pg_top(ctl->flags) - k) * 4096 +
-                          8 * pg_idx(va, pg_top(ctl->flags) - k);
+        w->entry[k] == pg_entry{Old}(XPT_PGW_OLD(mem, ctl), va, pg_top(\old(ctl->flags)) - k) &&
+        w->entry_pa[k] ==
+          pg_table{Old}(XPT_PGW_OLD(mem, ctl), va, pg_top(\old(ctl->flags)) - k) * 4096 +
+          8 * pg_idx(va, pg_top(\old(ctl->flags)) - k);
     ensures ec: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
-      (pg_has(w->error_code, PF_P) <==> pg_ec_p(XPT_PGW(mem, ctl), va)) &&
+      (pg_has(w->error_code, PF_P) <==> pg_ec_p{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (pg_has(w->error_code, PF_W) <==> pg_ec_w(access)) &&
       (pg_has(w->error_code, PF_U) <==> pg_ec_u(access)) &&
-      (pg_has(w->error_code, PF_RSVD) <==> pg_ec_rsvd(XPT_PGW(mem, ctl), va)) &&
-      (pg_has(w->error_code, PF_ID) <==> pg_ec_id(ctl->flags, access)) &&
-      (pg_has(w->error_code, PF_PK) <==> pg_ec_pk(XPT_PGW(mem, ctl), ctl->pkru, va, access)) &&
+      (pg_has(w->error_code, PF_RSVD) <==> pg_ec_rsvd{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
+      (pg_has(w->error_code, PF_ID) <==> pg_ec_id(\old(ctl->flags), access)) &&
+      (pg_has(w->error_code, PF_PK) <==>
+         pg_ec_pk{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access)) &&
       (w->error_code & ~63) == 0;
     ensures no_ec: \result == XPT_OK && w->fault != XPT_FAULT_PF ==> w->error_code == 0;
-    ensures page: \result == XPT_OK && pg_mapped(XPT_PGW(mem, ctl), va) ==>
-      w->leaf == pg_level(XPT_PGW(mem, ctl), va) - 1 &&
-      w->pa == pg_pa(XPT_PGW(mem, ctl), va) &&
-      w->pkey == pg_pkey(XPT_PGW(mem, ctl), va) &&
-      (pg_has(w->eff, XPT_WRITE) <==> pg_writable(XPT_PGW(mem, ctl), va)) &&
-      (pg_has(w->eff, XPT_USER) <==> pg_user_addr(XPT_PGW(mem, ctl), va)) &&
-      (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec(XPT_PGW(mem, ctl), va)) &&
+    ensures page: \result == XPT_OK && pg_mapped{Old}(XPT_PGW_OLD(mem, ctl), va) ==>
+      w->leaf == pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) - 1 &&
+      w->pa == pg_pa{Old}(XPT_PGW_OLD(mem, ctl), va) &&
+      w->pkey == pg_pkey{Old}(XPT_PGW_OLD(mem, ctl), va) &&
+      (pg_has(w->eff, XPT_WRITE) <==> pg_writable{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
+      (pg_has(w->eff, XPT_USER) <==> pg_user_addr{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
+      (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (w->eff & ~7) == 0;
     ensures ad: \result == XPT_OK ==>
       (\forall integer k; 0 <= k < 8 ==>
-         (((w->set_a >> k) & 1) != 0 <==> pg_sets_a(XPT_PGW(mem, ctl), ctl->pkru, va, access, k))) &&
-      (w->set_d <==> pg_sets_d(XPT_PGW(mem, ctl), ctl->pkru, va, access));
+         (((w->set_a >> k) & 1) != 0 <==>
+          pg_sets_a{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access, k))) &&
+      (w->set_d <==> pg_sets_d{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access));
 */
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w);

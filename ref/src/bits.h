@@ -5,12 +5,21 @@
 #include "xpt.h"
 
 /* Index of the lowest set bit of a non-zero word. */
+/*@ requires w != 0;
+    assigns \nothing;
+    ensures 0 <= \result < 64;
+    ensures ((w >> \result) & 1) == 1;
+    ensures \forall integer j; 0 <= j < \result ==> ((w >> j) & 1) == 0;
+*/
 static inline unsigned xpt_lowest_bit(uint64_t w)
 {
 	return (unsigned)__builtin_ctzll(w);
 }
 
 /* Set bits of a word; by hand, as freestanding code has no libgcc helper. */
+/*@ assigns \nothing;
+    ensures \result < 256;
+*/
 static inline unsigned xpt_popcount(uint64_t w)
 {
 	w = w - ((w >> 1) & 0x5555555555555555ull);
@@ -20,6 +29,10 @@ static inline unsigned xpt_popcount(uint64_t w)
 }
 
 /* Bits lo..hi-1 set (lo < hi <= 64). */
+/*@ requires lo <= hi <= 64 && lo < 64;
+    assigns \nothing;
+    ensures \result == pg_bits(lo, hi);
+*/
 static inline uint64_t xpt_bit_range(unsigned lo, unsigned hi)
 {
 	uint64_t upper = hi >= 64u ? UINT64_MAX : ((uint64_t)1 << hi) - 1u;
@@ -27,47 +40,78 @@ static inline uint64_t xpt_bit_range(unsigned lo, unsigned hi)
 }
 
 /* Bits 12..M-1: where a 4 KiB-aligned physical address sits in an entry. */
+/*@ requires 12 < maxphyaddr <= 64;
+    assigns \nothing;
+    ensures \result == pg_amask(maxphyaddr);
+*/
 static inline uint64_t xpt_addr_mask(unsigned maxphyaddr)
 {
 	return xpt_bit_range(XPT_PAGE_SHIFT, maxphyaddr);
 }
 
 /* Shift of the address bits that index the table at `level` (1 = PT). */
+/*@ requires 1 <= level <= 5;
+    assigns \nothing;
+    ensures \result == pg_shift(level);
+*/
 static inline unsigned xpt_level_shift(unsigned level)
 {
 	return XPT_PAGE_SHIFT + 9u * (level - 1u);
 }
 
+/*@ requires 1 <= level <= 5;
+    assigns \nothing;
+    ensures \result == pg_idx(va, level);
+    ensures \result < 512;
+*/
 static inline unsigned xpt_index(uint64_t va, unsigned level)
 {
 	return (unsigned)((va >> xpt_level_shift(level)) & (XPT_ENTRIES - 1u));
 }
 
 /* Bytes mapped by one entry at `level`. */
+/*@ requires 1 <= level <= 4;
+    assigns \nothing;
+    ensures \result == pg_size(level);
+    ensures \result == 4096 || \result == 2097152 || \result == 1073741824 ||
+            \result == 549755813888;
+*/
 static inline uint64_t xpt_level_bytes(unsigned level)
 {
 	return (uint64_t)1 << xpt_level_shift(level);
 }
 
 /* Word index of entry i of table frame t in the window. */
+/*@ requires t < 0x40000000000000 && i < 512;
+    assigns \nothing;
+    ensures \result == t * 512 + i;
+*/
 static inline uint64_t xpt_slot(xpt_pfn t, unsigned i)
 {
 	return t * XPT_ENTRIES + i;
 }
 
 /* A leaf at `level`: a PTE, or a PDE / PDPTE with PS. */
+/*@ assigns \nothing;
+    ensures \result <==> pg_leaf(e, level);
+*/
 static inline bool xpt_is_leaf(uint64_t e, unsigned level)
 {
 	return level == 1u || (e & XPT_PTE_PS) != 0;
 }
 
 /* Physical address a leaf at `level` maps. */
+/*@ requires 1 <= level <= 4 && 12 < maxphyaddr <= 64;
+    assigns \nothing;
+    ensures \result == pg_leaf_base(e, level, maxphyaddr);
+*/
 static inline uint64_t xpt_leaf_base(uint64_t e, unsigned level, unsigned maxphyaddr)
 {
 	return e & xpt_addr_mask(maxphyaddr) & ~(xpt_level_bytes(level) - 1u);
 }
 
 /* The attributes a leaf at `level` encodes (inverse of the mapper's encoding). */
+/*@ assigns \nothing; */
 static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)
 {
 	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;
@@ -84,6 +128,16 @@ static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)
 
 /* 0 when `access` is allowed to a page with combined rights `eff` and
  * protection key `pkey`; else the P and PK bits of the #PF error code. */
+/*@ requires \valid_read(ctl) && pkey < 16;
+    assigns \nothing;
+    ensures \result == 0 || \result == PF_P || \result == (PF_P | PF_PK);
+    ensures \result == 0 <==>
+      pg_allowed(pg_has(eff, XPT_USER), pg_has(eff, XPT_WRITE), pg_has(eff, XPT_NOEXEC),
+                 ctl->flags, access) &&
+      !pg_pk_denied(pg_has(eff, XPT_USER), pkey, ctl->flags, ctl->pkru, access);
+    ensures pg_has(\result, PF_PK) <==>
+      pg_pk_denied(pg_has(eff, XPT_USER), pkey, ctl->flags, ctl->pkru, access);
+*/
 uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey, unsigned access);
 
 #endif

@@ -6,6 +6,10 @@
 #include "bits.h"
 
 /* Reserved bits of a present entry at `level` (SDM 4.5, tables 4-14..4-20). */
+/*@ requires \valid_read(ctl) && 12 < ctl->maxphyaddr <= 52;
+    assigns \nothing;
+    ensures \result <==> pg_rsvd(e, level, ctl->flags, ctl->maxphyaddr);
+*/
 static bool has_reserved_bits(uint64_t e, unsigned level, const struct xpt_ctl *ctl)
 {
 	uint64_t rsvd = xpt_bit_range(ctl->maxphyaddr, 52);
@@ -21,6 +25,14 @@ static bool has_reserved_bits(uint64_t e, unsigned level, const struct xpt_ctl *
 }
 
 /* Whether the protection key of a user-mode address forbids the access (SDM 4.6.2). */
+/*@ requires \valid_read(ctl) && pkey < 16;
+    assigns \nothing;
+    ensures \result <==>
+      !pg_fetch(access) &&
+      (pg_pkru_ad(ctl->pkru, pkey) ||
+       (pg_write(access) && pg_pkru_wd(ctl->pkru, pkey) &&
+        (pg_has(access, XPT_ACC_USER) || pg_has(ctl->flags, CTL_WP))));
+*/
 static bool pkey_denies(const struct xpt_ctl *ctl, unsigned pkey, unsigned access)
 {
 	bool ad = (ctl->pkru >> (2u * pkey)) & 1u;
@@ -34,6 +46,13 @@ static bool pkey_denies(const struct xpt_ctl *ctl, unsigned pkey, unsigned acces
 }
 
 /* Access rights without protection keys (SDM 4.6.1).  `eff` combines all levels. */
+/*@ requires \valid_read(ctl);
+    requires !(pg_has(access, XPT_ACC_USER) && pg_has(access, XPT_ACC_IMPLICIT));
+    assigns \nothing;
+    ensures \result <==>
+      !pg_allowed(pg_has(eff, XPT_USER), pg_has(eff, XPT_WRITE), pg_has(eff, XPT_NOEXEC),
+                  ctl->flags, access);
+*/
 static bool rights_deny(const struct xpt_ctl *ctl, xpt_attr eff, unsigned access)
 {
 	bool upage = eff & XPT_USER, writable = eff & XPT_WRITE, nx = eff & XPT_NOEXEC;
@@ -63,6 +82,10 @@ uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey
 	return rights_deny(ctl, eff, access) ? XPT_PF_P : 0;
 }
 
+/*@ requires \valid(w);
+    assigns w->fault, w->error_code;
+    ensures w->fault == XPT_FAULT_PF && w->error_code == error_code;
+*/
 static void fault(struct xpt_walk *w, uint32_t error_code)
 {
 	w->fault = XPT_FAULT_PF;
@@ -88,6 +111,30 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 		w->fault = XPT_FAULT_GP;
 		return XPT_OK;
 	}
+	/*@ loop invariant inv_top: top == pg_top(\at(ctl->flags, Pre));
+	    loop invariant inv_level: 1 <= level <= top;
+	    loop invariant inv_table: table == pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level);
+	    loop invariant inv_above: \forall integer L; level < L <= top ==>
+	      !pg_stop(pg_entry{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, L), L, \at(ctl->flags, Pre),
+	               \at(ctl->maxphyaddr, Pre)) &&
+	      pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, L) < \at(mem->nframes, Pre);
+	    loop invariant inv_levels: w->levels == top - level;
+	    loop invariant inv_entries: \forall integer k; 0 <= k < top - level ==>
+	      w->entry[k] == pg_entry{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, top - k) &&
+	      w->entry_pa[k] == pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, top - k) * 4096 +
+	                        8 * pg_idx(va, top - k);
+	    loop invariant inv_wr: pg_has(eff, XPT_WRITE) <==>
+	      pg_all_rw{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level + 1);
+	    loop invariant inv_us: pg_has(eff, XPT_USER) <==>
+	      pg_all_us{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level + 1);
+	    loop invariant inv_nx: pg_has(eff, XPT_NOEXEC) <==>
+	      pg_has(\at(ctl->flags, Pre), CTL_NXE) &&
+	      pg_any_nx{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level + 1);
+	    loop invariant inv_eff: (eff & ~7) == 0;
+	    loop invariant inv_zero: w->fault == 0 && w->error_code == 0 && w->set_a == 0 && !w->set_d;
+	    loop assigns level, table, eff, w->entry[0 .. 4], w->entry_pa[0 .. 4], w->levels;
+	    loop variant level;
+	*/
 	for (level = top; level >= 1u; level--) {
 		unsigned i = top - level;
 		uint64_t e;

@@ -1,0 +1,340 @@
+/*
+ * x86-64 paging (4-level, and 5-level under CR4.LA57) as ACSL logic:
+ * Intel SDM Vol. 3A, chapter 4.
+ *
+ * Logic definitions only: no code and no axioms.  spec/README.md maps
+ * every definition to its SDM section.  Levels are numbered as in the
+ * SDM: 5 = PML5 (only with LA57), 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
+ * Physical memory is the window of ref/include/xpt.h: an array of 64-bit
+ * words, frame f at words [f*512 .. f*512+511], frames [0, nf) present.
+ *
+ * Constants and single-bit tests are macros rather than logic functions:
+ * Frama-C WP's simplifier only rewrites a mask test such as (e & 0x80) != 0
+ * into a bit test when it sees the literal mask, and a logic function
+ * would hide it.  Every other definition is an ACSL logic function.
+ *
+ * Integers are mathematical.  Masks that depend on MAXPHYADDR are written
+ * with the (uint64_t) conversions a 64-bit C expression of the same bits
+ * performs; proofs/lemmas.h states what each one is in plain arithmetic.
+ */
+#ifndef XPT_SPEC_PAGING_H
+#define XPT_SPEC_PAGING_H
+
+#include <stdint.h>
+
+/* ---------------------------------------------- entry flags (4.5) */
+#define PG_P        0x1
+#define PG_RW       0x2
+#define PG_US       0x4
+#define PG_PWT      0x8
+#define PG_PCD      0x10
+#define PG_A        0x20
+#define PG_D        0x40
+#define PG_PS       0x80               /* PDPTE, PDE: the entry maps a page */
+#define PG_G        0x100
+#define PG_NX       0x8000000000000000 /* XD */
+#define PG_PK_SHIFT 59                 /* protection key: bits 62:59 of a leaf */
+
+/* --------------------------------- control state (2.5, 4.1.1, 4.6) */
+/* The flag word of struct xpt_ctl. */
+#define CTL_WP      0x1   /* CR0.WP */
+#define CTL_SMEP    0x2   /* CR4.SMEP */
+#define CTL_SMAP    0x4   /* CR4.SMAP */
+#define CTL_PKE     0x8   /* CR4.PKE */
+#define CTL_NXE     0x10  /* IA32_EFER.NXE */
+#define CTL_AC      0x20  /* RFLAGS.AC */
+#define CTL_GBPAGES 0x40  /* CPUID.80000001H:EDX.Page1GB[bit 26] */
+#define CTL_LA57    0x200 /* CR4.LA57: 5-level paging */
+
+/* ------------------------------------------------- accesses (4.6) */
+#define ACC_WRITE    0x2
+#define ACC_USER     0x4   /* CPL = 3 */
+#define ACC_FETCH    0x10  /* instruction fetch */
+#define ACC_IMPLICIT 0x100 /* implicit access to a system structure */
+
+/* ------------------------------------------ #PF error code (4.7) */
+#define PF_P    0x1
+#define PF_W    0x2
+#define PF_U    0x4
+#define PF_RSVD 0x8
+#define PF_ID   0x10
+#define PF_PK   0x20
+
+#define FAULT_NONE 0
+#define FAULT_GP   13
+#define FAULT_PF   14
+
+/* Some bit of the literal mask m is set in x. */
+#define pg_has(x, m) (((x) & (m)) != 0)
+
+/* 4.6: an access writes, or fetches an instruction; implicit accesses to
+ * system structures are supervisor-mode accesses whatever the CPL, every
+ * other access at CPL 3 is a user-mode access. */
+#define pg_write(acc) pg_has(acc, ACC_WRITE)
+#define pg_fetch(acc) pg_has(acc, ACC_FETCH)
+#define pg_umode(acc) (pg_has(acc, ACC_USER) && !pg_has(acc, ACC_IMPLICIT))
+
+/* Bits lo..hi-1 of a 64-bit word (0 <= lo <= hi <= 64, lo < 64), as a
+ * 64-bit C expression computes them; pg_bits below is this expression. */
+#define PG_BITS_EXPR(lo, hi)                                             \
+  (((hi) >= 64 ? 18446744073709551615                                    \
+               : (uint64_t)((uint64_t)(1 << (hi)) - 1))                  \
+   & (uint64_t)(~(uint64_t)((uint64_t)(1 << (lo)) - 1)))
+
+/* 4.5: the bits of va that index the table at level L: 12+9(L-1) .. +8. */
+#define pg_shift(L) (12 + 9 * ((L) - 1))
+
+/* ------------------------------------------------ access rights (4.6.1)
+ * Whether an access is allowed, protection keys aside, given the combined
+ * rights of its walk: u (user-mode address), wr (writable), nx
+ * (execute-disable, NXE already folded in).
+ *  - user-mode access: only to user-mode addresses; writes need R/W = 1 at
+ *    every level whatever CR0.WP; fetches need XD = 0;
+ *  - supervisor-mode fetch: never from a user-mode address when SMEP = 1;
+ *    XD = 0 at every level when NXE = 1;
+ *  - supervisor-mode data access: with SMAP = 1 a user-mode address is
+ *    reachable only by an explicit access with RFLAGS.AC = 1; writes need
+ *    R/W = 1 at every level when CR0.WP = 1. */
+#define pg_allowed(u, wr, nx, fl, acc)                                            \
+  (pg_umode(acc) ?                                                                \
+     ((u) && (pg_fetch(acc) ? !(nx) : (!pg_write(acc) || (wr))))                  \
+   : pg_fetch(acc) ?                                                              \
+     (!((u) && pg_has(fl, CTL_SMEP)) && !(nx))                                    \
+   : (!((u) && pg_has(fl, CTL_SMAP) &&                                            \
+        (pg_has(acc, ACC_IMPLICIT) || !pg_has(fl, CTL_AC))) &&                    \
+      (!pg_write(acc) || (wr) || !pg_has(fl, CTL_WP))))
+
+/* 4.6.2: with CR4.PKE = 1, data accesses to user-mode addresses are checked
+ * against PKRU for key k: AD_k forbids every data access; WD_k forbids
+ * writes by user-mode accesses, and by supervisor-mode ones when CR0.WP = 1.
+ * Fetches and supervisor-mode addresses are exempt. */
+#define pg_pkru_ad(pkru, k) ((((pkru) >> (2 * (k))) & 1) != 0)
+#define pg_pkru_wd(pkru, k) ((((pkru) >> (2 * (k) + 1)) & 1) != 0)
+#define pg_pk_denied(u, k, fl, pkru, acc)                                         \
+  (pg_has(fl, CTL_PKE) && (u) && !pg_fetch(acc) &&                                \
+   (pg_pkru_ad(pkru, k) ||                                                        \
+    (pg_write(acc) && pg_pkru_wd(pkru, k) && (pg_umode(acc) || pg_has(fl, CTL_WP)))))
+
+/*@
+  // --------------------------------------------------- bit fields
+  // (Logic functions, not macros: each is compared as a value, and the
+  // provers match them as whole terms.)
+  logic integer pg_bits(integer lo, integer hi) = PG_BITS_EXPR(lo, hi);
+
+  // 4.1.4: a physical address has MAXPHYADDR (M) bits; an entry, and CR3,
+  // hold a frame address in bits 12..M-1.
+  logic integer pg_amask(integer M) = pg_bits(12, M);
+
+  // 4.5: the index of va in the table at level L; the bytes an entry at
+  // level L maps (4 KiB, 2 MiB, 1 GiB, 512 GiB, 256 TiB).
+  logic integer pg_idx(integer va, integer L) = (va >> pg_shift(L)) & 511;
+  logic integer pg_size(integer L) = (uint64_t)(1 << pg_shift(L));
+
+  // 4.5, tables 4-12 to 4-20: the frame named by the address field of an
+  // entry, or of CR3 (bits M-1:12 locate the root table).
+  logic integer pg_next(integer e, integer M) = (e & pg_amask(M)) >> 12;
+
+  // ------------------------------------------- paging modes (4.1.1, 4.5)
+  // The level of the root table: 4 (PML4) or, with LA57, 5 (PML5).
+  logic integer pg_top(integer fl) = pg_has(fl, CTL_LA57) ? 5 : 4;
+  // Linear-address width: 48 bits, or 57 with LA57.
+  logic integer pg_va_bits(integer fl) = pg_has(fl, CTL_LA57) ? 57 : 48;
+
+  // --------------------------------------- linear addresses (3.3.7.1, 4.5)
+  // Bits 63:width-1 all equal: otherwise the access raises #GP, not #PF.
+  logic boolean pg_canonical_w(integer va, integer bits) =
+    (va >> (bits - 1)) == 0 || (va >> (bits - 1)) == (18446744073709551615 >> (bits - 1));
+  logic boolean pg_canonical(integer fl, integer va) =
+    pg_canonical_w(va, pg_va_bits(fl));
+
+  // ---------------------------------------------- the walk (4.5)
+  // Entry i of table frame t.
+  logic integer pg_rd{H}(uint64_t *w, integer t, integer i) = w[t * 512 + i];
+
+  // The entries the walk of va reads, level by level from the root.
+  logic integer pg_e5{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_rd(w, pg_next(cr3, M), pg_idx(va, 5));
+  logic integer pg_t4{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_top(fl) == 5 ? pg_next(pg_e5(w, cr3, fl, M, va), M) : pg_next(cr3, M);
+  logic integer pg_e4{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_rd(w, pg_t4(w, cr3, fl, M, va), pg_idx(va, 4));
+  logic integer pg_e3{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_rd(w, pg_next(pg_e4(w, cr3, fl, M, va), M), pg_idx(va, 3));
+  logic integer pg_e2{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_rd(w, pg_next(pg_e3(w, cr3, fl, M, va), M), pg_idx(va, 2));
+  logic integer pg_e1{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_rd(w, pg_next(pg_e2(w, cr3, fl, M, va), M), pg_idx(va, 1));
+
+  // The table the walk reads at level L, and the entry it reads there.
+  logic integer pg_table{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                            integer L) =
+    L >= 5 ? pg_next(cr3, M) :
+    L == 4 ? pg_t4(w, cr3, fl, M, va) :
+    L == 3 ? pg_next(pg_e4(w, cr3, fl, M, va), M) :
+    L == 2 ? pg_next(pg_e3(w, cr3, fl, M, va), M) :
+             pg_next(pg_e2(w, cr3, fl, M, va), M);
+  logic integer pg_entry{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                            integer L) =
+    L >= 5 ? pg_e5(w, cr3, fl, M, va) :
+    L == 4 ? pg_e4(w, cr3, fl, M, va) :
+    L == 3 ? pg_e3(w, cr3, fl, M, va) :
+    L == 2 ? pg_e2(w, cr3, fl, M, va) :
+             pg_e1(w, cr3, fl, M, va);
+
+  // ------------------------------------------ reserved bits (4.5, 4.1.4)
+  // Bits M..51 of every entry; XD (bit 63) when IA32_EFER.NXE = 0; PS in
+  // a PML5E or PML4E; PS in a PDPTE when 1-GByte pages are not supported;
+  // bits 29:13 of a PDPTE that maps 1 GByte, 20:13 of a PDE that maps
+  // 2 MBytes.
+  // (Spelled out case by case, so that each case is one plain union.)
+  logic integer pg_rsvd_mask(integer e, integer L, integer fl, integer M) =
+    pg_has(fl, CTL_NXE) ?
+      (L >= 4 ? (pg_bits(M, 52) | PG_PS) :
+       L == 3 && pg_has(e, PG_PS) ?
+         (pg_has(fl, CTL_GBPAGES) ? (pg_bits(M, 52) | pg_bits(13, 30))
+                                  : (pg_bits(M, 52) | PG_PS)) :
+       L == 2 && pg_has(e, PG_PS) ? (pg_bits(M, 52) | pg_bits(13, 21)) :
+       pg_bits(M, 52))
+    : (L >= 4 ? (pg_bits(M, 52) | PG_NX | PG_PS) :
+       L == 3 && pg_has(e, PG_PS) ?
+         (pg_has(fl, CTL_GBPAGES) ? (pg_bits(M, 52) | PG_NX | pg_bits(13, 30))
+                                  : (pg_bits(M, 52) | PG_NX | PG_PS)) :
+       L == 2 && pg_has(e, PG_PS) ? (pg_bits(M, 52) | PG_NX | pg_bits(13, 21)) :
+       (pg_bits(M, 52) | PG_NX));
+  logic boolean pg_rsvd(integer e, integer L, integer fl, integer M) =
+    (e & pg_rsvd_mask(e, L, fl, M)) != 0;
+
+  // A PTE, or a PDPTE / PDE with PS = 1, maps a page (4.5).
+  logic boolean pg_leaf(integer e, integer L) = L == 1 || pg_has(e, PG_PS);
+
+  // The walk ends at an entry that is not present, has a reserved bit
+  // set, or maps a page.
+  logic boolean pg_stop(integer e, integer L, integer fl, integer M) =
+    !pg_has(e, PG_P) || pg_rsvd(e, L, fl, M) || pg_leaf(e, L);
+
+  // The level at which the walk of va ends (1 .. pg_top(fl)).
+  logic integer pg_level{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_top(fl) == 5 && pg_stop(pg_e5(w, cr3, fl, M, va), 5, fl, M) ? 5 :
+    pg_stop(pg_e4(w, cr3, fl, M, va), 4, fl, M) ? 4 :
+    pg_stop(pg_e3(w, cr3, fl, M, va), 3, fl, M) ? 3 :
+    pg_stop(pg_e2(w, cr3, fl, M, va), 2, fl, M) ? 2 : 1;
+
+  // The last entry read.
+  logic integer pg_last{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_entry(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va));
+
+  // The walk needs a table outside the window [0, nf): the model has no
+  // memory there (xpt_walk reports XPT_E_WINDOW; not an MMU outcome).
+  predicate pg_window{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                         integer va) =
+    pg_canonical(fl, va) &&
+    \exists integer L; pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
+                       pg_table(w, cr3, fl, M, va, L) >= nf;
+
+  logic boolean pg_not_present{H}(uint64_t *w, integer cr3, integer fl, integer M,
+                                  integer va) =
+    !pg_has(pg_last(w, cr3, fl, M, va), PG_P);
+  logic boolean pg_reserved{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_has(pg_last(w, cr3, fl, M, va), PG_P) &&
+    pg_rsvd(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), fl, M);
+  // The walk reaches a page: va has a translation.
+  logic boolean pg_mapped{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_canonical(fl, va) &&
+    !pg_not_present(w, cr3, fl, M, va) && !pg_reserved(w, cr3, fl, M, va);
+
+  // ------------------------------------- combined rights (4.6.1)
+  // Every entry from the root down to level S has R/W = 1 (resp. U/S = 1);
+  // some entry from the root down to level S has XD = 1.
+  logic boolean pg_all_rw{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                             integer S) =
+    (pg_top(fl) < 5 || S > 5 || pg_has(pg_e5(w, cr3, fl, M, va), PG_RW)) &&
+    (S > 4 || pg_has(pg_e4(w, cr3, fl, M, va), PG_RW)) &&
+    (S > 3 || pg_has(pg_e3(w, cr3, fl, M, va), PG_RW)) &&
+    (S > 2 || pg_has(pg_e2(w, cr3, fl, M, va), PG_RW)) &&
+    (S > 1 || pg_has(pg_e1(w, cr3, fl, M, va), PG_RW));
+  logic boolean pg_all_us{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                             integer S) =
+    (pg_top(fl) < 5 || S > 5 || pg_has(pg_e5(w, cr3, fl, M, va), PG_US)) &&
+    (S > 4 || pg_has(pg_e4(w, cr3, fl, M, va), PG_US)) &&
+    (S > 3 || pg_has(pg_e3(w, cr3, fl, M, va), PG_US)) &&
+    (S > 2 || pg_has(pg_e2(w, cr3, fl, M, va), PG_US)) &&
+    (S > 1 || pg_has(pg_e1(w, cr3, fl, M, va), PG_US));
+  logic boolean pg_any_nx{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                             integer S) =
+    (pg_top(fl) == 5 && S <= 5 && pg_has(pg_e5(w, cr3, fl, M, va), PG_NX)) ||
+    (S <= 4 && pg_has(pg_e4(w, cr3, fl, M, va), PG_NX)) ||
+    (S <= 3 && pg_has(pg_e3(w, cr3, fl, M, va), PG_NX)) ||
+    (S <= 2 && pg_has(pg_e2(w, cr3, fl, M, va), PG_NX)) ||
+    (S <= 1 && pg_has(pg_e1(w, cr3, fl, M, va), PG_NX));
+
+  // The rights of the whole walk: writable (R/W = 1 at every level);
+  // user-mode address (U/S = 1 at every level; otherwise a
+  // supervisor-mode address); execute-disable (XD = 1 at some level,
+  // which counts only when IA32_EFER.NXE = 1).
+  logic boolean pg_writable{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_all_rw(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va));
+  logic boolean pg_user_addr{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_all_us(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va));
+  logic boolean pg_noexec{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_has(fl, CTL_NXE) && pg_any_nx(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va));
+
+  // 4.6.2: the protection key of the page (bits 62:59 of the leaf).
+  logic integer pg_pkey{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    (pg_last(w, cr3, fl, M, va) >> PG_PK_SHIFT) & 15;
+
+  // ----------------------------------------------------- the outcome
+  logic boolean pg_pk_fault{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                               integer va, integer acc) =
+    pg_pk_denied(pg_user_addr(w, cr3, fl, M, va), pg_pkey(w, cr3, fl, M, va), fl, pkru, acc);
+  logic boolean pg_denied{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                             integer va, integer acc) =
+    !pg_allowed(pg_user_addr(w, cr3, fl, M, va), pg_writable(w, cr3, fl, M, va),
+                pg_noexec(w, cr3, fl, M, va), fl, acc) ||
+    pg_pk_fault(w, cr3, fl, M, pkru, va, acc);
+
+  // The exception an access raises: none, #GP (non-canonical) or #PF.
+  logic integer pg_fault{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                            integer va, integer acc) =
+    !pg_canonical(fl, va) ? FAULT_GP :
+    !pg_mapped(w, cr3, fl, M, va) ? FAULT_PF :
+    pg_denied(w, cr3, fl, M, pkru, va, acc) ? FAULT_PF : FAULT_NONE;
+
+  // 4.7: the bits of the #PF error code, one predicate each.
+  //  P: the fault was not caused by a non-present page;
+  //  W: the access was a write;  U: a user-mode access;
+  //  RSVD: a reserved bit was set in some entry;
+  //  I/D: an instruction fetch, reported when NXE = 1 or SMEP = 1;
+  //  PK: a protection-key violation.
+  predicate pg_ec_p{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    !pg_not_present(w, cr3, fl, M, va);
+  predicate pg_ec_w(integer acc) = pg_write(acc);
+  predicate pg_ec_u(integer acc) = pg_umode(acc);
+  predicate pg_ec_rsvd{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_reserved(w, cr3, fl, M, va);
+  predicate pg_ec_id(integer fl, integer acc) =
+    pg_fetch(acc) && (pg_has(fl, CTL_NXE) || pg_has(fl, CTL_SMEP));
+  predicate pg_ec_pk{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                        integer va, integer acc) =
+    pg_mapped(w, cr3, fl, M, va) && pg_pk_fault(w, cr3, fl, M, pkru, va, acc);
+
+  // -------------------------------------------- the translation (4.5)
+  // The physical address of va: the leaf's frame with the page offset.
+  logic integer pg_leaf_base(integer e, integer L, integer M) =
+    e & pg_amask(M) & (uint64_t)~(uint64_t)(pg_size(L) - 1);
+  logic integer pg_pa{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    pg_leaf_base(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), M)
+    | (va & (uint64_t)(pg_size(pg_level(w, cr3, fl, M, va)) - 1));
+
+  // ------------------------------------------ accessed and dirty (4.8)
+  // A successful access sets A in every entry it used (entry k of the
+  // walk is the one at level pg_top(fl)-k) and D in the leaf if it writes.
+  predicate pg_sets_a{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                         integer va, integer acc, integer k) =
+    pg_fault(w, cr3, fl, M, pkru, va, acc) == FAULT_NONE &&
+    0 <= k <= pg_top(fl) - pg_level(w, cr3, fl, M, va);
+  predicate pg_sets_d{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                         integer va, integer acc) =
+    pg_fault(w, cr3, fl, M, pkru, va, acc) == FAULT_NONE && pg_write(acc);
+*/
+
+#endif
