@@ -51,6 +51,7 @@
 #include <string.h>
 
 #include "oracle.h"
+#include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -59,31 +60,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define POOL_FRAMES   (XPT_CASE_POOL_SIZE / XPT_PAGE_SIZE)
 #define DIFF_CPU      "qemu64,+smep,+smap,+pku,+pdpe1gb,+nx,phys-bits=40"
 #define ATTR_KEEP     (XPT_WRITE | XPT_USER | XPT_NOEXEC | XPT_GLOBAL | XPT_CACHE_MASK | XPT_PKEY_MASK)
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct input *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct input *in)
-{
-	uint16_t lo = u8(in);
-	return (uint16_t)(lo | (uint16_t)u8(in) << 8);
-}
-
-static uint32_t u32(struct input *in)
-{
-	uint32_t lo = u16(in);
-	return lo | (uint32_t)u16(in) << 16;
-}
 
 static uint64_t page_va(unsigned slot, uint16_t p)
 {

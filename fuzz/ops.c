@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "xpt.h"
+#include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -69,25 +70,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #endif
 
 /* ------------------------------------------------------------ the input */
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct input *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint16_t u16(struct input *in)
-{
-	uint16_t lo = u8(in);
-	return (uint16_t)(lo | (uint16_t)u8(in) << 8);
-}
 
 /* ------------------------------------------------------------ the state */
 

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "xpt.h"
+#include "input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -222,27 +223,6 @@ static void simple_walk(const uint64_t *mem, unsigned nframes, const struct xpt_
 }
 
 /* ------------------------------------------------------------ the input */
-
-struct input {
-	const uint8_t *p;
-	size_t n;
-};
-
-static uint8_t u8(struct input *in)
-{
-	if (in->n == 0)
-		return 0;
-	in->n--;
-	return *in->p++;
-}
-
-static uint64_t u64(struct input *in)
-{
-	uint64_t v = 0;
-	for (unsigned i = 0; i < 8; i++)
-		v |= (uint64_t)u8(in) << (8 * i);
-	return v;
-}
 
 static const unsigned idx_choice[16] = { 0, 1, 2, 3, 5, 7, 64, 128, 255, 256, 257, 300, 508, 509, 510, 511 };
 
