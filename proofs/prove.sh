@@ -15,7 +15,17 @@ start=$(date +%s)
 echo "prove: WP on $files, provers $provers, timeout ${timeout}s, 2 in parallel"
 frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" $files \
 	-wp -wp-rte -wp-prover "$provers" -wp-par 2 -wp-timeout "$timeout" \
-	-wp-report-json proofs/report.json >"$log" 2>&1
+	-wp-report-json proofs/report.json >"$log" 2>&1 &
+pid=$!
+# Progress every PROGRESS seconds (default 20): goals done of goals scheduled.
+while kill -0 "$pid" 2>/dev/null; do
+	sleep "${PROGRESS:-20}" & wait "$!"
+	kill -0 "$pid" 2>/dev/null || break
+	done_goals=$(grep -c '^\[wp\] \[[^]]*\] Goal ' "$log")
+	total_goals=$(sed -n 's/^\[wp\] \([0-9]*\) goals scheduled/\1/p' "$log" | tail -1)
+	echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
+done
+wait "$pid"
 status=$?
 line=$(sed -n 's/^\[wp\] Proved goals: *//p' "$log" | tail -1)
 grep -E '^\[wp\] \[(Failed|Timeout|Unknown)\]' -A2 "$log" | grep 'Goal' | sed 's/^/  not proved: /' | head -40
