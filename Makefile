@@ -36,7 +36,7 @@ VERSION := $(shell sed -n 's/^\#define XPT_VERSION_[A-Z]* *\([0-9]*\)$$/\1/p' re
 PREFIX  ?= /usr/local
 install: $(BUILD)/libxpt.a
 	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 ref/include/xpt.h $(DESTDIR)$(PREFIX)/include/xpt.h
+	install -m 644 $(wildcard ref/include/*.h) $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/libxpt.a $(DESTDIR)$(PREFIX)/lib/libxpt.a
 	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' ref/xpt.pc.in \
 	  > $(DESTDIR)$(PREFIX)/lib/pkgconfig/xpt.pc
