@@ -5,9 +5,7 @@
  * Every `lemma` here is a proof goal of `make prove`, proved on its own by
  * WP (its simplifier evaluates the bit operations once the cases are
  * split; the tactic named next to a lemma in proofs/README.md does the
- * split).  The only statements taken without proof are in the axiomatic
- * block `Bitwise_AC` at the end; proofs/ASSUMPTIONS.md says why they are
- * sound and where their bit-vector proof is (proofs/bits.mlw).
+ * split).  There is no axiom here.
  */
 #ifndef XPT_PROOFS_LEMMAS_H
 #define XPT_PROOFS_LEMMAS_H
@@ -44,13 +42,45 @@
     0 <= ((va >> (12 + 9 * (L - 1))) & 511) < 512;
 */
 
-/*@ axiomatic Bitwise_AC {
-  // WP's own theory declares land and lor associative and commutative
-  // (meta AC in frama_c_wp.cbits); Z3 and CVC4 do not read that
-  // declaration, so it is stated here for them.  proofs/bits.mlw proves
-  // the same two facts over 64-bit vectors.
-  axiom land_comm:  \forall integer x, y; (x & y) == (y & x);
-  axiom lor_comm:   \forall integer x, y; (x | y) == (y | x);
-} */
+/*@
+  // ------------------------------------------- the walk, one level at a time
+  // (Each follows from the definitions of spec/paging.h by unfolding; stated
+  // once so that a proof about a loop over the levels need not unfold them.)
+  lemma entry_at{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    1 <= L <= pg_top(fl) ==>
+    pg_entry(w, cr3, fl, M, va, L) == pg_rd(w, pg_table(w, cr3, fl, M, va, L), pg_idx(va, L));
+  lemma table_top{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_table(w, cr3, fl, M, va, pg_top(fl)) == pg_next(cr3, M);
+  lemma table_below{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    2 <= L <= pg_top(fl) ==>
+    pg_table(w, cr3, fl, M, va, L - 1) == pg_next(pg_entry(w, cr3, fl, M, va, L), M);
+  lemma all_rw_top{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_all_rw(w, cr3, fl, M, va, pg_top(fl) + 1);
+  lemma all_rw_below{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    1 <= L <= pg_top(fl) ==>
+    (pg_all_rw(w, cr3, fl, M, va, L) <==>
+     pg_all_rw(w, cr3, fl, M, va, L + 1) && pg_has(pg_entry(w, cr3, fl, M, va, L), PG_RW));
+  lemma all_us_top{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_all_us(w, cr3, fl, M, va, pg_top(fl) + 1);
+  lemma all_us_below{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    1 <= L <= pg_top(fl) ==>
+    (pg_all_us(w, cr3, fl, M, va, L) <==>
+     pg_all_us(w, cr3, fl, M, va, L + 1) && pg_has(pg_entry(w, cr3, fl, M, va, L), PG_US));
+  lemma any_nx_top{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    !pg_any_nx(w, cr3, fl, M, va, pg_top(fl) + 1);
+  lemma any_nx_below{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    1 <= L <= pg_top(fl) ==>
+    (pg_any_nx(w, cr3, fl, M, va, L) <==>
+     pg_any_nx(w, cr3, fl, M, va, L + 1) || pg_has(pg_entry(w, cr3, fl, M, va, L), PG_NX));
+  // The walk ends at the first level, from the root down, whose entry stops it.
+  lemma level_is{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    1 <= L <= pg_top(fl) ==>
+    (\forall integer K; L < K <= pg_top(fl) ==> !pg_stop(pg_entry(w, cr3, fl, M, va, K), K, fl, M)) ==>
+    (L == 1 || pg_stop(pg_entry(w, cr3, fl, M, va, L), L, fl, M)) ==>
+    pg_level(w, cr3, fl, M, va) == L;
+  lemma level_range{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    1 <= pg_level(w, cr3, fl, M, va) <= pg_top(fl);
+  lemma top_range: \forall integer fl; pg_top(fl) == 4 || pg_top(fl) == 5;
+*/
 
 #endif

@@ -279,8 +279,9 @@
     pg_has(fl, CTL_NXE) && pg_any_nx(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va));
 
   // 4.6.2: the protection key of the page (bits 62:59 of the leaf).
+  logic integer pg_key(integer e) = (e & 0x7800000000000000) >> PG_PK_SHIFT;
   logic integer pg_pkey{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
-    (pg_last(w, cr3, fl, M, va) >> PG_PK_SHIFT) & 15;
+    pg_key(pg_last(w, cr3, fl, M, va));
 
   // ----------------------------------------------------- the outcome
   logic boolean pg_pk_fault{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
@@ -321,9 +322,10 @@
   // The physical address of va: the leaf's frame with the page offset.
   logic integer pg_leaf_base(integer e, integer L, integer M) =
     e & pg_amask(M) & (uint64_t)~(uint64_t)(pg_size(L) - 1);
+  logic integer pg_leaf_pa(integer e, integer L, integer M, integer va) =
+    pg_leaf_base(e, L, M) | (va & (uint64_t)(pg_size(L) - 1));
   logic integer pg_pa{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
-    pg_leaf_base(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), M)
-    | (va & (uint64_t)(pg_size(pg_level(w, cr3, fl, M, va)) - 1));
+    pg_leaf_pa(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), M, va);
 
   // ------------------------------------------ accessed and dirty (4.8)
   // A successful access sets A in every entry it used (entry k of the

@@ -110,6 +110,36 @@ static inline uint64_t xpt_leaf_base(uint64_t e, unsigned level, unsigned maxphy
 	return e & xpt_addr_mask(maxphyaddr) & ~(xpt_level_bytes(level) - 1u);
 }
 
+/* The frame an entry, or CR3, names: its bits 12..M-1. */
+/*@ requires 12 < maxphyaddr <= 64;
+    assigns \nothing;
+    ensures \result == pg_next(e, maxphyaddr);
+*/
+static inline xpt_pfn xpt_entry_frame(uint64_t e, unsigned maxphyaddr)
+{
+	return (e & xpt_addr_mask(maxphyaddr)) >> XPT_PAGE_SHIFT;
+}
+
+/* Physical address of va through a leaf at `level`: frame plus offset. */
+/*@ requires 1 <= level <= 4 && 12 < maxphyaddr <= 64;
+    assigns \nothing;
+    ensures \result == pg_leaf_pa(e, level, maxphyaddr, va);
+*/
+static inline uint64_t xpt_leaf_pa(uint64_t e, unsigned level, unsigned maxphyaddr, uint64_t va)
+{
+	return xpt_leaf_base(e, level, maxphyaddr) | (va & (xpt_level_bytes(level) - 1u));
+}
+
+/* The protection key of a leaf (bits 62:59). */
+/*@ assigns \nothing;
+    ensures \result == pg_key(e);
+    ensures \result < 16;
+*/
+static inline unsigned xpt_leaf_pkey(uint64_t e)
+{
+	return (unsigned)((e & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
+}
+
 /* The attributes a leaf at `level` encodes (inverse of the mapper's encoding). */
 /*@ assigns \nothing; */
 static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)

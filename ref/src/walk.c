@@ -95,8 +95,7 @@ static void fault(struct xpt_walk *w, uint32_t error_code)
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w)
 {
-	uint64_t addr_mask = xpt_addr_mask(ctl->maxphyaddr);
-	xpt_pfn table = (ctl->cr3 & addr_mask) >> XPT_PAGE_SHIFT;
+	xpt_pfn table = xpt_entry_frame(ctl->cr3, ctl->maxphyaddr);
 	xpt_attr eff = XPT_WRITE | XPT_USER;
 	uint32_t ec = access & (XPT_ACC_WRITE | XPT_ACC_USER);
 	if (access & XPT_ACC_IMPLICIT) /* an implicit access at CPL 3 has U/S = 0 (SDM 4.7) */
@@ -105,6 +104,8 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	unsigned top = la57 ? XPT_MAX_LEVELS : XPT_LEVELS, level;
 
 	*w = (struct xpt_walk){ 0 };
+	/*@ assert walk_zero: w->fault == 0 && w->levels == 0 && w->error_code == 0 &&
+	                      w->set_a == 0 && !w->set_d; */
 	if ((access & XPT_ACC_FETCH) && (ctl->flags & (XPT_CTL_NXE | XPT_CTL_SMEP)))
 		ec |= XPT_PF_ID;
 	if (!xpt_canonical_width(va, la57 ? XPT_VA_BITS_LA57 : XPT_VA_BITS)) {
@@ -160,14 +161,14 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 			eff |= XPT_NOEXEC;
 		if (xpt_is_leaf(e, level))
 			break;
-		table = (e & addr_mask) >> XPT_PAGE_SHIFT;
+		table = xpt_entry_frame(e, ctl->maxphyaddr);
 	}
 
 	uint64_t leaf = w->entry[w->levels - 1u];
 	w->leaf = (uint8_t)(level - 1u);
 	w->eff = eff;
-	w->pa = xpt_leaf_base(leaf, level, ctl->maxphyaddr) | (va & (xpt_level_bytes(level) - 1u));
-	w->pkey = (uint8_t)((leaf & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
+	w->pa = xpt_leaf_pa(leaf, level, ctl->maxphyaddr, va);
+	w->pkey = (uint8_t)xpt_leaf_pkey(leaf);
 	uint32_t denied = xpt_rights_error(ctl, eff, w->pkey, access);
 	if (denied) {
 		fault(w, ec | denied);
