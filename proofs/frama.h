@@ -16,6 +16,23 @@
 #define XPT_PGW(m, c) (m)->words, (c)->cr3, (c)->flags, (c)->maxphyaddr
 /* The same, read in the pre-state of a function (\old) or at a label. */
 #define XPT_PGW_OLD(m, c) \old((m)->words), \old((c)->cr3), \old((c)->flags), \old((c)->maxphyaddr)
+/* In the annotations of xpt_walk: the walk of its arguments, in its pre-state. */
+#define XPT_WALK_PRE XPT_PGW_AT(mem, ctl, Pre)
+/* The #PF error code bits of xpt_walk's contract, in its annotations. */
+#define XPT_WALK_EC(ec)                                                           \
+  ((pg_has(ec, PF_P) <==> pg_ec_p{Pre}(XPT_WALK_PRE, va)) &&                      \
+   (pg_has(ec, PF_W) <==> pg_ec_w(access)) &&                                     \
+   (pg_has(ec, PF_U) <==> pg_ec_u(access)) &&                                     \
+   (pg_has(ec, PF_RSVD) <==> pg_ec_rsvd{Pre}(XPT_WALK_PRE, va)) &&                \
+   (pg_has(ec, PF_ID) <==> pg_ec_id(\at(ctl->flags, Pre), access)) &&             \
+   (pg_has(ec, PF_PK) <==> pg_ec_pk{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access)))
+/* The entries of xpt_walk's contract, in its annotations. */
+#define XPT_WALK_ENTRIES(n)                                                       \
+  (\forall integer k; 0 <= k < (n) ==>                                            \
+     w->entry[k] == pg_entry{Pre}(XPT_WALK_PRE, va, pg_top(\at(ctl->flags, Pre)) - k) && \
+     w->entry_pa[k] ==                                                            \
+       pg_table{Pre}(XPT_WALK_PRE, va, pg_top(\at(ctl->flags, Pre)) - k) * 4096 + \
+       8 * pg_idx(va, pg_top(\at(ctl->flags, Pre)) - k))
 #define XPT_PGW_AT(m, c, L) \at((m)->words, L), \at((c)->cr3, L), \at((c)->flags, L), \at((c)->maxphyaddr, L)
 
 /* GCC: "Returns the number of trailing 0-bits in x, starting at the least

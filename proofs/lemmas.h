@@ -36,6 +36,11 @@
   lemma lsr_8:  \forall integer x; 0 <= x ==> (x >> 8) == x / 256;
   lemma lsr_12: \forall integer x; 0 <= x ==> (x >> 12) == x / 4096;
 
+  // Small powers of two, as the A mask of a walk uses them.
+  lemma pow2_small: \forall integer n; 0 <= n <= 8 ==>
+    (1 << n) == (n == 0 ? 1 : n == 1 ? 2 : n == 2 ? 4 : n == 3 ? 8 : n == 4 ? 16 :
+                 n == 5 ? 32 : n == 6 ? 64 : n == 7 ? 128 : 256);
+
   // -------------------------------------------------- index bounds
   // 4.5: each level's index is a 9-bit field.
   lemma idx_range: \forall integer va, L; 0 <= va && 1 <= L <= 5 ==>
@@ -78,6 +83,10 @@
     (\forall integer K; L < K <= pg_top(fl) ==> !pg_stop(pg_entry(w, cr3, fl, M, va, K), K, fl, M)) ==>
     (L == 1 || pg_stop(pg_entry(w, cr3, fl, M, va, L), L, fl, M)) ==>
     pg_level(w, cr3, fl, M, va) == L;
+  lemma level_below{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    1 <= L <= pg_top(fl) ==>
+    (\forall integer K; L < K <= pg_top(fl) ==> !pg_stop(pg_entry(w, cr3, fl, M, va, K), K, fl, M)) ==>
+    pg_level(w, cr3, fl, M, va) <= L;
   lemma level_range{H}: \forall uint64_t *w, integer cr3, fl, M, va;
     1 <= pg_level(w, cr3, fl, M, va) <= pg_top(fl);
   lemma top_range: \forall integer fl; pg_top(fl) == 4 || pg_top(fl) == 5;

@@ -74,6 +74,13 @@
 #define pg_fetch(acc) pg_has(acc, ACC_FETCH)
 #define pg_umode(acc) (pg_has(acc, ACC_USER) && !pg_has(acc, ACC_IMPLICIT))
 
+/* 4.7: the W, U and I/D bits of the #PF error code: the access was a
+ * write; it was a user-mode access; it was an instruction fetch, reported
+ * only when IA32_EFER.NXE = 1 or CR4.SMEP = 1. */
+#define pg_ec_w(acc)     pg_write(acc)
+#define pg_ec_u(acc)     pg_umode(acc)
+#define pg_ec_id(fl, acc) (pg_fetch(acc) && pg_has(fl, CTL_NXE | CTL_SMEP))
+
 /* Bits lo..hi-1 of a 64-bit word (0 <= lo <= hi <= 64, lo < 64), as a
  * 64-bit C expression computes them; pg_bits below is this expression. */
 #define PG_BITS_EXPR(lo, hi)                                             \
@@ -108,8 +115,8 @@
  * against PKRU for key k: AD_k forbids every data access; WD_k forbids
  * writes by user-mode accesses, and by supervisor-mode ones when CR0.WP = 1.
  * Fetches and supervisor-mode addresses are exempt. */
-#define pg_pkru_ad(pkru, k) ((((pkru) >> (2 * (k))) & 1) != 0)
-#define pg_pkru_wd(pkru, k) ((((pkru) >> (2 * (k) + 1)) & 1) != 0)
+#define pg_pkru_ad(pkru, k) (((pkru) & (1 << (2 * (k)))) != 0)
+#define pg_pkru_wd(pkru, k) (((pkru) & (1 << (2 * (k) + 1))) != 0)
 #define pg_pk_denied(u, k, fl, pkru, acc)                                         \
   (pg_has(fl, CTL_PKE) && (u) && !pg_fetch(acc) &&                                \
    (pg_pkru_ad(pkru, k) ||                                                        \
@@ -302,18 +309,15 @@
 
   // 4.7: the bits of the #PF error code, one predicate each.
   //  P: the fault was not caused by a non-present page;
-  //  W: the access was a write;  U: a user-mode access;
+  //  W: the access was a write;  U: a user-mode access (pg_ec_w, pg_ec_u
+  //  and pg_ec_id are macros, above);
   //  RSVD: a reserved bit was set in some entry;
   //  I/D: an instruction fetch, reported when NXE = 1 or SMEP = 1;
   //  PK: a protection-key violation.
   predicate pg_ec_p{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
     !pg_not_present(w, cr3, fl, M, va);
-  predicate pg_ec_w(integer acc) = pg_write(acc);
-  predicate pg_ec_u(integer acc) = pg_umode(acc);
   predicate pg_ec_rsvd{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
     pg_reserved(w, cr3, fl, M, va);
-  predicate pg_ec_id(integer fl, integer acc) =
-    pg_fetch(acc) && (pg_has(fl, CTL_NXE) || pg_has(fl, CTL_SMEP));
   predicate pg_ec_pk{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
                         integer va, integer acc) =
     pg_mapped(w, cr3, fl, M, va) && pg_pk_fault(w, cr3, fl, M, pkru, va, acc);
@@ -328,12 +332,14 @@
     pg_leaf_pa(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), M, va);
 
   // ------------------------------------------ accessed and dirty (4.8)
-  // A successful access sets A in every entry it used (entry k of the
-  // walk is the one at level pg_top(fl)-k) and D in the leaf if it writes.
-  predicate pg_sets_a{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
-                         integer va, integer acc, integer k) =
-    pg_fault(w, cr3, fl, M, pkru, va, acc) == FAULT_NONE &&
-    0 <= k <= pg_top(fl) - pg_level(w, cr3, fl, M, va);
+  // A successful access sets A in every entry it used and D in the leaf
+  // when it writes.  As a mask over the entries of the walk (bit k: the
+  // entry at level pg_top(fl)-k), the entries used are bits 0 .. n-1 for
+  // the n = pg_top(fl) - pg_level + 1 entries read.
+  logic integer pg_a_mask{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
+                             integer va, integer acc) =
+    pg_fault(w, cr3, fl, M, pkru, va, acc) == FAULT_NONE ?
+      (1 << (pg_top(fl) - pg_level(w, cr3, fl, M, va) + 1)) - 1 : 0;
   predicate pg_sets_d{H}(uint64_t *w, integer cr3, integer fl, integer M, integer pkru,
                          integer va, integer acc) =
     pg_fault(w, cr3, fl, M, pkru, va, acc) == FAULT_NONE && pg_write(acc);

@@ -331,8 +331,7 @@ struct xpt_walk {
       (pg_has(w->error_code, PF_RSVD) <==> pg_ec_rsvd{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (pg_has(w->error_code, PF_ID) <==> pg_ec_id(\old(ctl->flags), access)) &&
       (pg_has(w->error_code, PF_PK) <==>
-         pg_ec_pk{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access)) &&
-      (w->error_code & ~63) == 0;
+         pg_ec_pk{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access));
     ensures no_ec: \result == XPT_OK && w->fault != XPT_FAULT_PF ==> w->error_code == 0;
     ensures page: \result == XPT_OK && pg_mapped{Old}(XPT_PGW_OLD(mem, ctl), va) ==>
       w->leaf == pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) - 1 &&
@@ -340,12 +339,9 @@ struct xpt_walk {
       w->pkey == pg_pkey{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       (pg_has(w->eff, XPT_WRITE) <==> pg_writable{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (pg_has(w->eff, XPT_USER) <==> pg_user_addr{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
-      (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
-      (w->eff & ~7) == 0;
+      (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec{Old}(XPT_PGW_OLD(mem, ctl), va));
     ensures ad: \result == XPT_OK ==>
-      (\forall integer k; 0 <= k < 8 ==>
-         (((w->set_a >> k) & 1) != 0 <==>
-          pg_sets_a{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access, k))) &&
+      w->set_a == pg_a_mask{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access) &&
       (w->set_d <==> pg_sets_d{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access));
 */
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,

@@ -161,6 +161,9 @@ static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)
 /*@ requires \valid_read(ctl) && pkey < 16;
     assigns \nothing;
     ensures \result == 0 || \result == PF_P || \result == (PF_P | PF_PK);
+    ensures \result != 0 ==> pg_has(\result, PF_P);
+    ensures !pg_has(\result, PF_W) && !pg_has(\result, PF_U) && !pg_has(\result, PF_RSVD) &&
+            !pg_has(\result, PF_ID);
     ensures \result == 0 <==>
       pg_allowed(pg_has(eff, XPT_USER), pg_has(eff, XPT_WRITE), pg_has(eff, XPT_NOEXEC),
                  ctl->flags, access) &&

@@ -9,6 +9,7 @@
 /*@ requires \valid_read(ctl) && 12 < ctl->maxphyaddr <= 52;
     assigns \nothing;
     ensures \result <==> pg_rsvd(e, level, ctl->flags, ctl->maxphyaddr);
+    ensures level >= 4 && pg_has(e, PG_PS) ==> \result;
 */
 static bool has_reserved_bits(uint64_t e, unsigned level, const struct xpt_ctl *ctl)
 {
@@ -82,6 +83,44 @@ uint32_t xpt_rights_error(const struct xpt_ctl *ctl, xpt_attr eff, unsigned pkey
 	return rights_deny(ctl, eff, access) ? XPT_PF_P : 0;
 }
 
+/* The rights of the levels above combined with those of entry e (SDM 4.6.1):
+ * R/W and U/S ANDed, XD ORed when NXE is set. */
+/*@ requires \valid_read(ctl);
+    assigns \nothing;
+    ensures pg_has(\result, XPT_WRITE) <==> pg_has(eff, XPT_WRITE) && pg_has(e, PG_RW);
+    ensures pg_has(\result, XPT_USER) <==> pg_has(eff, XPT_USER) && pg_has(e, PG_US);
+    ensures pg_has(\result, XPT_NOEXEC) <==>
+      pg_has(eff, XPT_NOEXEC) || (pg_has(e, PG_NX) && pg_has(ctl->flags, CTL_NXE));
+*/
+static xpt_attr combine_rights(xpt_attr eff, uint64_t e, const struct xpt_ctl *ctl)
+{
+	if (!(e & XPT_PTE_RW))
+		eff &= ~XPT_WRITE;
+	if (!(e & XPT_PTE_US))
+		eff &= ~XPT_USER;
+	if ((e & XPT_PTE_NX) && (ctl->flags & XPT_CTL_NXE))
+		eff |= XPT_NOEXEC;
+	return eff;
+}
+
+/* The W, U and I/D bits of the #PF error code of an access (SDM 4.7). */
+/*@ requires \valid_read(ctl);
+    assigns \nothing;
+    ensures !pg_has(\result, PF_P) && !pg_has(\result, PF_RSVD) && !pg_has(\result, PF_PK);
+    ensures pg_has(\result, PF_W) <==> pg_ec_w(access);
+    ensures pg_has(\result, PF_U) <==> pg_ec_u(access);
+    ensures pg_has(\result, PF_ID) <==> pg_ec_id(ctl->flags, access);
+*/
+static uint32_t access_error_code(const struct xpt_ctl *ctl, unsigned access)
+{
+	uint32_t ec = access & (XPT_ACC_WRITE | XPT_ACC_USER);
+	if (access & XPT_ACC_IMPLICIT) /* an implicit access at CPL 3 has U/S = 0 (SDM 4.7) */
+		ec &= ~XPT_PF_U;
+	if ((access & XPT_ACC_FETCH) && (ctl->flags & (XPT_CTL_NXE | XPT_CTL_SMEP)))
+		ec |= XPT_PF_ID;
+	return ec;
+}
+
 /*@ requires \valid(w);
     assigns w->fault, w->error_code;
     ensures w->fault == XPT_FAULT_PF && w->error_code == error_code;
@@ -97,22 +136,24 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 {
 	xpt_pfn table = xpt_entry_frame(ctl->cr3, ctl->maxphyaddr);
 	xpt_attr eff = XPT_WRITE | XPT_USER;
-	uint32_t ec = access & (XPT_ACC_WRITE | XPT_ACC_USER);
-	if (access & XPT_ACC_IMPLICIT) /* an implicit access at CPL 3 has U/S = 0 (SDM 4.7) */
-		ec &= ~XPT_PF_U;
+	uint32_t ec = access_error_code(ctl, access);
 	bool la57 = ctl->flags & XPT_CTL_LA57;
 	unsigned top = la57 ? XPT_MAX_LEVELS : XPT_LEVELS, level;
 
 	*w = (struct xpt_walk){ 0 };
 	/*@ assert walk_zero: w->fault == 0 && w->levels == 0 && w->error_code == 0 &&
 	                      w->set_a == 0 && !w->set_d; */
-	if ((access & XPT_ACC_FETCH) && (ctl->flags & (XPT_CTL_NXE | XPT_CTL_SMEP)))
-		ec |= XPT_PF_ID;
 	if (!xpt_canonical_width(va, la57 ? XPT_VA_BITS_LA57 : XPT_VA_BITS)) {
 		w->fault = XPT_FAULT_GP;
 		return XPT_OK;
 	}
-	/*@ loop invariant inv_top: top == pg_top(\at(ctl->flags, Pre));
+	/*@ loop invariant inv_ctl: ctl->cr3 == \at(ctl->cr3, Pre) && ctl->flags == \at(ctl->flags, Pre) &&
+	      ctl->maxphyaddr == \at(ctl->maxphyaddr, Pre) && ctl->pkru == \at(ctl->pkru, Pre);
+	    loop invariant inv_mem: mem->words == \at(mem->words, Pre) &&
+	      mem->nframes == \at(mem->nframes, Pre);
+	    loop invariant inv_words: \forall integer j; 0 <= j < \at(mem->nframes, Pre) * 512 ==>
+	      mem->words[j] == \at(mem->words[j], Pre);
+	    loop invariant inv_top: top == pg_top(\at(ctl->flags, Pre));
 	    loop invariant inv_level: 1 <= level <= top;
 	    loop invariant inv_table: table == pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level);
 	    loop invariant inv_above: \forall integer L; level < L <= top ==>
@@ -131,7 +172,6 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	    loop invariant inv_nx: pg_has(eff, XPT_NOEXEC) <==>
 	      pg_has(\at(ctl->flags, Pre), CTL_NXE) &&
 	      pg_any_nx{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level + 1);
-	    loop invariant inv_eff: (eff & ~7) == 0;
 	    loop invariant inv_zero: w->fault == 0 && w->error_code == 0 && w->set_a == 0 && !w->set_d;
 	    loop assigns level, table, eff, w->entry[0 .. 4], w->entry_pa[0 .. 4], w->levels;
 	    loop variant level;
@@ -139,43 +179,79 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	for (level = top; level >= 1u; level--) {
 		unsigned i = top - level;
 		uint64_t e;
-		if (table >= mem->nframes)
+		if (table >= mem->nframes) {
+			//@ assert pg_level{Pre}(XPT_WALK_PRE, va) <= level;
+			//@ assert pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
 			return XPT_E_WINDOW;
+		}
 		e = mem->words[xpt_slot(table, xpt_index(va, level))];
 		w->entry[i] = e;
 		w->entry_pa[i] = (table << XPT_PAGE_SHIFT) + 8u * xpt_index(va, level);
 		w->levels = (uint8_t)(i + 1u);
+		/*@ assert cur_entry: w->entry[i] == pg_entry{Pre}(XPT_WALK_PRE, va, level) &&
+		      w->entry_pa[i] == pg_table{Pre}(XPT_WALK_PRE, va, level) * 4096 + 8 * pg_idx(va, level); */
+		//@ assert cur_entries: XPT_WALK_ENTRIES(w->levels);
 		if (!(e & XPT_PTE_P)) {
+			//@ assert pg_level{Pre}(XPT_WALK_PRE, va) == level;
+			//@ assert !pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
+			//@ assert pg_not_present{Pre}(XPT_WALK_PRE, va) && !pg_mapped{Pre}(XPT_WALK_PRE, va);
 			fault(w, ec);
+			//@ assert XPT_WALK_EC(w->error_code);
+			//@ assert XPT_WALK_ENTRIES(w->levels);
 			return XPT_OK;
 		}
 		if (has_reserved_bits(e, level, ctl)) {
+			//@ assert pg_level{Pre}(XPT_WALK_PRE, va) == level;
+			//@ assert !pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
+			/*@ assert pg_reserved{Pre}(XPT_WALK_PRE, va) && !pg_not_present{Pre}(XPT_WALK_PRE, va) &&
+			           !pg_mapped{Pre}(XPT_WALK_PRE, va); */
 			fault(w, ec | XPT_PF_P | XPT_PF_RSVD);
+			//@ assert XPT_WALK_EC(w->error_code);
+			//@ assert XPT_WALK_ENTRIES(w->levels);
 			return XPT_OK;
 		}
-		if (!(e & XPT_PTE_RW))
-			eff &= ~XPT_WRITE;
-		if (!(e & XPT_PTE_US))
-			eff &= ~XPT_USER;
-		if ((e & XPT_PTE_NX) && (ctl->flags & XPT_CTL_NXE))
-			eff |= XPT_NOEXEC;
+		eff = combine_rights(eff, e, ctl);
 		if (xpt_is_leaf(e, level))
 			break;
 		table = xpt_entry_frame(e, ctl->maxphyaddr);
 	}
 
+	//@ assert leaf_level: pg_level{Pre}(XPT_WALK_PRE, va) == level;
+	//@ assert leaf_window: !pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
+	//@ assert leaf_mapped: pg_mapped{Pre}(XPT_WALK_PRE, va);
+	//@ assert leaf_entry: w->entry[w->levels - 1] == pg_last{Pre}(XPT_WALK_PRE, va);
+	/*@ assert leaf_rights: (pg_has(eff, XPT_WRITE) <==> pg_writable{Pre}(XPT_WALK_PRE, va)) &&
+	                        (pg_has(eff, XPT_USER) <==> pg_user_addr{Pre}(XPT_WALK_PRE, va)) &&
+	                        (pg_has(eff, XPT_NOEXEC) <==> pg_noexec{Pre}(XPT_WALK_PRE, va)); */
 	uint64_t leaf = w->entry[w->levels - 1u];
 	w->leaf = (uint8_t)(level - 1u);
 	w->eff = eff;
 	w->pa = xpt_leaf_pa(leaf, level, ctl->maxphyaddr, va);
 	w->pkey = (uint8_t)xpt_leaf_pkey(leaf);
+	/*@ assert ctl_kept: ctl->flags == \at(ctl->flags, Pre) && ctl->pkru == \at(ctl->pkru, Pre) &&
+	                     ctl->maxphyaddr == \at(ctl->maxphyaddr, Pre); */
 	uint32_t denied = xpt_rights_error(ctl, eff, w->pkey, access);
+	//@ assert leaf_pkey: w->pkey == pg_pkey{Pre}(XPT_WALK_PRE, va);
+	/*@ assert leaf_pk_spec:
+	      pg_pk_fault{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access) <==>
+	      pg_pk_denied(pg_has(eff, XPT_USER), w->pkey, \at(ctl->flags, Pre), \at(ctl->pkru, Pre), access); */
+	/*@ assert leaf_denied_spec:
+	      pg_denied{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access) <==>
+	      !pg_allowed(pg_has(eff, XPT_USER), pg_has(eff, XPT_WRITE), pg_has(eff, XPT_NOEXEC),
+	                  \at(ctl->flags, Pre), access) ||
+	      pg_pk_denied(pg_has(eff, XPT_USER), w->pkey, \at(ctl->flags, Pre), \at(ctl->pkru, Pre), access); */
+	//@ assert leaf_denied: denied != 0 <==> pg_denied{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access);
+	//@ assert leaf_pk: pg_has(denied, PF_PK) <==> pg_pk_fault{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access);
+	//@ assert leaf_p: denied != 0 ==> pg_has(denied, PF_P) && !pg_has(denied, PF_RSVD);
 	if (denied) {
 		fault(w, ec | denied);
+		//@ assert XPT_WALK_EC(w->error_code);
+		//@ assert XPT_WALK_ENTRIES(w->levels);
 		return XPT_OK;
 	}
 	w->set_a = (uint8_t)((1u << w->levels) - 1u);
 	w->set_d = (access & XPT_ACC_WRITE) != 0;
+	//@ assert XPT_WALK_ENTRIES(w->levels);
 	return XPT_OK;
 }
 
