@@ -247,7 +247,7 @@ static void run_batch(void)
 		if (getenv("DIFF_PRINT")) {
 			oprint_case(stderr, &it, NULL);
 			for (unsigned k = 0; k < it.c->naccs; k++)
-				oprint_access(stderr, &it.accs[k], &it.ar[k]);
+				oprint_access(stderr, &it.accs[k], &it.ar[k], it.levels);
 		}
 		for (unsigned k = 0; k < it.c->naccs; k++) {
 			struct oexp e;
@@ -262,7 +262,7 @@ static void run_batch(void)
 				continue;
 			fprintf(stderr, "diff: UNEXPLAINED disagreement with ref, batch %" PRIu64 ":\n", st.batches);
 			oprint_case(stderr, &it, NULL);
-			oprint_access(stderr, &it.accs[k], &it.ar[k]);
+			oprint_access(stderr, &it.accs[k], &it.ar[k], it.levels);
 			fprintf(stderr, "    DISAGREE: %s (ref: outcome %u err %#x pa %#" PRIx64 ")\n", why, e.outcome,
 			        e.error_code, e.pa);
 			dump_input(stderr, it.i);

@@ -10,10 +10,18 @@
  * physical-memory window, where the C side reaches the boot information;
  * the top 2 GiB, where the kernel is linked).  The C side replaces it with
  * tables built by the ref library before it does anything else.
+ *
+ * "la57" on the command line asks for 5-level paging.  CR4.LA57 can only
+ * change while paging is off (a write in long mode is #GP), so it is
+ * decided here: a PML5 whose slots 0 and 511 both hold the PML4 keeps
+ * every address of the 4-level glue, and kmain learns the outcome.
  */
 #include "layout.h"
 
 #define MB_MAGIC 0x1badb002
+#define MB_INFO_CMDLINE (1 << 2)
+#define CR4_LA57 (1 << 12)
+#define LA57_WORD 0x3735616c      /* "la57", little-endian */
 #define MB_FLAGS ((1 << 0) | (1 << 1) | (1 << 16)) /* aligned modules, memory map, addresses */
 
 	.section .multiboot, "a"
@@ -53,6 +61,31 @@ boot_entry:
 	bt $29, %edx
 	jnc no_long_mode
 
+	/* boot_la57 := 0 when the command line has no "la57", 1 when it has
+	 * and CPUID.(EAX=7,ECX=0):ECX[16] says the CPU can, 2 when it has and
+	 * the CPU cannot (kmain then fails the boot, saying why). */
+	testl $MB_INFO_CMDLINE, (%esi)
+	jz 8f
+	mov 16(%esi), %ebx          /* cmdline */
+6:	cmpb $0, (%ebx)
+	je 8f
+	cmpl $LA57_WORD, (%ebx)
+	je 7f
+	inc %ebx
+	jmp 6b
+7:	movl $2, PA(boot_la57)
+	xor %eax, %eax
+	cpuid
+	cmp $7, %eax
+	jb 8f
+	mov $7, %eax
+	xor %ecx, %ecx
+	cpuid
+	bt $16, %ecx
+	jnc 8f
+	movl $1, PA(boot_la57)
+8:
+
 	/* PD i maps [i GiB, i+1 GiB): 2048 entries of 2 MiB, present + writable. */
 	mov $PA(boot_pd), %ebx
 	xor %ecx, %ecx
@@ -84,8 +117,18 @@ boot_entry:
 	movl $PA(boot_pdpt_low) + 3, PA(boot_pml4) + 256 * 8
 	movl $PA(boot_pdpt_high) + 3, PA(boot_pml4) + 511 * 8
 
+	/* 5-level: CR4.LA57 while paging is still off, and a PML5 whose slots
+	 * 0 and 511 both hold the PML4, so every address above keeps its page. */
 	mov $PA(boot_pml4), %eax
-	mov %eax, %cr3
+	cmpl $1, PA(boot_la57)
+	jne 5f
+	movl $PA(boot_pml4) + 3, PA(boot_pml5)
+	movl $PA(boot_pml4) + 3, PA(boot_pml5) + 511 * 8
+	mov %cr4, %eax
+	or $CR4_LA57, %eax
+	mov %eax, %cr4
+	mov $PA(boot_pml5), %eax
+5:	mov %eax, %cr3
 	mov %cr4, %eax
 	or $(1 << 5), %eax          /* PAE */
 	mov %eax, %cr4
@@ -121,9 +164,10 @@ boot64:
 	mov %esp, %edx              /* TSC high half, saved above */
 	shl $32, %rdx
 	mov %ebp, %eax
-	or %rax, %rdx               /* kmain(magic, mbi, tsc) */
+	or %rax, %rdx               /* kmain(magic, mbi, tsc, la57) */
 	mov %edi, %edi
 	mov %esi, %esi
+	mov PA(boot_la57), %ecx     /* kmain's 4th argument */
 	movabs $boot_stack_top, %rsp
 	xor %ebp, %ebp
 	movabs $kmain, %rax
@@ -134,11 +178,13 @@ boot64:
 	.section .bss
 	.p2align 12
 	.globl boot_stack_top
+boot_pml5:      .skip 4096
 boot_pml4:      .skip 4096
 boot_pdpt_low:  .skip 4096
 boot_pdpt_high: .skip 4096
 boot_pd:        .skip 4 * 4096
 boot_stack:     .skip 16384
 boot_stack_top:
+boot_la57:      .long 0
 
 	.section .note.GNU-stack, "", @progbits

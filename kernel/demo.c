@@ -29,8 +29,8 @@ static void show_space(void)
 	struct xpt_range r;
 	char line[160];
 	int err = XPT_OK;
-	ser_printf("\nThe kernel's address space, built by xpt_map_range (root frame %lx):\n",
-	           mm.kspace.root);
+	ser_printf("\nThe kernel's address space, built by xpt_map_range (%u levels, root frame %lx):\n",
+	           mm.kspace.levels, mm.kspace.root);
 	xpt_dump_init(&d);
 	while (xpt_dump_next(&mm.kspace, &d, &r, &err)) {
 		xpt_range_format(&r, line, sizeof(line));
@@ -66,7 +66,8 @@ static void step_translate(void)
 	translate("window: data pool", (uint64_t)mm_phys(XPT_CASE_POOL_PA));
 	translate("ring-3 stub", XPT_CASE_STUB_VA);
 	translate("nothing there", DEMO_VA);
-	translate("non-canonical", 0x0000900000000000ull);
+	/* 0x0000900000000000 is canonical in 57 bits: 5 levels need another */
+	translate("non-canonical", mm.kspace.levels == 5 ? 0x0200000000000000ull : 0x0000900000000000ull);
 }
 
 static void apply(struct xpt_flush *fl)

@@ -94,7 +94,7 @@ struct mm {
 	struct xpt_space kspace;
 	uint64_t kroot_cr3;
 	uint64_t res_pa, res_cap;        /* results region */
-	uint64_t shared_slot[XPT_ENTRIES]; /* PML4 slots every space shares (255..511) */
+	uint64_t shared_slot[XPT_ENTRIES]; /* top-level slots every space shares */
 	unsigned shared_idx[XPT_ENTRIES / 2u + 1u];
 	unsigned nshared;
 	const char *cmdline;
@@ -102,8 +102,9 @@ struct mm {
 	unsigned nmods;
 };
 extern struct mm mm;
-/* Everything up to the switch to ref-built tables; false + message on failure. */
-bool mm_init(uint32_t mbi_pa, char *err, size_t errlen);
+/* Everything up to the switch to ref-built tables, with `levels` (4, or 5
+ * when boot.S turned CR4.LA57 on); false + message on failure. */
+bool mm_init(uint32_t mbi_pa, unsigned levels, char *err, size_t errlen);
 void *mm_phys(uint64_t pa);
 uint64_t mm_virt_to_phys(const void *p);
 void mm_fill_pool(void);

@@ -7,8 +7,12 @@
 #include "xpt_vmdemo.h"
 
 #define MB_BOOT_MAGIC 0x2badb002u
+#define CR4_LA57      (UINT64_C(1) << 12)
 
-void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry);
+/* boot.S's verdict on "la57" (boot_la57). */
+enum { BOOT_4LEVEL = 0, BOOT_LA57 = 1, BOOT_LA57_ABSENT = 2 };
+
+void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry, uint32_t la57);
 
 static struct xpt_case_results *results;
 
@@ -36,8 +40,20 @@ static void note_cpu(struct xpt_case_results *r)
 	memcpy(r->vendor, cpu.vendor, sizeof(r->vendor));
 }
 
-void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry)
+/* The paging levels boot.S set up, checked against CR4. */
+static unsigned paging_levels(uint32_t la57)
 {
+	bool on = (cpu_read_cr4() & CR4_LA57) != 0;
+	if (la57 == BOOT_LA57_ABSENT)
+		boot_fail("\"la57\" on the command line, but CPUID.(EAX=7,ECX=0):ECX[16] (LA57) is clear");
+	if (on != (la57 == BOOT_LA57))
+		boot_fail("CR4.LA57 is not what the boot code chose");
+	return on ? 5u : 4u;
+}
+
+void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry, uint32_t la57)
+{
+	unsigned levels;
 	char err[96];
 	ser_init();
 	/* The mailbox is reached through the window, under the boot tables
@@ -53,7 +69,9 @@ void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry)
 		boot_fail("not started by a Multiboot loader");
 	if (cpu.maxphyaddr < 36 || cpu.maxphyaddr > XPT_MAXPHYADDR)
 		boot_fail("CPUID reports a MAXPHYADDR outside 36..52");
-	if (!mm_init(mbi_pa, err, sizeof(err)))
+	levels = paging_levels(la57);
+	results->levels = levels;
+	if (!mm_init(mbi_pa, levels, err, sizeof(err)))
 		boot_fail(err);
 	mm_fill_pool();
 	results->res_pa = mm.res_pa;
@@ -65,6 +83,8 @@ void kmain(uint32_t magic, uint32_t mbi_pa, uint64_t tsc_entry)
 		for (;;)
 			__asm__ volatile("pause");
 	if (lib_strstr(mm.cmdline, XPT_VMD_CMDLINE)) {
+		if (levels != 4u) /* xpt_vm builds 4-level spaces */
+			boot_fail("the vm scenario runs on 4-level paging only (xpt_vm builds PML4 roots)");
 		vm_demo_run(results);
 		cpu_exit(results->status == XPT_CASE_S_OK ? XPT_CASE_EXIT_OK : XPT_CASE_EXIT_PANIC);
 	}

@@ -172,19 +172,20 @@ static int map_kernel(struct xpt_flush *fl)
 	return err;
 }
 
-/* PML4 slots every case space copies: the stub (255) and the kernel half. */
+/* Top-level slots every case space copies: the stub's and the kernel
+ * half's (PML4 slots 255.., or PML5 slots 0 and 256..). */
 static void note_shared_slots(void)
 {
 	const uint64_t *root = &mm.window.words[mm.kspace.root * XPT_ENTRIES];
 	mm.nshared = 0;
-	for (unsigned i = XPT_ENTRIES / 2u - 1u; i < XPT_ENTRIES; i++)
-		if (root[i] != 0) {
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		if (root[i] != 0 && !xpt_case_test_slot(i, mm.kspace.levels)) {
 			mm.shared_idx[mm.nshared++] = i;
 			mm.shared_slot[i] = root[i];
 		}
 }
 
-bool mm_init(uint32_t mbi_pa, char *errbuf, size_t n)
+bool mm_init(uint32_t mbi_pa, unsigned levels, char *errbuf, size_t n)
 {
 	const struct mb_info *mb = mm_phys(mbi_pa);
 	struct xpt_flush fl;
@@ -202,7 +203,7 @@ bool mm_init(uint32_t mbi_pa, char *errbuf, size_t n)
 	boot_move_modules(); /* GRUB may load the batch where the case tables go (bochs.c) */
 	if (!frames_init(errbuf, n))
 		return false;
-	err = xpt_space_init(&mm.kspace, &mm.window, &mm.fa, cpu.maxphyaddr);
+	err = xpt_space_init_levels(&mm.kspace, &mm.window, &mm.fa, cpu.maxphyaddr, levels);
 	xpt_flush_init(&fl);
 	if (!err)
 		err = map_kernel(&fl);

@@ -26,6 +26,12 @@ struct run {
 	uint8_t *out;       /* next result byte */
 };
 
+/* Paging levels of every space the kernel builds: 4, or 5 (CR4.LA57). */
+static unsigned levels(void)
+{
+	return mm.kspace.levels;
+}
+
 /* ------------------------------------------------------------ checking */
 
 KNORETURN static void fail(struct run *r, uint32_t status, uint32_t c, uint32_t item, uint64_t off,
@@ -45,9 +51,15 @@ static void fail(struct run *r, uint32_t status, uint32_t c, uint32_t item, uint
 	cpu_exit(XPT_CASE_EXIT_BATCH);
 }
 
-static bool lower_va(uint64_t va)
+static bool test_va(uint64_t va)
 {
-	return va < XPT_CASE_TEST_END;
+	return xpt_canonical_width(va, xpt_space_va_bits(&mm.kspace)) && xpt_case_in_test(va, levels());
+}
+
+/* Whether the MMU checks va as canonical in the booted mode. */
+static bool canonical(uint64_t va)
+{
+	return xpt_canonical_width(va, xpt_space_va_bits(&mm.kspace));
 }
 
 static bool ref_op(unsigned kind)
@@ -69,11 +81,11 @@ static const char *op_problem(const struct xpt_case_op *op, bool after_raw)
 		return "ref op after a raw entry write (raw writes come last)";
 	if (op->kind == XPT_OP_MAP && op->level > XPT_1G)
 		return "map size beyond 1 GiB";
-	if (!ref_op(op->kind) && op->level > 3)
-		return "raw level beyond 3 (PTE)";
-	if (!lower_va(op->va))
+	if (!ref_op(op->kind) && op->level >= levels())
+		return "raw level beyond the PTE";
+	if (!test_va(op->va))
 		return "op address outside the test region";
-	if (range_op(op->kind) && (op->b > LEN_MAX || !lower_va(op->va + op->b - 1u)))
+	if (range_op(op->kind) && (op->b > LEN_MAX || !test_va(op->va + op->b - 1u)))
 		return "op range too long or outside the test region";
 	if (ref_op(op->kind) && op->kind != XPT_OP_UNMAP && op->kind != XPT_OP_UNMAP_RANGE &&
 	    (op->attr & ~XPT_ATTR_MASK))
@@ -92,7 +104,7 @@ static const char *acc_problem(const struct xpt_case_acc *a)
 		return "an access is a write or a fetch, not both";
 	if (a->va & 7u)
 		return "access address not 8-aligned";
-	if (xpt_canonical(a->va) && !lower_va(a->va))
+	if (canonical(a->va) && !test_va(a->va))
 		return "access address outside the test region";
 	return NULL;
 }
@@ -151,6 +163,11 @@ static void check_batch(struct run *r)
 		fail(r, XPT_CASE_S_TOO_MANY, 0, 0, 0, "%u cases (max %u)", b->ncases, XPT_CASE_MAX_CASES);
 	if (b->mode > XPT_CASE_MODE_PROBE)
 		fail(r, XPT_CASE_S_BAD_VERSION, 0, 0, 0, "unknown mode %u", b->mode);
+	if (b->flags & ~XPT_CASE_BATCH_FLAGS)
+		fail(r, XPT_CASE_S_BAD_MODE, 0, 0, 0, "unknown batch flags %x", b->flags);
+	if (xpt_case_levels(b->flags) != levels())
+		fail(r, XPT_CASE_S_BAD_MODE, 0, 0, 0, "a batch for %u-level paging; the kernel runs %u-level "
+		     "(5-level needs \"la57\" on its command line)", xpt_case_levels(b->flags), levels());
 	for (uint32_t i = 0; i < b->ncases; i++)
 		off = check_case(r, i, off, &need);
 	if (off != r->size)
@@ -163,20 +180,20 @@ static void check_batch(struct run *r)
 /* ---------------------------------------------------------- recording */
 
 /* The entries the MMU reads for va, read through the window (xpt_case.h). */
-static unsigned walk_record(uint64_t cr3, uint64_t va, uint64_t pa[4], uint64_t e[4])
+static unsigned walk_record(uint64_t cr3, uint64_t va, uint64_t pa[5], uint64_t e[5])
 {
 	uint64_t up = cr3;
-	unsigned n = 0;
-	if (!xpt_canonical(va))
+	unsigned n = 0, nl = levels();
+	if (!canonical(va))
 		return 0;
-	for (unsigned l = 0; l < 4; l++) {
-		uint64_t p = xpt_case_entry_pa(up, va, l);
+	for (unsigned l = 0; l < nl; l++) {
+		uint64_t p = xpt_case_entry_pa(up, va, l, nl);
 		if ((p >> XPT_PAGE_SHIFT) >= mm.window.nframes)
 			break;
 		e[l] = mm.window.words[p / 8u];
 		pa[l] = p;
 		n = l + 1u;
-		if (!xpt_case_descends(e[l], l))
+		if (!xpt_case_descends(e[l], l, nl))
 			break;
 		up = e[l];
 	}
@@ -192,9 +209,9 @@ static bool raw_ok(unsigned level, uint64_t old, uint64_t nw)
 {
 	uint64_t t = nw & XPT_CASE_ADDR_BITS;
 	uint64_t beyond = XPT_CASE_ADDR_BITS & ~(((uint64_t)1 << cpu.maxphyaddr) - 1u);
-	if (!xpt_case_descends(nw, level) || (t & beyond))
+	if (!xpt_case_descends(nw, level, levels()) || (t & beyond))
 		return true;
-	if (xpt_case_descends(old, level) && (old & XPT_CASE_ADDR_BITS) == t)
+	if (xpt_case_descends(old, level, levels()) && (old & XPT_CASE_ADDR_BITS) == t)
 		return true;
 	return xpt_case_in_pool(t) && xpt_case_in_pool(t + XPT_PAGE_SIZE - 1u);
 }
@@ -202,7 +219,7 @@ static bool raw_ok(unsigned level, uint64_t old, uint64_t nw)
 static unsigned raw_write(const struct xpt_space *sp, const struct xpt_case_op *op,
                           struct raw_log *log)
 {
-	uint64_t pa[4], e[4], nw;
+	uint64_t pa[5], e[5], nw;
 	unsigned n = walk_record(xpt_space_cr3(sp), op->va, pa, e);
 	if (n <= op->level)
 		return XPT_CASE_OPE_NOENTRY;
@@ -285,13 +302,13 @@ static bool case_frames_init(void)
 	return true;
 }
 
-/* A fresh space: every frame of the allocator free, a zeroed PML4 from
- * ref, and the shared slots (ring-3 stub, kernel half). */
+/* A fresh space: every frame of the allocator free, a zeroed root (PML4
+ * or PML5) from ref, and the shared slots (ring-3 stub, kernel half). */
 static bool space_new(struct xpt_space *sp, struct case_frames *cf)
 {
 	uint64_t *root;
 	if (xpt_frames_init(&cf->fa, cf->region, CF_BLOCKS, cf->meta, cf->meta_words) != XPT_OK ||
-	    xpt_space_init(sp, &mm.window, &cf->fa, cpu.maxphyaddr) != XPT_OK)
+	    xpt_space_init_levels(sp, &mm.window, &cf->fa, cpu.maxphyaddr, levels()) != XPT_OK)
 		return false;
 	root = &mm.window.words[sp->root * XPT_ENTRIES];
 	for (unsigned i = 0; i < mm.nshared; i++)
@@ -306,17 +323,18 @@ struct group {
 	unsigned n;          /* groups started */
 	bool open;
 	uint32_t ctl, pkru;
-	uint64_t slots[4];   /* PML4 slots the group's cases used */
+	uint64_t slots[4];   /* top-level slots the group's cases used (all below 256) */
 	uint64_t cr3;
 };
 
 static void slot_mark(uint64_t m[4], uint64_t va)
 {
-	if (xpt_canonical(va) && va < XPT_CASE_TEST_END)
-		m[(va >> 39) / 64u] |= (uint64_t)1 << ((va >> 39) % 64u);
+	unsigned s = xpt_case_top_slot(va, levels());
+	if (test_va(va))
+		m[s / 64u] |= (uint64_t)1 << (s % 64u);
 }
 
-/* The PML4 slots a case touches, and a bound on the tables it may take. */
+/* The top-level slots a case touches, and a bound on the tables it may take. */
 static uint64_t case_slots(const struct xpt_case *c, uint64_t m[4])
 {
 	const struct xpt_case_op *ops = (const void *)(c + 1);
@@ -327,9 +345,9 @@ static uint64_t case_slots(const struct xpt_case *c, uint64_t m[4])
 		slot_mark(m, ops[k].va);
 		if (range_op(ops[k].kind)) {
 			slot_mark(m, ops[k].va + ops[k].b - 1u);
-			tables += (ops[k].b >> 21) + 4u;
+			tables += (ops[k].b >> 21) + levels();
 		} else {
-			tables += 4u;
+			tables += levels();
 		}
 	}
 	for (unsigned k = 0; k < c->naccs; k++)
@@ -356,7 +374,7 @@ static void group_start(struct run *r, struct group *g, const struct xpt_case *c
 	struct xpt_space *sp = &g->sp[(g->n + 1u) & 1u];
 	g->n++;
 	if (!space_new(sp, &case_fa[g->n & 1u]))
-		fail(r, XPT_CASE_S_NO_MEMORY, r->res->ncases_done, 0, 0, "no frame for a PML4");
+		fail(r, XPT_CASE_S_NO_MEMORY, r->res->ncases_done, 0, 0, "no frame for a root table");
 	g->open = true;
 	g->ctl = c->ctl;
 	g->pkru = c->pkru;
@@ -383,10 +401,11 @@ static void apply_ops(struct xpt_space *sp, const struct xpt_case_op *ops, unsig
 	}
 }
 
-/* Where the recorded leaf for va points (entries 1..3 with a leaf last). */
+/* Where the recorded leaf for va points (a leaf level's entry last). */
 static uint64_t leaf_pa(uint64_t leaf, unsigned l, uint64_t va)
 {
-	uint64_t size = (uint64_t)1 << (39u - 9u * l), phys = ((uint64_t)1 << cpu.maxphyaddr) - 1u;
+	uint64_t size = (uint64_t)1 << (12u + 9u * (levels() - 1u - l));
+	uint64_t phys = ((uint64_t)1 << cpu.maxphyaddr) - 1u;
 	return (leaf & phys & ~(size - 1u)) | (va & (size - 1u));
 }
 
@@ -405,12 +424,13 @@ static bool target_safe(const struct xpt_case_acc_res *r, uint64_t va)
 	e = r->before[l];
 	if (!(e & XPT_PTE_P))
 		return true;
-	/* an address bit beyond MAXPHYADDR, or PS in the PML4E: the MMU
-	 * faults on the reserved bit before it uses the address */
+	/* an address bit beyond MAXPHYADDR, or PS in a PML4E or PML5E: the
+	 * MMU faults on the reserved bit before it uses the address */
 	for (unsigned i = 0; i < r->nwalk; i++)
-		if ((r->before[i] & beyond) || (i == 0 && (r->before[0] & XPT_PTE_PS)))
+		if ((r->before[i] & beyond) ||
+		    (!xpt_case_leaf_level(i, levels()) && (r->before[i] & XPT_PTE_PS)))
 			return true;
-	if (l == 0 || xpt_case_descends(e, l))
+	if (!xpt_case_leaf_level(l, levels()) || xpt_case_descends(e, l, levels()))
 		return false;
 	return xpt_case_in_pool(leaf_pa(e, l, va));
 }
@@ -424,7 +444,8 @@ static void write_restore(uint64_t va, struct xpt_case_acc_res *r)
 {
 	unsigned l = r->nwalk - 1u;
 	uint64_t pa = r->nwalk ? leaf_pa(r->after[l], l, va) : 0;
-	if (r->nwalk == 0 || l == 0 || !xpt_case_in_pool(pa) || mm.window.words[pa / 8u] != XPT_CASE_WRITE_MARK) {
+	if (r->nwalk == 0 || !xpt_case_leaf_level(l, levels()) || !xpt_case_in_pool(pa) ||
+	    mm.window.words[pa / 8u] != XPT_CASE_WRITE_MARK) {
 		r->flags |= XPT_CASE_ARF_WRITE_LOST;
 		return;
 	}
@@ -435,7 +456,7 @@ static void write_restore(uint64_t va, struct xpt_case_acc_res *r)
 static void run_access(uint64_t cr3, const struct xpt_case_acc *a, bool ac,
                        struct xpt_case_acc_res *r)
 {
-	uint64_t pa[4];
+	uint64_t pa[5];
 	*r = (struct xpt_case_acc_res){ .vector = 0xff };
 	r->nwalk = (uint8_t)walk_record(cr3, a->va, pa, r->before);
 	bool risky = (a->access & XPT_ACC_FETCH) ||

@@ -43,6 +43,16 @@ void ob_init(struct ob *b, uint32_t mode, uint64_t seed)
 		.acc_size = sizeof(struct xpt_case_acc), .res_size = sizeof(struct xpt_case_acc_res),
 		.seed = seed,
 	};
+	b->levels = 4;
+}
+
+void ob_levels(struct ob *b, unsigned levels)
+{
+	b->levels = levels;
+	if (levels == 5u)
+		hdr(b)->flags |= XPT_CASE_BATCH_LA57;
+	else
+		hdr(b)->flags &= ~XPT_CASE_BATCH_LA57;
 }
 
 void ob_case(struct ob *b, uint32_t id, uint32_t ctl, uint32_t pkru)
@@ -100,7 +110,9 @@ void ob_free(struct ob *b)
 void oit_init(struct oit *it, const struct ob *b, const uint8_t *res, size_t rlen)
 {
 	*it = (struct oit){ .batch = b->buf, .res = res, .boff = sizeof(struct xpt_case_batch),
-	                    .blen = b->len, .rlen = rlen, .n = b->ncases };
+	                    .blen = b->len, .rlen = rlen, .n = b->ncases, .levels = 4 };
+	if (b->len >= sizeof(struct xpt_case_batch))
+		it->levels = xpt_case_levels(hdr(b)->flags);
 }
 
 bool oit_next(struct oit *it)

@@ -350,7 +350,7 @@ static bool same_obs(const struct xpt_case_acc_res *a, const struct xpt_case_acc
 	    ((access & XPT_ACC_FETCH) || xpt_case_is_pattern(a->value) || xpt_case_is_pattern(b->value)) &&
 	    a->value != b->value)
 		return false;
-	for (unsigned i = 0; i < a->nwalk && i < 4; i++)
+	for (unsigned i = 0; i < a->nwalk && i < 5; i++)
 		if ((a->before[i] ^ a->after[i]) != (b->before[i] ^ b->after[i]))
 			return false;
 	return true;
@@ -370,9 +370,9 @@ static void show3(FILE *f, unsigned cls, const struct oit *iq, const struct oit 
 	fprintf(f, "  [%s] ", o3_names[cls]);
 	oprint_case(f, iq, names);
 	fprintf(f, "   QEMU  (%s%s%s):\n", verdict_name(vq), wq[0] ? ": " : "", wq);
-	oprint_access(f, &iq->accs[k], &iq->ar[k]);
+	oprint_access(f, &iq->accs[k], &iq->ar[k], iq->levels);
 	fprintf(f, "   Bochs (%s%s%s):\n", verdict_name(vb), wb[0] ? ": " : "", wb);
-	oprint_access(f, &ib->accs[k], &ib->ar[k]);
+	oprint_access(f, &ib->accs[k], &ib->ar[k], ib->levels);
 	fprintf(f, "   ref: outcome %u, error code %#x, pa %#" PRIx64 "\n", eq->outcome, eq->error_code, eq->pa);
 }
 
@@ -742,7 +742,7 @@ int o3_quirks(const struct oq_opts *q, const struct obx_opts *x, const struct o3
 	uint32_t pkru = 1u << (2 * 5 + 1) | 1u << (2 * 6); /* WD for key 5, AD for key 6 */
 	int rc, fails = 0;
 
-	oquirks_experiments(&b);
+	oquirks_experiments(&b, 4);
 	/* supervisor page, key 5 (WD): a supervisor write (SDM: allowed) */
 	ob_case(&b, 100, XPT_CTL_WP | XPT_CTL_NXE | XPT_CTL_PKE, pkru);
 	op(&b, XPT_OP_MAP, XPT_4K, va, XPT_CASE_POOL_PA, XPT_WRITE | XPT_PKEY(5));

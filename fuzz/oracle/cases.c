@@ -8,7 +8,7 @@
  *   unmap_range VA LEN [OPTS]
  *   protect VA ATTR
  *   protect_range VA LEN ATTR [OPTS]
- *   raw LEVEL VA = VALUE             LEVEL: pml4e pdpte pde pte
+ *   raw LEVEL VA = VALUE             LEVEL: pml4e pdpte pde pte (pml5e in a 5-level batch)
  *   raw LEVEL VA set=MASK clear=MASK
  *   read|write|fetch VA [user]        write: a plain store (the kernel puts the
  *   rmw VA [user]                     pool word back); rmw: lock xadd of 0
@@ -149,15 +149,16 @@ static int ctl(struct parser *p, const char *s, uint32_t *out)
 	return 0;
 }
 
+/* The entry index of a level name in the batch's walks (0 = the top). */
 static int level(struct parser *p, const char *s, uint8_t *out)
 {
-	static const char *const names[] = { "pml4e", "pdpte", "pde", "pte" };
-	for (uint8_t i = 0; i < 4; i++)
-		if (strcmp(s, names[i]) == 0) {
-			*out = i;
+	unsigned levels = p->b->levels;
+	for (unsigned i = 0; i < levels; i++)
+		if (strcmp(s, oprint_level(i, levels)) == 0) {
+			*out = (uint8_t)i;
 			return 0;
 		}
-	return perr(p, "unknown level '%s' (pml4e pdpte pde pte)", s);
+	return perr(p, "unknown level '%s' (%spml4e pdpte pde pte)", s, levels == 5u ? "pml5e " : "");
 }
 
 static int stmt_case(struct parser *p, char **w, int n)

@@ -16,23 +16,24 @@
 #include "oracle.h"
 
 enum {
-	COV_NP0, COV_NP1, COV_NP2, COV_NP3,  /* not present at each level */
+	COV_NP5, COV_NP4, COV_NP3, COV_NP2, COV_NP1, /* not present at PML5E .. PTE */
 	COV_LEAF_1G, COV_LEAF_2M, COV_LEAF_4K,
-	COV_PS_PML4,                          /* PS in a PML4E: reserved */
+	COV_PS_PML5, COV_PS_PML4,             /* PS in a PML5E / PML4E: reserved */
 	COV_RSVD, COV_RW, COV_US, COV_NX, COV_WP0_RO_WRITE, COV_WP1_RO_WRITE,
 	COV_SMEP, COV_SMAP, COV_SMAP_AC, COV_PK, COV_PK_ALLOWED,
 	COV_A_SET, COV_D_SET, COV_GP, COV_USER_OK, COV_FETCH_OK,
+	COV_A_PML5, COV_LA57_OK,
 	COV_N
 };
 static const char *const cov_names[COV_N] = {
-	"not present at PML4E", "not present at PDPTE", "not present at PDE", "not present at PTE",
-	"1 GiB leaf", "2 MiB leaf", "4 KiB leaf", "PS in PML4E (reserved)",
-	"reserved-bit fault", "write to read-only (fault)", "user to supervisor (fault)",
-	"fetch from NX (fault)", "WP=0 supervisor write to read-only (ok)",
+	"not present at PML5E", "not present at PML4E", "not present at PDPTE", "not present at PDE",
+	"not present at PTE", "1 GiB leaf", "2 MiB leaf", "4 KiB leaf", "PS in PML5E (reserved)",
+	"PS in PML4E (reserved)", "reserved-bit fault", "write to read-only (fault)",
+	"user to supervisor (fault)", "fetch from NX (fault)", "WP=0 supervisor write to read-only (ok)",
 	"WP=1 supervisor write to read-only (fault)", "SMEP fault", "SMAP fault",
 	"SMAP with AC=1 (ok)", "protection-key fault", "protection key checked, allowed",
 	"A bit set", "D bit set", "#GP (non-canonical)", "user access completed",
-	"fetch completed",
+	"fetch completed", "A bit set in a PML5E", "completed at an address non-canonical in 48 bits",
 };
 
 const char *ocov_name(unsigned i)
@@ -40,9 +41,15 @@ const char *ocov_name(unsigned i)
 	return i < COV_N ? cov_names[i] : "?";
 }
 
+/* Whether class i can occur with `levels` paging levels. */
+static bool cov_applies(unsigned i, unsigned levels)
+{
+	return levels == 5u || (i != COV_NP5 && i != COV_PS_PML5 && i != COV_A_PML5 && i != COV_LA57_OK);
+}
+
 void ocmp_init(struct ocmp *c, uint64_t nframes, unsigned emu)
 {
-	*c = (struct ocmp){ .emu = emu, .nframes = nframes, .show_max = 20 };
+	*c = (struct ocmp){ .emu = emu, .nframes = nframes, .show_max = 20, .levels = 4 };
 	c->mem = mmap(NULL, nframes * XPT_PAGE_SIZE, PROT_READ | PROT_WRITE,
 	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (c->mem == MAP_FAILED) {
@@ -143,17 +150,21 @@ static void count(struct ocmp *c, const struct oacc *x)
 	uint32_t ec = w->error_code;
 	bool pf = w->fault == XPT_FAULT_PF, ok = w->fault == XPT_FAULT_NONE;
 	uint64_t last = w->levels ? w->entry[w->levels - 1u] : 0;
+	/* the level the walk ended at: 5 = PML5E .. 1 = PTE */
+	unsigned end = c->levels + 1u - w->levels;
 
 	if (pf)
 		c->pf_codes |= UINT64_C(1) << (ec & 63u);
 	if (pf && !(ec & XPT_PF_P) && w->levels)
-		c->cov[COV_NP0 + w->levels - 1u]++;
+		c->cov[COV_NP5 + 5u - end]++;
 	if (ok)
 		c->cov[w->leaf == XPT_1G ? COV_LEAF_1G : w->leaf == XPT_2M ? COV_LEAF_2M : COV_LEAF_4K]++;
+	if (ok && !xpt_canonical(x->a->va))
+		c->cov[COV_LA57_OK]++;
 	if (pf && (ec & XPT_PF_RSVD)) {
 		c->cov[COV_RSVD]++;
-		if (w->levels == 1 && (last & XPT_PTE_PS))
-			c->cov[COV_PS_PML4]++;
+		if (end >= 4u && (last & XPT_PTE_PS))
+			c->cov[end == 5u ? COV_PS_PML5 : COV_PS_PML4]++;
 	}
 	if (pf && (ec & XPT_PF_P) && !(ec & (XPT_PF_RSVD | XPT_PF_PK))) {
 		bool user = acc & XPT_ACC_USER, upage = w->eff & XPT_USER;
@@ -185,6 +196,8 @@ static void count(struct ocmp *c, const struct oacc *x)
 		uint64_t ch = o->before[i] ^ o->after[i];
 		if (ch & XPT_PTE_A)
 			c->cov[COV_A_SET]++;
+		if ((ch & XPT_PTE_A) && i == 0 && c->levels == 5u)
+			c->cov[COV_A_PML5]++;
 		if (ch & XPT_PTE_D)
 			c->cov[COV_D_SET]++;
 	}
@@ -197,8 +210,8 @@ static void place(struct ocmp *c, const struct oacc *x, uint64_t cr3, bool on)
 {
 	const struct xpt_case_acc_res *o = x->obs;
 	uint64_t *words = (uint64_t *)c->mem;
-	for (unsigned i = 0; i < o->nwalk; i++) {
-		uint64_t pa = xpt_case_entry_pa(i ? o->before[i - 1] : cr3, x->a->va, i);
+	for (unsigned i = 0; i < o->nwalk && i < c->levels; i++) {
+		uint64_t pa = xpt_case_entry_pa(i ? o->before[i - 1] : cr3, x->a->va, i, c->levels);
 		if (pa / XPT_PAGE_SIZE < c->nframes)
 			words[pa / 8] = on ? o->before[i] : 0;
 	}
@@ -246,12 +259,14 @@ enum overdict ocmp_access(struct ocmp *c, const struct oit *it, unsigned k,
 	                  .cpu_features = hdr->cpu_features,
 	                  .mem = { (uint64_t *)c->mem, c->nframes } };
 	uint32_t gb = (hdr->cpu_features & XPT_CASE_CPU_PDPE1GB) ? XPT_CTL_GBPAGES : 0;
+	uint32_t la57 = it->levels == 5u ? XPT_CTL_LA57 : 0;
 	enum overdict v;
 
 	*qmask = 0;
 	why[0] = 0;
 	memset(e, 0, sizeof(*e));
-	x.ctl = (struct xpt_ctl){ it->r->cr3, (it->c->ctl & ~XPT_CTL_GBPAGES) | gb, it->c->pkru,
+	c->levels = it->levels;
+	x.ctl = (struct xpt_ctl){ it->r->cr3, (it->c->ctl & ~XPT_CTL_GBPAGES) | gb | la57, it->c->pkru,
 	                          (uint8_t)hdr->maxphyaddr };
 	if (it->r->status == XPT_CASE_SKIPPED) {
 		snprintf(why, whylen, "not comparable (the CPU lacks a control bit of the case)");
@@ -271,7 +286,7 @@ static void show(FILE *f, const struct oit *it, unsigned k, const struct onames 
                  const struct oexp *e, const char *why)
 {
 	oprint_case(f, it, names);
-	oprint_access(f, &it->accs[k], &it->ar[k]);
+	oprint_access(f, &it->accs[k], &it->ar[k], it->levels);
 	fprintf(f, "    DISAGREE: %s (ref: outcome %u err %#x pa %#" PRIx64 ")\n", why, e->outcome,
 	        e->error_code, e->pa);
 }
@@ -318,9 +333,10 @@ void ocmp_report(const struct ocmp *c, FILE *f)
 	           " (%" PRIu64 " cases the CPU cannot run), UNEXPLAINED %" PRIu64 "\n",
 	        c->agree, c->quirk, c->skipped, c->skipped_cases, c->disagree);
 	oquirks_print(f, c->emu ? c->uses : NULL, c->emu ? c->emu : OQ_EMU_TCG);
-	fprintf(f, "  coverage (accesses):");
-	for (unsigned i = 0; i < COV_N; i++)
-		fprintf(f, "%s%s %" PRIu64, i % 4 ? "; " : "\n    ", cov_names[i], c->cov[i]);
+	fprintf(f, "  coverage (accesses, %u-level paging):", c->levels);
+	for (unsigned i = 0, n = 0; i < COV_N; i++)
+		if (cov_applies(i, c->levels))
+			fprintf(f, "%s%s %" PRIu64, n++ % 4 ? "; " : "\n    ", cov_names[i], c->cov[i]);
 	fprintf(f, "\n    distinct #PF error codes (ref's): %d (", __builtin_popcountll(c->pf_codes));
 	for (unsigned e = 0, n = 0; e < 64; e++)
 		if ((c->pf_codes >> e) & 1u)
@@ -340,7 +356,7 @@ unsigned ocmp_uncovered(const struct ocmp *c, FILE *f)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < COV_N; i++)
-		if (c->cov[i] == 0) {
+		if (c->cov[i] == 0 && cov_applies(i, c->levels)) {
 			fprintf(f, "not covered: %s\n", cov_names[i]);
 			n++;
 		}

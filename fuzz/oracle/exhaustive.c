@@ -13,6 +13,8 @@
  *
  * so each of the four levels is varied as a table entry or as a leaf in
  * some shape, and PS is 0 (table) or 1 (leaf) at the PDE and the PDPTE.
+ * With --la57 the same cases sit in PML5 slots 1..255 below a fixed
+ * permissive PML5E.
  *
  * Leaf variants: all 64 of P RW US NX A D; then one reserved bit with the
  * other bits permissive, present and not present (bit 51, an address bit
@@ -124,29 +126,36 @@ static void op(struct ob *b, uint8_t kind, uint8_t level, uint64_t va, uint64_t 
 	ob_op(b, &o);
 }
 
-/* PML4 slots a case of the shape takes. */
-static unsigned slots_of(unsigned shape)
+/* Top-level slots a case of the shape takes: the six 1 GiB translations
+ * vary their PML4Es, one PML4 slot each, or six PML4Es below one PML5E. */
+static unsigned slots_of(unsigned shape, unsigned levels)
 {
-	return shape == XS_1G ? 6u : 1u;
+	return shape == XS_1G && levels == 4u ? 6u : 1u;
 }
 
-/* One case: six translations with the same entries, one access each. */
+/* One case: six translations with the same entries, one access each.
+ * With 5 levels the slot is a PML5 slot from 1, below which the 4-level
+ * layout starts at PML4E 0. */
 static void emit(struct ob *b, uint32_t id, unsigned shape, const struct xs_ctl *ctl, uint64_t up,
                  uint64_t leaf, unsigned slot)
 {
 	const uint32_t attr = XPT_WRITE | XPT_USER | XPT_PKEY(1);
 	uint64_t va[6];
-	unsigned ll = 3u - shape; /* level of the leaf: 3 PTE, 2 PDE, 1 PDPTE */
+	unsigned ll = b->levels - 1u - shape; /* index of the leaf: PTE, PDE or PDPTE */
+	unsigned top = 12u + 9u * (b->levels - 1u), first = b->levels == 5u;
 	ob_case(b, id, ctl->ctl, ctl->pkru);
 	for (unsigned k = 0; k < 6; k++) {
 		if (shape == XS_4K) {
-			va[k] = (uint64_t)slot << 39 | (uint64_t)k << 21;
+			va[k] = (uint64_t)(slot + first) << top | (uint64_t)k << 21;
 			op(b, XPT_OP_MAP, XPT_4K, va[k], XPT_CASE_POOL_PA + k * XPT_PAGE_SIZE, 0, attr);
 		} else if (shape == XS_2M) {
-			va[k] = (uint64_t)slot << 39 | (uint64_t)k << 30;
+			va[k] = (uint64_t)(slot + first) << top | (uint64_t)k << 30;
 			op(b, XPT_OP_MAP, XPT_2M, va[k], XPT_CASE_POOL_PA, 0, attr);
+		} else if (b->levels == 5u) {
+			va[k] = (uint64_t)(slot + first) << top | (uint64_t)k << 39;
+			op(b, XPT_OP_MAP, XPT_1G, va[k], 0, 0, attr);
 		} else {
-			va[k] = (uint64_t)(slot + k) << 39;
+			va[k] = (uint64_t)(slot + k) << top;
 			op(b, XPT_OP_MAP, XPT_1G, va[k], 0, 0, attr);
 		}
 	}
@@ -250,7 +259,7 @@ static bool flush(struct xs_run *x, struct ob *b)
 			x->print--;
 			oprint_case(stdout, &it, NULL);
 			for (unsigned k = 0; k < it.c->naccs; k++)
-				oprint_access(stdout, &it.accs[k], &it.ar[k]);
+				oprint_access(stdout, &it.accs[k], &it.ar[k], it.levels);
 		}
 	}
 	if (r.have_hdr) {
@@ -278,6 +287,7 @@ static bool flush(struct xs_run *x, struct ob *b)
 	oq_free(&r);
 	ob_free(b);
 	ob_init(b, XPT_CASE_MODE_RUN, 0);
+	ob_levels(b, oq_levels(x->q));
 	return ok;
 }
 
@@ -315,6 +325,7 @@ int oexhaustive_run(const struct oq_opts *q, int argc, char **argv)
 	       x.total, index, x.total * 6, per_shape[0], per_shape[1], per_shape[2], XS_NCTL, o.batch);
 	x.t0 = now();
 	ob_init(&b, XPT_CASE_MODE_RUN, 0);
+	ob_levels(&b, oq_levels(q));
 	index = 0;
 	for (unsigned s = 0; s < XS_NSHAPES; s++) {
 		unsigned nl = leaf_variants(s, lv), nu = upper_variants(s, uv);
@@ -326,10 +337,10 @@ int oexhaustive_run(const struct oq_opts *q, int argc, char **argv)
 						continue;
 					/* consecutive cases take fresh slots, so a run of
 					 * them shares one root (grouping, xpt_case.h) */
-					if (slot + slots_of(s) > 255u)
+					if (slot + slots_of(s, b.levels) > 255u)
 						slot = 0;
 					emit(&b, id++, s, &ctls[c], uv[u], lv[l], slot);
-					slot += slots_of(s);
+					slot += slots_of(s, b.levels);
 					if (b.ncases >= o.batch && !flush(&x, &b))
 						rc = 1;
 				}

@@ -5,6 +5,12 @@
  * pool as a table), then makes a few accesses in and around the page with
  * random control bits.
  *
+ * With 5-level paging (CR4.LA57) each case gets a PML5 slot in 1..255
+ * instead of a PML4 slot, so all its addresses are canonical in 57 bits
+ * and not in 48; raw writes reach the PML5E as any other level, and the
+ * non-canonical accesses are non-canonical in 57 bits.  The 4-level
+ * stream of a seed is what it was before 5-level paging existed.
+ *
  * Safety: every leaf the generator makes points into the data pool, so a
  * fetch always lands on a pattern ("mov eax, imm32; syscall").  A raw PS flip
  * can make a leaf out of a table and point it anywhere in low RAM: a case
@@ -41,13 +47,14 @@ static bool chance(struct rng *r, unsigned percent)
 
 /* What the generator knows about the case it is writing. */
 struct gcase {
-	uint64_t slot;     /* the case's PML4 slot: all its addresses are there */
+	unsigned levels;   /* 4, or 5 with LA57 */
+	uint64_t slot;     /* the case's top-level slot: all its addresses are there */
 	uint64_t va;       /* base of the main leaf */
 	unsigned size;     /* enum xpt_size */
 	uint64_t pool_off; /* where in the leaf the pool starts (1 GiB leaves map PA 0) */
 	uint64_t span;     /* bytes of the leaf that are pool */
 	bool no_fetch;
-	unsigned leaf_level;  /* 1..3 (PDPTE, PDE, PTE) */
+	unsigned leaf_level;  /* entry index of the leaf: PDPTE, PDE or PTE */
 	uint32_t ctl;
 };
 
@@ -75,10 +82,15 @@ static uint32_t gen_attr(struct rng *r)
 	return a;
 }
 
-/* An address in the case's PML4 slot, aligned to `size`. */
+/* An address in the case's top-level slot, aligned to `size`. */
 static uint64_t gen_va(struct rng *r, const struct gcase *g, unsigned size)
 {
-	uint64_t va = g->slot << 39 | below(r, 512) << 30 | below(r, 512) << 21 | below(r, 512) << 12;
+	uint64_t va;
+	if (g->levels == 5u)
+		va = g->slot << 48 | below(r, 512) << 39;
+	else
+		va = g->slot << 39;
+	va |= below(r, 512) << 30 | below(r, 512) << 21 | below(r, 512) << 12;
 	return va & ~(xpt_size_bytes((enum xpt_size)size) - 1u);
 }
 
@@ -93,7 +105,7 @@ static void main_leaf(struct rng *r, struct ob *b, struct gcase *g)
 	unsigned pick = (unsigned)below(r, 10);
 	g->size = pick < 5 ? XPT_4K : pick < 8 ? XPT_2M : XPT_1G;
 	g->va = gen_va(r, g, g->size);
-	g->leaf_level = 3u - g->size;
+	g->leaf_level = g->levels - 1u - g->size;
 	if (g->size == XPT_4K) {
 		g->pool_off = 0;
 		g->span = XPT_PAGE_SIZE;
@@ -132,7 +144,7 @@ static void more_ref_ops(struct rng *r, struct ob *b, struct gcase *g)
 	}
 }
 
-/* One bit a raw write may set or clear at `level` (0 = PML4E). */
+/* One bit a raw write may set or clear at `level` (0 = the top entry). */
 static uint64_t raw_bit(struct rng *r, const struct gcase *g, unsigned level, bool *ps_flip)
 {
 	unsigned m = 40; /* QEMU's pinned phys-bits; bits m..51 are reserved */
@@ -156,8 +168,8 @@ static uint64_t raw_bit(struct rng *r, const struct gcase *g, unsigned level, bo
 		if (level == g->leaf_level && g->size == XPT_1G)
 			return (uint64_t)1 << (13 + below(r, 17));
 		return XPT_PTE_PAT_HUGE;
-	case 13:
-		*ps_flip = level == 1 || level == 2;
+	case 13: /* a table made a leaf (PDPTE, PDE), or reserved (PML4E, PML5E) */
+		*ps_flip = xpt_case_leaf_level(level, g->levels) && level + 1u < g->levels;
 		return XPT_PTE_PS;
 	default:
 		return XPT_PTE_P << below(r, 3);
@@ -183,8 +195,8 @@ static void raw_ops(struct rng *r, struct ob *b, struct gcase *g)
 	}
 	if (g->size == XPT_4K && chance(r, 10)) {
 		/* a PTE written whole: any flags, the pool frame given pool-relative */
-		struct xpt_case_op op = { .kind = XPT_OP_RAW_SET, .level = 3, .va = g->va,
-		                          .flags = XPT_OPF_POOLREL };
+		struct xpt_case_op op = { .kind = XPT_OP_RAW_SET, .level = (uint8_t)(g->levels - 1u),
+		                          .va = g->va, .flags = XPT_OPF_POOLREL };
 		op.a = below(r, POOL_FRAMES) * XPT_PAGE_SIZE | (next(r) & 0xfff & ~XPT_PTE_PAT_4K) |
 		       (chance(r, 30) ? XPT_PTE_NX : 0) | (next(r) & XPT_PTE_PK_MASK & (chance(r, 30) ? ~0ull : 0));
 		ob_op(b, &op);
@@ -207,6 +219,30 @@ static uint64_t pool_word(struct rng *r, const struct gcase *g, uint32_t kind)
 	return g->va + g->pool_off + off;
 }
 
+/* Elsewhere in the case's slot: absent at some level.  With 5 levels half
+ * of them keep the main leaf's PML4E, so the PDPTE is reached as often as
+ * with 4. */
+static uint64_t elsewhere(struct rng *r, const struct gcase *g)
+{
+	uint64_t va = gen_va(r, g, XPT_4K) + below(r, 512) * 8;
+	uint64_t below_pml4e = (UINT64_C(1) << 39) - 1u;
+	if (g->levels == 5u && chance(r, 50))
+		va = (g->va & ~below_pml4e) | (va & below_pml4e);
+	return va;
+}
+
+/* Not canonical in the mode's width: bits 63..47 (or 63..56) not all equal. */
+static uint64_t non_canonical(struct rng *r, const struct gcase *g)
+{
+	if (g->levels == 4u)
+		return (UINT64_C(1) << 47) + (next(r) & UINT64_C(0x7ffffffffff8) & ~(UINT64_C(1) << 47));
+	/* top byte 0x01..0xfe; often 0x01 (bit 56 alone) or 0xfe (63..57 without
+	 * 56), the two that a canonical check one bit too wide lets through */
+	uint64_t top = below(r, 4);
+	top = top == 0 ? 0x01 : top == 1 ? 0xfe : below(r, 254) + 1u;
+	return top << 56 | (next(r) & UINT64_C(0x00fffffffffffff8));
+}
+
 static uint64_t gen_access_va(struct rng *r, const struct gcase *g, uint64_t prev, uint32_t kind)
 {
 	unsigned pick = (unsigned)below(r, 100);
@@ -217,9 +253,9 @@ static uint64_t gen_access_va(struct rng *r, const struct gcase *g, uint64_t pre
 	if (pick < 84 && g->size == XPT_4K)
 		return (g->va ^ ((below(r, 511) + 1) << 12)) + below(r, 512) * 8; /* same PT, other page */
 	if (pick < 92)
-		return gen_va(r, g, XPT_4K) + below(r, 512) * 8; /* elsewhere: absent at some level */
+		return elsewhere(r, g);
 	if (pick < 96)
-		return (UINT64_C(1) << 47) + (next(r) & UINT64_C(0x7ffffffffff8) & ~(UINT64_C(1) << 47)); /* non-canonical */
+		return non_canonical(r, g);
 	return pool_word(r, g, kind);
 }
 
@@ -234,12 +270,13 @@ static uint32_t gen_kind(struct rng *r, const struct gcase *g)
 
 static void gen_case(struct rng *r, struct ob *b, uint32_t id, uint32_t ctl, uint32_t pkru)
 {
-	struct gcase g = { .ctl = ctl, .slot = id % 255u };
+	/* PML4 slots 0..254, or PML5 slots 1..255 */
+	struct gcase g = { .levels = b->levels, .ctl = ctl, .slot = id % 255u + (b->levels == 5u) };
 	uint64_t prev = 0;
 	ob_case(b, id, g.ctl, pkru);
 	main_leaf(r, b, &g);
 	if (chance(r, 4)) {
-		/* nothing mapped after all: the PML4E itself is not present */
+		/* nothing mapped after all: the top entry itself is not present */
 		struct xpt_case_op op = { .kind = XPT_OP_UNMAP, .va = g.va, .flags = XPT_OPT_FREE_TABLES };
 		ob_op(b, &op);
 	} else {
@@ -264,15 +301,16 @@ static void gen_case(struct rng *r, struct ob *b, uint32_t id, uint32_t ctl, uin
 }
 
 /* Control bits and PKRU change once every CTL_RUN cases, and case i uses
- * PML4 slot i mod 255: so 255 cases in a row can share one root and one
- * CR3 load (see grouping in xpt_case.h). */
+ * top-level slot i mod 255 (+1 with 5 levels): so 255 cases in a row can
+ * share one root and one CR3 load (see grouping in xpt_case.h). */
 #define CTL_RUN 255u
 
-void ogen_batch(struct ob *b, uint32_t ncases, uint64_t seed, uint32_t ctl_mask)
+void ogen_batch(struct ob *b, uint32_t ncases, uint64_t seed, uint32_t ctl_mask, unsigned levels)
 {
 	struct rng r = { seed * UINT64_C(0x2545f4914f6cdd1d) + 1 };
 	uint32_t ctl = 0, pkru = 0;
 	ob_init(b, XPT_CASE_MODE_RUN, seed);
+	ob_levels(b, levels);
 	for (uint32_t i = 0; i < ncases; i++) {
 		if (i % CTL_RUN == 0) {
 			ctl = gen_ctl(&r, ctl_mask);

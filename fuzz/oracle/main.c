@@ -15,6 +15,9 @@
  *   xpt-oracle [options] bochs-demo      the seeds' experiment under Bochs
  *
  * options: --kernel PATH --qemu PATH --cpu MODEL --accel tcg|kvm|auto
+ *          --la57 (boot with 5-level paging: "la57" on the kernel's command
+ *          line, +la57 added to the CPU model; batches are 5-level and ref
+ *          predicts with CR4.LA57)
  *          --bios PATH|default (default: qboot if installed, else SeaBIOS)
  *          --timeout SECONDS --quiet --show N
  *          --require-coverage (fail unless every coverage class and the main
@@ -52,7 +55,7 @@ struct opts {
 static int usage(void)
 {
 	fprintf(stderr, "usage: xpt-oracle [--kernel PATH] [--qemu PATH] [--cpu MODEL] [--accel tcg|kvm|auto]\n"
-	                "                  [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
+	                "                  [--la57] [--bios PATH|default] [--timeout S] [--quiet] [--show N]\n"
 	                "                  [--require-coverage] [--save PREFIX]\n"
 	                "                  [--bochs PATH] [--bochs-cpu MODEL] [--bochs-dir DIR] [--bochs-e9] [--bochs-keep]\n"
 	                "                  run FILE... | gen [--cases N] [--seed S] [--print] [--isolate] | demo | vm |\n"
@@ -102,6 +105,7 @@ static double baseline_cpu(const struct opts *o)
 	struct oq_run r;
 	double best = -1;
 	ob_init(&b, XPT_CASE_MODE_RUN, 0);
+	ob_levels(&b, oq_levels(&o->q));
 	ob_finish(&b);
 	for (int i = 0; i < 3; i++)
 		if (oq_run(&o->q, &b, &r) == 0) {
@@ -159,8 +163,8 @@ static int save_ram(const char *prefix, const struct ob *b, const struct oq_run 
 	oit_init(&it, b, r->res, r->res_len);
 	while (oit_next(&it))
 		cr3 = it.r->cr3;
-	printf("saved %s; the last case's tables: build/ptdump --maxphyaddr 40 %s %#llx\n", path,
-	       path, (unsigned long long)cr3);
+	printf("saved %s; the last case's tables: build/ptdump --maxphyaddr 40%s %s %#llx\n", path,
+	       b->levels == 5u ? " --la57" : "", path, (unsigned long long)cr3);
 	return 0;
 }
 
@@ -193,12 +197,16 @@ static int run_and_compare(const struct opts *o, struct ob *b, const struct onam
 		return 1;
 	if (!run_ok(&r, stdout))
 		rc = 1;
-	if (!r.have_hdr) {
+	if (!r.have_hdr || r.hdr.window_nframes == 0) { /* no results, or the boot failed */
 		oq_free(&r);
 		return 1;
 	}
 	if (!o->quiet)
 		oprint_header(stdout, &r);
+	if (r.hdr.levels != b->levels) {
+		printf("the kernel runs %u-level paging, the batch is %u-level\n", r.hdr.levels, b->levels);
+		rc = 1;
+	}
 	if (o->save && save_run(o->save, b, &r))
 		rc = 1;
 	if (print_all) {
@@ -207,7 +215,7 @@ static int run_and_compare(const struct opts *o, struct ob *b, const struct onam
 		while (oit_next(&it)) {
 			oprint_case(stdout, &it, names);
 			for (unsigned k = 0; k < it.c->naccs; k++)
-				oprint_access(stdout, &it.accs[k], &it.ar[k]);
+				oprint_access(stdout, &it.accs[k], &it.ar[k], it.levels);
 		}
 	}
 	ocmp_init(&c, r.hdr.window_nframes, tcg(o) ? OQ_EMU_TCG : 0);
@@ -250,6 +258,7 @@ static int cmd_run(const struct opts *o, int argc, char **argv)
 	if (argc < 1)
 		return usage();
 	ob_init(&b, XPT_CASE_MODE_RUN, 0);
+	ob_levels(&b, oq_levels(&o->q));
 	for (int i = 0; i < argc; i++)
 		if (ocases_parse(argv[i], &b, &names, err, sizeof(err)) != 0) {
 			fprintf(stderr, "xpt-oracle: %s\n", err);
@@ -267,11 +276,11 @@ static int cmd_gen(const struct opts *o)
 {
 	struct ob b;
 	int rc;
-	ogen_batch(&b, o->ncases, o->seed, XPT_CASE_CTL_MASK);
+	ogen_batch(&b, o->ncases, o->seed, XPT_CASE_CTL_MASK, oq_levels(&o->q));
 	if (o->isolate)
 		((struct xpt_case_batch *)b.buf)->flags |= XPT_CASE_BATCH_ISOLATE;
-	printf("generated %u cases (seed %" PRIu64 ", %zu bytes%s)\n", b.ncases, o->seed, b.len,
-	       o->isolate ? ", every case its own root" : "");
+	printf("generated %u cases (seed %" PRIu64 ", %zu bytes, %u-level paging%s)\n", b.ncases, o->seed,
+	       b.len, b.levels, o->isolate ? ", every case its own root" : "");
 	rc = run_and_compare(o, &b, NULL, o->print);
 	ob_free(&b);
 	return rc;
@@ -291,8 +300,8 @@ static int cmd_demo(struct opts *o)
 		oq_free(&r);
 		return 1;
 	}
-	printf("(QEMU %s, %.0f ms from exec to exit, boot %.0f ms)\n", o->q.cpu, r.wall_s * 1e3,
-	       oq_boot_s(&r) * 1e3);
+	printf("(QEMU %s%s, %.0f ms from exec to exit, boot %.0f ms)\n", o->q.cpu,
+	       o->q.la57 ? " +la57, 5-level paging" : "", r.wall_s * 1e3, oq_boot_s(&r) * 1e3);
 	oq_free(&r);
 	return 0;
 }
@@ -310,6 +319,10 @@ static int cmd_three(struct opts *o, int argc, char **argv)
 	int rc;
 	if (argc < 1)
 		return usage();
+	if (o->q.la57) {
+		fprintf(stderr, "xpt-oracle: the three-way comparison runs 4-level paging only\n");
+		return 2;
+	}
 	if (!obx_available(&o->bx, stderr))
 		return 1;
 	if (strcmp(argv[0], "quirks") == 0) {
@@ -319,7 +332,7 @@ static int cmd_three(struct opts *o, int argc, char **argv)
 	if (strcmp(argv[0], "gen") == 0) {
 		if (parse_gen(o, argc, argv))
 			return 2;
-		ogen_batch(&b, o->ncases, o->seed, XPT_CASE_CTL_MASK);
+		ogen_batch(&b, o->ncases, o->seed, XPT_CASE_CTL_MASK, 4);
 		if (o->isolate)
 			((struct xpt_case_batch *)b.buf)->flags |= XPT_CASE_BATCH_ISOLATE;
 		snprintf(title, sizeof(title), "generated batch (seed %" PRIu64 "%s)", o->seed,
@@ -381,6 +394,10 @@ static int parse_opts(struct opts *o, int *argc, char ***argv)
 		}
 		if (strcmp(k, "--require-coverage") == 0) {
 			o->require_cov = true;
+			continue;
+		}
+		if (strcmp(k, "--la57") == 0) {
+			o->q.la57 = true;
 			continue;
 		}
 		if (strcmp(k, "--bochs-e9") == 0 || strcmp(k, "--bochs-keep") == 0) {

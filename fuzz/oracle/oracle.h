@@ -24,8 +24,11 @@ struct ob {
 	bool accs_started;
 	uint32_t ncases;
 	uint64_t res_bytes; /* what the results of this batch will take */
+	unsigned levels;    /* paging levels the batch is for: 4, or 5 (XPT_CASE_BATCH_LA57) */
 };
 void ob_init(struct ob *b, uint32_t mode, uint64_t seed);
+/* Make the batch one for 4- or 5-level paging (before any case). */
+void ob_levels(struct ob *b, unsigned levels);
 void ob_case(struct ob *b, uint32_t id, uint32_t ctl, uint32_t pkru);
 void ob_op(struct ob *b, const struct xpt_case_op *op);
 void ob_acc(struct ob *b, uint64_t va, uint32_t access, uint32_t flags);
@@ -37,6 +40,7 @@ struct oit {
 	const uint8_t *batch, *res;
 	size_t boff, roff, blen, rlen;
 	uint32_t i, n;
+	unsigned levels;     /* of the batch: 4 or 5 */
 	const struct xpt_case *c;
 	const struct xpt_case_op *ops;
 	const struct xpt_case_acc *accs;
@@ -58,7 +62,7 @@ void onames_free(struct onames *n);
 const char *oname(const struct onames *n, uint32_t id);
 
 /* ------------------------------------------------ gen.c: the generator */
-void ogen_batch(struct ob *b, uint32_t ncases, uint64_t seed, uint32_t ctl_mask);
+void ogen_batch(struct ob *b, uint32_t ncases, uint64_t seed, uint32_t ctl_mask, unsigned levels);
 
 /* -------------------------------------------------- qemu.c: boot and read */
 struct oq_opts {
@@ -71,7 +75,13 @@ struct oq_opts {
 	double timeout;     /* seconds; 0: from the batch size */
 	bool serial_stdout; /* let the guest's serial through to stdout */
 	bool keep_ram;      /* leave the guest's RAM file open in oq_run.ram_fd */
+	bool la57;          /* 5-level paging: "la57" on the command line, +la57 on -cpu */
 };
+/* The paging levels runs with these options boot into. */
+static inline unsigned oq_levels(const struct oq_opts *o)
+{
+	return o->la57 ? 5u : 4u;
+}
 enum oq_end { OQ_EXITED, OQ_TIMEOUT, OQ_CRASHED, OQ_NO_START };
 struct oq_run {
 	enum oq_end end;
@@ -148,7 +158,7 @@ struct oexp {
 	uint64_t cr2;
 	uint64_t pa;            /* completed accesses */
 	bool pa_known;
-	uint64_t after[4];      /* the walk's entries after the access */
+	uint64_t after[5];      /* the walk's entries after the access */
 	unsigned nafter;
 };
 /* Everything a quirk may look at. */
@@ -182,7 +192,7 @@ extern const unsigned noquirks;
 /* The entries of one emulator (emu), with use counts when uses != NULL. */
 void oquirks_print(FILE *f, const unsigned *uses, unsigned emu);
 /* The cases behind the walk entries, appended to a fresh batch (not finished). */
-void oquirks_experiments(struct ob *b);
+void oquirks_experiments(struct ob *b, unsigned levels);
 /* Re-runs the experiment behind every entry; 0 when each reproduces. */
 int oquirks_verify(const struct oq_opts *q);
 
@@ -207,6 +217,7 @@ struct ocmp {
 	unsigned shown;         /* disagreements printed so far */
 	unsigned show_max;
 	/* coverage: what the compared accesses exercised */
+	unsigned levels;        /* of the batches compared (4 or 5): the classes that apply */
 	uint64_t cov[32];
 	uint64_t pf_codes;      /* bit e: #PF error code e (bits 0..5) was seen */
 	uint8_t *mem;           /* host buffer mirroring guest physical memory */
@@ -228,7 +239,9 @@ const char *ocov_name(unsigned i);
 
 /* ----------------------------------------------- print.c: human output */
 void oprint_case(FILE *f, const struct oit *it, const struct onames *names);
-void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_acc_res *r);
+void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_acc_res *r, unsigned levels);
+/* "pml5e" .. "pte": entry `level` (0 = the top) of a walk of `levels` levels. */
+const char *oprint_level(unsigned level, unsigned levels);
 void oprint_ctl(FILE *f, uint32_t ctl, uint32_t pkru);
 void oprint_header(FILE *f, const struct oq_run *r);
 const char *oprint_access_kind(uint32_t access);

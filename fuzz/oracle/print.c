@@ -36,13 +36,14 @@ static void print_attr(FILE *f, uint32_t attr)
 		fprintf(f, "-c%u", (attr & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT);
 }
 
-static const char *level_name(unsigned l)
+const char *oprint_level(unsigned level, unsigned levels)
 {
-	static const char *const n[] = { "pml4e", "pdpte", "pde", "pte" };
-	return l < 4 ? n[l] : "?";
+	static const char *const n[] = { "pml5e", "pml4e", "pdpte", "pde", "pte" };
+	unsigned i = 5u - levels + level;
+	return level < levels && i < 5u ? n[i] : "?";
 }
 
-static void print_op(FILE *f, const struct xpt_case_op *op, uint8_t err)
+static void print_op(FILE *f, const struct xpt_case_op *op, uint8_t err, unsigned levels)
 {
 	static const char *const sizes[] = { "4k", "2m", "1g" };
 	switch (op->kind) {
@@ -70,11 +71,11 @@ static void print_op(FILE *f, const struct xpt_case_op *op, uint8_t err)
 		print_attr(f, op->attr);
 		break;
 	case XPT_OP_RAW_SET:
-		fprintf(f, "raw %s(%#" PRIx64 ") = %#" PRIx64 "%s", level_name(op->level), op->va, op->a,
+		fprintf(f, "raw %s(%#" PRIx64 ") = %#" PRIx64 "%s", oprint_level(op->level, levels), op->va, op->a,
 		        (op->flags & XPT_OPF_POOLREL) ? " +pool" : "");
 		break;
 	case XPT_OP_RAW_MOD:
-		fprintf(f, "raw %s(%#" PRIx64 ") |= %#" PRIx64 " &= ~%#" PRIx64, level_name(op->level),
+		fprintf(f, "raw %s(%#" PRIx64 ") |= %#" PRIx64 " &= ~%#" PRIx64, oprint_level(op->level, levels),
 		        op->va, op->a, op->b);
 		break;
 	default:
@@ -89,11 +90,11 @@ static void print_op(FILE *f, const struct xpt_case_op *op, uint8_t err)
 	fprintf(f, "\n");
 }
 
-static void print_entries(FILE *f, const struct xpt_case_acc_res *r)
+static void print_entries(FILE *f, const struct xpt_case_acc_res *r, unsigned levels)
 {
-	for (unsigned l = 0; l < r->nwalk; l++) {
+	for (unsigned l = 0; l < r->nwalk && l < 5u; l++) {
 		uint64_t ch = r->before[l] ^ r->after[l];
-		fprintf(f, "      %-5s %016" PRIx64, level_name(l), r->before[l]);
+		fprintf(f, "      %-5s %016" PRIx64, oprint_level(l, levels), r->before[l]);
 		if (ch)
 			fprintf(f, " -> %016" PRIx64 " (%s%s%s)", r->after[l], (ch & XPT_PTE_A) ? "+A" : "",
 			        (ch & XPT_PTE_D) ? "+D" : "", (ch & ~(XPT_PTE_A | XPT_PTE_D)) ? " other!" : "");
@@ -101,7 +102,7 @@ static void print_entries(FILE *f, const struct xpt_case_acc_res *r)
 	}
 }
 
-void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_acc_res *r)
+void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_acc_res *r, unsigned levels)
 {
 	static const char *const outcome[] = { "done", "#PF", "#GP", "other", "not run" };
 	fprintf(f, "    %-6s %016" PRIx64 ": %-5s",
@@ -131,7 +132,7 @@ void oprint_access(FILE *f, const struct xpt_case_acc *a, const struct xpt_case_
 	if (r->flags & XPT_CASE_ARF_WRITE_LOST)
 		fprintf(f, " WRITE LANDED OUTSIDE THE POOL");
 	fprintf(f, "\n");
-	print_entries(f, r);
+	print_entries(f, r, levels);
 }
 
 void oprint_case(FILE *f, const struct oit *it, const struct onames *names)
@@ -142,7 +143,7 @@ void oprint_case(FILE *f, const struct oit *it, const struct onames *names)
 	        it->r->cr3);
 	for (unsigned k = 0; k < it->c->nops; k++) {
 		fprintf(f, "  op  ");
-		print_op(f, &it->ops[k], it->op_err[k]);
+		print_op(f, &it->ops[k], it->op_err[k], it->levels);
 	}
 }
 

@@ -128,7 +128,10 @@ static void build_argv(const struct oq_opts *o, const char *ram_path, uint64_t r
 	ARG("-m");
 	ARG("%lluM", (unsigned long long)(ram / MIB));
 	ARG("-cpu");
-	ARG("%s", o->cpu);
+	if (o->la57 && !strstr(o->cpu, "la57"))
+		ARG("%s,+la57", o->cpu);
+	else
+		ARG("%s", o->cpu);
 	ARG("-serial");
 	if (o->serial_stdout)
 		ARG("stdio");
@@ -143,7 +146,7 @@ static void build_argv(const struct oq_opts *o, const char *ram_path, uint64_t r
 		ARG("%s", batch_path);
 	}
 	ARG("-append");
-	ARG("%s", o->append ? o->append : "batch");
+	ARG("%s%s", o->append ? o->append : "batch", o->la57 ? " la57" : "");
 	argv[n] = NULL;
 #undef ARG
 }
@@ -314,6 +317,7 @@ const char *oq_status_name(uint32_t status)
 	static const char *const names[] = {
 		"ok", "no batch", "bad magic", "bad version", "truncated", "too many",
 		"bad op", "bad access", "results full", "no memory", "panic", "boot failed",
+		"bad paging mode",
 	};
 	return status < sizeof(names) / sizeof(names[0]) ? names[status] : "unknown status";
 }

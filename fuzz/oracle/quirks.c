@@ -37,6 +37,12 @@ static bool rmw(const struct oacc *x)
 	return (x->a->flags & XPT_CASE_ACCF_RMW) && (x->a->access & XPT_ACC_WRITE);
 }
 
+/* Index of the PDPTE in a walk: 1, or 2 under 5-level paging. */
+static unsigned pdpte_index(const struct oacc *x)
+{
+	return (x->ctl.flags & XPT_CTL_LA57) ? 2u : 1u;
+}
+
 /* ------------------------------------------------------------- entries */
 
 /*
@@ -76,8 +82,9 @@ static bool q_gbpages(const struct oacc *x, struct oexp *e)
 	struct xpt_walk w;
 	struct oexp n;
 	const struct xpt_walk *o = &e->w;
+	unsigned pdpte = pdpte_index(x);
 	if ((x->cpu_features & XPT_CASE_CPU_PDPE1GB) || o->fault != XPT_FAULT_PF ||
-	    !(o->error_code & XPT_PF_RSVD) || o->levels != 2 || !(o->entry[1] & XPT_PTE_PS))
+	    !(o->error_code & XPT_PF_RSVD) || o->levels != pdpte + 1u || !(o->entry[pdpte] & XPT_PTE_PS))
 		return false;
 	if (ocmp_rewalk(x, e->access, e->ctl_flags | XPT_CTL_GBPAGES, &w) != XPT_OK)
 		return false;
@@ -88,7 +95,8 @@ static bool q_gbpages(const struct oacc *x, struct oexp *e)
 }
 
 /* Reserved bits QEMU checks in an entry before it sets that entry's A bit:
- * address bits from MAXPHYADDR up, NX without EFER.NXE, PS in a PML4E. */
+ * address bits from MAXPHYADDR up, NX without EFER.NXE, PS in a PML4E or
+ * PML5E (the levels above the PDPTE). */
 static bool early_rsvd(const struct oacc *x, uint64_t entry, unsigned level, uint32_t ctl_flags)
 {
 	uint64_t high = ((UINT64_C(1) << 52) - 1) & ~((UINT64_C(1) << x->ctl.maxphyaddr) - 1);
@@ -96,7 +104,7 @@ static bool early_rsvd(const struct oacc *x, uint64_t entry, unsigned level, uin
 		return true;
 	if ((entry & XPT_PTE_NX) && !(ctl_flags & XPT_CTL_NXE))
 		return true;
-	return level == 0 && (entry & XPT_PTE_PS);
+	return level < pdpte_index(x) && (entry & XPT_PTE_PS);
 }
 
 /*
@@ -111,14 +119,14 @@ static bool early_rsvd(const struct oacc *x, uint64_t entry, unsigned level, uin
 static bool q_a_on_fault(const struct oacc *x, struct oexp *e)
 {
 	const struct xpt_walk *w = &e->w;
-	unsigned last, upto;
+	unsigned last, upto, pdpte = pdpte_index(x);
 	struct oexp n = *e;
 	if (w->fault != XPT_FAULT_PF || w->levels == 0)
 		return false;
 	last = w->levels - 1u;
 	upto = last;
-	if ((w->entry[last] & XPT_PTE_P) && last == 1 && (w->entry[1] & XPT_PTE_PS) &&
-	    !early_rsvd(x, w->entry[1], 1, e->ctl_flags))
+	if ((w->entry[last] & XPT_PTE_P) && last == pdpte && (w->entry[pdpte] & XPT_PTE_PS) &&
+	    !early_rsvd(x, w->entry[pdpte], pdpte, e->ctl_flags))
 		upto = last + 1u; /* the 1 GiB leaf */
 	for (unsigned i = 0; i < upto && i < n.nafter; i++)
 		n.after[i] |= XPT_PTE_A;
@@ -238,16 +246,19 @@ static void op(struct ob *b, uint8_t kind, uint8_t level, uint64_t va, uint64_t 
 }
 
 /* Cases meant to need each walk quirk; each also holds accesses that must
- * agree with ref as they are. */
-void oquirks_experiments(struct ob *b)
+ * agree with ref as they are.  With 5 levels the same cases sit in PML5
+ * slot 1. */
+void oquirks_experiments(struct ob *b, unsigned levels)
 {
-	uint64_t va = 0x8000200000;
+	uint64_t base = levels == 5u ? XPT_CASE_TEST_START_LA57 : 0;
+	uint64_t va = base + 0x8000200000, gva = base + 0x8040000000;
 	uint32_t id = 0;
 	ob_init(b, XPT_CASE_MODE_RUN, 0);
-	/* RSVD without P: a reserved address bit in a PTE, then in a PDPTE */
+	ob_levels(b, levels);
+	/* RSVD without P: a reserved address bit in a PTE */
 	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
 	op(b, XPT_OP_MAP, XPT_4K, va, XPT_CASE_POOL_PA, 0, XPT_WRITE | XPT_USER);
-	op(b, XPT_OP_RAW_MOD, 3, va, UINT64_C(1) << 45, 0, 0);
+	op(b, XPT_OP_RAW_MOD, (uint8_t)(levels - 1u), va, UINT64_C(1) << 45, 0, 0);
 	ob_acc(b, va, XPT_ACC_READ, 0);
 	ob_acc(b, va, XPT_ACC_WRITE | XPT_ACC_USER, 0);
 	/* A bits on a faulting walk: user access to a supervisor page, and a
@@ -259,8 +270,8 @@ void oquirks_experiments(struct ob *b)
 	ob_acc(b, va, XPT_ACC_READ, 0);
 	/* ... and a 1 GiB leaf that faults on its rights */
 	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
-	op(b, XPT_OP_MAP, XPT_1G, 0x8040000000, 0, 0, 0);
-	ob_acc(b, 0x8040000000 + XPT_CASE_POOL_PA, XPT_ACC_USER, 0);
+	op(b, XPT_OP_MAP, XPT_1G, gva, 0, 0, 0);
+	ob_acc(b, gva + XPT_CASE_POOL_PA, XPT_ACC_USER, 0);
 	/* RMW: on a page that is not there, and on a read-only one */
 	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
 	op(b, XPT_OP_MAP, XPT_4K, va, XPT_CASE_POOL_PA, 0, XPT_USER);
@@ -269,8 +280,8 @@ void oquirks_experiments(struct ob *b)
 	ob_acc(b, va, XPT_ACC_WRITE | XPT_ACC_USER, 0);
 	/* 1 GiB leaf: QEMU maps it whatever CPUID says */
 	ob_case(b, id++, XPT_CTL_WP | XPT_CTL_NXE, 0);
-	op(b, XPT_OP_MAP, XPT_1G, 0x8040000000, 0, 0, XPT_WRITE | XPT_USER);
-	ob_acc(b, 0x8040000000 + XPT_CASE_POOL_PA + 0x18, XPT_ACC_READ, 0);
+	op(b, XPT_OP_MAP, XPT_1G, gva, 0, 0, XPT_WRITE | XPT_USER);
+	ob_acc(b, gva + XPT_CASE_POOL_PA + 0x18, XPT_ACC_READ, 0);
 }
 
 /* The CPU model minus Page1GB. */
@@ -288,7 +299,7 @@ static int run_experiments(const struct oq_opts *q, unsigned *uses, uint64_t *di
 	struct ob b;
 	struct oq_run r;
 	struct ocmp c;
-	oquirks_experiments(&b);
+	oquirks_experiments(&b, oq_levels(q));
 	ob_finish(&b);
 	if (oq_run(q, &b, &r) != 0 || !r.have_hdr || r.hdr.status != XPT_CASE_S_OK) {
 		ob_free(&b);
@@ -325,7 +336,8 @@ int oquirks_verify(const struct oq_opts *q)
 		printf("a verification run failed\n");
 		return 1;
 	}
-	printf("quirk verification, QEMU TCG, -cpu %s (and %s):\n", q->cpu, cpu);
+	printf("quirk verification, QEMU TCG, %u-level paging, -cpu %s (and %s)%s:\n", oq_levels(q), q->cpu, cpu,
+	       q->la57 ? " with +la57" : "");
 	for (unsigned i = 0; i < noquirks; i++) {
 		const char *id = oquirks[i].id;
 		bool ok;

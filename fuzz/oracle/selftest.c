@@ -14,6 +14,7 @@ int oprobe_run(const struct oq_opts *q, bool print)
 	static const char *const names[] = { "", "stale PTE until invlpg", "global page across CR3 load",
 	                                     "PCID no-flush CR3 load" };
 	ob_init(&b, XPT_CASE_MODE_PROBE, 0);
+	ob_levels(&b, oq_levels(q));
 	ob_finish(&b);
 	if (oq_run(q, &b, &r) != 0 || !r.have_hdr || r.hdr.status != XPT_CASE_S_OK) {
 		ob_free(&b);
@@ -38,16 +39,20 @@ int oprobe_run(const struct oq_opts *q, bool print)
 
 /* ------------------------------------------------------ malformed batches */
 
+/* Where the base batch maps its page: the test region of either mode. */
+static uint64_t base_va;
+
 /* A small valid batch to break in one place. */
-static void base_batch(struct ob *b)
+static void base_batch(struct ob *b, unsigned levels)
 {
-	struct xpt_case_op op = { .kind = XPT_OP_MAP, .va = 0x200000, .a = XPT_CASE_POOL_PA,
+	struct xpt_case_op op = { .kind = XPT_OP_MAP, .va = base_va, .a = XPT_CASE_POOL_PA,
 	                          .attr = XPT_WRITE };
 	ob_init(b, XPT_CASE_MODE_RUN, 0);
+	ob_levels(b, levels);
 	for (uint32_t i = 0; i < 3; i++) {
 		ob_case(b, i, XPT_CTL_WP | XPT_CTL_NXE, 0);
 		ob_op(b, &op);
-		ob_acc(b, 0x200000, XPT_ACC_READ, 0);
+		ob_acc(b, base_va, XPT_ACC_READ, 0);
 	}
 	ob_finish(b);
 }
@@ -96,7 +101,7 @@ static void b_op_va(struct ob *b) { ((struct xpt_case_op *)(case_at(b, 0) + size
 static void b_acc_align(struct ob *b)
 {
 	uint8_t *c = case_at(b, 2);
-	((struct xpt_case_acc *)(c + sizeof(struct xpt_case) + sizeof(struct xpt_case_op)))->va = 0x200004;
+	((struct xpt_case_acc *)(c + sizeof(struct xpt_case) + sizeof(struct xpt_case_op)))->va = base_va + 4;
 }
 static void b_acc_kind(struct ob *b)
 {
@@ -113,15 +118,34 @@ static void b_raw_first(struct ob *b)
 {
 	/* a ref op after a raw write in one case */
 	struct ob n;
-	struct xpt_case_op raw = { .kind = XPT_OP_RAW_MOD, .va = 0x200000, .level = 3, .a = XPT_PTE_A };
-	struct xpt_case_op map = { .kind = XPT_OP_MAP, .va = 0x400000, .a = XPT_CASE_POOL_PA };
+	struct xpt_case_op raw = { .kind = XPT_OP_RAW_MOD, .va = base_va, .level = (uint8_t)(b->levels - 1u),
+	                           .a = XPT_PTE_A };
+	struct xpt_case_op map = { .kind = XPT_OP_MAP, .va = base_va + 0x200000, .a = XPT_CASE_POOL_PA };
 	ob_init(&n, XPT_CASE_MODE_RUN, 0);
+	ob_levels(&n, b->levels);
 	ob_case(&n, 0, 0, 0);
 	ob_op(&n, &raw);
 	ob_op(&n, &map);
 	ob_finish(&n);
 	ob_free(b);
 	*b = n;
+}
+
+static void b_flags(struct ob *b) { hdr(b)->flags |= 0x80; }
+/* The other paging mode than the kernel's. */
+static void b_mode(struct ob *b) { hdr(b)->flags ^= XPT_CASE_BATCH_LA57; }
+static void b_raw_level(struct ob *b)
+{
+	struct xpt_case_op *op = (void *)(case_at(b, 1) + sizeof(struct xpt_case));
+	op->kind = XPT_OP_RAW_MOD;
+	op->level = (uint8_t)b->levels;
+}
+/* The stub's slot: PML4 slot 255, or PML5 slot 0 with LA57. */
+static void b_acc_stub(struct ob *b)
+{
+	uint8_t *c = case_at(b, 1);
+	((struct xpt_case_acc *)(c + sizeof(struct xpt_case) + sizeof(struct xpt_case_op)))->va =
+		XPT_CASE_STUB_VA + 0x1000;
 }
 
 static const struct breakage breakages[] = {
@@ -144,6 +168,10 @@ static const struct breakage breakages[] = {
 	{ "unaligned access", b_acc_align, XPT_CASE_S_BAD_ACCESS },
 	{ "unknown access bits", b_acc_kind, XPT_CASE_S_BAD_ACCESS },
 	{ "access to the kernel half", b_acc_kernel, XPT_CASE_S_BAD_ACCESS },
+	{ "access in the stub's top-level slot", b_acc_stub, XPT_CASE_S_BAD_ACCESS },
+	{ "unknown batch flag", b_flags, XPT_CASE_S_BAD_MODE },
+	{ "batch for the other paging mode", b_mode, XPT_CASE_S_BAD_MODE },
+	{ "raw write one level below the PTE", b_raw_level, XPT_CASE_S_BAD_OP },
 };
 
 static bool expect_status(const char *what, const struct oq_run *r, uint32_t status, int code)
@@ -162,10 +190,12 @@ int omalformed_run(const struct oq_opts *q)
 	struct oq_run r;
 	int fails = 0;
 	o.timeout = 20;
-	printf("malformed batches: each must end at once with its own error, before any case runs\n");
+	base_va = (q->la57 ? XPT_CASE_TEST_START_LA57 : 0) + 0x200000;
+	printf("malformed batches (%u-level paging): each must end at once with its own error, before any "
+	       "case runs\n", oq_levels(q));
 	for (unsigned i = 0; i < sizeof(breakages) / sizeof(breakages[0]); i++) {
 		struct ob b;
-		base_batch(&b);
+		base_batch(&b, oq_levels(q));
 		breakages[i].apply(&b);
 		if (oq_run(&o, &b, &r) != 0)
 			return 1;
@@ -177,8 +207,24 @@ int omalformed_run(const struct oq_opts *q)
 		return 1;
 	fails += !expect_status("no module at all", &r, XPT_CASE_S_NO_BATCH, XPT_CASE_EXIT_BATCH);
 	oq_free(&r);
+	if (q->la57) {
+		/* "la57" asked of a CPU without it: the boot must stop and say why */
+		char cpu[256];
+		struct oq_opts n = o;
+		snprintf(cpu, sizeof(cpu), "%s,-la57", q->cpu);
+		n.cpu = cpu;
+		if (oq_run(&n, NULL, &r) != 0)
+			return 1;
+		fails += !expect_status("la57 on a CPU without LA57", &r, XPT_CASE_S_BOOT, XPT_CASE_EXIT_PANIC);
+		oq_free(&r);
+	}
 
-	/* A guest that never exits: the host must kill it and say so. */
+	/* A guest that never exits: the host must kill it and say so (once:
+	 * the paging mode has no part in it). */
+	if (q->la57) {
+		printf("%s\n", fails ? "FAIL" : "PASS");
+		return fails != 0;
+	}
 	o.append = "hang";
 	o.timeout = 2;
 	if (oq_run(&o, NULL, &r) != 0)

@@ -18,16 +18,17 @@
  *                                    nops op error bytes padded to 8, then
  *                                    naccs struct xpt_case_acc_res
  *
- * Levels are numbered as in struct xpt_walk: entry 0 is the PML4E, entry 3
- * the PTE.  Every field is little-endian, every struct has a fixed size
- * checked below, so host and kernel agree byte for byte.
+ * Levels are numbered as in struct xpt_walk, from the top: entry 0 is the
+ * PML4E (the PML5E under 5-level paging), the last one the PTE.  Every
+ * field is little-endian, every struct has a fixed size checked below, so
+ * host and kernel agree byte for byte.
  */
 #ifndef XPT_CASE_H
 #define XPT_CASE_H
 
 #include <stdint.h>
 
-#define XPT_CASE_VERSION 1u
+#define XPT_CASE_VERSION 2u
 #define XPT_CASE_MAGIC   UINT64_C(0x4843544142545058) /* "XPTBATCH" */
 #define XPT_CASE_RMAGIC  UINT64_C(0x544c534552545058) /* "XPTRESLT" */
 
@@ -46,6 +47,32 @@
 #define XPT_CASE_STUB_VA    UINT64_C(0x7f8000000000)
 /* The physical-memory window of the kernel (PML4 slot 256). */
 #define XPT_CASE_WINDOW_VA  UINT64_C(0xffff800000000000)
+/* With 5-level paging the kernel keeps its addresses: PML5 slot 0 holds
+ * the stub (the 48-bit lower half), slot 511 the kernel, and cases use
+ * PML5 slots 1..255 -- addresses canonical in 57 bits and not in 48. */
+#define XPT_CASE_TEST_START_LA57 UINT64_C(0x0001000000000000)
+#define XPT_CASE_TEST_END_LA57   UINT64_C(0x0100000000000000)
+
+/* Top-level slot of va in a space of `levels` (4 or 5) levels. */
+static inline unsigned xpt_case_top_slot(uint64_t va, unsigned levels)
+{
+	return (unsigned)(va >> (12u + 9u * (levels - 1u))) & 511u;
+}
+
+/* Whether cases may use va (a canonical address): the test region. */
+static inline int xpt_case_in_test(uint64_t va, unsigned levels)
+{
+	if (levels == 5u)
+		return va >= XPT_CASE_TEST_START_LA57 && va < XPT_CASE_TEST_END_LA57;
+	return va < XPT_CASE_TEST_END;
+}
+
+/* Whether top-level slot i belongs to the cases; every other slot of a
+ * case root is the kernel's, shared from its own root. */
+static inline int xpt_case_test_slot(unsigned i, unsigned levels)
+{
+	return levels == 5u ? i >= 1u && i < 256u : i < 255u;
+}
 
 /*
  * The 8 bytes at physical address pa of a data frame (pa 8-aligned):
@@ -108,6 +135,18 @@ struct xpt_case_batch {
  * its own root and flush.
  */
 #define XPT_CASE_BATCH_ISOLATE 1u
+/* The batch is for a kernel booted with 5-level paging ("la57" on its
+ * command line): case roots are PML5s, raw levels run 0 (PML5E) .. 4
+ * (PTE), addresses are checked in 57 bits.  A batch whose mode is not the
+ * kernel's is rejected (XPT_CASE_S_BAD_MODE). */
+#define XPT_CASE_BATCH_LA57    2u
+#define XPT_CASE_BATCH_FLAGS   3u
+
+/* Paging levels of a batch. */
+static inline unsigned xpt_case_levels(uint32_t batch_flags)
+{
+	return (batch_flags & XPT_CASE_BATCH_LA57) ? 5u : 4u;
+}
 
 enum xpt_case_mode {
 	XPT_CASE_MODE_RUN = 0,   /* run the cases */
@@ -142,7 +181,7 @@ enum xpt_case_op_kind {
 
 struct xpt_case_op {
 	uint8_t kind;   /* enum xpt_case_op_kind */
-	uint8_t level;  /* MAP: enum xpt_size; RAW_*: 0 (PML4E) .. 3 (PTE) */
+	uint8_t level;  /* MAP: enum xpt_size; RAW_*: 0 (top) .. levels - 1 (PTE) */
 	uint16_t flags; /* XPT_OPT_* for the ref calls; XPT_OPF_* for RAW_SET */
 	uint32_t attr;  /* xpt_attr */
 	uint64_t va;
@@ -182,6 +221,7 @@ enum xpt_case_status {
 	XPT_CASE_S_NO_MEMORY,    /* the frame allocator ran dry */
 	XPT_CASE_S_PANIC,        /* unexpected exception in the kernel */
 	XPT_CASE_S_BOOT,         /* boot failed (memory map, CPU features) */
+	XPT_CASE_S_BAD_MODE,     /* the batch's paging mode is not the kernel's, or unknown flags */
 	XPT_CASE_S_COUNT
 };
 
@@ -250,7 +290,9 @@ struct xpt_case_results {
 	uint64_t tsc_load;       /* new roots, control bits and CR3 loads */
 	uint64_t tsc_access;     /* the accesses, recording included */
 	struct xpt_case_probe probe[XPT_CASE_NPROBES];
-	uint64_t reserved[4];
+	uint32_t levels;         /* paging levels the kernel runs: 4, or 5 (CR4.LA57) */
+	uint32_t reserved32;
+	uint64_t reserved[3];
 };
 
 struct xpt_case_res {
@@ -286,13 +328,13 @@ enum xpt_case_outcome {
 struct xpt_case_acc_res {
 	uint8_t outcome;      /* enum xpt_case_outcome */
 	uint8_t vector;       /* exception vector, 0xff when none */
-	uint8_t nwalk;        /* entries of the walk recorded, 0..4 */
+	uint8_t nwalk;        /* entries of the walk recorded, 0..levels */
 	uint8_t flags;        /* XPT_CASE_ARF_* */
 	uint32_t error_code;  /* #PF / #GP error code */
 	uint64_t cr2;         /* CR2 after the access (XPT_CASE_CR2_SENTINEL before it) */
 	uint64_t value;       /* read, write: the 8 bytes there before; fetch: rax (imm32) */
-	uint64_t before[4];   /* the walk's entries just before the access */
-	uint64_t after[4];    /* the same entries just after it */
+	uint64_t before[5];   /* the walk's entries just before the access */
+	uint64_t after[5];    /* the same entries just after it */
 };
 #define XPT_CASE_CR2_SENTINEL UINT64_C(0x00c2c2c2c2c2c000)
 
@@ -313,26 +355,33 @@ static inline uint64_t xpt_case_bytes(unsigned nops, unsigned naccs)
 /* ------------------------------------------------------ walk recording */
 
 /*
- * Where the entry at `level` (0 = PML4E) for va lives, given `up`: CR3 for
- * level 0, the entry one level up otherwise.  The recorder follows the
- * address bits 12..51 whatever MAXPHYADDR is; an entry beyond the window
- * simply ends the record.  Kernel and host use this one rule.
+ * Where the entry at `level` (0 = the top: PML4E, or PML5E with 5 levels)
+ * for va lives in a space of `levels` levels, given `up`: CR3 for level 0,
+ * the entry one level up otherwise.  The recorder follows the address bits
+ * 12..51 whatever MAXPHYADDR is; an entry beyond the window simply ends
+ * the record.  Kernel and host use this one rule.
  */
 #define XPT_CASE_ADDR_BITS UINT64_C(0x000ffffffffff000)
-static inline uint64_t xpt_case_entry_pa(uint64_t up, uint64_t va, unsigned level)
+static inline uint64_t xpt_case_entry_pa(uint64_t up, uint64_t va, unsigned level, unsigned levels)
 {
-	unsigned shift = 39u - 9u * level;
+	unsigned shift = 12u + 9u * (levels - 1u - level);
 	return (up & XPT_CASE_ADDR_BITS) + 8u * ((va >> shift) & 511u);
 }
 
 /* Whether the recorder goes on below a present entry at `level`: the PT
  * ends the walk, a PS entry in a PDPT or PD is a leaf; a PS bit in a PML4E
- * is reserved, so the MMU faults there and the record may go on. */
-static inline int xpt_case_descends(uint64_t e, unsigned level)
+ * or PML5E is reserved, so the MMU faults there and the record may go on. */
+static inline int xpt_case_descends(uint64_t e, unsigned level, unsigned levels)
 {
-	if (!(e & 1u) || level == 3u)
+	if (!(e & 1u) || level + 1u >= levels)
 		return 0;
-	return level == 0u || !(e & 0x80u);
+	return level + 3u < levels || !(e & 0x80u);
+}
+
+/* Whether a leaf may sit at `level`: PDPTE, PDE or PTE. */
+static inline int xpt_case_leaf_level(unsigned level, unsigned levels)
+{
+	return level + 3u >= levels && level < levels;
 }
 
 /* Sizes are part of the format. */
@@ -342,7 +391,7 @@ XPT_CASE_ASSERT(sizeof(struct xpt_case) == 16, case);
 XPT_CASE_ASSERT(sizeof(struct xpt_case_op) == 32, op);
 XPT_CASE_ASSERT(sizeof(struct xpt_case_acc) == 16, acc);
 XPT_CASE_ASSERT(sizeof(struct xpt_case_res) == 24, res);
-XPT_CASE_ASSERT(sizeof(struct xpt_case_acc_res) == 88, acc_res);
+XPT_CASE_ASSERT(sizeof(struct xpt_case_acc_res) == 104, acc_res);
 XPT_CASE_ASSERT(sizeof(struct xpt_case_results) <= 4096, results);
 
 #endif /* XPT_CASE_H */
