@@ -102,6 +102,20 @@ static int enter(struct cursor *c, unsigned level, uint64_t e)
 	return XPT_OK;
 }
 
+/* Fill table t: zeroes, or the pieces of the huge leaf `split` at `level`.
+ * t by value: the compiler then knows the stores cannot change it. */
+static void table_fill(const struct xpt_space *sp, xpt_pfn t, uint64_t split, unsigned level)
+{
+	uint64_t *table = &sp->mem.words[xpt_slot(t, 0)];
+	if (!split) {
+		for (unsigned i = 0; i < XPT_ENTRIES; i++)
+			table[i] = 0;
+		return;
+	}
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		table[i] = split_entry(sp, split, level, i);
+}
+
 /*
  * Put a new table below the entry at `level` for va: empty, or filled
  * with the pieces of the huge leaf `split`.  The check pass only counts it.
@@ -117,9 +131,7 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	}
 	if (xpt_frame_alloc(c->sp->fa, &t) != XPT_OK)
 		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
-	for (unsigned i = 0; i < XPT_ENTRIES; i++)
-		c->sp->mem.words[xpt_slot(t, i)] =
-		    split ? split_entry(c->sp, split, level, i) : 0;
+	table_fill(c->sp, t, split, level);
 	write_entry(c, level, va, xpt_fmt_table(c->sp->format, t));
 	c->path[level - 1u] = (struct level){ .table = t };
 	if (split)
