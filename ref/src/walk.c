@@ -131,6 +131,28 @@ static void fault(struct xpt_walk *w, uint32_t error_code)
 	w->error_code = error_code;
 }
 
+/* Every field zero, so that a fault leaves nothing of an earlier walk. */
+/*@ requires \valid(w);
+    assigns *w;
+    ensures w->fault == 0 && w->levels == 0 && w->error_code == 0 && w->set_a == 0 && !w->set_d;
+*/
+static void walk_reset(struct xpt_walk *w)
+{
+	/*@ loop invariant 0 <= i <= XPT_MAX_LEVELS;
+	    loop assigns i, w->entry[0 .. XPT_MAX_LEVELS - 1], w->entry_pa[0 .. XPT_MAX_LEVELS - 1];
+	    loop variant XPT_MAX_LEVELS - i;
+	*/
+	for (unsigned i = 0; i < XPT_MAX_LEVELS; i++)
+		w->entry[i] = w->entry_pa[i] = 0;
+	w->fault = XPT_FAULT_NONE;
+	w->levels = w->leaf = w->pkey = 0;
+	w->error_code = 0;
+	w->pa = 0;
+	w->eff = 0;
+	w->set_a = 0;
+	w->set_d = false;
+}
+
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w)
 {
@@ -140,7 +162,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	bool la57 = ctl->flags & XPT_CTL_LA57;
 	unsigned top = la57 ? XPT_MAX_LEVELS : XPT_LEVELS, level;
 
-	*w = (struct xpt_walk){ 0 };
+	walk_reset(w);
 	/*@ assert walk_zero: w->fault == 0 && w->levels == 0 && w->error_code == 0 &&
 	                      w->set_a == 0 && !w->set_d; */
 	if (!xpt_canonical_width(va, la57 ? XPT_VA_BITS_LA57 : XPT_VA_BITS)) {
