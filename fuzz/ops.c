@@ -1,7 +1,9 @@
 /*
  * Fuzz target `ops`: sequences of allocator and mapper operations on a small
  * simulated physical memory, checked after every operation against an
- * independent shadow model.
+ * independent shadow model.  The space is a 4-level x86 one, a 5-level one
+ * (CR4.LA57, 57-bit addresses) or an EPT one (guest-physical addresses of
+ * 48 bits, R/W/X and a memory type in the leaves), as the header says.
  *
  * The shadow model is deliberately plain: a sorted list of extents
  * (virtual range -> physical base, attributes), a bitmap of the frames the
@@ -22,11 +24,14 @@
  *     were (byte for byte), and failed with an error its arguments and the
  *     shadow allow; a call that succeeded did what the shadow did;
  *   - translate agrees with the shadow on every page an operation touched;
+ *     in an EPT space so does xpt_ept_walk for a read, a write and a fetch
+ *     (host address, violation and its qualification, memory type);
  *   - every leaf that changed or went away, and every table given back,
  *     is covered by the pending flush record;
  *   - the software TLB: a hit agrees with a fresh xpt_walk unless its entry
  *     is covered by the pending record; after the record is applied every
- *     cached entry agrees with a fresh walk.
+ *     cached entry agrees with a fresh walk.  An EPT space has the same
+ *     checks over the harness's cache of xpt_ept_walk results (gtlb below).
  *
  * Any violation calls abort() with a message on stderr.
  */
@@ -130,6 +135,8 @@ static bool sp_live;
 static struct xpt_flush fl, snap_fl;
 static struct xpt_tlb tlb;
 static struct xpt_arch arch;
+static unsigned levels;    /* of the space: 4, or 5 (CR4.LA57) */
+static bool ept;           /* an EPT space: addresses are guest-physical */
 
 static struct ext ext[MAX_EXT];
 static unsigned next;
@@ -151,10 +158,54 @@ static bool changed; /* the operation changed the tables: walk them again */
 
 /* ------------------------------------------------------ small helpers */
 
+/* Bits of an address of the space: 48, 57 with 5 levels, 48 under EPT. */
+static unsigned va_bits(void)
+{
+	return levels == 5 ? 57 : 48;
+}
+
+/* An address the space can map: canonical in its width, or for EPT a
+ * guest-physical address below 2^48 (there is no hole). */
 static bool canon(uint64_t va)
 {
-	uint64_t top = va >> 47;
-	return top == 0 || top == 0x1ffff;
+	uint64_t top = va >> (va_bits() - 1);
+	if (ept)
+		return va >> 48 == 0;
+	return top == 0 || top == UINT64_MAX >> (va_bits() - 1);
+}
+
+#define GPA_MASK ((1ull << 48) - 1) /* guest-physical addresses of 4-level EPT */
+
+/*
+ * Two known faults of ref with EPT guest-physical addresses (FINDINGS.md,
+ * 6 and 7): xpt_translate reads an address past 48 bits as its low 48
+ * bits (so xpt_unmap and xpt_protect, which find their leaf with it, fail
+ * as that alias would), and xpt_map of a 2 MiB or 1 GiB page at 2^47 or
+ * above checks its alignment as if the address were non-canonical, then
+ * maps a 4 KiB page.  With OPS_EPT_KNOWN_BUGS (the default while ref has
+ * them) the harness accepts XPT_E_PHYS or exactly what the alias gives,
+ * and makes no such misaligned map; -DOPS_EPT_KNOWN_BUGS=0 finds both.
+ */
+#ifndef OPS_EPT_KNOWN_BUGS
+#define OPS_EPT_KNOWN_BUGS 1
+#endif
+
+/* The address whose leaf translate looks up for va (see above). */
+static uint64_t gpa_alias(uint64_t va)
+{
+	return ept && OPS_EPT_KNOWN_BUGS && va >> 48 ? va & GPA_MASK : va;
+}
+
+/* What the mapper says of an address canon() refuses. */
+static unsigned bad_addr_err(void)
+{
+	return ept ? XPT_E_PHYS : XPT_E_NONCANONICAL;
+}
+
+/* End of the lower half: what xpt_space_destroy(sp, false) gives back. */
+static uint64_t lower_half(void)
+{
+	return 1ull << (va_bits() - 1);
 }
 
 static uint64_t size_bytes(unsigned s)
@@ -431,17 +482,49 @@ static uint64_t addr_bits(void)
 	return ((1ull << maxphy) - 1) & ~(K4 - 1);
 }
 
+#define EPT_RWX (XPT_EPT_R | XPT_EPT_W | XPT_EPT_X)
+
+static bool present(uint64_t e)
+{
+	return ept ? (e & EPT_RWX) != 0 : (e & XPT_PTE_P) != 0;
+}
+
+/* The bits an x86 leaf may hold besides its address, and its attributes. */
+static uint64_t x86_leaf(uint64_t e, unsigned level, xpt_attr *attr, bool *a, bool *d)
+{
+	uint64_t pat = level == 1 ? 1ull << 7 : 1ull << 12;
+	*a = e & XPT_PTE_A;
+	*d = e & XPT_PTE_D;
+	*attr = ((e >> 1) & 1 ? XPT_WRITE : 0) | ((e >> 2) & 1 ? XPT_USER : 0) |
+	        ((e >> 63) & 1 ? XPT_NOEXEC : 0) | ((e >> 8) & 1 ? XPT_GLOBAL : 0) |
+	        XPT_CACHE(((e >> 3) & 1) | ((e >> 4) & 1) << 1 | ((e & pat) ? 4 : 0)) |
+	        XPT_PKEY((e >> 59) & 15) | SOFT_ATTR(e);
+	return XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US | XPT_PTE_PWT | XPT_PTE_PCD | XPT_PTE_A |
+	       XPT_PTE_D | XPT_PTE_G | XPT_PTE_PK_MASK | XPT_PTE_NX | SOFT_ENTRY_BITS | pat;
+}
+
+/* The same for an EPT leaf (SDM Vol. 3C 29.3.2): R W X, the memory type
+ * in bits 3..5, A/D at 8/9; never ignore-PAT, never a reserved type. */
+static uint64_t ept_leaf(uint64_t e, xpt_attr *attr, bool *a, bool *d)
+{
+	*a = e & XPT_EPT_A;
+	*d = e & XPT_EPT_D;
+	*attr = ((e & XPT_EPT_W) ? XPT_WRITE : 0) | ((e & XPT_EPT_X) ? 0 : XPT_NOEXEC) |
+	        XPT_CACHE((e >> XPT_EPT_MT_SHIFT) & 7);
+	return EPT_RWX | 7ull << XPT_EPT_MT_SHIFT | XPT_EPT_A | XPT_EPT_D;
+}
+
 static void add_leaf(uint64_t va, unsigned level, uint64_t e)
 {
 	uint64_t size = size_bytes(level - 1);
-	uint64_t allowed = XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US | XPT_PTE_PWT | XPT_PTE_PCD |
-	                   XPT_PTE_A | XPT_PTE_D | XPT_PTE_G | XPT_PTE_PK_MASK | XPT_PTE_NX | SOFT_ENTRY_BITS |
-	                   (addr_bits() & ~(size - 1));
-	uint64_t pat = level == 1 ? 1ull << 7 : 1ull << 12;
-	allowed |= pat | (level > 1 ? XPT_PTE_PS : 0);
+	xpt_attr attr;
+	bool a, d;
+	uint64_t allowed = ept ? ept_leaf(e, &attr, &a, &d) : x86_leaf(e, level, &attr, &a, &d);
+	allowed |= (addr_bits() & ~(size - 1)) | (level > 1 ? XPT_PTE_PS : 0);
 	CHECK((e & ~allowed) == 0, "leaf %#llx at level %u for va %#llx has bits %#llx set",
 	      (unsigned long long)e, level, (unsigned long long)va,
 	      (unsigned long long)(e & ~allowed));
+	CHECK(!ept || (e & XPT_EPT_R), "EPT leaf %#llx for gpa %#llx is not readable", ULL(e), ULL(va));
 	if (nleaves[cur] == MAX_LEAF) {
 		stop = true;
 		return;
@@ -450,12 +533,22 @@ static void add_leaf(uint64_t va, unsigned level, uint64_t e)
 	l->va = va;
 	l->size = size;
 	l->pa = e & addr_bits() & ~(size - 1);
-	l->a = e & XPT_PTE_A;
-	l->d = e & XPT_PTE_D;
-	l->attr = ((e >> 1) & 1 ? XPT_WRITE : 0) | ((e >> 2) & 1 ? XPT_USER : 0) |
-	          ((e >> 63) & 1 ? XPT_NOEXEC : 0) | ((e >> 8) & 1 ? XPT_GLOBAL : 0) |
-	          XPT_CACHE(((e >> 3) & 1) | ((e >> 4) & 1) << 1 | ((e & pat) ? 4 : 0)) |
-	          XPT_PKEY((e >> 59) & 15) | SOFT_ATTR(e);
+	l->a = a;
+	l->d = d;
+	l->attr = attr;
+}
+
+/* A table entry: x86 P|RW|US (A may be set by a walk); EPT R|W|X. */
+static void check_table_entry(uint64_t e, uint64_t va, unsigned level)
+{
+	uint64_t flags = e & ~addr_bits();
+	if (ept)
+		CHECK(flags == EPT_RWX, "EPT table entry %#llx (gpa %#llx level %u) is not exactly R|W|X",
+		      ULL(e), ULL(va), level);
+	else
+		CHECK((flags & ~XPT_PTE_A) == (XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US),
+		      "table entry %#llx (va %#llx level %u) is not exactly P|RW|US", ULL(e), ULL(va),
+		      level);
 }
 
 static void visit(xpt_pfn t, unsigned level, uint64_t base)
@@ -475,22 +568,19 @@ static void visit(xpt_pfn t, unsigned level, uint64_t base)
 	unsigned shift = 12 + 9 * (level - 1);
 	for (unsigned i = 0; i < 512 && !stop; i++) {
 		uint64_t e = win[t * 512 + i], va = base | (uint64_t)i << shift;
-		if (level == 4 && i >= 256)
-			va |= 0xffff000000000000ull;
-		if (!(e & XPT_PTE_P)) {
+		if (level == levels && !ept && i >= 256)
+			va |= ~0ull << va_bits(); /* the upper half, sign-extended */
+		if (!present(e)) {
 			CHECK(e == 0, "non-present entry %#llx is not zero (va %#llx level %u)",
 			      (unsigned long long)e, (unsigned long long)va, level);
 			continue;
 		}
 		if (level > 1 && !(e & XPT_PTE_PS)) {
-			uint64_t flags = e & ~addr_bits();
-			CHECK((flags & ~XPT_PTE_A) == (XPT_PTE_P | XPT_PTE_RW | XPT_PTE_US),
-			      "table entry %#llx (va %#llx level %u) is not exactly P|RW|US",
-			      (unsigned long long)e, (unsigned long long)va, level);
+			check_table_entry(e, va, level);
 			visit((e & addr_bits()) >> 12, level - 1, va);
 			continue;
 		}
-		CHECK(level < 4, "PS in a PML4 entry");
+		CHECK(level <= 3, "PS in a PML4 or PML5 entry");
 		add_leaf(va, level, e);
 	}
 }
@@ -501,7 +591,7 @@ static void walk_tree(void)
 	memset(is_table, 0, sizeof is_table);
 	nleaves[cur] = ntables[cur] = 0;
 	if (sp_live)
-		visit(sp.root, 4, 0);
+		visit(sp.root, levels, 0);
 	if (!stop)
 		check_alloc(&A, true);
 }
@@ -621,8 +711,13 @@ static bool tlb_entry_fresh(const struct xpt_tlb_entry *e)
 }
 
 /* Stale entries only where the pending record will invalidate them. */
+static void check_gtlb(bool applied);
 static void check_tlb(bool applied)
 {
+	if (ept) {
+		check_gtlb(applied);
+		return;
+	}
 	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++) {
 		const struct xpt_tlb_entry *e = &tlb.e[i];
 		if (!e->valid || tlb_entry_fresh(e))
@@ -636,10 +731,15 @@ static void check_tlb(bool applied)
 	}
 }
 
+static void ept_access(uint64_t gpa, unsigned acc);
 static void tlb_access(uint64_t va, unsigned acc)
 {
 	struct xpt_walk fresh, w;
 	const struct xpt_tlb_entry *hit = NULL;
+	if (ept) { /* 4-level EPT: a CPU makes no guest-physical address past 48 bits */
+		ept_access(va & GPA_MASK, acc);
+		return;
+	}
 	int err = xpt_walk(&sp.mem, &tlb.ctl, va, acc, &fresh);
 	CHECK(err == XPT_OK, "xpt_walk: %s", xpt_strerror(err));
 	for (unsigned i = 0; i < XPT_TLB_ENTRIES && !hit; i++)
@@ -686,19 +786,203 @@ static void tlb_access(uint64_t va, unsigned acc)
 		      (unsigned long long)va);
 }
 
+/* ------------------------------------------- guest-physical TLB (EPT) */
+
+/*
+ * ref's software TLB walks x86 tables.  For an EPT space the harness keeps
+ * its own cache of what xpt_ept_walk returned, as a CPU caches
+ * guest-physical translations: entries stay, stale or not, until the flush
+ * record invalidates them.  A hypervisor applies a record with one INVEPT;
+ * here each page of the record drops only the entries holding it, the
+ * stricter test of what the record lists.
+ */
+#define GTLB_ENTRIES 16u
+struct gtlb_entry {
+	bool valid;
+	unsigned size;     /* enum xpt_size */
+	uint64_t gpa, hpa; /* page bases */
+	uint64_t rights;   /* XPT_EPT_R/W/X over the walk */
+};
+static struct gtlb_entry gtlb[GTLB_ENTRIES];
+static unsigned gtlb_next;
+
+static bool gtlb_holds(const struct gtlb_entry *e, uint64_t gpa)
+{
+	return e->valid && gpa - e->gpa < size_bytes(e->size);
+}
+
+static void gtlb_invlpg(void *ctx, uint64_t gpa)
+{
+	(void)ctx;
+	for (unsigned i = 0; i < GTLB_ENTRIES; i++)
+		if (gtlb_holds(&gtlb[i], gpa))
+			gtlb[i].valid = false;
+}
+
+static void gtlb_flush_all(void *ctx)
+{
+	(void)ctx;
+	memset(gtlb, 0, sizeof gtlb);
+}
+
+/* A new EPTP: nothing cached is known to belong to it. */
+static void gtlb_load(void *ctx, uint64_t eptp)
+{
+	(void)eptp;
+	gtlb_flush_all(ctx);
+}
+
+/* xpt_ept_walk of the space; the mapper never writes a misconfigured entry. */
+static void ept_walk(uint64_t gpa, unsigned acc, struct xpt_ept_walk *w)
+{
+	int err = xpt_ept_walk(&sp.mem, xpt_eptp(&sp), maxphy, gpa, acc, w);
+	CHECK(err == XPT_OK, "xpt_ept_walk(%#llx): %s", ULL(gpa), xpt_strerror(err));
+	CHECK(w->outcome != XPT_EPT_MISCONFIG, "EPT misconfiguration on the walk of gpa %#llx",
+	      ULL(gpa));
+}
+
+/* R/W/X over every entry read: 0 unless the walk reached a leaf. */
+static uint64_t ept_rights(const struct xpt_ept_walk *w)
+{
+	uint64_t r = EPT_RWX;
+	for (unsigned i = 0; i < w->levels; i++)
+		r &= w->entry[i];
+	return r;
+}
+
+static uint64_t ept_need(unsigned acc)
+{
+	return (acc & XPT_ACC_FETCH) ? XPT_EPT_X : (acc & XPT_ACC_WRITE) ? XPT_EPT_W : XPT_EPT_R;
+}
+
+/* An EPT walk against the shadow: a translation exactly where the shadow
+ * has one, with its host address, rights and memory type, and a violation
+ * qualified by the access and by what the entries allow. */
+static void ept_vs_shadow(uint64_t gpa, unsigned acc, const struct xpt_ept_walk *w)
+{
+	uint64_t need = ept_need(acc);
+	uint32_t kind = need == XPT_EPT_X ? XPT_EPTQ_FETCH : need == XPT_EPT_W ? XPT_EPTQ_WRITE
+	                                                                     : XPT_EPTQ_READ;
+	const struct ext *s = shadow_find(gpa & ~(K4 - 1));
+	if (!s) {
+		CHECK(w->outcome == XPT_EPT_VIOLATION && w->qual == kind,
+		      "gpa %#llx is not mapped in the shadow, the EPT walk gives outcome %u qual %#x",
+		      ULL(gpa), w->outcome, w->qual);
+		return;
+	}
+	uint64_t rights = XPT_EPT_R | ((s->attr & XPT_WRITE) ? XPT_EPT_W : 0) |
+	                  ((s->attr & XPT_NOEXEC) ? 0 : XPT_EPT_X);
+	uint64_t leaf = w->entry[w->levels - 1];
+	CHECK(ept_rights(w) == rights && w->hpa == s->pa + (gpa - s->va),
+	      "EPT walk of gpa %#llx: rights %#llx hpa %#llx, shadow %#llx %#llx", ULL(gpa),
+	      ULL(ept_rights(w)), ULL(w->hpa), ULL(rights), ULL(s->pa + (gpa - s->va)));
+	CHECK(((leaf >> XPT_EPT_MT_SHIFT) & 7) == (s->attr & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT &&
+	      !(leaf & XPT_EPT_IPAT),
+	      "EPT leaf %#llx of gpa %#llx: memory type or IPAT differ from attr %#x", ULL(leaf),
+	      ULL(gpa), s->attr);
+	if (rights & need)
+		CHECK(w->outcome == XPT_EPT_OK, "EPT walk of gpa %#llx (access %#x): outcome %u",
+		      ULL(gpa), acc, w->outcome);
+	else
+		CHECK(w->outcome == XPT_EPT_VIOLATION && w->qual == (kind | (uint32_t)rights << 3),
+		      "EPT walk of gpa %#llx (access %#x): outcome %u qual %#x, expected a violation "
+		      "with %#x", ULL(gpa), acc, w->outcome, w->qual, kind | (uint32_t)rights << 3);
+}
+
+/* A cached entry agrees with fresh walks over every address it covers. */
+static bool gtlb_fresh(const struct gtlb_entry *e)
+{
+	uint64_t bytes = size_bytes(e->size), gpa = e->gpa;
+	unsigned walks = 0;
+	do {
+		struct xpt_ept_walk w;
+		ept_walk(gpa, XPT_ACC_READ, &w);
+		if (ept_rights(&w) != e->rights || w.hpa != e->hpa + (gpa - e->gpa))
+			return false;
+		gpa = (gpa | (size_bytes(w.leaf) - 1)) + 1;
+		if (++walks > 4096)
+			break; /* a huge entry over many small leaves: a sample suffices */
+	} while (gpa - e->gpa < bytes);
+	return true;
+}
+
+static void check_gtlb(bool applied)
+{
+	for (unsigned i = 0; i < GTLB_ENTRIES; i++) {
+		const struct gtlb_entry *e = &gtlb[i];
+		if (!e->valid || gtlb_fresh(e))
+			continue;
+		CHECK(!applied, "after the flush record was applied, a stale guest-physical "
+		      "translation of gpa %#llx (size %#llx) is cached", ULL(e->gpa),
+		      ULL(size_bytes(e->size)));
+		CHECK(record_covers(e->gpa, size_bytes(e->size)),
+		      "stale guest-physical translation of gpa %#llx (size %#llx) not covered by the "
+		      "flush record", ULL(e->gpa), ULL(size_bytes(e->size)));
+	}
+}
+
+/* One guest access through the cache: a hit the cached rights allow is
+ * served from it, anything else walks EPT again and caches a leaf found. */
+static void ept_access(uint64_t gpa, unsigned acc)
+{
+	struct xpt_ept_walk fresh;
+	struct gtlb_entry *hit = NULL;
+	ept_walk(gpa, acc, &fresh);
+	for (unsigned i = 0; i < GTLB_ENTRIES && !hit; i++)
+		if (gtlb_holds(&gtlb[i], gpa))
+			hit = &gtlb[i];
+	TRACE("op %u: ept access gpa %#llx access %#x%s\n", g_opno, ULL(gpa), acc,
+	      hit && (hit->rights & ept_need(acc)) ? " (cached)" : "");
+	if (hit && (hit->rights & ept_need(acc))) {
+		bool same = ept_rights(&fresh) == hit->rights && fresh.leaf == hit->size &&
+		            fresh.hpa == hit->hpa + (gpa - hit->gpa);
+		CHECK(same || record_covers(hit->gpa, size_bytes(hit->size)),
+		      "guest-physical TLB served a flushed translation: gpa %#llx -> %#llx, EPT says "
+		      "rights %#llx hpa %#llx", ULL(gpa), ULL(hit->hpa + (gpa - hit->gpa)),
+		      ULL(ept_rights(&fresh)), ULL(fresh.hpa));
+	} else {
+		if (hit)
+			hit->valid = false; /* the cached rights refuse it: walk again */
+		if (ept_rights(&fresh)) {
+			uint64_t bytes = size_bytes(fresh.leaf);
+			gtlb[gtlb_next] = (struct gtlb_entry){ true, fresh.leaf, gpa & ~(bytes - 1),
+			                                       fresh.hpa & ~(bytes - 1), ept_rights(&fresh) };
+			gtlb_next = (gtlb_next + 1) % GTLB_ENTRIES;
+		}
+	}
+	ept_vs_shadow(gpa, acc, &fresh);
+}
+
 /* --------------------------------------------------------- translation */
+
+/* An EPT space: xpt_ept_walk agrees with the shadow for every access kind. */
+static void probe_ept(uint64_t gpa)
+{
+	static const unsigned kinds[] = { XPT_ACC_READ, XPT_ACC_WRITE, XPT_ACC_FETCH };
+	for (unsigned k = 0; k < 3; k++) {
+		struct xpt_ept_walk w;
+		ept_walk(gpa, kinds[k], &w);
+		ept_vs_shadow(gpa, kinds[k], &w);
+	}
+}
 
 /* xpt_translate agrees with the shadow at va. */
 static void probe(uint64_t va)
 {
 	struct xpt_mapping m;
 	int err = xpt_translate(&sp, va, &m);
+	uint64_t at = va; /* where the shadow is asked */
 	if (!canon(va)) {
-		CHECK(err == XPT_E_NONCANONICAL, "translate(%#llx): %s for a non-canonical va",
-		      (unsigned long long)va, xpt_strerror(err));
-		return;
+		at = gpa_alias(va);
+		if (at == va || err == XPT_E_PHYS) {
+			CHECK(err == (int)bad_addr_err(), "translate(%#llx): %s for an address outside the space",
+			      (unsigned long long)va, xpt_strerror(err));
+			return;
+		}
+	} else if (ept) {
+		probe_ept(va);
 	}
-	const struct ext *s = shadow_find(va);
+	const struct ext *s = shadow_find(at);
 	if (!s) {
 		CHECK(err == XPT_E_NOT_MAPPED, "translate(%#llx): %s, shadow says not mapped",
 		      (unsigned long long)va, xpt_strerror(err));
@@ -710,9 +994,9 @@ static void probe(uint64_t va)
 	CHECK(m.size <= XPT_1G && m.va == (va & ~(bytes - 1)) && m.offset == va - m.va,
 	      "translate(%#llx): page %#llx size %u offset %#llx", (unsigned long long)va,
 	      (unsigned long long)m.va, m.size, (unsigned long long)m.offset);
-	CHECK(m.pa + m.offset == s->pa + (va - s->va), "translate(%#llx) = %#llx, shadow %#llx",
+	CHECK(m.pa + m.offset == s->pa + (at - s->va), "translate(%#llx) = %#llx, shadow %#llx",
 	      (unsigned long long)va, (unsigned long long)(m.pa + m.offset),
-	      (unsigned long long)(s->pa + (va - s->va)));
+	      (unsigned long long)(s->pa + (at - s->va)));
 	CHECK(m.attr == s->attr, "translate(%#llx): attr %#x, shadow %#x", (unsigned long long)va,
 	      m.attr, s->attr);
 	CHECK(m.eff == (s->attr & (XPT_WRITE | XPT_USER | XPT_NOEXEC)),
@@ -734,12 +1018,19 @@ static void probe_range(uint64_t va, uint64_t len)
 
 /* --------------------------------------------------------- decoding */
 
+/*
+ * Addresses: bits 0..1, 2..3, 4..5 and 6..9 pick the PML4, PDPT, PD and PT
+ * index from short lists, bits 10..11 how many low levels stay 0 (3: a
+ * special address, bits 12..15).  A 5-level space takes the PML5 index from
+ * bits 12..14, which picked nothing before.  Specials are edges of the
+ * space's own address width.
+ */
 static uint64_t dec_va(uint16_t x)
 {
-	static const unsigned i4[] = { 0, 1, 256, 511 }, i3[] = { 0, 1, 2, 511 },
-	                      i2[] = { 0, 1, 2, 511 },
+	static const unsigned i5[] = { 0, 1, 2, 255, 256, 257, 510, 511 }, i4[] = { 0, 1, 256, 511 },
+	                      i3[] = { 0, 1, 2, 511 }, i2[] = { 0, 1, 2, 511 },
 	                      i1[] = { 0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 255, 256, 508, 509, 510, 511 };
-	static const uint64_t special[] = {
+	static const uint64_t special[3][16] = { {
 		0x0000800000000000ull, /* first non-canonical */
 		0x00007ffffffff000ull, /* last canonical lower page */
 		0xfffffffffffff000ull, /* last page */
@@ -756,17 +1047,53 @@ static uint64_t dec_va(uint16_t x)
 		0x0000000000003000ull,
 		0x0000008000000000ull,
 		0x00000000bffff000ull,
-	};
+	}, { /* 5 levels */
+		0x0100000000000000ull, /* first non-canonical */
+		0x00fffffffffff000ull, /* last canonical lower page */
+		0xfffffffffffff000ull,
+		0xff00000000000000ull, /* first upper page */
+		0x0000000000001800ull,
+		0x0000fffffffff000ull, /* last page of PML5 slot 0 */
+		0x00ffffffffe00000ull,
+		0xffffffffffe00000ull,
+		0xffffffffc0000000ull,
+		0x0000800000000000ull, /* canonical in 57 bits, not in 48 */
+		0x0000000000000000ull,
+		0x8000000000000000ull,
+		0x0000000000200800ull,
+		0xffff800000000000ull, /* the 48-bit upper half: PML5 slot 511 */
+		0x0001000000000000ull, /* PML5 slot 1 */
+		0x00007ffffffff000ull, /* last page of the 48-bit lower half */
+	}, { /* EPT: guest-physical, 48 bits, no hole */
+		0x0001000000000000ull, /* first beyond 48 bits */
+		0x0000fffffffff000ull, /* last page */
+		0xfffffffffffff000ull,
+		0x0000800000000000ull, /* past the x86 lower half */
+		0x0000000000001800ull,
+		0x0000000000201000ull,
+		0x00007fffffe00000ull,
+		0x0000ffffffe00000ull,
+		0x0000ffffc0000000ull,
+		0x0000000040000000ull,
+		0x0000000000000000ull,
+		0x8000000000000000ull,
+		0x0000000000200800ull,
+		0x0000000000003000ull,
+		0x0000008000000000ull,
+		0x00000000bffff000ull,
+	} };
 	unsigned mode = (x >> 10) & 3;
 	if (mode == 3)
-		return special[(x >> 12) & 15];
+		return special[ept ? 2 : levels == 5][(x >> 12) & 15];
 	uint64_t va = (uint64_t)i4[x & 3] << 39 | (uint64_t)i3[(x >> 2) & 3] << 30;
 	if (mode < 2)
 		va |= (uint64_t)i2[(x >> 4) & 3] << 21;
 	if (mode < 1)
 		va |= (uint64_t)i1[(x >> 6) & 15] << 12;
-	if (va >> 47)
-		va |= 0xffff000000000000ull;
+	if (levels == 5)
+		va |= (uint64_t)i5[(x >> 12) & 7] << 48;
+	if (!ept && va >> (va_bits() - 1))
+		va |= ~0ull << va_bits(); /* the upper half, sign-extended */
 	return va;
 }
 
@@ -794,8 +1121,26 @@ static uint64_t dec_pa(uint16_t x)
 	}
 }
 
+/* EPT: W, NX and a memory type (one in eight reserved: XPT_E_INVAL);
+ * with bits 7 and 15 an attribute EPT has no room for (also XPT_E_INVAL). */
+static xpt_attr dec_attr_ept(uint16_t x)
+{
+	static const unsigned mt[8] = { XPT_MT_WB, XPT_MT_UC, XPT_MT_WC, XPT_MT_WT,
+	                                XPT_MT_WP, XPT_MT_WB, XPT_MT_WB, 0 };
+	static const unsigned reserved[4] = { 2, 3, 7, 7 };
+	static const xpt_attr x86_only[4] = { XPT_USER, XPT_GLOBAL, XPT_PKEY(1), XPT_SOFT(0) };
+	unsigned i = (x >> 4) & 7;
+	xpt_attr a = ((x & 1) ? XPT_WRITE : 0) | ((x & 4) ? XPT_NOEXEC : 0) |
+	             XPT_CACHE(i == 7 ? reserved[(x >> 8) & 3] : mt[i]);
+	if ((x & 0x8080) == 0x8080)
+		a |= (x & 0x4000) ? 1u << 20 : x86_only[(x >> 10) & 3];
+	return a;
+}
+
 static xpt_attr dec_attr(uint16_t x)
 {
+	if (ept)
+		return dec_attr_ept(x);
 	xpt_attr a = (x & 0x7f) | XPT_PKEY(x >> 8) | ((xpt_attr)(x >> 12 & 7) << 12);
 	a &= XPT_ATTR_MASK;
 	if ((x & 0x8080) == 0x8080)
@@ -846,10 +1191,14 @@ static uint32_t arg_errors(int kind, uint64_t va, uint64_t pa, uint64_t len, xpt
 {
 	uint32_t e = 0;
 	uint64_t last = va + len - 1;
-	if ((attr & ~XPT_ATTR_MASK) || (opts & ~XPT_OPT_MASK) || len == 0)
+	xpt_attr known = ept ? XPT_WRITE | XPT_NOEXEC | XPT_CACHE_MASK : XPT_ATTR_MASK;
+	unsigned mt = (attr & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT;
+	if ((attr & ~known) || (opts & ~XPT_OPT_MASK) || len == 0)
+		e |= ERRBIT(XPT_E_INVAL);
+	if (ept && kind != 1 && (mt == 2 || mt == 3 || mt == 7)) /* reserved EPT memory types */
 		e |= ERRBIT(XPT_E_INVAL);
 	if (len && (last < va || !canon(va) || !canon(last) || (va >> 63) != (last >> 63)))
-		e |= ERRBIT(XPT_E_NONCANONICAL);
+		e |= ERRBIT(bad_addr_err());
 	if ((va | len | pa) % K4)
 		e |= ERRBIT(XPT_E_ALIGN);
 	if (kind == 0 && (pa + len < pa || pa + len > 1ull << maxphy))
@@ -862,7 +1211,7 @@ static uint32_t arg_errors(int kind, uint64_t va, uint64_t pa, uint64_t len, xpt
 /* Tables a change of [va, va+len) may need at most. */
 static uint64_t tables_bound(uint64_t len)
 {
-	return len / M2 + len / G1 + len / (512 * G1) + 6;
+	return len / M2 + len / G1 + len / (512 * G1) + 2 * (levels - 1);
 }
 
 /* Does a leaf stick out of [va, va+len)? */
@@ -1124,15 +1473,17 @@ static void op_map(struct input *in, uint8_t sel)
 	uint32_t must = arg_errors(0, va, pa, len, attr, 0);
 	if (size > XPT_1G)
 		must = ERRBIT(XPT_E_INVAL);
-	else if ((va | pa) % len && canon(va))
+	else if ((va | pa) % len && (ept || canon(va))) /* EPT: no canonical form to check first */
 		must |= ERRBIT(XPT_E_ALIGN);
 	uint32_t allowed = must;
 	if (!must) {
 		allowed = shadow_bytes(va, len) ? ERRBIT(XPT_E_EXISTS) | ERRBIT(XPT_E_HUGE)
 		                                : ERRBIT(XPT_OK) | (size ? ERRBIT(XPT_E_HUGE) : 0);
-		if (A.fa.nfree < 3)
+		if (A.fa.nfree < levels - 1) /* a table per level below the root */
 			allowed |= ERRBIT(XPT_E_NOMEM);
 	}
+	if (ept && OPS_EPT_KNOWN_BUGS && size && size <= XPT_1G && (va | pa) % len && va >> 47 == 1)
+		return; /* see OPS_EPT_KNOWN_BUGS */
 	before(allowed);
 	TRACE("op %u: map va %#llx pa %#llx size %u attr %#x\n", g_opno, ULL(va), ULL(pa), size, attr);
 	int err = xpt_map(&sp, va, pa, (enum xpt_size)size, attr, &fl);
@@ -1219,17 +1570,18 @@ static void op_unmap(struct input *in)
 	uint64_t va = dec_va(u16(in));
 	unsigned opts = dec_opts(u8(in));
 	struct xpt_mapping out = { 0 };
-	const struct leaf *l = canon(va) ? leaf_at(va) : NULL;
+	uint64_t at = gpa_alias(va); /* where ref looks the leaf up */
+	const struct leaf *l = canon(at) ? leaf_at(at) : NULL;
 	struct leaf was = l ? *l : (struct leaf){ 0 };
 	uint64_t len = 0;
 	uint32_t allowed;
-	if (!canon(va))
-		allowed = ERRBIT(XPT_E_NONCANONICAL);
+	if (!canon(at))
+		allowed = ERRBIT(bad_addr_err());
 	else if (!l)
 		allowed = ERRBIT(XPT_E_NOT_MAPPED);
-	else if (va == l->va)
+	else if (at == l->va)
 		allowed = (opts & ~XPT_OPT_MASK) ? ERRBIT(XPT_E_INVAL) : ERRBIT(XPT_OK), len = l->size;
-	else if (va % K4)
+	else if (at % K4)
 		allowed = ERRBIT(XPT_E_ALIGN);
 	else if (!(opts & XPT_OPT_SPLIT))
 		allowed = ERRBIT(XPT_E_HUGE);
@@ -1237,6 +1589,8 @@ static void op_unmap(struct input *in)
 		allowed = (opts & ~XPT_OPT_MASK) ? ERRBIT(XPT_E_INVAL)
 		                                 : ERRBIT(XPT_OK) | (A.fa.nfree < 4 ? ERRBIT(XPT_E_NOMEM) : 0),
 		len = K4;
+	if (at != va) /* the alias's errors, or XPT_E_PHYS where it would succeed */
+		allowed = (allowed & ~ERRBIT(XPT_OK)) | ERRBIT(XPT_E_PHYS), len = 0;
 	before(allowed);
 	TRACE("op %u: unmap va %#llx opts %#x\n", g_opno, ULL(va), opts);
 	int err = xpt_unmap(&sp, va, opts, &out, &fl);
@@ -1254,19 +1608,22 @@ static void op_protect(struct input *in)
 {
 	uint64_t va = dec_va(u16(in));
 	xpt_attr attr = dec_attr(u16(in));
-	const struct leaf *l = canon(va) ? leaf_at(va) : NULL;
+	uint64_t at = gpa_alias(va); /* where ref looks the leaf up */
+	const struct leaf *l = canon(at) ? leaf_at(at) : NULL;
 	uint64_t len = l ? l->size : 0;
 	uint32_t allowed;
-	if (!canon(va))
-		allowed = ERRBIT(XPT_E_NONCANONICAL);
+	if (!canon(at))
+		allowed = ERRBIT(bad_addr_err());
 	else if (!l)
 		allowed = ERRBIT(XPT_E_NOT_MAPPED);
-	else if (va != l->va)
-		allowed = va % K4 ? ERRBIT(XPT_E_ALIGN) : ERRBIT(XPT_E_HUGE);
+	else if (at != l->va)
+		allowed = at % K4 ? ERRBIT(XPT_E_ALIGN) : ERRBIT(XPT_E_HUGE);
 	else
-		allowed = arg_errors(2, va, 0, len, attr, 0);
+		allowed = arg_errors(2, at, 0, len, attr, 0);
 	if (!allowed)
 		allowed = ERRBIT(XPT_OK);
+	if (at != va) /* the alias's errors, or XPT_E_PHYS where it would succeed */
+		allowed = (allowed & ~ERRBIT(XPT_OK)) | ERRBIT(XPT_E_PHYS), len = 0;
 	before(allowed);
 	TRACE("op %u: protect va %#llx attr %#x\n", g_opno, ULL(va), attr);
 	int err = xpt_protect(&sp, va, attr, &fl);
@@ -1281,7 +1638,7 @@ static void op_protect(struct input *in)
 static void op_flush_apply(bool by_pcid)
 {
 #ifdef XPT_CTL_PCIDE
-	if (by_pcid) {
+	if (by_pcid && !ept) {
 		uint16_t pcid = (tlb.ctl.flags & XPT_CTL_PCIDE) ? tlb.ctl.cr3 & XPT_CR3_PCID_MASK : 0;
 		xpt_flush_apply_pcid(&arch, pcid, &fl);
 	} else
@@ -1297,8 +1654,8 @@ static void op_destroy_lower(void)
 {
 	int err = xpt_space_destroy(&sp, false);
 	expect("xpt_space_destroy", err, ERRBIT(XPT_OK));
-	shadow_remove(0, 1ull << 47);
-	xpt_tlb_flush_all(&tlb);
+	shadow_remove(0, lower_half());
+	arch.flush_all(arch.ctx);
 	xpt_flush_init(&fl);
 	nleaves[cur] = ntables[cur] = 0; /* nothing went away without a flush */
 	changed = true;
@@ -1311,10 +1668,17 @@ static bool setup(struct input *in)
 	static const uint64_t sizes[] = { 64, 128, 256, 64 };
 	static const unsigned phys[] = { 52, 40, 36, 46 };
 	uint8_t h0 = u8(in), h1 = u8(in), h2 = u8(in), h3 = u8(in);
-	TRACE("setup: header %02x %02x %02x %02x\n", h0, h1, h2, h3);
+	/* h0 bit 7 picks the large window with size 3 only; with another size
+	 * it says a format byte follows: bit 1 an EPT space, else bit 0 five
+	 * levels, bits 2..4 all set the large window.  No committed input
+	 * sets bit 7 there, so each still decodes to a 4-level x86 run. */
+	uint8_t f = (h0 & 0x80) && (h0 & 3) != 3 ? u8(in) : 0;
+	TRACE("setup: header %02x %02x %02x %02x format %02x\n", h0, h1, h2, h3, f);
+	ept = f & 2;
+	levels = !ept && (f & 1) ? 5 : 4;
 	/* 1 input in 8 gets a window big enough for 2 MiB blocks; copying it
 	 * for the snapshots costs most of the time such an input takes. */
-	window = (h0 & 0x83) == 0x83 ? MAX_WINDOW : sizes[h0 & 3];
+	window = (h0 & 0x83) == 0x83 || (f & 0x1c) == 0x1c ? MAX_WINDOW : sizes[h0 & 3];
 	maxphy = phys[(h0 >> 4) & 3];
 	/* Free frames hold junk that looks like present entries, so a table
 	 * that is not zeroed shows. */
@@ -1371,16 +1735,25 @@ static bool setup(struct input *in)
 	}
 	check_alloc(&A, false);
 	struct xpt_mem mem = { win, window };
-	err = xpt_space_init(&sp, &mem, &A.fa, maxphy);
+	err = ept ? xpt_space_init_ept(&sp, &mem, &A.fa, maxphy)
+	          : xpt_space_init_levels(&sp, &mem, &A.fa, maxphy, levels);
 	if (err == XPT_E_NOMEM)
 		return false;
 	CHECK(err == XPT_OK, "xpt_space_init: %s", xpt_strerror(err));
+	CHECK(sp.levels == levels && sp.format == (ept ? XPT_FMT_EPT : XPT_FMT_X86),
+	      "space of %u levels, format %u", sp.levels, sp.format);
 	sp_live = true;
 	sp.policy = (h0 & 8) ? XPT_POLICY_WX : 0;
-	struct xpt_ctl ctl = xpt_space_ctl(&sp, (h1 & XPT_CTL_MASK) ^ (XPT_CTL_NXE | XPT_CTL_GBPAGES),
-	                                   h2 * 0x01010101u);
-	xpt_tlb_init(&tlb, &sp.mem, &ctl);
-	arch = xpt_tlb_arch(&tlb);
+	if (ept) {
+		gtlb_flush_all(NULL);
+		gtlb_next = 0;
+		arch = (struct xpt_arch){ gtlb_invlpg, gtlb_flush_all, gtlb_load, NULL, NULL };
+	} else {
+		struct xpt_ctl ctl = xpt_space_ctl(
+		    &sp, (h1 & XPT_CTL_MASK) ^ (XPT_CTL_NXE | XPT_CTL_GBPAGES), h2 * 0x01010101u);
+		xpt_tlb_init(&tlb, &sp.mem, &ctl);
+		arch = xpt_tlb_arch(&tlb);
+	}
 	xpt_flush_init(&fl);
 	return true;
 }

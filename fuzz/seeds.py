@@ -17,9 +17,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 I1 = [0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 255, 256, 508, 509, 510, 511]
 
 
-def va(i4=0, i3=0, i2=0, i1=0, mode=0):
-    """16-bit VA selector: index choices per level (i1 is a position in I1)."""
-    return i4 | i3 << 2 | i2 << 4 | i1 << 6 | mode << 10
+I5 = [0, 1, 2, 255, 256, 257, 510, 511]
+
+
+def va(i4=0, i3=0, i2=0, i1=0, mode=0, i5=0):
+    """16-bit VA selector: index choices per level (i1 is a position in I1,
+    i5 in I5; the PML5 index counts in 5-level spaces only)."""
+    return i4 | i3 << 2 | i2 << 4 | i1 << 6 | mode << 10 | i5 << 12
 
 
 def special_va(k):
@@ -53,15 +57,32 @@ def attr(flags=W, cache=0, pkey=0, soft=0):
     return flags | cache << 4 | pkey << 8 | soft << 12
 
 
+def eattr(w=True, nx=False, mt=0, x86=None):
+    """EPT attribute selector: mt picks WB UC WC WT WP WB WB, 7 a reserved
+    type; x86 (0..3: USER GLOBAL key SOFT) an attribute EPT refuses."""
+    a = int(w) | int(nx) << 2 | mt << 4
+    if x86 is not None:
+        a |= 0x8080 | x86 << 10
+    return a
+
+
 def u16(x):
     return struct.pack("<H", x & 0xFFFF)
 
 
-def header(size=0, hole=False, wx=False, phys=0, tail=False, big=False, ctl=0, pkru=0, h3=0):
+LA57, EPT = 1, 2  # format byte
+
+
+def header(size=0, hole=False, wx=False, phys=0, tail=False, big=False, ctl=0, pkru=0, h3=0, fmt=None):
+    """fmt: a format byte (LA57, EPT, | 0x1c for the large window); it
+    follows the header when h0 has bit 7 without size 3."""
     if big:
         size = 3
     h0 = size | hole << 2 | wx << 3 | phys << 4 | tail << 6 | big << 7
-    return bytes([h0, ctl, pkru, h3])
+    if fmt is None:
+        return bytes([h0, ctl, pkru, h3])
+    assert not big and size != 3
+    return bytes([h0 | 0x80, ctl, pkru, h3, fmt])
 
 
 def op_alloc(big=False):
@@ -211,6 +232,62 @@ OPS = {
     "table-in-way": header() + op_map(va(i2=1, i1=1), pa_frame(1), attr()) + op_unmap(va(i2=1, i1=1)) + op_map(va(mode=1, i2=1), pa_2m(1), attr(), size=1)
     + op_map_range(va(mode=1, i2=1), pa_2m(1), mult_2m(1), attr()),
 }
+
+# 5-level spaces: PML5 slots 1, 2, 256 (the upper half) and 511, addresses
+# canonical in 57 bits and not in 48, ranges across a PML5 boundary.
+H5 = header(fmt=LA57)
+EDGE5 = dict(i5=1, i4=3, i3=3, i2=3, mode=1)  # 2 MiB below the end of PML5 slot 1
+
+OPS.update({
+    "la57-map-slots": H5 + op_map(va(i5=1, i1=1), pa_frame(1), attr(W | U)) + op_map(va(i5=4, i1=2), pa_frame(2), attr(W | G))
+    + op_map(va(i5=7, i4=3, i3=3, i2=3, i1=15), pa_frame(3), attr()) + op_map(special_va(9), pa_frame(4), attr(W))
+    + op_access(va(i5=1, i1=1), 3) + op_access(special_va(9), 1) + op_access(va(i5=4, i1=2))
+    + op_probe(special_va(13)) + op_probe(special_va(14)),
+    "la57-noncanonical": H5 + op_map(special_va(0), pa_frame(1), attr()) + op_probe(special_va(0))
+    + op_map_range(special_va(1), pa_frame(1), pages(2), attr()) + op_access(special_va(11))
+    + op_map(special_va(1), pa_frame(1), attr()) + op_access(special_va(1), 2),
+    "la57-range-across-pml5": H5 + op_map_range(va(**EDGE5), pa_frame(8), around_2m(+3), attr(W), NO2M)
+    + op_access(va(**EDGE5)) + op_access(va(i5=2, i1=1), 1) + op_probe(va(i5=2, i1=2))
+    + op_unmap_range(va(**EDGE5), around_2m(+3), FT) + op_flush() + op_access(va(i5=2, i1=1)),
+    "la57-1g-upper": header(fmt=LA57 | 0x1c) + op_map(va(i5=4, i3=1, mode=2), pa_1g(2), attr(W), size=2)
+    + op_access(va(i5=4, i3=1, mode=2), 1) + op_unmap(va(i5=4, i3=1, i2=1, i1=9), SPLIT) + op_flush()
+    + op_access(va(i5=4, i3=1, i2=1, i1=9)),
+    "la57-destroy-lower": H5 + op_map(va(i5=1, i1=1), pa_frame(1), attr()) + op_map(va(i5=4), pa_frame(2), attr())
+    + op_map(va(i4=2), pa_frame(3), attr()) + op_destroy_lower() + op_probe(va(i5=4)) + op_probe(va(i5=1, i1=1)),
+    "la57-tlb-stale": H5 + op_map(va(i5=1, i1=6), pa_frame(6), attr(W | U)) + op_access(va(i5=1, i1=6), 3)
+    + op_protect(va(i5=1, i1=6), attr(U)) + op_access(va(i5=1, i1=6), 3) + op_flush() + op_access(va(i5=1, i1=6), 3),
+})
+
+# EPT spaces: guest-physical addresses, R/W/X and a memory type per leaf,
+# accesses through the harness's guest-physical TLB.
+HE = header(fmt=EPT)
+R, WR, FE = 0, 1, 4  # access kinds: read, write, fetch
+
+OPS.update({
+    "ept-map-kinds": HE + op_map(va(i1=1), pa_frame(5), eattr()) + op_access(va(i1=1), R) + op_access(va(i1=1), WR)
+    + op_access(va(i1=1), FE) + op_map(va(i1=2), pa_frame(6), eattr(w=False, nx=True)) + op_access(va(i1=2), WR)
+    + op_access(va(i1=2), FE) + op_access(va(i1=3)),
+    "ept-memtypes": HE + b"".join(op_map(va(i1=k), pa_frame(k), eattr(mt=k)) for k in range(1, 8))
+    + op_protect(va(i1=1), eattr(mt=7)) + op_protect_range(va(i1=2), pages(2), eattr(mt=4)),
+    "ept-x86-attributes": HE + b"".join(op_map(va(i1=k + 1), pa_frame(1), eattr(x86=k)) for k in range(4))
+    + op_map(va(i1=1), pa_frame(1), eattr() | 0xC080),
+    "ept-protect-write": HE + op_map(va(i1=4), pa_frame(4), eattr()) + op_access(va(i1=4), WR)
+    + op_protect(va(i1=4), eattr(w=False)) + op_access(va(i1=4), R) + op_access(va(i1=4), WR) + op_flush()
+    + op_access(va(i1=4), WR),
+    "ept-stale": HE + b"".join(op_map(va(i1=k), pa_frame(k), eattr()) + op_access(va(i1=k)) for k in range(6))
+    + op_unmap_range(va(i1=0), pages(6)) + b"".join(op_access(va(i1=k)) for k in range(6)) + op_flush()
+    + op_access(va(i1=2)),
+    "ept-huge-split": header(fmt=EPT | 0x1c) + op_map(va(mode=1, i2=1), pa_2m(4), eattr(), size=1)
+    + op_access(va(mode=1, i2=1), WR) + op_unmap_range(va(i2=1, i1=3), pages(2), SPLIT) + op_access(va(i2=1, i1=4))
+    + op_flush() + op_map(va(mode=2, i3=1), pa_1g(1), eattr(nx=True), size=2) + op_protect_range(va(i3=1, i1=1), pages(1), eattr(w=False), SPLIT),
+    "ept-address-width": HE + op_map(special_va(3), pa_frame(3), eattr()) + op_probe(special_va(3))
+    + op_map(special_va(0), pa_frame(1), eattr()) + op_map_range(special_va(1), pa_frame(1), pages(2), eattr())
+    + op_map(special_va(1), pa_frame(2), eattr()) + op_probe(special_va(2)) + op_unmap(special_va(2))
+    + op_protect(special_va(2), eattr()) + op_access(special_va(1), WR),
+    "ept-destroy-lower": HE + op_map(va(i1=1), pa_frame(1), eattr()) + op_map(va(i4=2), pa_frame(2), eattr())
+    + op_destroy_lower() + op_probe(va(i4=2)) + op_probe(va(i1=1)),
+    "ept-wx-policy": header(wx=True, fmt=EPT) + op_map(va(i1=1), pa_frame(1), eattr()) + op_map(va(i1=1), pa_frame(1), eattr(nx=True)),
+})
 
 # ---------------------------------------------------------------- walk
 
