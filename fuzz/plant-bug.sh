@@ -3,23 +3,29 @@
 # target there and shows that libFuzzer finds it within a time limit.
 # Exits 0 only if every planted bug was found.
 #
-#   fuzz/plant-bug.sh [BUG...|all]  BUG: us (default), zero, flush, split-ad
+#   fuzz/plant-bug.sh [BUG...|all]  BUG: us (default), zero, flush, split-ad,
+#                                   la57-canon, la57-cross
 #   PLANT_SECONDS=60                time allowed per bug
 #
-# The first three are searched for from an empty corpus; split-ad needs a
-# huge page, an access through it and a split, and starts from the seeds.
+# us, zero, flush and la57-canon are searched for from an empty corpus;
+# split-ad needs a huge page, an access through it and a split, la57-cross
+# a range across a 256 TiB boundary of a 5-level space: they start from
+# the seeds.
 #
-#   us        intermediate table entries lack US (TABLE_FLAGS without US)
-#   zero      a new table is not zeroed (it keeps what the frame held)
-#   flush     unmapping or protecting a leaf does not record the flush
-#   split-ad  splitting a huge page drops the A/D bits of its pieces
+#   us          intermediate table entries lack US (TABLE_FLAGS without US)
+#   zero        a new table is not zeroed (it keeps what the frame held)
+#   flush       unmapping or protecting a leaf does not record the flush
+#   split-ad    splitting a huge page drops the A/D bits of its pieces
+#   la57-canon  a 5-level space checks addresses against 48 bits, not 57
+#   la57-cross  the cursor never leaves a PML4, so a range that crosses
+#               into the next PML5 slot goes on in the old PML4
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 secs=${PLANT_SECONDS:-60}
 bugs=("${@:-us}")
-[ "${1:-}" = all ] && bugs=(us zero flush split-ad)
+[ "${1:-}" = all ] && bugs=(us zero flush split-ad la57-canon la57-cross)
 
 # Edit the mapper's sources (map.c, and format.h where entry formats live)
 # with a perl substitution; fail when no pattern matches any more.
@@ -32,6 +38,8 @@ plant() { # BUG DIR
 	zero) code='$n += s/(split \? split_entry\([^;]*\)) : 0;/$1 : c->sp->mem.words[xpt_slot(t, i)];/;' ;;
 	flush) code='$n += s/(write_entry\(c, level, va, repl\);\n\s*)record\(c, va, e\);/$1(void)e;/;' ;;
 	split-ad) code='$n += s/uint64_t kept = e & [^;]*;/uint64_t kept = 0;/;' ;;
+	la57-canon) code='$n += s/unsigned bits = xpt_space_va_bits\(sp\);/unsigned bits = XPT_VA_BITS;/;' ;;
+	la57-cross) code='$n += s/(level = c->valid; level < )c->sp->levels;/$1XPT_LEVELS;/;' ;;
 	*) echo "plant-bug: unknown bug '$bug'" >&2; return 2 ;;
 	esac
 	perl -0pi -e "$code"' END { exit($n ? 0 : 1) }' "${files[@]}"
@@ -55,7 +63,7 @@ for bug in "${bugs[@]}"; do
 	mkdir -p "$scratch/corpus" "$scratch/art"
 	start=$(date +%s)
 	seeds=() from="an empty corpus"
-	[ "$bug" = split-ad ] && seeds=("$scratch/fuzz/corpus/ops") from="the seed corpus"
+	case $bug in split-ad|la57-cross) seeds=("$scratch/fuzz/corpus/ops") from="the seed corpus" ;; esac
 	(cd "$scratch" && ASAN_OPTIONS=detect_leaks=0 ./build/fuzz/lf-ops -max_total_time="$secs" \
 		-artifact_prefix="$scratch/art/" corpus "${seeds[@]}" >"$scratch/fuzz.log" 2>&1)
 	took=$(( $(date +%s) - start ))
