@@ -10,6 +10,7 @@ import struct
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 WP, SMEP, SMAP, PKE, NXE, AC = 1, 2, 4, 8, 16, 32
+LA57 = 64  # not a control bit: the case runs on 5-level paging
 W, U, NX, G = 1, 2, 4, 8  # xpt_attr
 
 
@@ -17,9 +18,10 @@ def key(k):
     return k << 8
 
 
-def page(g=0, m=0, k=0):
-    """Page number: 1 GiB index g (0..3), 2 MiB index m (0..7), 4 KiB index k (0..15)."""
-    return g | m << 2 | k << 5
+def page(g=0, m=0, k=0, p4=0):
+    """Page number: 1 GiB index g (0..3), 2 MiB index m (0..7), 4 KiB index k (0..15);
+    with 5 levels p4 picks the PML4 index (0, 1, 256, 511)."""
+    return g | m << 2 | k << 5 | p4 << 9
 
 
 def head(ctl, pkru=0):
@@ -92,6 +94,27 @@ SEEDS = {
     "accessed-dirty": head(WP | NXE) + map_(0, page(k=11), 16) + raw(3, page(k=11), 5, True) + acc(page(k=11))
     + acc(page(k=11), write=True) + acc(page(k=11), 9, write=True, user=True),
 }
+
+# 5-level paging: the same kinds of case in a PML5 slot, raw writes at the
+# PML5E (level 0) and the PML4E (level 1), non-canonical in 57 bits.
+SEEDS.update({
+    "la57-4k-every-kind": head(WP | NXE | LA57) + map_(0, page(k=1, p4=2), 3) + every_kind(page(k=1, p4=2)),
+    "la57-2m-1g": head(WP | NXE | LA57) + map_(1, page(m=1, p4=1), 0, U) + map_(2, page(g=1, p4=3), 0, W | U | NX)
+    + every_kind(page(m=1, p4=1), 2, 0x200) + every_kind(page(g=1, p4=3), POOL | 3, POOL | 0x200),
+    "la57-reserved-bit-pml5e": head(WP | NXE | LA57) + map_(0, page(k=1), 1) + raw(0, page(k=1), 45, True)
+    + acc(page(k=1)) + acc(page(k=1), write=True, user=True),
+    "la57-ps-in-pml4e": head(WP | NXE | LA57) + map_(0, page(k=1), 1) + map_(0, page(k=2, p4=1), 2)
+    + raw(1, page(k=2, p4=1), 7, True) + acc(page(k=1)) + acc(page(k=2, p4=1), user=True),
+    "la57-not-present-pml4e": head(WP | NXE | LA57) + map_(0, page(k=3, p4=2), 4) + raw(1, page(k=3, p4=2), 0, False)
+    + every_kind(page(k=3, p4=2)),
+    "la57-non-canonical": head(WP | NXE | LA57) + map_(0, page(k=4), 5) + acc(page(k=4), noncanon=True)
+    + acc(page(k=4), 4, write=True, noncanon=True) + acc(page(k=4), 8, user=True),
+    "la57-ranges-smap-pke": head(WP | NXE | SMAP | PKE | LA57, 0b1100 << 4) + rng(0, page(m=4, p4=1), 20, 40, W | U | key(2))
+    + rng(2, page(m=4, k=2, p4=1), 4, 0, U) + rng(1, page(m=4, k=8, p4=1), 3) + acc(page(m=4, k=1, p4=1), user=True, write=True)
+    + acc(page(m=4, k=3, p4=1), user=True, write=True) + acc(page(m=4, k=9, p4=1)) + acc(page(m=4, k=12, p4=1), 5),
+    "la57-accessed-dirty": head(WP | NXE | LA57) + map_(0, page(k=11, p4=3), 16) + raw(4, page(k=11, p4=3), 5, True)
+    + acc(page(k=11, p4=3)) + acc(page(k=11, p4=3), write=True) + acc(page(k=11, p4=3), 9, write=True, user=True),
+})
 
 
 def main():
