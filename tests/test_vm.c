@@ -16,13 +16,18 @@ struct vmenv {
 	struct xpt_arch arch;
 };
 
-static bool vmenv_init(struct vmenv *v)
+static bool vmenv_init_levels(struct vmenv *v, unsigned levels)
 {
 	memset(v, 0, sizeof *v);
 	if (!env_init(&v->e, NFRAMES, 40))
 		return false;
 	v->refs = calloc(NFRAMES, sizeof *v->refs);
-	return CHECK_ERR(xpt_vm_init(&v->vm, &v->e.mem, &v->e.fa, v->refs, 40), XPT_OK);
+	return CHECK_ERR(xpt_vm_init_levels(&v->vm, &v->e.mem, &v->e.fa, v->refs, 40, levels), XPT_OK);
+}
+
+static bool vmenv_init(struct vmenv *v)
+{
+	return vmenv_init_levels(v, 4);
 }
 
 static void vmenv_free(struct vmenv *v)
@@ -484,5 +489,100 @@ TEST(vm_fork_then_protect_writable_still_copies)
 	CHECK_EQ(v.vm.stats.cow_copies, 1);
 	CHECK_ERR(xpt_as_destroy(&child), XPT_OK);
 	CHECK_ERR(xpt_as_destroy(&parent), XPT_OK);
+	vmenv_free(&v);
+}
+
+/* ------------------------------------------------------------ 5 levels */
+
+#define VA57 0x00ab000000400000ull /* PML5 slot 171: canonical in 57 bits, not in 48 */
+
+TEST(vm_five_levels_share_the_kernel_half_and_open_a_lower_half_of_2_56)
+{
+	struct vmenv v;
+	struct xpt_as a, b;
+	struct xpt_vma va[MAXVMAS], vb[MAXVMAS];
+	struct xpt_mapping m;
+	struct xpt_vm bad;
+	CHECK_ERR(xpt_vm_init_levels(&bad, NULL, NULL, NULL, 40, 3), XPT_E_INVAL);
+	REQUIRE(vmenv_init_levels(&v, 5));
+	CHECK_EQ(v.vm.kernel.levels, 5);
+	CHECK_EQ(v.e.fa.nfree, NFRAMES - 1 - 256 - 1); /* env root, vm root, 256 PML4s */
+	REQUIRE_OK(xpt_as_create(&v.vm, &a, va, MAXVMAS, false));
+	REQUIRE_OK(xpt_as_create(&v.vm, &b, vb, MAXVMAS, false));
+	CHECK_EQ(a.sp.levels, 5);
+	CHECK_EQ(xpt_as_user_top(&a), 1ull << 56);
+	/* A kernel mapping in the 57-bit upper half, made after both spaces exist. */
+	REQUIRE_OK(xpt_map(&v.vm.kernel, 0xff00000000200000ull, 0x123000, XPT_4K, XPT_WRITE, NULL));
+	REQUIRE_OK(xpt_translate(&a.sp, 0xff00000000200000ull, &m));
+	CHECK_EQ(m.pa, 0x123000);
+	REQUIRE_OK(xpt_translate(&b.sp, 0xff00000000200abcull, &m));
+	CHECK_EQ(m.pa + m.offset, 0x123abc);
+	/* User regions anywhere below 2^56; nothing at or past it. */
+	REQUIRE_OK(xpt_as_reserve(&a, VA57, 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC, NULL, 0));
+	REQUIRE_OK(xpt_as_reserve(&a, (1ull << 56) - 4096, 4096, XPT_USER | XPT_NOEXEC, NULL, 0));
+	CHECK_ERR(xpt_as_reserve(&a, 1ull << 56, 4096, XPT_USER, NULL, 0), XPT_E_NONCANONICAL);
+	CHECK_ERR(xpt_as_reserve(&a, (1ull << 56) - 4096, 8192, XPT_USER, NULL, 0),
+	          XPT_E_NONCANONICAL);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffff800000000000ull, 0, 4096), XPT_OK);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0x0080000000000000ull, 0, 4096), XPT_E_ALIGN);
+	uint64_t before = v.e.fa.nfree;
+	CHECK_ERR(xpt_as_destroy(&a), XPT_OK);
+	CHECK_ERR(xpt_as_destroy(&b), XPT_OK);
+	CHECK_EQ(v.e.fa.nfree, before + 2);
+	vmenv_free(&v);
+}
+
+TEST(vm_five_levels_demand_zero_fork_copy_on_write_and_no_leak)
+{
+	struct vmenv v;
+	struct xpt_as parent, child;
+	struct xpt_vma pv[MAXVMAS], cv[MAXVMAS];
+	struct xpt_mapping m;
+	REQUIRE(vmenv_init_levels(&v, 5));
+	uint64_t free0 = v.e.fa.nfree;
+	REQUIRE_OK(xpt_as_create(&v.vm, &parent, pv, MAXVMAS, true));
+	uint64_t free1 = v.e.fa.nfree;
+	REQUIRE_OK(xpt_as_reserve(&parent, VA57, 2 * 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC,
+	                          NULL, 0));
+	/* Demand zero: the MMU walks five levels and faults; the fault builds them. */
+	struct xpt_walk w = touch(&v, &parent, VA57 + 8, XPT_ACC_USER | XPT_ACC_WRITE);
+	CHECK_EQ(w.fault, XPT_FAULT_PF);
+	CHECK_EQ(w.error_code, XPT_PF_W | XPT_PF_U);
+	REQUIRE_OK(xpt_as_fault(&parent, VA57 + 8, w.error_code, &v.e.fl));
+	CHECK_EQ(v.vm.stats.zero_fills, 1);
+	CHECK_EQ(v.e.fa.nfree, free1 - 5); /* PML4, PDPT, PD, PT and the page */
+	uint64_t *p0 = user_page(&v, &parent, VA57, XPT_ACC_USER | XPT_ACC_WRITE);
+	uint64_t *p1 = user_page(&v, &parent, VA57 + 4096, XPT_ACC_USER | XPT_ACC_WRITE);
+	REQUIRE(p0 != NULL && p1 != NULL);
+	CHECK_EQ(touch(&v, &parent, VA57, XPT_ACC_USER).levels, 5);
+	p0[0] = 0xaaaa;
+	p1[0] = 0xbbbb;
+	/* KPTI: the user tables see the pages too (they share the lower half). */
+	struct xpt_space user = parent.sp;
+	user.root = parent.user_root;
+	CHECK_ERR(xpt_translate(&user, VA57, &m), XPT_OK);
+
+	xpt_flush_init(&v.e.fl);
+	REQUIRE_OK(xpt_as_fork(&parent, &child, cv, MAXVMAS, &v.e.fl));
+	CHECK_EQ(child.sp.levels, 5);
+	CHECK_EQ(v.e.fl.npages, 2);
+	REQUIRE_OK(xpt_translate(&child.sp, VA57, &m));
+	CHECK(!(m.attr & XPT_WRITE) && (m.attr & XPT_VM_COW));
+	CHECK_EQ(v.refs[m.pa >> 12], 2);
+	/* The child writes page 0 and gets a copy; the parent then takes page 0 back. */
+	uint64_t *c0 = user_page(&v, &child, VA57, XPT_ACC_USER | XPT_ACC_WRITE);
+	REQUIRE(c0 != NULL);
+	CHECK(c0 != p0);
+	CHECK_EQ(c0[0], 0xaaaa);
+	c0[0] = 0xcccc;
+	CHECK(user_page(&v, &parent, VA57, XPT_ACC_USER | XPT_ACC_WRITE) == p0);
+	CHECK_EQ(v.vm.stats.cow_copies, 1);
+	CHECK_EQ(v.vm.stats.cow_reuses, 1);
+	CHECK_EQ(p0[0], 0xaaaa);
+	CHECK(user_page(&v, &child, VA57 + 4096, XPT_ACC_USER) == p1);
+
+	CHECK_ERR(xpt_as_destroy(&child), XPT_OK);
+	CHECK_ERR(xpt_as_destroy(&parent), XPT_OK);
+	CHECK_EQ(v.e.fa.nfree, free0);
 	vmenv_free(&v);
 }

@@ -8,7 +8,8 @@
  * Like the core it is freestanding and allocates nothing: the embedder
  * hands in the reference-count array and each space's region table.
  * The layer manages 4 KiB user pages in the lower half; huge pages stay
- * with the core API.
+ * with the core API.  Spaces have 4 levels, or 5 (CR4.LA57: a lower half
+ * of 2^56 bytes) when the machine is set up with xpt_vm_init_levels.
  */
 #ifndef XPT_VM_H
 #define XPT_VM_H
@@ -21,7 +22,13 @@
  * region's pager (file-backed) or the space's swap pager (anonymous). */
 #define XPT_VM_PTE_EVICTED (1ull << 10)
 
-#define XPT_VM_USER_TOP ((uint64_t)1 << (XPT_VA_BITS - 1u)) /* end of the lower half */
+/* End of the lower half of a 4-level space; xpt_as_user_top() for any space. */
+#define XPT_VM_USER_TOP ((uint64_t)1 << (XPT_VA_BITS - 1u))
+
+static inline uint64_t xpt_space_user_top(const struct xpt_space *sp)
+{
+	return (uint64_t)1 << (xpt_space_va_bits(sp) - 1u);
+}
 
 /* A backing store: 4 KiB pages addressed by byte offset. */
 struct xpt_pager {
@@ -52,7 +59,8 @@ struct xpt_vm_stats {
 
 /* State shared by every space of a machine. */
 struct xpt_vm {
-	struct xpt_space kernel; /* upper half: every PDPT exists, so all spaces see it */
+	struct xpt_space kernel; /* upper half: every table under the root exists, so all
+	                            spaces see it; its levels are every space's */
 	uint32_t *refs;          /* refs[f]: mappings and holds of frame f */
 	uint64_t tramp_va, tramp_pa, tramp_len; /* KPTI entry trampolines */
 	struct xpt_vm_stats stats;
@@ -69,9 +77,15 @@ struct xpt_as {
 	uint64_t nevicted;       /* PTEs holding XPT_VM_PTE_EVICTED */
 };
 
-/* refs holds fa->nframes counters; the kernel half takes 257 frames. */
+/* refs holds fa->nframes counters; the kernel half takes 257 frames.
+ * Spaces of 4 levels. */
 int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
                 uint32_t *refs, unsigned maxphyaddr);
+/* The same with 4 or 5 levels (XPT_E_INVAL otherwise); with 5 the kernel
+ * half is 256 PML4s under the PML5 and user pages may lie anywhere below
+ * 2^56. */
+int xpt_vm_init_levels(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
+                       uint32_t *refs, unsigned maxphyaddr, unsigned levels);
 /* Pages every KPTI user table set maps (supervisor, executable). */
 int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len);
 /* Reference counts: a hold keeps a frame alive while no space maps it. */
@@ -82,6 +96,11 @@ int xpt_as_create(struct xpt_vm *vm, struct xpt_as *as, struct xpt_vma *vmas, ui
                   bool kpti);
 /* Every frame, table and region given back; evicted contents dropped. */
 int xpt_as_destroy(struct xpt_as *as);
+/* End of the space's lower half: 2^47, or 2^56 with 5 levels. */
+static inline uint64_t xpt_as_user_top(const struct xpt_as *as)
+{
+	return xpt_space_user_top(&as->sp);
+}
 static inline uint64_t xpt_as_cr3(const struct xpt_as *as, bool user)
 {
 	return (user ? as->user_root : as->sp.root) << XPT_PAGE_SHIFT;

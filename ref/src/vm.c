@@ -41,20 +41,23 @@ static int frame_new(struct xpt_vm *vm, xpt_pfn *f)
 
 /* ------------------------------------------------------------------ vm */
 
-int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
-                uint32_t *refs, unsigned maxphyaddr)
+int xpt_vm_init_levels(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
+                       uint32_t *refs, unsigned maxphyaddr, unsigned levels)
 {
 	int err;
+	if (levels != XPT_LEVELS && levels != XPT_MAX_LEVELS)
+		return XPT_E_INVAL;
 	if (fa->nfree < HALF + 1u)
 		return XPT_E_NOMEM;
-	err = xpt_space_init(&vm->kernel, mem, fa, maxphyaddr);
+	err = xpt_space_init_levels(&vm->kernel, mem, fa, maxphyaddr, levels);
 	if (err != XPT_OK)
 		return err;
 	for (uint64_t f = 0; f < fa->nframes; f++)
 		refs[f] = 0;
 	*vm = (struct xpt_vm){ .kernel = vm->kernel, .refs = refs };
-	/* Every upper-half PML4 entry gets its PDPT now, so a kernel mapping
-	 * made later shows in every space that copied these entries. */
+	/* Every upper-half root entry gets its table (a PDPT, or a PML4 with
+	 * 5 levels) now, so a kernel mapping made later shows in every space
+	 * that copied these entries. */
 	for (unsigned i = HALF; i < XPT_ENTRIES; i++) {
 		xpt_pfn t;
 		(void)xpt_frame_alloc(fa, &t); /* counted above: cannot fail */
@@ -66,9 +69,16 @@ int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames 
 	return XPT_OK;
 }
 
+int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
+                uint32_t *refs, unsigned maxphyaddr)
+{
+	return xpt_vm_init_levels(vm, mem, fa, refs, maxphyaddr, XPT_LEVELS);
+}
+
 int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len)
 {
-	if (va < XPT_VM_USER_TOP || !xpt_canonical(va) || (va | pa | len) % XPT_PAGE_SIZE)
+	if (va < xpt_space_user_top(&vm->kernel) ||
+	    !xpt_canonical_width(va, xpt_space_va_bits(&vm->kernel)) || (va | pa | len) % XPT_PAGE_SIZE)
 		return XPT_E_ALIGN;
 	vm->tramp_va = va;
 	vm->tramp_pa = pa;
@@ -100,7 +110,7 @@ static int make_user_root(struct xpt_as *as)
 {
 	struct xpt_vm *vm = as->vm;
 	struct xpt_space v;
-	int err = xpt_space_init(&v, &as->sp.mem, as->sp.fa, as->sp.maxphyaddr);
+	int err = xpt_space_init_levels(&v, &as->sp.mem, as->sp.fa, as->sp.maxphyaddr, as->sp.levels);
 	if (err != XPT_OK)
 		return err;
 	as->user_root = v.root;
@@ -118,7 +128,8 @@ int xpt_as_create(struct xpt_vm *vm, struct xpt_as *as, struct xpt_vma *vmas, ui
                   bool kpti)
 {
 	struct xpt_space sp;
-	int err = xpt_space_init(&sp, &vm->kernel.mem, vm->kernel.fa, vm->kernel.maxphyaddr);
+	int err = xpt_space_init_levels(&sp, &vm->kernel.mem, vm->kernel.fa, vm->kernel.maxphyaddr,
+	                                vm->kernel.levels);
 	if (err != XPT_OK)
 		return err;
 	for (unsigned i = HALF; i < XPT_ENTRIES; i++)
@@ -136,7 +147,7 @@ static void release_pages(struct xpt_as *as, uint64_t start, uint64_t end);
 
 int xpt_as_destroy(struct xpt_as *as)
 {
-	release_pages(as, 0, XPT_VM_USER_TOP);
+	release_pages(as, 0, xpt_as_user_top(as));
 	if (as->user_root != as->sp.root) {
 		struct xpt_space v = user_view(as);
 		for (unsigned i = 0; i < HALF; i++) /* shared with sp: freed below */
@@ -165,13 +176,14 @@ static struct xpt_vma *find_vma(const struct xpt_as *as, uint64_t va)
 	return NULL;
 }
 
-static int check_user_range(uint64_t start, uint64_t len)
+static int check_user_range(const struct xpt_as *as, uint64_t start, uint64_t len)
 {
+	uint64_t top = xpt_as_user_top(as);
 	if (len == 0)
 		return XPT_E_INVAL;
 	if ((start | len) % XPT_PAGE_SIZE != 0)
 		return XPT_E_ALIGN;
-	if (start >= XPT_VM_USER_TOP || len > XPT_VM_USER_TOP - start)
+	if (start >= top || len > top - start)
 		return XPT_E_NONCANONICAL;
 	return XPT_OK;
 }
@@ -184,7 +196,7 @@ static bool wx_forbidden(const struct xpt_as *as, xpt_attr attr)
 int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
                    const struct xpt_pager *pager, uint64_t offset)
 {
-	int err = check_user_range(start, len);
+	int err = check_user_range(as, start, len);
 	if (err != XPT_OK)
 		return err;
 	if (attr & ~XPT_ATTR_MASK || attr & XPT_SOFT_MASK || offset % XPT_PAGE_SIZE)
@@ -321,7 +333,7 @@ static bool only_small_pages(const struct xpt_as *as, uint64_t start, uint64_t e
 int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
                       struct xpt_flush *fl)
 {
-	int err = check_user_range(va, XPT_PAGE_SIZE);
+	int err = check_user_range(as, va, XPT_PAGE_SIZE);
 	if (err != XPT_OK)
 		return err;
 	if (f >= as->sp.fa->nframes || attr & XPT_SOFT_MASK)
@@ -336,7 +348,7 @@ int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
 
 int xpt_as_unmap(struct xpt_as *as, uint64_t start, uint64_t len, struct xpt_flush *fl)
 {
-	int err = check_user_range(start, len);
+	int err = check_user_range(as, start, len);
 	if (err != XPT_OK)
 		return err;
 	if (as->nvmas + holes_needed(as, start, start + len) > as->maxvmas)
@@ -355,7 +367,7 @@ int xpt_as_protect(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr att
 {
 	struct xpt_mapping m;
 	uint64_t va = start, end;
-	int err = check_user_range(start, len);
+	int err = check_user_range(as, start, len);
 	if (err != XPT_OK)
 		return err;
 	end = start + len;
@@ -455,7 +467,7 @@ static int break_cow(struct xpt_as *as, const struct xpt_mapping *m, struct xpt_
 int xpt_as_fault(struct xpt_as *as, uint64_t va, uint32_t error_code, struct xpt_flush *fl)
 {
 	uint64_t page = va & ~(uint64_t)(XPT_PAGE_SIZE - 1u);
-	struct xpt_vma *v = va < XPT_VM_USER_TOP ? find_vma(as, page) : NULL;
+	struct xpt_vma *v = va < xpt_as_user_top(as) ? find_vma(as, page) : NULL;
 	struct xpt_mapping m;
 	uint64_t *pte;
 	int err;
@@ -533,7 +545,7 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 	int err;
 	if (parent->nvmas > maxvmas)
 		return XPT_E_NOMEM;
-	if (!only_small_pages(parent, 0, XPT_VM_USER_TOP))
+	if (!only_small_pages(parent, 0, xpt_as_user_top(parent)))
 		return XPT_E_HUGE;
 	if ((err = fault_all_in(parent)) != XPT_OK)
 		return err;
@@ -547,7 +559,7 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 		child->vmas[i] = parent->vmas[i];
 	child->nvmas = parent->nvmas;
 
-	while (xpt_next_leaf_in(&parent->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK) {
+	while (xpt_next_leaf_in(&parent->sp, va, xpt_as_user_top(parent), &m) == XPT_OK) {
 		err = xpt_map(&child->sp, m.va, m.pa, XPT_4K, fork_attr(parent, &m), NULL);
 		if (err != XPT_OK) {
 			(void)xpt_as_destroy(child); /* drops the references taken so far */
@@ -556,7 +568,7 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 		xpt_vm_frame_get(parent->vm, m.pa >> XPT_PAGE_SHIFT);
 		va = m.va + XPT_PAGE_SIZE;
 	}
-	for (va = 0; xpt_next_leaf_in(&parent->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
+	for (va = 0; xpt_next_leaf_in(&parent->sp, va, xpt_as_user_top(parent), &m) == XPT_OK;
 	     va = m.va + XPT_PAGE_SIZE)
 		if (fork_attr(parent, &m) != m.attr)
 			(void)xpt_protect(&parent->sp, m.va, shared_attr(m.attr), parent_fl);
@@ -599,12 +611,12 @@ int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_
 	uint64_t va, visited = 0, budget = 0;
 	*evicted = 0;
 	/* Two turns of the clock at most: the first may only clear A bits. */
-	for (va = 0; xpt_next_leaf_in(&as->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
+	for (va = 0; xpt_next_leaf_in(&as->sp, va, xpt_as_user_top(as), &m) == XPT_OK;
 	     va = m.va + XPT_PAGE_SIZE)
 		budget += 2;
 	va = as->hand;
 	while (*evicted < want && visited < budget) {
-		if (xpt_next_leaf_in(&as->sp, va, XPT_VM_USER_TOP, &m) != XPT_OK) {
+		if (xpt_next_leaf_in(&as->sp, va, xpt_as_user_top(as), &m) != XPT_OK) {
 			if (va == 0)
 				break;
 			va = 0; /* wrap around */
@@ -648,7 +660,7 @@ static uint64_t collect(struct xpt_as *const *spaces, uint32_t n, struct xpt_vm_
 		struct xpt_as *as = spaces[s];
 		struct xpt_mapping m;
 		for (uint64_t va = 0;
-		     count < max && xpt_next_leaf_in(&as->sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
+		     count < max && xpt_next_leaf_in(&as->sp, va, xpt_as_user_top(as), &m) == XPT_OK;
 		     va = m.va + XPT_PAGE_SIZE) {
 			xpt_pfn f = m.pa >> XPT_PAGE_SHIFT;
 			if (m.size != XPT_4K || f >= as->sp.fa->nframes || as->vm->refs[f] != 1)
