@@ -2,7 +2,11 @@
  * Fuzz target `vm`: the address-space layer (xpt_vm.h) driven through
  * sequences of create, destroy, reserve, fault, user writes, fork, unmap,
  * protect, evict and dedup over up to four spaces, checked after every
- * operation against a shadow written plainly:
+ * operation against a shadow written plainly.  The spaces have 4 levels, or
+ * 5 when the input ends in a byte left over after its last whole operation
+ * (length 1 more than a multiple of 3) with bit 0 set; their 16 pages then
+ * straddle the boundary of PML5 slots 1 and 2, far above 48 bits.
+ *
  *
  *   - contents: the shadow holds, per space and page, the value last
  *     written there (0 for a fresh page, the parent's at fork, the file's
@@ -44,13 +48,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 #define NFRAMES  1024u /* 4 MiB: small enough that frames run out */
 #define NSPACES  4u
-#define NPAGES   16u   /* the user pages every space may use: BASE + i * 4 KiB */
+#define NPAGES   16u   /* the user pages every space may use: base + i * 4 KiB */
 #define NREGION  14u   /* pages 0..13 take regions; 14 and 15 the shared library frame */
-#define BASE     0x400000ull
+#define BASE4    0x400000ull
+#define BASE5    ((2ull << 48) - 8 * 4096ull) /* pages 0..7 in PML5 slot 1, 8..15 in slot 2 */
 #define MAXVMAS  6u
 #define WORD     3u    /* the word of each page the harness writes */
 
 static unsigned opno;
+static uint64_t base; /* address of page 0 */
 
 /* Shadow of one space: what each page holds, and whether it is reserved. */
 struct shadow {
@@ -98,13 +104,13 @@ static int swap_read(void *ctx, uint64_t off, uint64_t *page)
 {
 	uint64_t *slots = ctx;
 	memset(page, 0, 4096);
-	page[WORD] = slots[(off - BASE) / 4096 % NPAGES];
+	page[WORD] = slots[(off - base) / 4096 % NPAGES];
 	return XPT_OK;
 }
 static int swap_write(void *ctx, uint64_t off, const uint64_t *page)
 {
 	uint64_t *slots = ctx;
-	slots[(off - BASE) / 4096 % NPAGES] = page[WORD];
+	slots[(off - base) / 4096 % NPAGES] = page[WORD];
 	return XPT_OK;
 }
 static struct xpt_pager swap_pager[NSPACES];
@@ -114,7 +120,7 @@ static struct xpt_pager swap_pager[NSPACES];
 /* The leaf mapping page p of space s, if any. */
 static bool leaf_of(unsigned s, unsigned p, struct xpt_mapping *m)
 {
-	return xpt_translate(&w.as[s].sp, BASE + p * 4096ull, m) == XPT_OK;
+	return xpt_translate(&w.as[s].sp, base + p * 4096ull, m) == XPT_OK;
 }
 
 static void check_contents(void)
@@ -143,8 +149,8 @@ static void check_refs(void)
 		struct xpt_mapping m;
 		if (!w.sh[s].live)
 			continue;
-		for (uint64_t va = 0; xpt_next_leaf_in(&w.as[s].sp, va, XPT_VM_USER_TOP, &m) == XPT_OK;
-		     va = m.va + 4096)
+		uint64_t top = xpt_as_user_top(&w.as[s]);
+		for (uint64_t va = 0; xpt_next_leaf_in(&w.as[s].sp, va, top, &m) == XPT_OK; va = m.va + 4096)
 			count[m.pa / 4096]++;
 	}
 	for (unsigned s = 0; s < NSPACES; s++) {
@@ -170,7 +176,7 @@ static void check_refs(void)
 static bool touch(unsigned s, unsigned p, bool write, uint64_t value)
 {
 	struct xpt_as *as = &w.as[s];
-	uint64_t va = BASE + p * 4096ull;
+	uint64_t va = base + p * 4096ull;
 	unsigned acc = XPT_ACC_USER | (write ? XPT_ACC_WRITE : 0);
 	for (int tries = 0; tries < 3; tries++) {
 		struct xpt_ctl ctl = xpt_space_ctl(&as->sp, XPT_CTL_WP | XPT_CTL_NXE, 0);
@@ -229,8 +235,16 @@ static void reserve(unsigned s, unsigned p, unsigned n, bool file, bool writable
 		return;
 	if (p + n > NREGION)
 		n = NREGION - p;
-	int err = xpt_as_reserve(&w.as[s], BASE + p * 4096ull, n * 4096ull, attr,
+	bool overlap = false;
+	for (unsigned i = p; i < p + n; i++)
+		overlap |= w.sh[s].reserved[i];
+	uint32_t nvmas = w.as[s].nvmas;
+	int err = xpt_as_reserve(&w.as[s], base + p * 4096ull, n * 4096ull, attr,
 	                         file ? &file_pager : NULL, file ? p * 4096ull : 0);
+	/* Refused only over a region, or with the region table full. */
+	CHECK(err == XPT_OK || (err == XPT_E_EXISTS && overlap) ||
+	      (err == XPT_E_NOMEM && nvmas == MAXVMAS),
+	      "reserve of pages %u..%u in space %u: %s", p, p + n - 1, s, xpt_strerror(err));
 	if (err != XPT_OK)
 		return;
 	for (unsigned i = p; i < p + n; i++) {
@@ -247,7 +261,7 @@ static void unmap(unsigned s, unsigned p, unsigned n)
 	n = n % 4u + 1u;
 	if (p + n > NPAGES)
 		n = NPAGES - p;
-	if (xpt_as_unmap(&w.as[s], BASE + p * 4096ull, n * 4096ull, &w.fl) != XPT_OK)
+	if (xpt_as_unmap(&w.as[s], base + p * 4096ull, n * 4096ull, &w.fl) != XPT_OK)
 		return;
 	for (unsigned i = p; i < p + n; i++)
 		w.sh[s].reserved[i] = false;
@@ -258,7 +272,7 @@ static void protect(unsigned s, unsigned p, bool writable)
 	xpt_attr attr = XPT_USER | XPT_NOEXEC | (writable ? XPT_WRITE : 0);
 	if (!w.sh[s].reserved[p] || w.sh[s].file[p])
 		return;
-	if (xpt_as_protect(&w.as[s], BASE + p * 4096ull, 4096, attr, &w.fl) == XPT_OK)
+	if (xpt_as_protect(&w.as[s], base + p * 4096ull, 4096, attr, &w.fl) == XPT_OK)
 		w.sh[s].writable[p] = writable;
 }
 
@@ -286,7 +300,7 @@ static void share_lib(unsigned s, unsigned p)
 	struct xpt_mapping m;
 	if (leaf_of(s, p, &m))
 		return;
-	if (xpt_as_map_shared(&w.as[s], BASE + p * 4096ull, w.lib, XPT_USER | XPT_NOEXEC, &w.fl) ==
+	if (xpt_as_map_shared(&w.as[s], base + p * 4096ull, w.lib, XPT_USER | XPT_NOEXEC, &w.fl) ==
 	    XPT_OK) {
 		/* A mapping without a region: unmap takes it away like any other. */
 		w.sh[s].value[p] = w.words[w.lib * 512 + WORD];
@@ -306,16 +320,19 @@ static void dedup(void)
 	CHECK(xpt_vm_dedup(spaces, n, scratch, NSPACES * NPAGES, fls, &saved) == XPT_OK, "dedup");
 }
 
-static void setup(void)
+static void setup(unsigned levels)
 {
 	struct xpt_region r = { 0, NFRAMES * 4096ull, XPT_REGION_USABLE };
 	memset(&w, 0, sizeof w);
+	base = levels == 5 ? BASE5 : BASE4;
 	w.mem = (struct xpt_mem){ w.words, NFRAMES };
 	if (xpt_frames_init(&w.fa, &r, 1, w.meta, sizeof w.meta / 8) != XPT_OK ||
 	    xpt_frames_reserve(&w.fa, 0, 4096) != XPT_OK ||
-	    xpt_vm_init(&w.vm, &w.mem, &w.fa, w.refs, 40) != XPT_OK ||
+	    xpt_vm_init_levels(&w.vm, &w.mem, &w.fa, w.refs, 40, levels) != XPT_OK ||
 	    xpt_frame_alloc(&w.fa, &w.lib) != XPT_OK)
 		abort();
+	CHECK(w.vm.kernel.levels == levels, "a machine of %u levels, %u asked", w.vm.kernel.levels,
+	      levels);
 	xpt_vm_frame_get(&w.vm, w.lib);
 	w.words[w.lib * 512 + WORD] = 0x11b;
 	w.free_before = w.fa.nfree;
@@ -324,7 +341,7 @@ static void setup(void)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	setup();
+	setup(size % 3 == 1 && (data[size - 1] & 1) ? 5 : 4);
 	for (opno = 0; size >= 3 && opno < 200; opno++, data += 3, size -= 3) {
 		unsigned s = data[0] % NSPACES, p = data[1] % NPAGES, arg = data[2];
 		if (!w.sh[s].live && (data[0] >> 2) % 11 != 0) {
