@@ -6,7 +6,8 @@
 #   make kernel-demo  the seeds' experiment, printed by the kernel on serial
 #   make qemu-quirks  re-verify every quirk-table entry by experiment
 #   make qemu-planted bugs planted in a scratch copy of ref's walker must be caught
-#   make qemu-vm      every xpt_vm mechanism in the kernel with real faults, checked by the host
+#   make qemu-vm      every xpt_vm mechanism in the kernel with real faults, checked by the host,
+#                     on 4-level and on 5-level paging
 #   make qemu-la57    the kernel booted with 5-level paging (CR4.LA57): cases on PML5 roots
 
 KDIR     := $(BUILD)/kernel
@@ -102,8 +103,10 @@ kernel-demo: deps $(KERNEL) $(ORACLE)
 
 # xpt_vm in the kernel: spaces, sharing, fork, demand paging, file pages,
 # W^X, KPTI and eviction, each with real faults; the host checks every record.
+# Then the same on 5-level paging, user pages in PML5 slot 171.
 qemu-vm: deps $(KERNEL) $(ORACLE)
 	$(ORACLE_RUN) vm
+	$(ORACLE_RUN) --la57 --quiet vm
 
 DEPS       += qemu
 TEST_STEPS += qemu-test

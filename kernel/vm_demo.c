@@ -27,14 +27,17 @@
 #define NVMAS     8u
 #define KB4       UINT64_C(4096)
 
-/* User addresses (lower half, each its own PD). */
-#define CODE_VA   UINT64_C(0x400000)     /* the ring-3 programs, shared */
-#define DATA_VA   UINT64_C(0x10000000)
-#define LIB_VA_A  UINT64_C(0x20000000)
-#define LIB_VA_B  UINT64_C(0x30000000)
-#define FILE_VA   UINT64_C(0x50000000)
-#define JIT_VA    UINT64_C(0x60000000)
-#define EVICT_VA  UINT64_C(0x70000000)
+/* User addresses (lower half, each its own PD), above ubase: 0 with 4
+ * levels, PML5 slot 171 with 5, so that every user page lies where only
+ * 57-bit addresses reach. */
+#define UBASE_LA57 (UINT64_C(171) << 48)
+#define CODE_VA   (ubase + UINT64_C(0x400000)) /* the ring-3 programs, shared */
+#define DATA_VA   (ubase + UINT64_C(0x10000000))
+#define LIB_VA_A  (ubase + UINT64_C(0x20000000))
+#define LIB_VA_B  (ubase + UINT64_C(0x30000000))
+#define FILE_VA   (ubase + UINT64_C(0x50000000))
+#define JIT_VA    (ubase + UINT64_C(0x60000000))
+#define EVICT_VA  (ubase + UINT64_C(0x70000000))
 /* A kernel page mapped while spaces exist: a free slot of the PD that
  * holds the kernel image, so unmapping it frees only its PT. */
 #define KPROBE_VA UINT64_C(0xffffffffbfe00000)
@@ -68,6 +71,7 @@ int vm_pf_handle(struct vm_pf_frame *f);
 /* --------------------------------------------------------------- state */
 
 static struct xpt_vm vm;
+static uint64_t ubase;
 static xpt_pfn code_pfn;
 static struct xpt_vmd_results *out;
 static struct xpt_vmd_rec *rec;
@@ -260,7 +264,8 @@ static unsigned leaves(const struct xpt_as *as, uint64_t *va, uint64_t *ent, uns
 {
 	struct xpt_mapping m;
 	unsigned n = 0;
-	for (uint64_t a = 0; n < max && xpt_next_leaf(&as->sp, a, &m) == XPT_OK && m.va < XPT_VM_USER_TOP;
+	for (uint64_t a = 0;
+	     n < max && xpt_next_leaf(&as->sp, a, &m) == XPT_OK && m.va < xpt_as_user_top(as);
 	     a = m.va + xpt_size_bytes(m.size)) {
 		va[n] = m.va;
 		ent[n++] = m.entry;
@@ -333,8 +338,10 @@ static void m_spaces(void)
 	for (unsigned i = XPT_ENTRIES / 2u; i < XPT_ENTRIES; i++)
 		same += frame(a.sp.root)[i] == frame(vm.kernel.root)[i] &&
 		        frame(b.sp.root)[i] == frame(vm.kernel.root)[i];
-	check(same == XPT_ENTRIES / 2u, "%u of 256 upper-half PML4 entries shared", same);
+	check(same == XPT_ENTRIES / 2u, "%u of 256 upper-half root entries shared", same);
 	val("kernel_slots_shared", same);
+	val("levels", a.sp.levels);
+	val("data_va", DATA_VA);
 	check_ok(xpt_as_reserve(&a, DATA_VA, KB4, RW_DATA, NULL, 0), "reserve a");
 	check_ok(xpt_as_reserve(&b, DATA_VA, KB4, RW_DATA, NULL, 0), "reserve b");
 
@@ -767,8 +774,8 @@ static void m_kpti(void)
 	u = k.sp;
 	u.root = k.user_root;
 	for (va = 0; xpt_next_leaf(&u, va, &m) == XPT_OK; va = m.va + xpt_size_bytes(m.size)) {
-		upper += m.va >= XPT_VM_USER_TOP;
-		lower += m.va < XPT_VM_USER_TOP;
+		upper += m.va >= xpt_as_user_top(&k);
+		lower += m.va < xpt_as_user_top(&k);
 		if (m.va + xpt_size_bytes(m.size) < m.va)
 			break;
 	}
@@ -946,8 +953,10 @@ static const char *setup(void)
 		return "the ring-3 page or the trampoline is not one page";
 	if ((err = xpt_frame_alloc_huge(&mm.fa, XPT_2M, &refs)) != XPT_OK)
 		return "no 2 MiB block for the reference counts";
-	if (xpt_vm_init(&vm, &mm.window, &mm.fa, (uint32_t *)frame(refs), cpu.maxphyaddr) != XPT_OK)
-		return "xpt_vm_init";
+	if (xpt_vm_init_levels(&vm, &mm.window, &mm.fa, (uint32_t *)frame(refs), cpu.maxphyaddr,
+	                       mm.kspace.levels) != XPT_OK)
+		return "xpt_vm_init_levels";
+	ubase = mm.kspace.levels == 5u ? UBASE_LA57 : 0;
 	if (kernel_half() != XPT_OK)
 		return "mapping the kernel half";
 	if (xpt_vm_set_trampoline(&vm, (uint64_t)vm_tramp_start, phys(vm_tramp_start), KB4) != XPT_OK)

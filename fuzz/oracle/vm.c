@@ -25,7 +25,7 @@ static const char *const names[XPT_VMD_COUNT] = {
 };
 
 /* What the host requires of a record's numbers. */
-enum rel { EQ, LE, GE, EQ_VAL, GT_VAL };
+enum rel { EQ, LE, GE, EQ_VAL, GT_VAL, LE_LEVELS /* LE, v grows by one per level past 4 */ };
 struct want {
 	unsigned id;
 	const char *name;
@@ -49,7 +49,7 @@ static const struct want wants[] = {
 	{ XPT_VMD_COW, "fork_flush_pages", EQ_VAL, 0, "fork_changed_leaves" },
 	{ XPT_VMD_COW, "fork_flush_pages", GE, 2, NULL }, /* both written pages */
 	{ XPT_VMD_COW, "fork_invlpg", EQ_VAL, 0, "fork_flush_pages" },
-	{ XPT_VMD_COW, "fork_frames", LE, 5, NULL }, /* tables only: no data frame copied */
+	{ XPT_VMD_COW, "fork_frames", LE_LEVELS, 5, NULL }, /* tables only: no data frame copied */
 	{ XPT_VMD_COW, "cow_copies", EQ, 2, NULL },
 	{ XPT_VMD_COW, "cow_reuses", EQ, 2, NULL },
 	{ XPT_VMD_COW, "write_prot_faults", EQ, 4, NULL },
@@ -112,8 +112,8 @@ static void print_rec(const struct xpt_vmd_rec *r, bool ok)
 	printf("\n");
 }
 
-/* The host's own checks of one record; prints each failure. */
-static unsigned check_rec(const struct xpt_vmd_rec *r)
+/* The host's own checks of one record, of a run on `levels` levels; prints each failure. */
+static unsigned check_rec(const struct xpt_vmd_rec *r, unsigned levels)
 {
 	unsigned bad = 0;
 	uint64_t before, after;
@@ -127,7 +127,7 @@ static unsigned check_rec(const struct xpt_vmd_rec *r)
 	}
 	for (size_t i = 0; i < sizeof(wants) / sizeof(wants[0]); i++) {
 		const struct want *w = &wants[i];
-		uint64_t v, o = w->v;
+		uint64_t v, o = w->v + (w->rel == LE_LEVELS ? levels - 4u : 0);
 		bool ok;
 		if (w->id != r->id)
 			continue;
@@ -136,13 +136,26 @@ static unsigned check_rec(const struct xpt_vmd_rec *r)
 			bad++;
 			continue;
 		}
-		ok = w->rel == EQ || w->rel == EQ_VAL ? v == o : w->rel == LE ? v <= o
+		ok = w->rel == EQ || w->rel == EQ_VAL ? v == o : w->rel == LE || w->rel == LE_LEVELS ? v <= o
 		     : w->rel == GE                     ? v >= o
 		                                        : v > o;
 		if (!ok) {
 			printf("    %s = %#" PRIx64 ", want %s %#" PRIx64 "%s%s\n", w->name, v,
-			       w->rel == LE ? "<=" : w->rel == GE ? ">=" : w->rel == GT_VAL ? ">" : "==", o,
+			       w->rel == LE || w->rel == LE_LEVELS ? "<=" : w->rel == GE ? ">="
+			       : w->rel == GT_VAL                  ? ">"
+			                                           : "==",
+			       o,
 			       w->other ? " = " : "", w->other ? w->other : "");
+			bad++;
+		}
+	}
+	if (r->id == XPT_VMD_SPACES) {
+		/* every space has the run's levels; with 5, user pages only 57 bits reach */
+		uint64_t l, va;
+		if (!find(r, "levels", &l) || l != levels || !find(r, "data_va", &va) ||
+		    (levels == 5u) != (va >> 47 != 0)) {
+			printf("    spaces of %u levels wanted, with user pages %s 2^47\n", levels,
+			       levels == 5u ? "above" : "below");
 			bad++;
 		}
 	}
@@ -222,12 +235,16 @@ int ovm_run(const struct oq_opts *q0, bool quiet)
 		oq_free(&r);
 		return 1;
 	}
+	if (r.hdr.levels != oq_levels(&q)) {
+		printf("vm scenario: the kernel ran %u-level paging, %u asked\n", r.hdr.levels, oq_levels(&q));
+		bad++;
+	}
 	if (!quiet)
-		printf("xpt_vm in the oracle kernel under QEMU (%s, %s): %u mechanisms, real faults\n",
-		       q.accel, q.cpu, res.nrecs);
+		printf("xpt_vm in the oracle kernel under QEMU (%s, %s%s): %u mechanisms, real faults\n",
+		       q.accel, q.cpu, q.la57 ? ", +la57: 5-level spaces" : "", res.nrecs);
 	for (uint32_t i = 0; i < res.nrecs && i < XPT_VMD_NRECS; i++) {
 		const struct xpt_vmd_rec *rec = &res.rec[i];
-		unsigned n = check_rec(rec);
+		unsigned n = check_rec(rec, oq_levels(&q));
 		if (rec->id > 0 && rec->id < XPT_VMD_COUNT && strcmp(rec->name, names[rec->id]) == 0)
 			seen |= 1u << rec->id;
 		if (!quiet || n)
