@@ -8,7 +8,8 @@
 #                          848,040 cases, about 35 s; fails on any unexplained
 #                          disagreement with ref (fuzz/oracle/exhaustive.c)
 #   make diff-test         (part of make test) the diff corpus and regressions
-#                          replayed through one QEMU batch
+#                          replayed through one QEMU batch per paging mode
+#                          (4-level, and 5-level booted with la57)
 #   make fuzz              also runs diff under both engines (fuzz/run-fuzz.sh)
 #
 # diff (fuzz/diff.c) links the oracle's host side (fuzz/oracle/ minus
@@ -47,7 +48,7 @@ fuzz-build: $(DIFF_BINS) $(KERNEL)
 qemu-exhaustive: $(KERNEL) $(ORACLE)
 	$(ORACLE_RUN) exhaustive
 
-# The committed diff inputs through one batch (DIFF_BATCH large enough).
+# The committed diff inputs through one batch per paging mode (DIFF_BATCH large enough).
 diff-test: $(FZB)/replay-diff $(KERNEL)
 	ASAN_OPTIONS=abort_on_error=1:detect_leaks=0 DIFF_BATCH=100000 XPT_KERNEL=$(KERNEL) \
 	  $(FZB)/replay-diff fuzz/corpus/diff $(wildcard fuzz/regressions/diff)
