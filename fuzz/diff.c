@@ -41,9 +41,9 @@
  * A page number p names an address in the case's own top-level slot (a
  * PML4 slot in 0..254, or a PML5 slot in 1..255): bits 0..1 the 1 GiB
  * index, 2..4 the 2 MiB index, 5..8 the 4 KiB index (maps align it down to
- * their size); with 5 levels bits 9..10 the PML4 index (0, 1, 256, 511).  Leaves made by ref point into the data pool
- * (4 KiB: pool frame `frame` % 512; 2 MiB: the pool; 1 GiB: physical 0,
- * which holds the pool).  An access lands at page + (where & 511) * 8 +
+ * their size); with 5 levels bits 9..10 the PML4 index (0, 1, 256, 511).
+ * Leaves made by ref point into the data pool (4 KiB: pool frame `frame` %
+ * 512; 2 MiB: the pool; 1 GiB: physical 0, which holds the pool).  An access lands at page + (where & 511) * 8 +
  * ((where >> 9) & 7) pages, + the pool's base when bit 12 is set (so a
  * 1 GiB leaf's accesses can reach the pool).  Ref ops after a raw write
  * are dropped (the kernel runs raw writes last).  Attributes keep W U NX G,
@@ -128,7 +128,8 @@ static void decode(struct ob *b, uint32_t id, unsigned slot, const uint8_t *data
 		}
 		case 4: {
 			uint8_t level = (uint8_t)(u8(&in) % levels), bit;
-			op = (struct xpt_case_op){ .kind = XPT_OP_RAW_MOD, .level = level, .va = page_va(levels, slot, u16(&in)) };
+			op = (struct xpt_case_op){ .kind = XPT_OP_RAW_MOD, .level = level,
+			                           .va = page_va(levels, slot, u16(&in)) };
 			bit = u8(&in);
 			if (bit & 0x40u)
 				op.a = UINT64_C(1) << (bit & 63u);
