@@ -169,9 +169,7 @@ static unsigned va_bits(void)
 static bool canon(uint64_t va)
 {
 	uint64_t top = va >> (va_bits() - 1);
-	if (ept)
-		return va >> 48 == 0;
-	return top == 0 || top == UINT64_MAX >> (va_bits() - 1);
+	return ept ? va >> 48 == 0 : top == 0 || top == UINT64_MAX >> (va_bits() - 1);
 }
 
 #define GPA_MASK ((1ull << 48) - 1) /* guest-physical addresses of 4-level EPT */
@@ -504,7 +502,8 @@ static uint64_t x86_leaf(uint64_t e, unsigned level, xpt_attr *attr, bool *a, bo
 }
 
 /* The same for an EPT leaf (SDM Vol. 3C 29.3.2): R W X, the memory type
- * in bits 3..5, A/D at 8/9; never ignore-PAT, never a reserved type. */
+ * in bits 3..5, A/D at 8/9, never ignore-PAT (bit 6); a reserved memory
+ * type shows against the shadow's attributes. */
 static uint64_t ept_leaf(uint64_t e, xpt_attr *attr, bool *a, bool *d)
 {
 	*a = e & XPT_EPT_A;
