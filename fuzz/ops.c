@@ -174,26 +174,6 @@ static bool canon(uint64_t va)
 
 #define GPA_MASK ((1ull << 48) - 1) /* guest-physical addresses of 4-level EPT */
 
-/*
- * Two known faults of ref with EPT guest-physical addresses (FINDINGS.md,
- * 6 and 7): xpt_translate reads an address past 48 bits as its low 48
- * bits (so xpt_unmap and xpt_protect, which find their leaf with it, fail
- * as that alias would), and xpt_map of a 2 MiB or 1 GiB page at 2^47 or
- * above checks its alignment as if the address were non-canonical, then
- * maps a 4 KiB page.  With OPS_EPT_KNOWN_BUGS (the default while ref has
- * them) the harness accepts XPT_E_PHYS or exactly what the alias gives,
- * and makes no such misaligned map; -DOPS_EPT_KNOWN_BUGS=0 finds both.
- */
-#ifndef OPS_EPT_KNOWN_BUGS
-#define OPS_EPT_KNOWN_BUGS 1
-#endif
-
-/* The address whose leaf translate looks up for va (see above). */
-static uint64_t gpa_alias(uint64_t va)
-{
-	return ept && OPS_EPT_KNOWN_BUGS && va >> 48 ? va & GPA_MASK : va;
-}
-
 /* What the mapper says of an address canon() refuses. */
 static unsigned bad_addr_err(void)
 {
@@ -970,18 +950,14 @@ static void probe(uint64_t va)
 {
 	struct xpt_mapping m;
 	int err = xpt_translate(&sp, va, &m);
-	uint64_t at = va; /* where the shadow is asked */
 	if (!canon(va)) {
-		at = gpa_alias(va);
-		if (at == va || err == XPT_E_PHYS) {
-			CHECK(err == (int)bad_addr_err(), "translate(%#llx): %s for an address outside the space",
-			      (unsigned long long)va, xpt_strerror(err));
-			return;
-		}
-	} else if (ept) {
-		probe_ept(va);
+		CHECK(err == (int)bad_addr_err(), "translate(%#llx): %s for an address outside the space",
+		      (unsigned long long)va, xpt_strerror(err));
+		return;
 	}
-	const struct ext *s = shadow_find(at);
+	if (ept)
+		probe_ept(va);
+	const struct ext *s = shadow_find(va);
 	if (!s) {
 		CHECK(err == XPT_E_NOT_MAPPED, "translate(%#llx): %s, shadow says not mapped",
 		      (unsigned long long)va, xpt_strerror(err));
@@ -993,9 +969,9 @@ static void probe(uint64_t va)
 	CHECK(m.size <= XPT_1G && m.va == (va & ~(bytes - 1)) && m.offset == va - m.va,
 	      "translate(%#llx): page %#llx size %u offset %#llx", (unsigned long long)va,
 	      (unsigned long long)m.va, m.size, (unsigned long long)m.offset);
-	CHECK(m.pa + m.offset == s->pa + (at - s->va), "translate(%#llx) = %#llx, shadow %#llx",
+	CHECK(m.pa + m.offset == s->pa + (va - s->va), "translate(%#llx) = %#llx, shadow %#llx",
 	      (unsigned long long)va, (unsigned long long)(m.pa + m.offset),
-	      (unsigned long long)(s->pa + (at - s->va)));
+	      (unsigned long long)(s->pa + (va - s->va)));
 	CHECK(m.attr == s->attr, "translate(%#llx): attr %#x, shadow %#x", (unsigned long long)va,
 	      m.attr, s->attr);
 	CHECK(m.eff == (s->attr & (XPT_WRITE | XPT_USER | XPT_NOEXEC)),
@@ -1481,8 +1457,6 @@ static void op_map(struct input *in, uint8_t sel)
 		if (A.fa.nfree < levels - 1) /* a table per level below the root */
 			allowed |= ERRBIT(XPT_E_NOMEM);
 	}
-	if (ept && OPS_EPT_KNOWN_BUGS && size && size <= XPT_1G && (va | pa) % len && va >> 47 == 1)
-		return; /* see OPS_EPT_KNOWN_BUGS */
 	before(allowed);
 	TRACE("op %u: map va %#llx pa %#llx size %u attr %#x\n", g_opno, ULL(va), ULL(pa), size, attr);
 	int err = xpt_map(&sp, va, pa, (enum xpt_size)size, attr, &fl);
@@ -1569,18 +1543,17 @@ static void op_unmap(struct input *in)
 	uint64_t va = dec_va(u16(in));
 	unsigned opts = dec_opts(u8(in));
 	struct xpt_mapping out = { 0 };
-	uint64_t at = gpa_alias(va); /* where ref looks the leaf up */
-	const struct leaf *l = canon(at) ? leaf_at(at) : NULL;
+	const struct leaf *l = canon(va) ? leaf_at(va) : NULL;
 	struct leaf was = l ? *l : (struct leaf){ 0 };
 	uint64_t len = 0;
 	uint32_t allowed;
-	if (!canon(at))
+	if (!canon(va))
 		allowed = ERRBIT(bad_addr_err());
 	else if (!l)
 		allowed = ERRBIT(XPT_E_NOT_MAPPED);
-	else if (at == l->va)
+	else if (va == l->va)
 		allowed = (opts & ~XPT_OPT_MASK) ? ERRBIT(XPT_E_INVAL) : ERRBIT(XPT_OK), len = l->size;
-	else if (at % K4)
+	else if (va % K4)
 		allowed = ERRBIT(XPT_E_ALIGN);
 	else if (!(opts & XPT_OPT_SPLIT))
 		allowed = ERRBIT(XPT_E_HUGE);
@@ -1588,8 +1561,6 @@ static void op_unmap(struct input *in)
 		allowed = (opts & ~XPT_OPT_MASK) ? ERRBIT(XPT_E_INVAL)
 		                                 : ERRBIT(XPT_OK) | (A.fa.nfree < 4 ? ERRBIT(XPT_E_NOMEM) : 0),
 		len = K4;
-	if (at != va) /* the alias's errors, or XPT_E_PHYS where it would succeed */
-		allowed = (allowed & ~ERRBIT(XPT_OK)) | ERRBIT(XPT_E_PHYS), len = 0;
 	before(allowed);
 	TRACE("op %u: unmap va %#llx opts %#x\n", g_opno, ULL(va), opts);
 	int err = xpt_unmap(&sp, va, opts, &out, &fl);
@@ -1607,22 +1578,19 @@ static void op_protect(struct input *in)
 {
 	uint64_t va = dec_va(u16(in));
 	xpt_attr attr = dec_attr(u16(in));
-	uint64_t at = gpa_alias(va); /* where ref looks the leaf up */
-	const struct leaf *l = canon(at) ? leaf_at(at) : NULL;
+	const struct leaf *l = canon(va) ? leaf_at(va) : NULL;
 	uint64_t len = l ? l->size : 0;
 	uint32_t allowed;
-	if (!canon(at))
+	if (!canon(va))
 		allowed = ERRBIT(bad_addr_err());
 	else if (!l)
 		allowed = ERRBIT(XPT_E_NOT_MAPPED);
-	else if (at != l->va)
-		allowed = at % K4 ? ERRBIT(XPT_E_ALIGN) : ERRBIT(XPT_E_HUGE);
+	else if (va != l->va)
+		allowed = va % K4 ? ERRBIT(XPT_E_ALIGN) : ERRBIT(XPT_E_HUGE);
 	else
-		allowed = arg_errors(2, at, 0, len, attr, 0);
+		allowed = arg_errors(2, va, 0, len, attr, 0);
 	if (!allowed)
 		allowed = ERRBIT(XPT_OK);
-	if (at != va) /* the alias's errors, or XPT_E_PHYS where it would succeed */
-		allowed = (allowed & ~ERRBIT(XPT_OK)) | ERRBIT(XPT_E_PHYS), len = 0;
 	before(allowed);
 	TRACE("op %u: protect va %#llx attr %#x\n", g_opno, ULL(va), attr);
 	int err = xpt_protect(&sp, va, attr, &fl);

@@ -142,3 +142,27 @@ TEST(ept_walk_reports_misconfigurations)
 	*e = good;
 	nested_free(&n);
 }
+
+/* Guest-physical addresses have 48 bits and no canonical form: past them
+ * nothing translates, and below them a misaligned huge map is refused by
+ * its alignment even from 2^47 up (fuzz/FINDINGS.md 6 and 7). */
+TEST(ept_addresses_are_48_bits_with_no_canonical_form)
+{
+	static struct nested_env n;
+	struct xpt_mapping m;
+	REQUIRE(nested_init(&n));
+	CHECK_ERR(xpt_translate(&n.ept, 0xfffffffffffff000ull, &m), XPT_E_PHYS);
+	CHECK_ERR(xpt_translate(&n.ept, 1ull << 48, &m), XPT_E_PHYS);
+	CHECK_ERR_UNCHANGED(&n.host, xpt_unmap(&n.ept, (1ull << 48) | 0x200000, 0, NULL, NULL),
+	                    XPT_E_PHYS);
+	CHECK_ERR_UNCHANGED(&n.host, xpt_map(&n.ept, 1ull << 47, 0x5000, XPT_2M,
+	                                     XPT_WRITE | XPT_CACHE(XPT_MT_WB), NULL), XPT_E_ALIGN);
+	CHECK_ERR_UNCHANGED(&n.host, xpt_map(&n.ept, (1ull << 47) + 0x1000, 0, XPT_1G,
+	                                     XPT_CACHE(XPT_MT_WB), NULL), XPT_E_ALIGN);
+	/* an aligned one there maps, and translates back */
+	REQUIRE_OK(xpt_map(&n.ept, 1ull << 47, 0x200000, XPT_2M, XPT_CACHE(XPT_MT_WB), NULL));
+	REQUIRE_OK(xpt_translate(&n.ept, (1ull << 47) + 0x1234, &m));
+	CHECK_EQ(m.pa + m.offset, 0x201234);
+	CHECK_EQ(m.size, XPT_2M);
+	nested_free(&n);
+}

@@ -482,6 +482,8 @@ static void describe(const struct xpt_space *sp, uint64_t va, uint64_t pa, unsig
 static int translate_ept(const struct xpt_space *sp, uint64_t gpa, struct xpt_mapping *out)
 {
 	struct xpt_ept_walk w;
+	if (gpa >> XPT_VA_BITS != 0) /* the walk would index with bits 12..47 alone */
+		return XPT_E_PHYS;
 	int err = xpt_ept_lookup(&sp->mem, xpt_eptp(sp), sp->maxphyaddr, gpa, 0, &w);
 	if (err != XPT_OK)
 		return err;
@@ -512,6 +514,15 @@ int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 	return XPT_OK;
 }
 
+/* An address the space can map: canonical, or for EPT below 2^48 (there is
+ * no canonical form of a guest-physical address). */
+static bool space_addr(const struct xpt_space *sp, uint64_t va)
+{
+	if (sp->format == XPT_FMT_EPT)
+		return va >> XPT_VA_BITS == 0;
+	return xpt_canonical_width(va, xpt_space_va_bits(sp));
+}
+
 int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, xpt_attr attr,
                   unsigned opts, struct xpt_flush *fl)
 {
@@ -526,7 +537,7 @@ int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, 
 	if ((unsigned)size > XPT_1G)
 		return XPT_E_INVAL;
 	op.len = xpt_size_bytes(size);
-	if ((va | pa) % op.len != 0 && xpt_canonical_width(va, xpt_space_va_bits(sp)))
+	if ((va | pa) % op.len != 0 && space_addr(sp, va)) /* else the range check's error */
 		return XPT_E_ALIGN;
 	return run(sp, &op, fl);
 }
