@@ -27,12 +27,8 @@
    (pg_has(ec, PF_ID) <==> pg_ec_id(\at(ctl->flags, Pre), access)) &&             \
    (pg_has(ec, PF_PK) <==> pg_ec_pk{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access)))
 /* The entries of xpt_walk's contract, in its annotations. */
-#define XPT_WALK_ENTRIES(n)                                                       \
-  (\forall integer k; 0 <= k < (n) ==>                                            \
-     w->entry[k] == pg_entry{Pre}(XPT_WALK_PRE, va, pg_top(\at(ctl->flags, Pre)) - k) && \
-     w->entry_pa[k] ==                                                            \
-       pg_table{Pre}(XPT_WALK_PRE, va, pg_top(\at(ctl->flags, Pre)) - k) * 4096 + \
-       8 * pg_idx(va, pg_top(\at(ctl->flags, Pre)) - k))
+#define XPT_WALK_ENTRIES(n) xpt_walk_entries{Here, Pre}(w, XPT_WALK_PRE, va, n)
+
 #define XPT_PGW_AT(m, c, L) \at((m)->words, L), \at((c)->cr3, L), \at((c)->flags, L), \at((c)->maxphyaddr, L)
 
 /* GCC: "Returns the number of trailing 0-bits in x, starting at the least

@@ -4,4 +4,7 @@
 DEPS += prove
 prove: deps
 	@bash proofs/prove.sh
-.PHONY: prove
+# Bugs planted in a scratch copy of walk.c must make their proof fail.
+prove-broken: deps
+	@bash proofs/broken.sh
+.PHONY: prove prove-broken

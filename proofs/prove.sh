@@ -7,14 +7,14 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 files=${PROVE_FILES:-ref/src/walk.c}
-timeout=${PROVE_TIMEOUT:-10}
+timeout=${PROVE_TIMEOUT:-20}
 provers=z3,cvc4 # Alt-Ergo and cvc5 are not available with Debian 12's Why3
 log=build/prove.log
 mkdir -p build
 start=$(date +%s)
 echo "prove: WP on $files, provers $provers, timeout ${timeout}s, 2 in parallel"
 frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" $files \
-	-wp -wp-rte -wp-prover "$provers" -wp-par 2 -wp-timeout "$timeout" \
+	-wp -wp-rte -wp-prover "$provers" -wp-par 2 -wp-timeout "$timeout" -wp-auto wp:split,wp:bitrange,wp:bittestrange,wp:bitshift \
 	-wp-report-json proofs/report.json >"$log" 2>&1 &
 pid=$!
 # Progress every PROGRESS seconds (default 20): goals done of goals scheduled.

@@ -296,6 +296,25 @@ struct xpt_walk {
 	bool set_d;               /* the access sets D in the leaf */
 };
 
+/*@
+  // Slot k of a walk result holds the entry the model's walk reads k levels
+  // below the root, and its physical address (w read at W, tables at H).
+  predicate xpt_walk_entry{W, H}(struct xpt_walk *w, uint64_t *m, integer cr3, integer fl,
+                                 integer M, integer va, integer k) =
+    \at(w->entry[k], W) == pg_entry{H}(m, cr3, fl, M, va, pg_top(fl) - k) &&
+    \at(w->entry_pa[k], W) ==
+      pg_table{H}(m, cr3, fl, M, va, pg_top(fl) - k) * 4096 + 8 * pg_idx(va, pg_top(fl) - k);
+  // Slots 0 .. n-1 do.  Written out level by level rather than quantified:
+  // one more level is then one more conjunct, with no instance to find.
+  predicate xpt_walk_entries{W, H}(struct xpt_walk *w, uint64_t *m, integer cr3, integer fl,
+                                   integer M, integer va, integer n) =
+    (n <= 0 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 0)) &&
+    (n <= 1 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 1)) &&
+    (n <= 2 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 2)) &&
+    (n <= 3 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 3)) &&
+    (n <= 4 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 4));
+*/
+
 /*
  * The architectural walk: canonical check, four levels with reserved-bit
  * checks, then the access-rights checks of SDM 4.6 and the error code of
@@ -319,11 +338,7 @@ struct xpt_walk {
     ensures gp_levels: \result == XPT_OK && !pg_canonical(\old(ctl->flags), va) ==>
       w->levels == 0;
     ensures entries: \result == XPT_OK ==>
-      \forall integer k; 0 <= k < w->levels ==>
-        w->entry[k] == pg_entry{Old}(XPT_PGW_OLD(mem, ctl), va, pg_top(\old(ctl->flags)) - k) &&
-        w->entry_pa[k] ==
-          pg_table{Old}(XPT_PGW_OLD(mem, ctl), va, pg_top(\old(ctl->flags)) - k) * 4096 +
-          8 * pg_idx(va, pg_top(\old(ctl->flags)) - k);
+      xpt_walk_entries{Post, Old}(w, XPT_PGW_OLD(mem, ctl), va, w->levels);
     ensures ec: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
       (pg_has(w->error_code, PF_P) <==> pg_ec_p{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (pg_has(w->error_code, PF_W) <==> pg_ec_w(access)) &&

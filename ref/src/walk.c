@@ -183,10 +183,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	               \at(ctl->maxphyaddr, Pre)) &&
 	      pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, L) < \at(mem->nframes, Pre);
 	    loop invariant inv_levels: w->levels == top - level;
-	    loop invariant inv_entries: \forall integer k; 0 <= k < top - level ==>
-	      w->entry[k] == pg_entry{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, top - k) &&
-	      w->entry_pa[k] == pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, top - k) * 4096 +
-	                        8 * pg_idx(va, top - k);
+	    loop invariant inv_entries: xpt_walk_entries{Here, Pre}(w, XPT_PGW_AT(mem, ctl, Pre), va, top - level);
 	    loop invariant inv_wr: pg_has(eff, XPT_WRITE) <==>
 	      pg_all_rw{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level + 1);
 	    loop invariant inv_us: pg_has(eff, XPT_USER) <==>
@@ -208,10 +205,14 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 		}
 		e = mem->words[xpt_slot(table, xpt_index(va, level))];
 		w->entry[i] = e;
-		w->entry_pa[i] = (table << XPT_PAGE_SHIFT) + 8u * xpt_index(va, level);
+		w->entry_pa[i] = table * XPT_PAGE_SIZE + 8u * xpt_index(va, level); /* product: the proof reads it as arithmetic */
 		w->levels = (uint8_t)(i + 1u);
 		/*@ assert cur_entry: w->entry[i] == pg_entry{Pre}(XPT_WALK_PRE, va, level) &&
 		      w->entry_pa[i] == pg_table{Pre}(XPT_WALK_PRE, va, level) * 4096 + 8 * pg_idx(va, level); */
+		//@ assert cur_index: level == top - i;
+		/*@ assert cur_entry_i: w->entry[i] == pg_entry{Pre}(XPT_WALK_PRE, va, top - i) &&
+		      w->entry_pa[i] == pg_table{Pre}(XPT_WALK_PRE, va, top - i) * 4096 + 8 * pg_idx(va, top - i); */
+		//@ assert cur_levels: w->levels == i + 1 && i == top - level && top == pg_top(\at(ctl->flags, Pre));
 		//@ assert cur_entries: XPT_WALK_ENTRIES(w->levels);
 		if (!(e & XPT_PTE_P)) {
 			//@ assert pg_level{Pre}(XPT_WALK_PRE, va) == level;
