@@ -313,6 +313,16 @@ struct xpt_walk {
     (n <= 2 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 2)) &&
     (n <= 3 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 3)) &&
     (n <= 4 || xpt_walk_entry{W, H}(w, m, cr3, fl, M, va, 4));
+  // Filling slot n, the others kept, extends the first n slots to n + 1.
+  lemma xpt_walk_entries_extend{W1, W2, H}:
+    \forall struct xpt_walk *w, uint64_t *m, integer cr3, integer fl, integer M, integer va,
+            integer n;
+    0 <= n < 5 ==> xpt_walk_entries{W1, H}(w, m, cr3, fl, M, va, n) ==>
+    (\forall integer k; 0 <= k < n ==>
+       \at(w->entry[k], W2) == \at(w->entry[k], W1) &&
+       \at(w->entry_pa[k], W2) == \at(w->entry_pa[k], W1)) ==>
+    xpt_walk_entry{W2, H}(w, m, cr3, fl, M, va, n) ==>
+    xpt_walk_entries{W2, H}(w, m, cr3, fl, M, va, n + 1);
 */
 
 /*

@@ -167,6 +167,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	                      w->set_a == 0 && !w->set_d; */
 	if (!xpt_canonical_width(va, la57 ? XPT_VA_BITS_LA57 : XPT_VA_BITS)) {
 		w->fault = XPT_FAULT_GP;
+		//@ assert gp_out: w->fault == XPT_FAULT_GP && w->error_code == 0 && w->levels == 0;
 		return XPT_OK;
 	}
 	/*@ loop invariant inv_ctl: ctl->cr3 == \at(ctl->cr3, Pre) && ctl->flags == \at(ctl->flags, Pre) &&
@@ -207,13 +208,12 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 		w->entry[i] = e;
 		w->entry_pa[i] = table * XPT_PAGE_SIZE + 8u * xpt_index(va, level); /* product: the proof reads it as arithmetic */
 		w->levels = (uint8_t)(i + 1u);
-		/*@ assert cur_entry: w->entry[i] == pg_entry{Pre}(XPT_WALK_PRE, va, level) &&
-		      w->entry_pa[i] == pg_table{Pre}(XPT_WALK_PRE, va, level) * 4096 + 8 * pg_idx(va, level); */
-		//@ assert cur_index: level == top - i;
-		/*@ assert cur_entry_i: w->entry[i] == pg_entry{Pre}(XPT_WALK_PRE, va, top - i) &&
-		      w->entry_pa[i] == pg_table{Pre}(XPT_WALK_PRE, va, top - i) * 4096 + 8 * pg_idx(va, top - i); */
-		//@ assert cur_levels: w->levels == i + 1 && i == top - level && top == pg_top(\at(ctl->flags, Pre));
-		//@ assert cur_entries: XPT_WALK_ENTRIES(w->levels);
+		/*@ assert cur_kept: \forall integer k; 0 <= k < i ==>
+		      w->entry[k] == \at(w->entry[k], LoopCurrent) &&
+		      w->entry_pa[k] == \at(w->entry_pa[k], LoopCurrent); */
+		//@ assert cur_index: level == top - i && top == pg_top(\at(ctl->flags, Pre)) && w->levels == i + 1;
+		//@ assert cur_slot: xpt_walk_entry{Here, Pre}(w, XPT_WALK_PRE, va, i);
+		//@ assert cur_entries: XPT_WALK_ENTRIES(w->levels); // xpt_walk_entries_extend
 		if (!(e & XPT_PTE_P)) {
 			//@ assert pg_level{Pre}(XPT_WALK_PRE, va) == level;
 			//@ assert !pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
@@ -255,6 +255,10 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	                     ctl->maxphyaddr == \at(ctl->maxphyaddr, Pre); */
 	uint32_t denied = xpt_rights_error(ctl, eff, w->pkey, access);
 	//@ assert leaf_pkey: w->pkey == pg_pkey{Pre}(XPT_WALK_PRE, va);
+	/*@ assert leaf_pk_def:
+	      pg_pk_fault{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access) <==>
+	      pg_pk_denied(pg_user_addr{Pre}(XPT_WALK_PRE, va), pg_pkey{Pre}(XPT_WALK_PRE, va),
+	                   \at(ctl->flags, Pre), \at(ctl->pkru, Pre), access); */
 	/*@ assert leaf_pk_spec:
 	      pg_pk_fault{Pre}(XPT_WALK_PRE, \at(ctl->pkru, Pre), va, access) <==>
 	      pg_pk_denied(pg_has(eff, XPT_USER), w->pkey, \at(ctl->flags, Pre), \at(ctl->pkru, Pre), access); */
@@ -275,6 +279,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	w->set_a = (uint8_t)((1u << w->levels) - 1u);
 	w->set_d = (access & XPT_ACC_WRITE) != 0;
 	//@ assert XPT_WALK_ENTRIES(w->levels);
+	//@ assert ok_out: w->fault == XPT_FAULT_NONE && w->error_code == 0;
 	return XPT_OK;
 }
 
