@@ -395,10 +395,9 @@ int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struc
 		return XPT_E_INVAL;
 	if (xpt_frame_alloc(fa, &root) != XPT_OK)
 		return XPT_E_NOMEM;
-	for (unsigned i = 0; i < XPT_ENTRIES; i++)
-		mem->words[xpt_slot(root, i)] = 0;
 	*sp = (struct xpt_space){ .mem = *mem, .fa = fa, .root = root,
 	                          .maxphyaddr = (uint8_t)maxphyaddr, .levels = (uint8_t)levels };
+	table_fill(sp, root, 0, 0);
 	return XPT_OK;
 }
 
