@@ -206,7 +206,8 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 		}
 		e = mem->words[xpt_slot(table, xpt_index(va, level))];
 		w->entry[i] = e;
-		w->entry_pa[i] = table * XPT_PAGE_SIZE + 8u * xpt_index(va, level); /* product: the proof reads it as arithmetic */
+		/* a product, not a shift: the proof reads it as arithmetic */
+		w->entry_pa[i] = table * XPT_PAGE_SIZE + 8u * xpt_index(va, level);
 		w->levels = (uint8_t)(i + 1u);
 		/*@ assert cur_kept: \forall integer k; 0 <= k < i ==>
 		      w->entry[k] == \at(w->entry[k], LoopCurrent) &&
