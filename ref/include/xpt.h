@@ -372,6 +372,12 @@ struct xpt_walk {
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w);
 /* Write the A/D bits a successful walk reports. */
+/*@ requires \valid_read(mem) && \valid_read(w) && w->levels <= XPT_MAX_LEVELS;
+    requires mem->nframes <= 0x10000000000;
+    requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(w, mem, mem->words + (0 .. mem->nframes * 512 - 1));
+    assigns mem->words[0 .. mem->nframes * 512 - 1];
+*/
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w);
 
 /* Bits 63..bits-1 all equal (SDM 3.3.7.1). */

@@ -286,6 +286,10 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
 {
+	/*@ loop invariant 0 <= i <= w->levels;
+	    loop assigns i, mem->words[0 .. mem->nframes * 512 - 1];
+	    loop variant w->levels - i;
+	*/
 	for (unsigned i = 0; i < w->levels; i++) {
 		uint64_t slot = w->entry_pa[i] / 8u;
 		if (w->fault != XPT_FAULT_NONE || slot >= mem->nframes * XPT_ENTRIES)
