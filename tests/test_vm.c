@@ -60,26 +60,38 @@ static uint64_t *user_page(struct vmenv *v, struct xpt_as *as, uint64_t va, unsi
 	return NULL;
 }
 
+/* A kernel mapping made at kva after spaces a and b exist shows in both. */
+static void check_kernel_map_shared(struct vmenv *v, struct xpt_as *a, struct xpt_as *b,
+                                    uint64_t kva)
+{
+	struct xpt_mapping m;
+	REQUIRE_OK(xpt_map(&v->vm.kernel, kva, 0x123000, XPT_4K, XPT_WRITE, NULL));
+	REQUIRE_OK(xpt_translate(&a->sp, kva, &m));
+	CHECK_EQ(m.pa, 0x123000);
+	REQUIRE_OK(xpt_translate(&b->sp, kva + 0xabc, &m));
+	CHECK_EQ(m.pa + m.offset, 0x123abc);
+}
+
+/* Destroying a and b gives back their two roots and nothing of the shared half. */
+static void check_destroy_frees_roots(struct vmenv *v, struct xpt_as *a, struct xpt_as *b)
+{
+	uint64_t before = v->e.fa.nfree;
+	CHECK_ERR(xpt_as_destroy(a), XPT_OK);
+	CHECK_ERR(xpt_as_destroy(b), XPT_OK);
+	CHECK_EQ(v->e.fa.nfree, before + 2);
+}
+
 TEST(vm_kernel_half_is_shared_by_every_space)
 {
 	struct vmenv v;
 	struct xpt_as a, b;
 	struct xpt_vma va[MAXVMAS], vb[MAXVMAS];
-	struct xpt_mapping m;
 	REQUIRE(vmenv_init(&v));
 	CHECK_EQ(v.e.fa.nfree, NFRAMES - 1 - 256 - 1); /* env root, vm root, 256 PDPTs */
 	REQUIRE_OK(xpt_as_create(&v.vm, &a, va, MAXVMAS, false));
 	REQUIRE_OK(xpt_as_create(&v.vm, &b, vb, MAXVMAS, false));
-	/* A kernel mapping made after both spaces exist shows in both. */
-	REQUIRE_OK(xpt_map(&v.vm.kernel, 0xffff800000200000ull, 0x123000, XPT_4K, XPT_WRITE, NULL));
-	REQUIRE_OK(xpt_translate(&a.sp, 0xffff800000200000ull, &m));
-	CHECK_EQ(m.pa, 0x123000);
-	REQUIRE_OK(xpt_translate(&b.sp, 0xffff800000200abcull, &m));
-	CHECK_EQ(m.pa + m.offset, 0x123abc);
-	uint64_t before = v.e.fa.nfree;
-	CHECK_ERR(xpt_as_destroy(&a), XPT_OK);
-	CHECK_ERR(xpt_as_destroy(&b), XPT_OK);
-	CHECK_EQ(v.e.fa.nfree, before + 2);
+	check_kernel_map_shared(&v, &a, &b, 0xffff800000200000ull);
+	check_destroy_frees_roots(&v, &a, &b);
 	vmenv_free(&v);
 }
 
@@ -501,7 +513,6 @@ TEST(vm_five_levels_share_the_kernel_half_and_open_a_lower_half_of_2_56)
 	struct vmenv v;
 	struct xpt_as a, b;
 	struct xpt_vma va[MAXVMAS], vb[MAXVMAS];
-	struct xpt_mapping m;
 	struct xpt_vm bad;
 	CHECK_ERR(xpt_vm_init_levels(&bad, NULL, NULL, NULL, 40, 3), XPT_E_INVAL);
 	REQUIRE(vmenv_init_levels(&v, 5));
@@ -511,12 +522,7 @@ TEST(vm_five_levels_share_the_kernel_half_and_open_a_lower_half_of_2_56)
 	REQUIRE_OK(xpt_as_create(&v.vm, &b, vb, MAXVMAS, false));
 	CHECK_EQ(a.sp.levels, 5);
 	CHECK_EQ(xpt_as_user_top(&a), 1ull << 56);
-	/* A kernel mapping in the 57-bit upper half, made after both spaces exist. */
-	REQUIRE_OK(xpt_map(&v.vm.kernel, 0xff00000000200000ull, 0x123000, XPT_4K, XPT_WRITE, NULL));
-	REQUIRE_OK(xpt_translate(&a.sp, 0xff00000000200000ull, &m));
-	CHECK_EQ(m.pa, 0x123000);
-	REQUIRE_OK(xpt_translate(&b.sp, 0xff00000000200abcull, &m));
-	CHECK_EQ(m.pa + m.offset, 0x123abc);
+	check_kernel_map_shared(&v, &a, &b, 0xff00000000200000ull); /* 57-bit upper half */
 	/* User regions anywhere below 2^56; nothing at or past it. */
 	REQUIRE_OK(xpt_as_reserve(&a, VA57, 4096, XPT_USER | XPT_WRITE | XPT_NOEXEC, NULL, 0));
 	REQUIRE_OK(xpt_as_reserve(&a, (1ull << 56) - 4096, 4096, XPT_USER | XPT_NOEXEC, NULL, 0));
@@ -525,10 +531,7 @@ TEST(vm_five_levels_share_the_kernel_half_and_open_a_lower_half_of_2_56)
 	          XPT_E_NONCANONICAL);
 	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffff800000000000ull, 0, 4096), XPT_OK);
 	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0x0080000000000000ull, 0, 4096), XPT_E_ALIGN);
-	uint64_t before = v.e.fa.nfree;
-	CHECK_ERR(xpt_as_destroy(&a), XPT_OK);
-	CHECK_ERR(xpt_as_destroy(&b), XPT_OK);
-	CHECK_EQ(v.e.fa.nfree, before + 2);
+	check_destroy_frees_roots(&v, &a, &b);
 	vmenv_free(&v);
 }
 
