@@ -16,12 +16,20 @@
  * can make a leaf out of a table and point it anywhere in low RAM: a case
  * with one makes no fetches (reads, and writes that store back what they
  * read, harm nothing).
+ *
+ * The pool's lower half is fetched and never written, its upper half
+ * written and never fetched.  QEMU sends every store to a frame it has
+ * translated code from through its self-modifying-code path (locks, a
+ * search for code to throw away); kept apart, writes stay on the fast
+ * path.  A 4 KiB case lands in one half, and its writes or fetches
+ * become fetches or writes to match; a huge leaf covers both.
  */
 #include <string.h>
 
 #include "oracle.h"
 
 #define POOL_FRAMES (XPT_CASE_POOL_SIZE / XPT_PAGE_SIZE)
+#define CODE_FRAMES (POOL_FRAMES / 2u) /* pool frames 0..CODE_FRAMES-1: fetched, not written */
 
 struct rng {
 	uint64_t s;
@@ -54,6 +62,7 @@ struct gcase {
 	uint64_t pool_off; /* where in the leaf the pool starts (1 GiB leaves map PA 0) */
 	uint64_t span;     /* bytes of the leaf that are pool */
 	bool no_fetch;
+	bool code;         /* a 4 KiB leaf on a fetched frame */
 	unsigned leaf_level;  /* entry index of the leaf: PDPTE, PDE or PTE */
 	uint32_t ctl;
 };
@@ -94,6 +103,12 @@ static uint64_t gen_va(struct rng *r, const struct gcase *g, unsigned size)
 	return va & ~(xpt_size_bytes((enum xpt_size)size) - 1u);
 }
 
+/* A written pool frame, with `room` more written frames after it. */
+static uint64_t data_frame(struct rng *r, uint64_t room)
+{
+	return CODE_FRAMES + below(r, POOL_FRAMES - CODE_FRAMES - room);
+}
+
 static void op_map(struct ob *b, uint64_t va, uint64_t pa, unsigned size, uint32_t attr)
 {
 	struct xpt_case_op op = { .kind = XPT_OP_MAP, .level = (uint8_t)size, .attr = attr, .va = va, .a = pa };
@@ -109,7 +124,9 @@ static void main_leaf(struct rng *r, struct ob *b, struct gcase *g)
 	if (g->size == XPT_4K) {
 		g->pool_off = 0;
 		g->span = XPT_PAGE_SIZE;
-		op_map(b, g->va, XPT_CASE_POOL_PA + below(r, POOL_FRAMES) * XPT_PAGE_SIZE, XPT_4K, gen_attr(r));
+		uint64_t frame = below(r, POOL_FRAMES);
+		g->code = frame < CODE_FRAMES;
+		op_map(b, g->va, XPT_CASE_POOL_PA + frame * XPT_PAGE_SIZE, XPT_4K, gen_attr(r));
 	} else if (g->size == XPT_2M) {
 		g->pool_off = 0;
 		g->span = XPT_CASE_POOL_SIZE;
@@ -127,10 +144,10 @@ static void more_ref_ops(struct rng *r, struct ob *b, struct gcase *g)
 	struct xpt_case_op op = { .va = g->va };
 	if (g->size == XPT_4K && chance(r, 30))
 		op_map(b, g->va ^ (below(r, 8) + 1) << 12,
-		       XPT_CASE_POOL_PA + below(r, POOL_FRAMES) * XPT_PAGE_SIZE, XPT_4K, gen_attr(r));
+		       XPT_CASE_POOL_PA + data_frame(r, 0) * XPT_PAGE_SIZE, XPT_4K, gen_attr(r));
 	if (g->size == XPT_4K && chance(r, 8)) {
 		op = (struct xpt_case_op){ .kind = XPT_OP_MAP_RANGE, .va = (g->va & ~UINT64_C(0x1fffff)) + 0x100000,
-		                           .a = XPT_CASE_POOL_PA + below(r, 256) * XPT_PAGE_SIZE,
+		                           .a = XPT_CASE_POOL_PA + data_frame(r, 16) * XPT_PAGE_SIZE,
 		                           .b = (below(r, 16) + 1) * XPT_PAGE_SIZE, .attr = gen_attr(r) };
 		ob_op(b, &op);
 	}
@@ -197,7 +214,8 @@ static void raw_ops(struct rng *r, struct ob *b, struct gcase *g)
 		/* a PTE written whole: any flags, the pool frame given pool-relative */
 		struct xpt_case_op op = { .kind = XPT_OP_RAW_SET, .level = (uint8_t)(g->levels - 1u),
 		                          .va = g->va, .flags = XPT_OPF_POOLREL };
-		op.a = below(r, POOL_FRAMES) * XPT_PAGE_SIZE | (next(r) & 0xfff & ~XPT_PTE_PAT_4K) |
+		uint64_t frame = g->code ? below(r, CODE_FRAMES) : data_frame(r, 0);
+		op.a = frame * XPT_PAGE_SIZE | (next(r) & 0xfff & ~XPT_PTE_PAT_4K) |
 		       (chance(r, 30) ? XPT_PTE_NX : 0) | (next(r) & XPT_PTE_PK_MASK & (chance(r, 30) ? ~0ull : 0));
 		ob_op(b, &op);
 	}
@@ -211,7 +229,11 @@ static void raw_ops(struct rng *r, struct ob *b, struct gcase *g)
  */
 static uint64_t pool_word(struct rng *r, const struct gcase *g, uint32_t kind)
 {
-	uint64_t off = below(r, g->span / 8) * 8;
+	uint64_t off = below(r, g->span / 8) * 8, half = CODE_FRAMES * XPT_PAGE_SIZE;
+	if (g->size != XPT_4K && (kind & XPT_ACC_FETCH))
+		off %= half;
+	else if (g->size != XPT_4K && (kind & XPT_ACC_WRITE))
+		off = half + off % half;
 	if ((kind & XPT_ACC_FETCH) && !chance(r, 10))
 		off &= ~(uint64_t)(XPT_PAGE_SIZE - 1u);
 	if ((kind & XPT_ACC_WRITE) && (off & (XPT_PAGE_SIZE - 1u)) == 0)
@@ -259,9 +281,20 @@ static uint64_t gen_access_va(struct rng *r, const struct gcase *g, uint64_t pre
 	return pool_word(r, g, kind);
 }
 
+/* Whether va is in the fetched half of the main leaf's pool part. */
+static bool in_code(const struct gcase *g, uint64_t va)
+{
+	uint64_t base = g->va + g->pool_off;
+	if (va < base || va - base >= g->span)
+		return false;
+	return g->size == XPT_4K ? g->code : va - base < CODE_FRAMES * XPT_PAGE_SIZE;
+}
+
 static uint32_t gen_kind(struct rng *r, const struct gcase *g)
 {
 	unsigned k = (unsigned)below(r, 3);
+	if (g->size == XPT_4K && k != 0)
+		k = g->code ? 2 : 1;
 	if (k == 2 && g->no_fetch)
 		k = 0;
 	return (k == 1 ? XPT_ACC_WRITE : k == 2 ? XPT_ACC_FETCH : XPT_ACC_READ) |
@@ -291,6 +324,10 @@ static void gen_case(struct rng *r, struct ob *b, uint32_t id, uint32_t ctl, uin
 		/* Outside the pool nothing but reads and write-backs: a fetch
 		 * there would run whatever bytes it finds. */
 		if ((kind & XPT_ACC_FETCH) && !(va >= g.va + g.pool_off && va < g.va + g.pool_off + g.span))
+			kind &= ~XPT_ACC_FETCH;
+		if (!(kind & XPT_ACC_FETCH) && in_code(&g, va))
+			kind &= ~XPT_ACC_WRITE;
+		if ((kind & XPT_ACC_FETCH) && !in_code(&g, va))
 			kind &= ~XPT_ACC_FETCH;
 		/* A plain write stores a mark the kernel must find in the pool;
 		 * where a leaf may point elsewhere, write back what is there. */
