@@ -42,4 +42,6 @@
 */
 int __builtin_ctzll(unsigned long long x);
 
+#include "../spec/frames.h"
+
 #endif

@@ -12,6 +12,63 @@
 
 /* ------------------------------------------------------------- bitmaps */
 
+/*@
+  // A summary that is right but at bit e of level k+1.
+  predicate bmp_sum_but{L}(struct xpt_bitmap *b, integer k, integer e) =
+    \forall integer j; 0 <= j < 64 * bmp_nw(b, k + 1) && j != e ==>
+      (bmp_bit(b, k + 1, j) <==> (j < bmp_nw(b, k) && bmp_word(b, k, j) != 0));
+
+  lemma wbit_set: \forall integer x, p, q; 0 <= x <= UINT64_MAX && 0 <= p < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(x | (1 << p), q) <==> (q == p || bmp_wbit(x, q)));
+  lemma wbit_clear: \forall integer x, p, q; 0 <= x <= UINT64_MAX && 0 <= p < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(x & ~(1 << p), q) <==> (q != p && bmp_wbit(x, q)));
+  lemma wbit_zero: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(0, q);
+
+  // bmp_ok and bmp_sum unfolded, one step at a time for the provers.
+  lemma bmp_ok_sum{L}: \forall struct xpt_bitmap *b, integer k;
+    bmp_ok(b) && 0 <= k < BMP_TOP ==> bmp_sum(b, k);
+  lemma bmp_sum_bit{L}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_sum(b, k) && 0 <= j < 64 * bmp_nw(b, k + 1) ==>
+    (bmp_bit(b, k + 1, j) <==> (j < bmp_nw(b, k) && bmp_word(b, k, j) != 0));
+  lemma bmp_sum_at{L}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_ok(b) && 0 <= k < BMP_TOP && 0 <= j < 64 * bmp_nw(b, k + 1) ==>
+    (bmp_bit(b, k + 1, j) <==> (j < bmp_nw(b, k) && bmp_word(b, k, j) != 0));
+  // Every bit of level k is clear.
+  predicate bmp_empty{L}(struct xpt_bitmap *b, integer k) =
+    \forall integer j; 0 <= j < 64 * bmp_nw(b, k) ==> !bmp_bit(b, k, j);
+  // A zero top word is an empty top level, and an empty level has an empty
+  // level below.
+  lemma bmp_empty_top{L}: \forall struct xpt_bitmap *b;
+    bmp_layout(b) && bmp_word(b, BMP_TOP, 0) == 0 ==> bmp_empty(b, BMP_TOP);
+  lemma bmp_empty_below{L}: \forall struct xpt_bitmap *b, integer k;
+    bmp_ok(b) && 0 <= k < BMP_TOP && bmp_empty(b, k + 1) ==> bmp_empty(b, k);
+
+  // Clear summary bits below i: zero words below i.
+  lemma bmp_words_below{L}: \forall struct xpt_bitmap *b, integer k, i;
+    bmp_ok(b) && 0 <= k < BMP_TOP && 0 <= i <= bmp_nw(b, k) &&
+    (\forall integer j; 0 <= j < i ==> !bmp_bit(b, k + 1, j)) ==>
+    \forall integer j; 0 <= j < i ==> bmp_word(b, k, j) == 0;
+  // Bit l of word i is bit 64*i + l.
+  lemma bmp_bit_at{L}: \forall struct xpt_bitmap *b, integer k, i, l;
+    0 <= i && 0 <= l < 64 ==> (bmp_bit(b, k, 64 * i + l) <==> bmp_wbit(bmp_word(b, k, i), l));
+  lemma euclid64: \forall integer j; 0 <= j ==> j == 64 * (j / 64) + j % 64 && 0 <= j % 64 < 64;
+  lemma bmp_bit_word{L}: \forall struct xpt_bitmap *b, integer k, j; 0 <= j ==>
+    (bmp_bit(b, k, j) <==> bmp_wbit(bmp_word(b, k, j / 64), j % 64)) && 0 <= j % 64 < 64;
+  lemma bmp_bit_zero{L}: \forall struct xpt_bitmap *b, integer k, j;
+    0 <= j && bmp_word(b, k, j / 64) == 0 ==> !bmp_bit(b, k, j);
+  lemma div64_below: \forall integer i, l, j; 0 <= l < 64 && 0 <= j < 64 * i + l ==>
+    j / 64 < i || (j / 64 == i && j % 64 < l);
+  // Zero words below i: no bit below 64*i; clear bits below l in word i:
+  // none from 64*i to 64*i + l.
+  lemma bmp_bits_below_words{L}: \forall struct xpt_bitmap *b, integer k, i;
+    0 <= i && (\forall integer j; 0 <= j < i ==> bmp_word(b, k, j) == 0) ==>
+    \forall integer j; 0 <= j < 64 * i ==> !bmp_bit(b, k, j);
+  lemma bmp_bits_below_in{L}: \forall struct xpt_bitmap *b, integer k, i, l;
+    0 <= i && 0 <= l < 64 &&
+    (\forall integer p; 0 <= p < l ==> !bmp_wbit(bmp_word(b, k, i), p)) ==>
+    \forall integer j; 64 * i <= j < 64 * i + l ==> !bmp_bit(b, k, j);
+*/
+
 static uint64_t div_up(uint64_t a, uint64_t b)
 {
 	return a / b + (a % b != 0);
@@ -51,24 +108,60 @@ static void bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
 }
 
 /* Words of level k, from the layout (the top level is one word). */
+/*@ requires bmp_layout(b) && k < XPT_BITMAP_LEVELS;
+    assigns \nothing;
+    ensures \result == bmp_nw(b, k);
+*/
 static uint64_t bm_words_at(const struct xpt_bitmap *b, unsigned k)
 {
 	return k + 1u < XPT_BITMAP_LEVELS ? b->off[k + 1u] - b->off[k] : 1u;
 }
 
+/*@ requires \valid_read(b) && k < XPT_BITMAP_LEVELS && b->off[k] + i <= UINT64_MAX;
+    assigns \nothing;
+    ensures \result == b->w + (b->off[k] + i);
+*/
 static uint64_t *bm_word(const struct xpt_bitmap *b, unsigned k, uint64_t i)
 {
 	return &b->w[b->off[k] + i];
 }
 
+/*@ requires bmp_layout(b) && i < 64 * bmp_nw(b, 0);
+    assigns \nothing;
+    ensures \result <==> bmp_bit(b, 0, i);
+*/
 static bool bm_test(const struct xpt_bitmap *b, uint64_t i)
 {
 	return (*bm_word(b, 0, i / 64) >> (i % 64)) & 1u;
 }
 
 /* Set bit i; a word that turns non-zero sets its bit one level up. */
+/*@ requires bmp_ok(b) && i < 64 * bmp_nw(b, 0);
+    assigns b->w[0 .. b->off[BMP_TOP]];
+    ensures bmp_ok(b);
+    ensures bmp_bit(b, 0, \old(i));
+    ensures \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \old(i) ==>
+      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
+*/
 static void bm_set(struct xpt_bitmap *b, uint64_t i)
 {
+	/* Before level k: the levels below agree, but level k-1's word i
+	 * (now non-zero) may lack its bit at level k; level k and above are
+	 * untouched. */
+	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
+	    loop invariant k == 0 ==> i == \at(i, Pre);
+	    loop invariant k < XPT_BITMAP_LEVELS ==> i < 64 * bmp_nw(b, k);
+	    loop invariant 0 < k ==> i < bmp_nw(b, k - 1) && bmp_word(b, k - 1, i) != 0;
+	    loop invariant 0 < k ==> bmp_bit(b, 0, \at(i, Pre));
+	    loop invariant \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \at(i, Pre) ==>
+	      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
+	    loop invariant k < XPT_BITMAP_LEVELS ==> \forall integer x;
+	      b->off[k] <= x <= b->off[BMP_TOP] ==> b->w[x] == \at(b->w[x], Pre);
+	    loop invariant \forall integer m; 0 <= m < BMP_TOP && m + 1 != k ==> bmp_sum(b, m);
+	    loop invariant 0 < k < XPT_BITMAP_LEVELS ==> bmp_sum_but(b, k - 1, i);
+	    loop assigns k, i, b->w[0 .. b->off[BMP_TOP]];
+	    loop variant XPT_BITMAP_LEVELS - k;
+	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
 		uint64_t *w = bm_word(b, k, i / 64);
 		uint64_t was = *w;
@@ -80,8 +173,32 @@ static void bm_set(struct xpt_bitmap *b, uint64_t i)
 }
 
 /* Clear bit i; a word that turns zero clears its bit one level up. */
+/*@ requires bmp_ok(b) && i < 64 * bmp_nw(b, 0);
+    assigns b->w[0 .. b->off[BMP_TOP]];
+    ensures bmp_ok(b);
+    ensures !bmp_bit(b, 0, \old(i));
+    ensures \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \old(i) ==>
+      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
+*/
 static void bm_clear(struct xpt_bitmap *b, uint64_t i)
 {
+	/* Before level k: the levels below agree, but level k-1's word i
+	 * (now zero) may keep its bit at level k; level k and above are
+	 * untouched. */
+	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
+	    loop invariant k == 0 ==> i == \at(i, Pre);
+	    loop invariant k < XPT_BITMAP_LEVELS ==> i < 64 * bmp_nw(b, k);
+	    loop invariant 0 < k ==> i < bmp_nw(b, k - 1) && bmp_word(b, k - 1, i) == 0;
+	    loop invariant 0 < k ==> !bmp_bit(b, 0, \at(i, Pre));
+	    loop invariant \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \at(i, Pre) ==>
+	      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
+	    loop invariant k < XPT_BITMAP_LEVELS ==> \forall integer x;
+	      b->off[k] <= x <= b->off[BMP_TOP] ==> b->w[x] == \at(b->w[x], Pre);
+	    loop invariant \forall integer m; 0 <= m < BMP_TOP && m + 1 != k ==> bmp_sum(b, m);
+	    loop invariant 0 < k < XPT_BITMAP_LEVELS ==> bmp_sum_but(b, k - 1, i);
+	    loop assigns k, i, b->w[0 .. b->off[BMP_TOP]];
+	    loop variant XPT_BITMAP_LEVELS - k;
+	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
 		uint64_t *w = bm_word(b, k, i / 64);
 		uint64_t bit = (uint64_t)1 << (i % 64);
@@ -98,14 +215,50 @@ static void bm_clear(struct xpt_bitmap *b, uint64_t i)
  * Lowest set bit, following the summaries down.  The bit returned is read
  * from level 0 itself, so it is set even if a summary were stale.
  */
+/*@ requires bmp_ok(b);
+    requires \valid(out) && \separated(out, b, b->w + (0 .. b->off[BMP_TOP]));
+    assigns *out;
+    behavior found:
+      assumes \exists integer j; 0 <= j < b->nbits && bmp_bit(b, 0, j);
+      ensures \result;
+      ensures *out < b->nbits && bmp_bit{Pre}(b, 0, *out);
+      ensures \forall integer j; 0 <= j < *out ==> !bmp_bit{Pre}(b, 0, j);
+    behavior none:
+      assumes \forall integer j; 0 <= j < b->nbits ==> !bmp_bit(b, 0, j);
+      ensures !\result;
+      ensures *out == \old(*out);
+    complete behaviors;
+    disjoint behaviors;
+*/
 static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 {
 	uint64_t i = 0;
+	/* i: the lowest set bit of the level above (none yet at the top). */
+	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
+	    loop invariant k == XPT_BITMAP_LEVELS ==> i == 0;
+	    loop invariant k < XPT_BITMAP_LEVELS ==> i < 64 * bmp_nw(b, k) && bmp_bit(b, k, i);
+	    loop invariant k < XPT_BITMAP_LEVELS ==> \forall integer j; 0 <= j < i ==> !bmp_bit(b, k, j);
+	    loop assigns k, i;
+	    loop variant k;
+	*/
 	for (unsigned k = XPT_BITMAP_LEVELS; k-- > 0;) {
+		//@ assert k < BMP_TOP ==> i < bmp_nw(b, k) && bmp_word(b, k, i) != 0;
+		//@ assert k < BMP_TOP ==> \forall integer j; 0 <= j < i ==> bmp_word(b, k, j) == 0;
+		//@ ghost uint64_t up = i;
 		uint64_t w = *bm_word(b, k, i);
-		if (w == 0)
+		if (w == 0) { /* only at the top, then no bit is set */
+			//@ assert k == BMP_TOP && bmp_empty(b, 5);
+			//@ assert bmp_empty(b, 4);
+			//@ assert bmp_empty(b, 3);
+			//@ assert bmp_empty(b, 2);
+			//@ assert bmp_empty(b, 1);
+			//@ assert bmp_empty(b, 0);
 			return false;
+		}
 		i = i * 64 + xpt_lowest_bit(w);
+		//@ assert bmp_bit(b, k, i);
+		//@ assert \forall integer j; 0 <= j < 64 * up ==> !bmp_bit(b, k, j);
+		//@ assert \forall integer j; 64 * up <= j < i ==> !bmp_bit(b, k, j);
 		if (i >= bm_words_at(b, k) * 64)
 			return false;
 	}
