@@ -36,15 +36,13 @@
   lemma lsr_8:  \forall integer x; 0 <= x ==> (x >> 8) == x / 256;
   lemma lsr_12: \forall integer x; 0 <= x ==> (x >> 12) == x / 4096;
 
-  // Small powers of two, as the A mask of a walk uses them.
-  lemma pow2_small: \forall integer n; 0 <= n <= 8 ==>
-    (1 << n) == (n == 0 ? 1 : n == 1 ? 2 : n == 2 ? 4 : n == 3 ? 8 : n == 4 ? 16 :
-                 n == 5 ? 32 : n == 6 ? 64 : n == 7 ? 128 : 256);
+  // A one shifted left stays a positive 64-bit value: what lets the
+  // provers drop the (uint64_t) conversions of PG_BITS_EXPR.
+  lemma one_shifted: \forall integer n; 0 <= n <= 63 ==>
+    1 <= (1 << n) <= 0x8000000000000000;
 
-  // -------------------------------------------------- index bounds
-  // 4.5: each level's index is a 9-bit field.
-  lemma idx_range: \forall integer va, L; 0 <= va && 1 <= L <= 5 ==>
-    0 <= ((va >> (12 + 9 * (L - 1))) & 511) < 512;
+  // Small powers of two fit a byte: the A mask of a walk of up to 8 levels.
+  lemma pow2_small: \forall integer n; 0 <= n <= 8 ==> 1 <= (1 << n) <= 256;
 */
 
 /*@
@@ -83,10 +81,11 @@
     (\forall integer K; L < K <= pg_top(fl) ==> !pg_stop(pg_entry(w, cr3, fl, M, va, K), K, fl, M)) ==>
     (L == 1 || pg_stop(pg_entry(w, cr3, fl, M, va, L), L, fl, M)) ==>
     pg_level(w, cr3, fl, M, va) == L;
-  lemma level_below{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
-    1 <= L <= pg_top(fl) ==>
-    (\forall integer K; L < K <= pg_top(fl) ==> !pg_stop(pg_entry(w, cr3, fl, M, va, K), K, fl, M)) ==>
-    pg_level(w, cr3, fl, M, va) <= L;
+  // Conversely, the entry at the level where the walk ends stops it.
+  lemma level_stops{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_level(w, cr3, fl, M, va) == 1 ||
+    pg_stop(pg_entry(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va)),
+            pg_level(w, cr3, fl, M, va), fl, M);
   lemma level_range{H}: \forall uint64_t *w, integer cr3, fl, M, va;
     1 <= pg_level(w, cr3, fl, M, va) <= pg_top(fl);
   lemma top_range: \forall integer fl; pg_top(fl) == 4 || pg_top(fl) == 5;

@@ -286,7 +286,7 @@
     pg_has(fl, CTL_NXE) && pg_any_nx(w, cr3, fl, M, va, pg_level(w, cr3, fl, M, va));
 
   // 4.6.2: the protection key of the page (bits 62:59 of the leaf).
-  logic integer pg_key(integer e) = (e & 0x7800000000000000) >> PG_PK_SHIFT;
+  logic integer pg_key(integer e) = (e >> PG_PK_SHIFT) & 15;
   logic integer pg_pkey{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
     pg_key(pg_last(w, cr3, fl, M, va));
 

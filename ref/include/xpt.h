@@ -69,6 +69,10 @@ typedef uint64_t xpt_pfn; /* physical frame number: physical address >> 12 */
 /* Leaf sizes, named by the level of the table that holds the leaf minus one. */
 enum xpt_size { XPT_4K = 0, XPT_2M = 1, XPT_1G = 2 };
 
+/*@ requires XPT_4K <= s <= XPT_1G;
+    assigns \nothing;
+    ensures \result == 4096 || \result == 2097152 || \result == 1073741824;
+*/
 static inline uint64_t xpt_size_bytes(enum xpt_size s)
 {
 	return (uint64_t)1 << (XPT_PAGE_SHIFT + 9u * (unsigned)s);
@@ -187,6 +191,9 @@ bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f);
  * xpt_colours(cache_bytes, ways) colours, giving a task frames of one
  * colour confines it to 1/ncolours of the cache.
  */
+/*@ assigns \nothing;
+    ensures \result >= 1;
+*/
 static inline uint64_t xpt_colours(uint64_t cache_bytes, unsigned ways)
 {
 	uint64_t n = ways ? cache_bytes / ways / XPT_PAGE_SIZE : 0;
@@ -349,12 +356,18 @@ struct xpt_walk {
       w->levels == 0;
     ensures entries: \result == XPT_OK ==>
       xpt_walk_entries{Post, Old}(w, XPT_PGW_OLD(mem, ctl), va, w->levels);
-    ensures ec: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
-      (pg_has(w->error_code, PF_P) <==> pg_ec_p{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
-      (pg_has(w->error_code, PF_W) <==> pg_ec_w(access)) &&
-      (pg_has(w->error_code, PF_U) <==> pg_ec_u(access)) &&
-      (pg_has(w->error_code, PF_RSVD) <==> pg_ec_rsvd{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
-      (pg_has(w->error_code, PF_ID) <==> pg_ec_id(\old(ctl->flags), access)) &&
+    // The #PF error code, bit by bit (one clause each: six smaller goals).
+    ensures ec_p: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
+      (pg_has(w->error_code, PF_P) <==> pg_ec_p{Old}(XPT_PGW_OLD(mem, ctl), va));
+    ensures ec_w: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
+      (pg_has(w->error_code, PF_W) <==> pg_ec_w(access));
+    ensures ec_u: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
+      (pg_has(w->error_code, PF_U) <==> pg_ec_u(access));
+    ensures ec_rsvd: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
+      (pg_has(w->error_code, PF_RSVD) <==> pg_ec_rsvd{Old}(XPT_PGW_OLD(mem, ctl), va));
+    ensures ec_id: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
+      (pg_has(w->error_code, PF_ID) <==> pg_ec_id(\old(ctl->flags), access));
+    ensures ec_pk: \result == XPT_OK && w->fault == XPT_FAULT_PF ==>
       (pg_has(w->error_code, PF_PK) <==>
          pg_ec_pk{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access));
     ensures no_ec: \result == XPT_OK && w->fault != XPT_FAULT_PF ==> w->error_code == 0;
@@ -371,12 +384,35 @@ struct xpt_walk {
 */
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w);
-/* Write the A/D bits a successful walk reports. */
+/* In the contract of xpt_walk_set_ad (macros, so that WP's simplifier sees
+ * the masks): every entry slot 0 .. n-1 of walk w names lies in a window
+ * of nw words; word k went from `was` to `now` at most by setting A, D. */
+#define XPT_WALK_IN_WINDOW(w, n, nw) \
+  (\forall integer i_; 0 <= i_ < (n) ==> (w)->entry_pa[i_] / 8 < (nw))
+#define XPT_AD_ONLY(was, now)                                                  \
+  ((now) == (was) || (now) == ((was) | PG_A) || (now) == ((was) | PG_D) ||     \
+   (now) == ((was) | PG_A | PG_D))
+
+/* Write the A/D bits a successful walk reports: the entries it read get A
+ * where set_a says, the last one D with set_d; nothing else changes.  A
+ * walk that faulted sets nothing; the writes stop at the first entry
+ * outside the window. */
 /*@ requires \valid_read(mem) && \valid_read(w) && w->levels <= XPT_MAX_LEVELS;
     requires mem->nframes <= 0x10000000000;
     requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));
     requires \separated(w, mem, mem->words + (0 .. mem->nframes * 512 - 1));
     assigns mem->words[0 .. mem->nframes * 512 - 1];
+    ensures ad_only: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+      XPT_AD_ONLY(\old(mem->words[k]), mem->words[k]);
+    ensures ad_frame: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+      (w->fault != XPT_FAULT_NONE ||
+       \forall integer i; 0 <= i < w->levels ==> w->entry_pa[i] / 8 != k) ==>
+      mem->words[k] == \old(mem->words[k]);
+    ensures ad_set: w->fault == XPT_FAULT_NONE &&
+      XPT_WALK_IN_WINDOW(w, w->levels, mem->nframes * 512) ==>
+      \forall integer i; 0 <= i < w->levels ==>
+        (((w->set_a >> i) & 1) != 0 ==> pg_has(mem->words[w->entry_pa[i] / 8], PG_A)) &&
+        (w->set_d && i == w->levels - 1 ==> pg_has(mem->words[w->entry_pa[i] / 8], PG_D));
 */
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w);
 
@@ -391,6 +427,9 @@ static inline bool xpt_canonical_width(uint64_t va, unsigned bits)
 	return top == 0 || top == (UINT64_MAX >> (bits - 1u));
 }
 
+/*@ assigns \nothing;
+    ensures \result <==> pg_canonical_w(va, 48);
+*/
 static inline bool xpt_canonical(uint64_t va)
 {
 	return xpt_canonical_width(va, XPT_VA_BITS);
@@ -529,10 +568,17 @@ int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struc
 int xpt_space_init_ept(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                        unsigned maxphyaddr);
 /* EPTP of an EPT space: walk length 4, write-back paging structures. */
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+*/
 static inline uint64_t xpt_eptp(const struct xpt_space *sp)
 {
 	return (sp->root << XPT_PAGE_SHIFT) | (3u << 3) | XPT_MT_WB;
 }
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+    ensures \result == 48 || \result == 57;
+*/
 static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
 {
 	return sp->levels == XPT_MAX_LEVELS ? XPT_VA_BITS_LA57 : XPT_VA_BITS;
@@ -540,6 +586,9 @@ static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
 /* Give back every table of the lower half (the upper half too if
  * `whole`); mapped frames stay with their owner. */
 int xpt_space_destroy(struct xpt_space *sp, bool whole);
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+*/
 static inline uint64_t xpt_space_cr3(const struct xpt_space *sp)
 {
 	return sp->root << XPT_PAGE_SHIFT;
@@ -569,6 +618,9 @@ int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr 
 
 /* The ctl a CPU would need to walk this space (flags and pkru chosen by
  * the caller). */
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+*/
 static inline struct xpt_ctl xpt_space_ctl(const struct xpt_space *sp, uint32_t flags,
                                            uint32_t pkru)
 {
@@ -596,6 +648,10 @@ struct xpt_dump {
 	bool done;
 };
 
+/*@ requires \valid(d);
+    assigns d->va, d->done;
+    ensures d->va == 0 && !d->done;
+*/
 static inline void xpt_dump_init(struct xpt_dump *d)
 {
 	d->va = 0;
@@ -622,6 +678,9 @@ bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_ra
 #define XPT_DUMP_LINE 128u
 size_t xpt_range_format(const struct xpt_range *r, char *buf, size_t n);
 /* Writable and executable at once: what a W^X check reports. */
+/*@ requires \valid_read(r);
+    assigns \nothing;
+*/
 static inline bool xpt_range_wx(const struct xpt_range *r)
 {
 	return (r->eff & XPT_WRITE) && !(r->eff & XPT_NOEXEC);

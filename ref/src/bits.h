@@ -31,7 +31,8 @@ static inline unsigned xpt_popcount(uint64_t w)
 /* Bits lo..hi-1 set (lo < hi <= 64). */
 /*@ requires lo <= hi <= 64 && lo < 64;
     assigns \nothing;
-    ensures \result == pg_bits(lo, hi);
+    ensures bits_expr: \result == PG_BITS_EXPR(lo, hi);
+    ensures bits: \result == pg_bits(lo, hi);
 */
 static inline uint64_t xpt_bit_range(unsigned lo, unsigned hi)
 {
@@ -137,7 +138,7 @@ static inline uint64_t xpt_leaf_pa(uint64_t e, unsigned level, unsigned maxphyad
 */
 static inline unsigned xpt_leaf_pkey(uint64_t e)
 {
-	return (unsigned)((e & XPT_PTE_PK_MASK) >> XPT_PTE_PK_SHIFT);
+	return (unsigned)((e >> XPT_PTE_PK_SHIFT) & 15u);
 }
 
 /* The attributes a leaf at `level` encodes (inverse of the mapper's encoding). */

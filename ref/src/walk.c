@@ -178,6 +178,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	      mem->words[j] == \at(mem->words[j], Pre);
 	    loop invariant inv_top: top == pg_top(\at(ctl->flags, Pre));
 	    loop invariant inv_level: 1 <= level <= top;
+	    loop invariant inv_ends_below: pg_level{Pre}(XPT_PGW_AT(mem, ctl, Pre), va) <= level; // level_stops
 	    loop invariant inv_table: table == pg_table{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, level);
 	    loop invariant inv_above: \forall integer L; level < L <= top ==>
 	      !pg_stop(pg_entry{Pre}(XPT_PGW_AT(mem, ctl, Pre), va, L), L, \at(ctl->flags, Pre),
@@ -287,7 +288,19 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
 {
 	/*@ loop invariant 0 <= i <= w->levels;
-	    loop assigns i, mem->words[0 .. mem->nframes * 512 - 1];
+	    loop invariant inv_mem: mem->nframes == \at(mem->nframes, Pre) &&
+	      mem->words == \at(mem->words, Pre);
+	    loop invariant inv_fault: i > 0 ==> w->fault == XPT_FAULT_NONE;
+	    loop invariant inv_window: XPT_WALK_IN_WINDOW(w, i, mem->nframes * 512);
+	    loop invariant inv_ad_only: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+	      XPT_AD_ONLY(\at(mem->words[k], Pre), mem->words[k]);
+	    loop invariant inv_frame: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+	      (\forall integer j; 0 <= j < i ==> w->entry_pa[j] / 8 != k) ==>
+	      mem->words[k] == \at(mem->words[k], Pre);
+	    loop invariant inv_set: \forall integer j; 0 <= j < i ==>
+	      (((w->set_a >> j) & 1) != 0 ==> pg_has(mem->words[w->entry_pa[j] / 8], PG_A)) &&
+	      (w->set_d && j == w->levels - 1 ==> pg_has(mem->words[w->entry_pa[j] / 8], PG_D));
+	    loop assigns i, mem->words[0 .. \at(mem->nframes, Pre) * 512 - 1];
 	    loop variant w->levels - i;
 	*/
 	for (unsigned i = 0; i < w->levels; i++) {
