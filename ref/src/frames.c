@@ -24,6 +24,20 @@
     (bmp_wbit(x & ~(1 << p), q) <==> (q != p && bmp_wbit(x, q)));
   lemma wbit_zero: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(0, q);
 
+  // Word i of level k lies in the words of the layout.
+  lemma bmp_in{L}: \forall struct xpt_bitmap *b, integer k, i;
+    bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw(b, k) ==>
+    0 <= b->off[k] + i <= b->off[BMP_TOP];
+  // A summary depends only on the words of its two levels.
+  lemma bmp_sum_frame{L1, L2}: \forall struct xpt_bitmap *b, integer m;
+    0 <= m < BMP_TOP && bmp_layout{L1}(b) && bmp_sum{L1}(b, m) &&
+    \at(b->w, L1) == \at(b->w, L2) &&
+    (\forall integer k; 0 <= k <= BMP_TOP ==> \at(b->off[k], L1) == \at(b->off[k], L2)) &&
+    (\forall integer x; \at(b->off[m], L1) <= x <= \at(b->off[BMP_TOP], L1) &&
+       (m + 2 <= BMP_TOP ==> x < \at(b->off[m + 2], L1)) ==>
+       \at(b->w[x], L1) == \at(b->w[x], L2)) ==>
+    bmp_sum{L2}(b, m);
+
   // bmp_ok and bmp_sum unfolded, one step at a time for the provers.
   lemma bmp_ok_sum{L}: \forall struct xpt_bitmap *b, integer k;
     bmp_ok(b) && 0 <= k < BMP_TOP ==> bmp_sum(b, k);
@@ -326,6 +340,15 @@ static void bm_refresh(struct xpt_bitmap *b, uint64_t lo, uint64_t hi)
 	}
 }
 
+/*@ requires bmp_ok(b) && 1 <= count && first + count <= 64 * bmp_nw(b, 0);
+    assigns b->w[0 .. b->off[BMP_TOP]];
+    ensures bmp_ok(b);
+    ensures \forall integer j; \old(first) <= j < \old(first) + \old(count) ==>
+      (bmp_bit(b, 0, j) <==> set);
+    ensures \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) &&
+      !(\old(first) <= j < \old(first) + \old(count)) ==>
+      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
+*/
 static void bm_fill(struct xpt_bitmap *b, uint64_t first, uint64_t count, bool set)
 {
 	if (count == 1) {
@@ -349,10 +372,17 @@ static void bm_rebuild(struct xpt_bitmap *b)
 }
 
 /* Are the eight level-0 words from word 8*blk all ones? */
+/*@ requires bmp_layout(b) && blk < 0x100000000;
+    assigns \nothing;
+*/
 static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
 {
 	if (blk * 8 + 8 > bm_words_at(b, 0))
 		return false;
+	/*@ loop invariant 0 <= i <= 8;
+	    loop assigns i;
+	    loop variant 8 - i;
+	*/
 	for (unsigned i = 0; i < 8; i++)
 		if (*bm_word(b, 0, blk * 8 + i) != UINT64_MAX)
 			return false;
@@ -362,6 +392,11 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
 /* ----------------------------------------------------------- accounting */
 
 /* Blocks that hold any of frames [f, f+n) are no longer wholly free. */
+/*@ requires xpt_frames_mem(fa) && bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
+    requires 1 <= n && f + n <= fa->nframes;
+    assigns fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
+*/
 static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	uint64_t b0 = f / FRAMES_PER_2M, b1 = (f + n - 1) / FRAMES_PER_2M;
@@ -371,6 +406,17 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 }
 
 /* Free frames [f, f+n) are handed out. */
+/*@ requires xpt_frames_ok(fa);
+    requires 1 <= n && f + n <= fa->nframes;
+    requires \forall integer g; f <= g < f + n ==> fr_free(fa, g);
+    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    ensures \forall integer g; \old(f) <= g < \old(f) + \old(n) ==> !fr_free(fa, g);
+    ensures \forall integer g; !(\old(f) <= g < \old(f) + \old(n)) ==>
+      (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+    ensures fa->nfree == \old(fa->nfree) - \old(n);
+*/
 static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	bm_fill(&fa->free4k, f, n, false);
@@ -379,12 +425,33 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 }
 
 /* Frames [f, f+n) become free; blocks they complete become whole. */
+/*@ requires xpt_frames_ok(fa);
+    requires 1 <= n && f + n <= fa->nframes;
+    requires \forall integer g; f <= g < f + n ==> fr_usable(fa, g) && !fr_free(fa, g);
+    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    ensures \forall integer g; \old(f) <= g < \old(f) + \old(n) ==> fr_free(fa, g);
+    ensures \forall integer g; !(\old(f) <= g < \old(f) + \old(n)) ==>
+      (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+    ensures fa->nfree == \old(fa->nfree) + \old(n);
+*/
 static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	bm_fill(&fa->free4k, f, n, true);
+	/*@ loop invariant f / FRAMES_PER_2M <= b <= (f + n - 1) / FRAMES_PER_2M + 1;
+	    loop invariant bmp_ok(&fa->free2m);
+	    loop assigns b, fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]];
+	    loop variant (f + n - 1) / FRAMES_PER_2M + 1 - b;
+	*/
 	for (uint64_t b = f / FRAMES_PER_2M; b <= (f + n - 1) / FRAMES_PER_2M; b++)
 		if (bm_block_full(&fa->free4k, b))
 			bm_set(&fa->free2m, b);
+	/*@ loop invariant f / FRAMES_PER_1G <= g <= (f + n - 1) / FRAMES_PER_1G + 1;
+	    loop invariant bmp_ok(&fa->free1g);
+	    loop assigns g, fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+	    loop variant (f + n - 1) / FRAMES_PER_1G + 1 - g;
+	*/
 	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++)
 		if (bm_block_full(&fa->free2m, g))
 			bm_set(&fa->free1g, g);
@@ -537,13 +604,82 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
 
 /* ------------------------------------------------------ alloc and free */
 
+/*@
+  // The allocator's fields and words are the same at L1 and L2 (a write
+  // elsewhere came between them).
+  predicate bmp_same{L1, L2}(struct xpt_bitmap *b) =
+    \at(b->w, L1) == \at(b->w, L2) && \at(b->nbits, L1) == \at(b->nbits, L2) &&
+    (\forall integer k; 0 <= k <= BMP_TOP ==> \at(b->off[k], L1) == \at(b->off[k], L2)) &&
+    (\forall integer x; 0 <= x <= \at(b->off[BMP_TOP], L1) ==> \at(b->w[x], L1) == \at(b->w[x], L2));
+  predicate fr_same{L1, L2}(struct xpt_frames *fa) =
+    \at(fa->nframes, L1) == \at(fa->nframes, L2) && \at(fa->nfree, L1) == \at(fa->nfree, L2) &&
+    \at(fa->nusable, L1) == \at(fa->nusable, L2) && \at(fa->usable, L1) == \at(fa->usable, L2) &&
+    (\forall integer x; 0 <= x < fr_usable_words(\at(fa->nframes, L1)) ==>
+       \at(fa->usable[x], L1) == \at(fa->usable[x], L2)) &&
+    bmp_same{L1, L2}(\at(&fa->free4k, L1)) && bmp_same{L1, L2}(\at(&fa->free2m, L1)) &&
+    bmp_same{L1, L2}(\at(&fa->free1g, L1));
+
+  lemma bmp_bit_same{L1, L2}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw{L1}(b, k) ==>
+    (bmp_bit{L1}(b, k, j) <==> bmp_bit{L2}(b, k, j));
+  lemma bmp_sum_same{L1, L2}: \forall struct xpt_bitmap *b, integer k;
+    bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k < BMP_TOP && bmp_sum{L1}(b, k) ==>
+    bmp_sum{L2}(b, k);
+  lemma fr_free_same{L1, L2}: \forall struct xpt_frames *fa, integer g;
+    bmp_layout{L1}(\at(&fa->free4k, L1)) && \at(fa->free4k.nbits, L1) == \at(fa->nframes, L1) &&
+    fr_same{L1, L2}(fa) ==> (fr_free{L1}(fa, g) <==> fr_free{L2}(fa, g));
+  lemma fr_usable_same{L1, L2}: \forall struct xpt_frames *fa, integer g;
+    fr_same{L1, L2}(fa) ==> (fr_usable{L1}(fa, g) <==> fr_usable{L2}(fa, g));
+*/
+
+/* The lowest free frame.  It was free and is now used, and nothing else
+ * changes: so no frame is handed out twice until it is freed. */
+/*@ requires xpt_frames_ok(fa);
+    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
+      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior ok:
+      assumes \exists integer f; fr_free(fa, f);
+      ensures \result == XPT_OK;
+      ensures was_free: fr_free{Pre}(fa, *out);
+      ensures lowest: \forall integer g; 0 <= g < *out ==> !fr_free{Pre}(fa, g);
+      ensures used: !fr_free(fa, *out);
+      ensures others: \forall integer g; g != *out ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: fa->nfree == \old(fa->nfree) - 1;
+    behavior nomem:
+      assumes \forall integer f; !fr_free(fa, f);
+      assigns \nothing;
+      ensures \result == XPT_E_NOMEM;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 {
 	uint64_t f;
 	if (!bm_find(&fa->free4k, &f))
 		return XPT_E_NOMEM;
 	mark_used(fa, f, 1);
+	/*@ ghost Marked: ; */
 	*out = f;
+	//@ assert same_fa: \at(*fa, Marked) == *fa;
+	//@ assert same_usable: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> \at(fa->usable[x], Marked) == fa->usable[x];
+	//@ assert same_4k: bmp_same{Marked, Here}(&fa->free4k);
+	//@ assert same_2m: bmp_same{Marked, Here}(&fa->free2m);
+	//@ assert same_1g: bmp_same{Marked, Here}(&fa->free1g);
+	//@ assert fr_same{Marked, Here}(fa);
+	//@ assert !fr_free(fa, f);
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant \forall integer m; m == j ==>
+	       bmp_count(&fa->free4k, m) == \at(bmp_count(&fa->free4k, m), Marked);
+	     loop assigns j;
+	     loop variant fa->nframes - j; @/
+	  while (j < fa->nframes) j++;
+	*/
 	return XPT_OK;
 }
 
@@ -593,6 +729,31 @@ int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out
 	return XPT_OK;
 }
 
+/*@ requires xpt_frames_ok(fa);
+    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior range:
+      assumes f >= fa->nframes;
+      assigns \nothing;
+      ensures \result == XPT_E_RANGE;
+    behavior reserved:
+      assumes f < fa->nframes && !fr_usable(fa, f);
+      assigns \nothing;
+      ensures \result == XPT_E_RESERVED;
+    behavior double_free:
+      assumes fr_usable(fa, f) && fr_free(fa, f);
+      assigns \nothing;
+      ensures \result == XPT_E_DOUBLE_FREE;
+    behavior ok:
+      assumes fr_usable(fa, f) && !fr_free(fa, f);
+      ensures \result == XPT_OK;
+      ensures freed: fr_free(fa, f);
+      ensures others: \forall integer g; g != f ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: fa->nfree == \old(fa->nfree) + 1;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
 {
 	if (f >= fa->nframes)
@@ -602,6 +763,7 @@ int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
 	if (bm_test(&fa->free4k, f))
 		return XPT_E_DOUBLE_FREE;
 	mark_free(fa, f, 1);
+	//@ assert fr_free(fa, f);
 	return XPT_OK;
 }
 
@@ -624,6 +786,10 @@ int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size)
 	return XPT_OK;
 }
 
+/*@ requires xpt_frames_mem(fa);
+    assigns \nothing;
+    ensures \result <==> fr_free(fa, f);
+*/
 bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f)
 {
 	return f < fa->nframes && bm_test(&fa->free4k, f);
