@@ -28,16 +28,6 @@
   lemma bmp_in{L}: \forall struct xpt_bitmap *b, integer k, i;
     bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw(b, k) ==>
     0 <= b->off[k] + i <= b->off[BMP_TOP];
-  // A summary depends only on the words of its two levels.
-  lemma bmp_sum_frame{L1, L2}: \forall struct xpt_bitmap *b, integer m;
-    0 <= m < BMP_TOP && bmp_layout{L1}(b) && bmp_sum{L1}(b, m) &&
-    \at(b->w, L1) == \at(b->w, L2) &&
-    (\forall integer k; 0 <= k <= BMP_TOP ==> \at(b->off[k], L1) == \at(b->off[k], L2)) &&
-    (\forall integer x; \at(b->off[m], L1) <= x <= \at(b->off[BMP_TOP], L1) &&
-       (m + 2 <= BMP_TOP ==> x < \at(b->off[m + 2], L1)) ==>
-       \at(b->w[x], L1) == \at(b->w[x], L2)) ==>
-    bmp_sum{L2}(b, m);
-
   // bmp_ok and bmp_sum unfolded, one step at a time for the provers.
   lemma bmp_ok_sum{L}: \forall struct xpt_bitmap *b, integer k;
     bmp_ok(b) && 0 <= k < BMP_TOP ==> bmp_sum(b, k);
@@ -81,6 +71,10 @@
     0 <= i && 0 <= l < 64 &&
     (\forall integer p; 0 <= p < l ==> !bmp_wbit(bmp_word(b, k, i), p)) ==>
     \forall integer j; 64 * i <= j < 64 * i + l ==> !bmp_bit(b, k, j);
+  // A bit as 0 or 1.
+  lemma wbit_value: \forall integer x, p; 0 <= x <= UINT64_MAX && 0 <= p < 64 ==>
+    (bmp_wbit(x, p) ==> ((x >> p) & 1) == 1) && (!bmp_wbit(x, p) ==> ((x >> p) & 1) == 0);
+
 */
 
 static uint64_t div_up(uint64_t a, uint64_t b)
@@ -420,6 +414,17 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	bm_fill(&fa->free4k, f, n, false);
+	/* The count of free frames drops by n: bmp_count unrolled frame by frame. */
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant \forall integer m; m == j ==>
+	       bmp_count(&fa->free4k, m) ==
+	       \at(bmp_count(&fa->free4k, m), Pre) - (m <= f ? 0 : m < f + n ? m - f : n);
+	     loop assigns j;
+	     loop variant fa->nframes - j; @/
+	  while (j < fa->nframes) j++;
+	*/
 	clear_blocks(fa, f, n);
 	fa->nfree -= n;
 }
@@ -619,6 +624,9 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
     bmp_same{L1, L2}(\at(&fa->free4k, L1)) && bmp_same{L1, L2}(\at(&fa->free2m, L1)) &&
     bmp_same{L1, L2}(\at(&fa->free1g, L1));
 
+  lemma bmp_in_bit{L}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw(b, k) ==>
+    0 <= j / 64 < bmp_nw(b, k) && 0 <= b->off[k] + j / 64 <= b->off[BMP_TOP];
   lemma bmp_bit_same{L1, L2}: \forall struct xpt_bitmap *b, integer k, j;
     bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw{L1}(b, k) ==>
     (bmp_bit{L1}(b, k, j) <==> bmp_bit{L2}(b, k, j));
