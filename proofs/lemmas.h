@@ -43,6 +43,8 @@
 
   // Small powers of two fit a byte: the A mask of a walk of up to 8 levels.
   lemma pow2_small: \forall integer n; 0 <= n <= 8 ==> 1 <= (1 << n) <= 256;
+  lemma pow2_level: \forall integer n; 1 <= n <= 5 ==>
+    (1 << n) == (n == 1 ? 2 : n == 2 ? 4 : n == 3 ? 8 : n == 4 ? 16 : 32);
 */
 
 /*@

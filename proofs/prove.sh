@@ -2,19 +2,42 @@
 # Frama-C WP over the files of PROVE_FILES, with the prover list fixed here.
 # Prints "proved X / Y", writes the JSON report to proofs/report.json and
 # exits non-zero when any goal is not proved.
-#   PROVE_FILES   files to prove (default: the files whose contracts exist)
-#   PROVE_TIMEOUT seconds per goal and prover (default 10)
+#
+# Goals the provers cannot close alone are proved by WP tactics (case
+# splits, bit ranges); the tactic steps found once are kept as proof
+# scripts in proofs/wp/script/ and replayed, each step's subgoals proved
+# again by Z3 or CVC4.  No verdict is cached: -wp-cache none.
+#   PROVE_FILES    files to prove (default: the files whose contracts exist)
+#   PROVE_TIMEOUT  seconds per goal and prover (default 10)
+#   PROVE_SCRIPTS  "replay" (default): run the scripts, then the provers and
+#                  the tactic search for goals without one;
+#                  "update": search again where a goal fails and save what
+#                  is found (after changing a contract)
+#   PROVE_FCT      only these functions (WP's -wp-fct), for work on one of them
+#   PROVE_PAR      provers run in parallel (default 2)
+#   PROVE_SKIP     leave these functions out (WP's -wp-skip-fct)
+#   PROVE_KNOWN    a file of goal names not proved yet (proofs/unproved.txt for
+#                  make prove-check): the run then fails only on other goals,
+#                  and says which of the listed goals are proved now
 set -uo pipefail
 cd "$(dirname "$0")/.."
-files=${PROVE_FILES:-ref/src/walk.c}
-timeout=${PROVE_TIMEOUT:-20}
+files=${PROVE_FILES:-ref/src/walk.c ref/src/frames.c}
+timeout=${PROVE_TIMEOUT:-10}
 provers=z3,cvc4 # Alt-Ergo and cvc5 are not available with Debian 12's Why3
+case ${PROVE_SCRIPTS:-replay} in
+replay) mode=script ;;
+update) mode=tip ;;
+*) echo "prove: PROVE_SCRIPTS is replay or update" >&2; exit 2 ;;
+esac
+tactics=wp:split,wp:bitrange,wp:bittestrange,wp:bitshift,wp:range
 log=build/prove.log
 mkdir -p build
 start=$(date +%s)
-echo "prove: WP on $files, provers $provers, timeout ${timeout}s, 2 in parallel"
+echo "prove: WP on $files, provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}, ${PROVE_PAR:-2} in parallel"
 frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" $files \
-	-wp -wp-rte -wp-prover "$provers" -wp-par 2 -wp-timeout "$timeout" -wp-auto wp:split,wp:bitrange,wp:bittestrange,wp:bitshift \
+	-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
+	-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" -wp-auto "$tactics" -wp-auto-depth "${PROVE_DEPTH:-5}" \
+	${PROVE_FCT:+-wp-fct "$PROVE_FCT"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} \
 	-wp-report-json proofs/report.json >"$log" 2>&1 &
 pid=$!
 # Progress every PROGRESS seconds (default 20): goals done of goals scheduled.
@@ -28,7 +51,18 @@ done
 wait "$pid"
 status=$?
 line=$(sed -n 's/^\[wp\] Proved goals: *//p' "$log" | tail -1)
-grep -E '^\[wp\] \[(Failed|Timeout|Unknown)\]' -A2 "$log" | grep 'Goal' | sed 's/^/  not proved: /' | head -40
+unproved=$(sed -n 's/^\[wp\] \[\(Failed\|Timeout\|Unknown\)\] Goal \([^ ]*\).*/\2/p' "$log" | sort -u)
 echo "proved ${line:-0 / ?} in $(( $(date +%s) - start )) s (log: $log)"
-proved=${line%% /*} total=${line##*/ }
-[ "$status" -eq 0 ] && [ -n "$line" ] && [ "$proved" = "$total" ]
+[ "$status" -eq 0 ] && [ -n "$line" ] || exit 1
+if [ -z "${PROVE_KNOWN:-}" ]; then
+	for g in $unproved; do echo "  not proved: $g"; done
+	[ -z "$unproved" ]
+	exit
+fi
+known=$(grep -v '^#' "$PROVE_KNOWN" | sort -u)
+new=$(comm -23 <(printf '%s\n' $unproved) <(printf '%s\n' $known) | grep .)
+done_now=$(comm -13 <(printf '%s\n' $unproved) <(printf '%s\n' $known) | grep .)
+for g in $new; do echo "  not proved (not in $PROVE_KNOWN): $g"; done
+for g in $done_now; do echo "  proved now, remove from $PROVE_KNOWN: $g"; done
+echo "$(printf '%s\n' $unproved | grep -c .) goals not proved, all of them listed in $PROVE_KNOWN: $([ -z "$new" ] && echo yes || echo NO)"
+[ -z "$new" ]
