@@ -9,15 +9,16 @@
 # again by Z3 or CVC4.  No verdict is cached: -wp-cache none.
 #   PROVE_FILES    files to prove (default: the files whose contracts exist)
 #   PROVE_TIMEOUT  seconds per goal and prover (default 10)
-#   PROVE_SCRIPTS  "replay" (default): run the scripts, then the provers and
-#                  the tactic search for goals without one;
-#                  "update": search again where a goal fails and save what
-#                  is found (after changing a contract)
+#   PROVE_SCRIPTS  "replay" (default): run the scripts, and the provers alone
+#                  for goals without one;
+#                  "update": search with tactics where a goal fails and save
+#                  what is found (after changing a contract)
+#   PROVE_DEPTH    depth of that search (default 5)
 #   PROVE_FCT      only these functions (WP's -wp-fct), for work on one of them
 #   PROVE_PAR      provers run in parallel (default 2)
 #   PROVE_SKIP     leave these functions out (WP's -wp-skip-fct)
-#   PROVE_KNOWN    a file of goal names not proved yet (proofs/unproved.txt for
-#                  make prove-check): the run then fails only on other goals,
+#   PROVE_KNOWN    a file of goal names not proved yet (proofs/unproved.txt):
+#                  the run then fails only on other goals,
 #                  and says which of the listed goals are proved now
 set -uo pipefail
 cd "$(dirname "$0")/.."

@@ -321,14 +321,9 @@ static void gen_case(struct rng *r, struct ob *b, uint32_t id, uint32_t ctl, uin
 	for (unsigned i = 0; i < n; i++) {
 		uint32_t kind = gen_kind(r, &g);
 		uint64_t va = gen_access_va(r, &g, prev, kind);
-		/* Outside the pool nothing but reads and write-backs: a fetch
-		 * there would run whatever bytes it finds. */
-		if ((kind & XPT_ACC_FETCH) && !(va >= g.va + g.pool_off && va < g.va + g.pool_off + g.span))
-			kind &= ~XPT_ACC_FETCH;
-		if (!(kind & XPT_ACC_FETCH) && in_code(&g, va))
-			kind &= ~XPT_ACC_WRITE;
-		if ((kind & XPT_ACC_FETCH) && !in_code(&g, va))
-			kind &= ~XPT_ACC_FETCH;
+		/* Fetches only in the pool's fetched half (anywhere else a fetch
+		 * would run whatever bytes it finds), and no writes there. */
+		kind &= in_code(&g, va) ? ~(uint32_t)XPT_ACC_WRITE : ~(uint32_t)XPT_ACC_FETCH;
 		/* A plain write stores a mark the kernel must find in the pool;
 		 * where a leaf may point elsewhere, write back what is there. */
 		uint32_t flags = (kind & XPT_ACC_WRITE) && (g.no_fetch || chance(r, 10)) ? XPT_CASE_ACCF_RMW : 0;
