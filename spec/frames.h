@@ -28,14 +28,16 @@
     bmp_wbit(bmp_word(b, k, j / 64), j % 64);
 
   // The levels lie one after the other in b->w, each at least one word and
-  // at most 64 times the words of the level above; the words are writable
-  // and apart from the descriptor.
-  predicate bmp_layout{L}(struct xpt_bitmap *b) =
-    \valid_read(b) && b->off[0] == 0 &&
+  // at most 64 times the words of the level above.
+  predicate bmp_offs{L}(struct xpt_bitmap *b) =
+    b->off[0] == 0 &&
     (\forall integer k; 0 <= k < BMP_TOP ==> b->off[k] < b->off[k + 1]) &&
     (\forall integer m, k; 0 <= m <= k <= BMP_TOP ==> b->off[m] <= b->off[k]) &&
     (\forall integer k; 0 <= k < BMP_TOP ==> bmp_nw(b, k) <= 64 * bmp_nw(b, k + 1)) &&
-    b->off[BMP_TOP] < 0x100000000 && b->nbits <= 64 * bmp_nw(b, 0) &&
+    b->off[BMP_TOP] < 0x100000000 && b->nbits <= 64 * bmp_nw(b, 0);
+  // ... and the words are writable and apart from the descriptor.
+  predicate bmp_layout{L}(struct xpt_bitmap *b) =
+    \valid_read(b) && bmp_offs(b) &&
     \valid(b->w + (0 .. b->off[BMP_TOP])) && \separated(b, b->w + (0 .. b->off[BMP_TOP]));
 
   // Bit j of level k+1 is set iff word j of level k exists and is non-zero.

@@ -22,6 +22,12 @@
     (bmp_wbit(x | (1 << p), q) <==> (q == p || bmp_wbit(x, q)));
   lemma wbit_clear: \forall integer x, p, q; 0 <= x <= UINT64_MAX && 0 <= p < 64 && 0 <= q < 64 ==>
     (bmp_wbit(x & ~(1 << p), q) <==> (q != p && bmp_wbit(x, q)));
+  lemma wbit_flip_u64: \forall integer x, p, q; 0 <= x <= UINT64_MAX && 0 <= p < 64 && 0 <= q < 64 ==>
+    (bmp_wbit((uint64_t)(x ^ (1 << p)), q) <==> bmp_wbit(x ^ (1 << p), q));
+  lemma wbit_flip: \forall integer x, p, q; 0 <= x <= UINT64_MAX && 0 <= p < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(x ^ (1 << p), q) <==> (q == p ? !bmp_wbit(x, q) : bmp_wbit(x, q)));
+  lemma wbit_and: \forall integer x, p; 0 <= x <= UINT64_MAX && 0 <= p < 64 ==>
+    ((x & (1 << p)) != 0 <==> bmp_wbit(x, p));
   lemma wbit_zero: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(0, q);
 
   // Word i of level k lies in the words of the layout.
@@ -77,28 +83,186 @@
 
 */
 
+/*
+ * One word of a bitmap written between L1 and L2, as the level loops of
+ * bm_set and bm_clear do: what stays true of the bits and summaries.
+ */
+/*@
+  // The descriptor of b (word array, size, level offsets) is the same.
+  predicate bmp_desc_same{L1, L2}(struct xpt_bitmap *b) =
+    \at(b->w, L1) == \at(b->w, L2) && \at(b->nbits, L1) == \at(b->nbits, L2) &&
+    \forall integer k; 0 <= k <= BMP_TOP ==> \at(b->off[k], L1) == \at(b->off[k], L2);
+  // ... and so is every word but word x of b->w.
+  predicate bmp_same_but{L1, L2}(struct xpt_bitmap *b, integer x) =
+    bmp_desc_same{L1, L2}(b) &&
+    \forall integer y; 0 <= y <= \at(b->off[BMP_TOP], L1) && y != x ==>
+      \at(b->w[y], L1) == \at(b->w[y], L2);
+
+  lemma bmp_in_bit{L}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw(b, k) ==>
+    0 <= j / 64 < bmp_nw(b, k) && 0 <= b->off[k] + j / 64 <= b->off[BMP_TOP];
+  lemma bmp_offs_same{L1, L2}: \forall struct xpt_bitmap *b;
+    bmp_offs{L1}(b) && bmp_desc_same{L1, L2}(b) ==> bmp_offs{L2}(b);
+  // Level m ends where level m+1 begins, before any higher level.
+  lemma bmp_level_end{L}: \forall struct xpt_bitmap *b, integer m, k;
+    bmp_offs(b) && 0 <= m < k <= BMP_TOP ==> b->off[m] + bmp_nw(b, m) <= b->off[k];
+  lemma bmp_nw_same{L1, L2}: \forall struct xpt_bitmap *b, integer k;
+    bmp_desc_same{L1, L2}(b) && 0 <= k <= BMP_TOP ==> bmp_nw{L1}(b, k) == bmp_nw{L2}(b, k);
+  lemma bmp_word_but{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i;
+    bmp_layout{L1}(b) && bmp_same_but{L1, L2}(b, x) && 0 <= k <= BMP_TOP &&
+    0 <= i < bmp_nw{L1}(b, k) && \at(b->off[k], L1) + i != x ==>
+    bmp_word{L2}(b, k, i) == bmp_word{L1}(b, k, i);
+  lemma bmp_bit_but{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, j;
+    bmp_layout{L1}(b) && bmp_same_but{L1, L2}(b, x) && 0 <= k <= BMP_TOP &&
+    0 <= j < 64 * bmp_nw{L1}(b, k) && \at(b->off[k], L1) + j / 64 != x ==>
+    (bmp_bit{L2}(b, k, j) <==> bmp_bit{L1}(b, k, j));
+  // A write outside levels m and m+1 keeps their summary.
+  lemma bmp_sum_frame{L1, L2}: \forall struct xpt_bitmap *b, integer x, m;
+    bmp_layout{L1}(b) && bmp_same_but{L1, L2}(b, x) && 0 <= m < BMP_TOP &&
+    (x < \at(b->off[m], L1) || \at(b->off[m + 1], L1) + bmp_nw{L1}(b, m + 1) <= x) &&
+    bmp_sum{L1}(b, m) ==> bmp_sum{L2}(b, m);
+  // No word written.
+  predicate bmp_same{L1, L2}(struct xpt_bitmap *b) = bmp_same_but{L1, L2}(b, -1);
+  lemma bmp_bit_same{L1, L2}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw{L1}(b, k) ==>
+    (bmp_bit{L1}(b, k, j) <==> bmp_bit{L2}(b, k, j));
+  lemma bmp_sum_same{L1, L2}: \forall struct xpt_bitmap *b, integer k;
+    bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k < BMP_TOP && bmp_sum{L1}(b, k) ==>
+    bmp_sum{L2}(b, k);
+  lemma bmp_ok_same{L1, L2}: \forall struct xpt_bitmap *b;
+    bmp_ok{L1}(b) && bmp_same{L1, L2}(b) ==>
+    bmp_offs{L2}(b) && \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum{L2}(b, k);
+  // A write to word i of level k keeps the summaries of levels m, m+1 away from k.
+  lemma bmp_sum_away{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i, m;
+    bmp_layout{L1}(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw{L1}(b, k) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[k], L1) + i &&
+    0 <= m < BMP_TOP && m != k && m + 1 != k && bmp_sum{L1}(b, m) ==> bmp_sum{L2}(b, m);
+  // The summaries but level k-1's; those away from level k (neither k-1's
+  // nor k's); word x of b->w lies away from those levels.
+  predicate bmp_sums_below{L}(struct xpt_bitmap *b, integer k) =
+    \forall integer m; 0 <= m < BMP_TOP && m + 1 != k ==> bmp_sum(b, m);
+  predicate bmp_sums_away{L}(struct xpt_bitmap *b, integer k) =
+    \forall integer m; 0 <= m < BMP_TOP && m != k && m + 1 != k ==> bmp_sum(b, m);
+  predicate bmp_apart{L}(struct xpt_bitmap *b, integer x, integer k) =
+    \forall integer m; 0 <= m < BMP_TOP && m != k && m + 1 != k ==>
+      x < b->off[m] || b->off[m + 1] + bmp_nw(b, m + 1) <= x;
+  lemma bmp_apart_in{L}: \forall struct xpt_bitmap *b, integer k, x;
+    bmp_layout(b) && 0 <= k <= BMP_TOP && b->off[k] <= x < b->off[k] + bmp_nw(b, k) ==>
+    bmp_apart(b, x, k);
+  lemma bmp_sums_next{L}: \forall struct xpt_bitmap *b, integer k;
+    bmp_sums_away(b, k) && (0 < k ==> bmp_sum(b, k - 1)) ==> bmp_sums_below(b, k + 1);
+  lemma bmp_sums_frame{L1, L2}: \forall struct xpt_bitmap *b, integer x, k;
+    bmp_layout{L1}(b) && bmp_same_but{L1, L2}(b, x) && bmp_apart{L1}(b, x, k) &&
+    bmp_sums_below{L1}(b, k) ==> bmp_sums_away{L2}(b, k);
+  // Every summary right: those away from level k, and those of k-1 and k.
+  lemma bmp_ok_parts{L}: \forall struct xpt_bitmap *b, integer k;
+    bmp_layout(b) && 0 <= k <= BMP_TOP && bmp_sums_away(b, k) &&
+    (0 < k ==> bmp_sum(b, k - 1)) && (k < BMP_TOP ==> bmp_sum(b, k)) ==> bmp_ok(b);
+  // A write to word i of level m: the summary holds but at bit i, and
+  // wholly if the word stays zero or non-zero.
+  lemma bmp_sum_to_but{L1, L2}: \forall struct xpt_bitmap *b, integer x, m, i;
+    bmp_layout{L1}(b) && 0 <= m < BMP_TOP && 0 <= i < bmp_nw{L1}(b, m) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[m], L1) + i && bmp_sum{L1}(b, m) ==>
+    bmp_sum_but{L2}(b, m, i);
+  lemma bmp_sum_nz0{L1, L2}: \forall struct xpt_bitmap *b, integer m, i;
+    bmp_layout{L1}(b) && 0 <= m < BMP_TOP && 0 <= i < bmp_nw{L1}(b, m) &&
+    bmp_same_but{L1, L2}(b, \at(b->off[m], L1) + i) && bmp_sum{L1}(b, m) &&
+    (bmp_word{L1}(b, m, i) == 0 <==> bmp_word{L2}(b, m, i) == 0) ==>
+    bmp_sum{L2}(b, m);
+  lemma bmp_sum_nz{L1, L2}: \forall struct xpt_bitmap *b, integer x, m, i;
+    bmp_layout{L1}(b) && 0 <= m < BMP_TOP && 0 <= i < bmp_nw{L1}(b, m) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[m], L1) + i && bmp_sum{L1}(b, m) &&
+    (bmp_word{L1}(b, m, i) == 0 <==> bmp_word{L2}(b, m, i) == 0) ==>
+    bmp_sum{L2}(b, m);
+  // A write at level m+1 that puts bit e right and keeps its other bits
+  // mends a summary that was right but at bit e.
+  lemma bmp_sum_fix{L1, L2}: \forall struct xpt_bitmap *b, integer x, m, e;
+    bmp_layout{L1}(b) && 0 <= m < BMP_TOP && 0 <= e < bmp_nw{L1}(b, m) &&
+    bmp_same_but{L1, L2}(b, x) && \at(b->off[m + 1], L1) <= x &&
+    bmp_sum_but{L1}(b, m, e) &&
+    (bmp_bit{L2}(b, m + 1, e) <==> bmp_word{L1}(b, m, e) != 0) &&
+    (\forall integer j; 0 <= j < 64 * bmp_nw{L1}(b, m + 1) && j != e ==>
+       (bmp_bit{L2}(b, m + 1, j) <==> bmp_bit{L1}(b, m + 1, j))) ==>
+    bmp_sum{L2}(b, m);
+  // A summary right but at bit e, and right at e too.
+  lemma bmp_sum_but_at{L}: \forall struct xpt_bitmap *b, integer m, e;
+    0 <= m < BMP_TOP && 0 <= e < bmp_nw(b, m) && bmp_sum_but(b, m, e) &&
+    (bmp_bit(b, m + 1, e) <==> bmp_word(b, m, e) != 0) ==> bmp_sum(b, m);
+  // Bit i of level k set or cleared in its word: the other bits of the level keep.
+  lemma bmp_word_or{L1, L2}: \forall struct xpt_bitmap *b, integer k, i;
+    0 <= i && 0 <= bmp_word{L1}(b, k, i / 64) <= UINT64_MAX &&
+    bmp_word{L2}(b, k, i / 64) == (bmp_word{L1}(b, k, i / 64) | (1 << (i % 64))) ==>
+    \forall integer j; 0 <= j && j / 64 == i / 64 ==>
+      (bmp_bit{L2}(b, k, j) <==> (j == i || bmp_bit{L1}(b, k, j)));
+  lemma wbit_flip_set: \forall integer x, p, q; 0 <= x <= UINT64_MAX && 0 <= p < 64 && 0 <= q < 64 &&
+    bmp_wbit(x, p) ==> (bmp_wbit(x ^ (1 << p), q) <==> (q != p && bmp_wbit(x, q)));
+  lemma bmp_word_xor{L1, L2}: \forall struct xpt_bitmap *b, integer k, i;
+    0 <= i && 0 <= bmp_word{L1}(b, k, i / 64) <= UINT64_MAX &&
+    bmp_wbit(bmp_word{L1}(b, k, i / 64), i % 64) &&
+    bmp_word{L2}(b, k, i / 64) == (uint64_t)(bmp_word{L1}(b, k, i / 64) ^ (1 << (i % 64))) ==>
+    \forall integer j; 0 <= j && j / 64 == i / 64 ==>
+      (bmp_bit{L2}(b, k, j) <==> (j != i && bmp_bit{L1}(b, k, j)));
+  lemma bmp_bits_or{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i;
+    bmp_layout{L1}(b) && 0 <= k <= BMP_TOP && 0 <= i < 64 * bmp_nw{L1}(b, k) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[k], L1) + i / 64 &&
+    0 <= bmp_word{L1}(b, k, i / 64) <= UINT64_MAX &&
+    bmp_word{L2}(b, k, i / 64) == (bmp_word{L1}(b, k, i / 64) | (1 << (i % 64))) ==>
+    bmp_bit{L2}(b, k, i) &&
+    \forall integer j; 0 <= j < 64 * bmp_nw{L1}(b, k) && j != i ==>
+      (bmp_bit{L2}(b, k, j) <==> bmp_bit{L1}(b, k, j));
+  lemma bmp_bits_xor{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i;
+    bmp_layout{L1}(b) && 0 <= k <= BMP_TOP && 0 <= i < 64 * bmp_nw{L1}(b, k) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[k], L1) + i / 64 &&
+    0 <= bmp_word{L1}(b, k, i / 64) <= UINT64_MAX && bmp_bit{L1}(b, k, i) &&
+    bmp_word{L2}(b, k, i / 64) == (uint64_t)(bmp_word{L1}(b, k, i / 64) ^ (1 << (i % 64))) ==>
+    !bmp_bit{L2}(b, k, i) &&
+    \forall integer j; 0 <= j < 64 * bmp_nw{L1}(b, k) && j != i ==>
+      (bmp_bit{L2}(b, k, j) <==> bmp_bit{L1}(b, k, j));
+*/
+
+/*@ requires b != 0;
+    assigns \nothing;
+    ensures \result == a / b + (a % b != 0 ? 1 : 0);
+*/
 static uint64_t div_up(uint64_t a, uint64_t b)
 {
 	return a / b + (a % b != 0);
 }
 
+/*@ assigns \nothing;
+    ensures \result == (a > b ? a : b);
+*/
 static uint64_t max_u64(uint64_t a, uint64_t b)
 {
 	return a > b ? a : b;
 }
 
 /* Words of level k: at least one, so the top can always be read. */
+/*@ requires k < XPT_BITMAP_LEVELS;
+    assigns \nothing;
+    ensures 1 <= \result <= nbits / 64 + 1;
+*/
 static uint64_t bm_level_words(uint64_t nbits, unsigned k)
 {
 	uint64_t n = nbits;
+	/*@ loop invariant 0 <= i <= k + 1;
+	    loop invariant n <= nbits && (0 < i ==> n <= nbits / 64 + 1);
+	    loop assigns i, n;
+	    loop variant k + 1 - i;
+	*/
 	for (unsigned i = 0; i <= k; i++)
 		n = div_up(n, 64);
 	return n ? n : 1;
 }
 
+/*@ assigns \nothing; */
 static uint64_t bm_words(uint64_t nbits)
 {
 	uint64_t total = 0;
+	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
+	    loop assigns k, total;
+	    loop variant XPT_BITMAP_LEVELS - k;
+	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++)
 		total += bm_level_words(nbits, k);
 	return total;
@@ -143,6 +307,23 @@ static bool bm_test(const struct xpt_bitmap *b, uint64_t i)
 	return (*bm_word(b, 0, i / 64) >> (i % 64)) & 1u;
 }
 
+/*
+ * The level loop of bm_set and bm_clear, before level k: i is the bit of
+ * level k to update (below its 64 words), the descriptor is unchanged,
+ * every summary is right but level k-1's, which is right but at bit i.
+ */
+#define BMP_CLIMB_INV(b, k, i)                                                    \
+  loop invariant 0 <= k <= XPT_BITMAP_LEVELS;                                     \
+  loop invariant desc: bmp_desc_same{Pre, Here}(b);                               \
+  loop invariant layout: bmp_layout(b);                                           \
+  loop invariant k == 0 ==> i == \at(i, Pre);                                     \
+  loop invariant k < XPT_BITMAP_LEVELS ==> i < 64 * bmp_nw(b, k);                 \
+  loop invariant 0 < k ==> i < bmp_nw(b, k - 1);                                  \
+  loop invariant sums: bmp_sums_below(b, k);                                        \
+  loop invariant sum_but: 0 < k < XPT_BITMAP_LEVELS ==> bmp_sum_but(b, k - 1, i);  \
+  loop invariant others: \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \at(i, Pre) ==> \
+    (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
+
 /* Set bit i; a word that turns non-zero sets its bit one level up. */
 /*@ requires bmp_ok(b) && i < 64 * bmp_nw(b, 0);
     assigns b->w[0 .. b->off[BMP_TOP]];
@@ -153,29 +334,46 @@ static bool bm_test(const struct xpt_bitmap *b, uint64_t i)
 */
 static void bm_set(struct xpt_bitmap *b, uint64_t i)
 {
-	/* Before level k: the levels below agree, but level k-1's word i
-	 * (now non-zero) may lack its bit at level k; level k and above are
-	 * untouched. */
-	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
-	    loop invariant k == 0 ==> i == \at(i, Pre);
-	    loop invariant k < XPT_BITMAP_LEVELS ==> i < 64 * bmp_nw(b, k);
-	    loop invariant 0 < k ==> i < bmp_nw(b, k - 1) && bmp_word(b, k - 1, i) != 0;
+	/* Word i of level k-1 is non-zero now, and bit i of level 0 set. */
+	/*@ BMP_CLIMB_INV(b, k, i)
+	    loop invariant 0 < k ==> bmp_word(b, k - 1, i) != 0;
 	    loop invariant 0 < k ==> bmp_bit(b, 0, \at(i, Pre));
-	    loop invariant \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \at(i, Pre) ==>
-	      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
-	    loop invariant k < XPT_BITMAP_LEVELS ==> \forall integer x;
-	      b->off[k] <= x <= b->off[BMP_TOP] ==> b->w[x] == \at(b->w[x], Pre);
-	    loop invariant \forall integer m; 0 <= m < BMP_TOP && m + 1 != k ==> bmp_sum(b, m);
-	    loop invariant 0 < k < XPT_BITMAP_LEVELS ==> bmp_sum_but(b, k - 1, i);
-	    loop assigns k, i, b->w[0 .. b->off[BMP_TOP]];
+	    loop assigns k, i, b->w[0 .. \at(b->off[BMP_TOP], Pre)];
 	    loop variant XPT_BITMAP_LEVELS - k;
 	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
-		uint64_t *w = bm_word(b, k, i / 64);
+		uint64_t wi = i / 64, bit = (uint64_t)1 << (i % 64);
+		//@ assert wi: wi == i / 64 && 0 <= i % 64 < 64;
+		//@ assert in: 0 <= wi < bmp_nw(b, k) && 0 <= b->off[k] + wi <= b->off[BMP_TOP];
+		//@ assert bit: bit == 1 << (i % 64);
+		//@ assert apart: b->off[k] <= b->off[k] + wi < b->off[k] + bmp_nw(b, k) && bmp_apart(b, b->off[k] + wi, k);
+		uint64_t *w = bm_word(b, k, wi);
 		uint64_t was = *w;
-		*w = was | (uint64_t)1 << (i % 64);
-		if (was != 0)
+		//@ assert was: was == bmp_word(b, k, wi);
+		*w = was | bit;
+		//@ assert stored: *w == (was | bit);
+		/* The descriptor and the other words are unchanged, so are the
+		 * summaries away from level k and the other bits of level k. */
+		//@ assert desc: bmp_desc_same{LoopCurrent, Here}(b);
+		//@ assert offk: b->off[k] == \at(b->off[k], LoopCurrent) && b->w == \at(b->w, LoopCurrent);
+		//@ assert word0: bmp_word(b, k, wi) == *w;
+		//@ assert step: bmp_same_but{LoopCurrent, Here}(b, \at(b->off[k], LoopCurrent) + wi);
+		//@ assert word: bmp_word(b, k, wi) == (bmp_word{LoopCurrent}(b, k, wi) | bit);
+		//@ assert offs: bmp_offs(b);
+		//@ assert lay: bmp_layout(b);
+		//@ assert sums_away: bmp_sums_away(b, k);
+		/*@ assert bits: bmp_bit(b, k, i) && \forall integer j; 0 <= j < 64 * bmp_nw(b, k) && j != i ==>
+		      (bmp_bit(b, k, j) <==> bmp_bit{LoopCurrent}(b, k, j)); */
+		//@ assert mended: 0 < k ==> bmp_sum(b, k - 1);
+		if (was != 0) {
+			//@ assert nzw: bmp_word(b, k, wi) != 0 && bmp_word{LoopCurrent}(b, k, wi) != 0;
+			//@ assert nz: k < BMP_TOP ==> bmp_sum(b, k);
+			//@ assert ok: bmp_ok(b);
 			return;
+		}
+		//@ assert to_but: k < BMP_TOP ==> bmp_sum_but(b, k, i / 64);
+		//@ assert up: k < BMP_TOP ==> i / 64 < bmp_nw(b, k) <= 64 * bmp_nw(b, k + 1);
+		//@ assert next: bmp_sums_below(b, k + 1);
 		i /= 64;
 	}
 }
@@ -190,31 +388,53 @@ static void bm_set(struct xpt_bitmap *b, uint64_t i)
 */
 static void bm_clear(struct xpt_bitmap *b, uint64_t i)
 {
-	/* Before level k: the levels below agree, but level k-1's word i
-	 * (now zero) may keep its bit at level k; level k and above are
-	 * untouched. */
-	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
-	    loop invariant k == 0 ==> i == \at(i, Pre);
-	    loop invariant k < XPT_BITMAP_LEVELS ==> i < 64 * bmp_nw(b, k);
-	    loop invariant 0 < k ==> i < bmp_nw(b, k - 1) && bmp_word(b, k - 1, i) == 0;
+	/* Word i of level k-1 is zero now, and bit i of level 0 clear. */
+	/*@ BMP_CLIMB_INV(b, k, i)
+	    loop invariant 0 < k ==> bmp_word(b, k - 1, i) == 0;
 	    loop invariant 0 < k ==> !bmp_bit(b, 0, \at(i, Pre));
-	    loop invariant \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && j != \at(i, Pre) ==>
-	      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j));
-	    loop invariant k < XPT_BITMAP_LEVELS ==> \forall integer x;
-	      b->off[k] <= x <= b->off[BMP_TOP] ==> b->w[x] == \at(b->w[x], Pre);
-	    loop invariant \forall integer m; 0 <= m < BMP_TOP && m + 1 != k ==> bmp_sum(b, m);
-	    loop invariant 0 < k < XPT_BITMAP_LEVELS ==> bmp_sum_but(b, k - 1, i);
-	    loop assigns k, i, b->w[0 .. b->off[BMP_TOP]];
+	    loop assigns k, i, b->w[0 .. \at(b->off[BMP_TOP], Pre)];
 	    loop variant XPT_BITMAP_LEVELS - k;
 	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
-		uint64_t *w = bm_word(b, k, i / 64);
-		uint64_t bit = (uint64_t)1 << (i % 64);
-		if (!(*w & bit))
+		uint64_t wi = i / 64, bit = (uint64_t)1 << (i % 64);
+		//@ assert wi: wi == i / 64 && 0 <= i % 64 < 64;
+		//@ assert in: 0 <= wi < bmp_nw(b, k) && 0 <= b->off[k] + wi <= b->off[BMP_TOP];
+		//@ assert bit: bit == 1 << (i % 64);
+		//@ assert apart: b->off[k] <= b->off[k] + wi < b->off[k] + bmp_nw(b, k) && bmp_apart(b, b->off[k] + wi, k);
+		uint64_t *w = bm_word(b, k, wi);
+		uint64_t was = *w;
+		//@ assert was: was == bmp_word(b, k, wi);
+		if (!(was & bit)) {
+			//@ assert clear: !bmp_bit(b, k, i);
+			//@ assert clear_sum: 0 < k ==> bmp_sum(b, k - 1);
+			//@ assert clear_ok: bmp_ok(b);
 			return; /* already clear: the levels above are right */
-		*w &= ~bit;
-		if (*w != 0)
+		}
+		//@ assert set: bmp_bit(b, k, i);
+		*w = was ^ bit; /* bit is set: this clears it */
+		//@ assert stored: *w == (uint64_t)(was ^ bit);
+		/* The descriptor and the other words are unchanged, so are the
+		 * summaries away from level k and the other bits of level k. */
+		//@ assert desc: bmp_desc_same{LoopCurrent, Here}(b);
+		//@ assert offk: b->off[k] == \at(b->off[k], LoopCurrent) && b->w == \at(b->w, LoopCurrent);
+		//@ assert word0: bmp_word(b, k, wi) == *w;
+		//@ assert step: bmp_same_but{LoopCurrent, Here}(b, \at(b->off[k], LoopCurrent) + wi);
+		//@ assert word: bmp_word(b, k, wi) == (uint64_t)(bmp_word{LoopCurrent}(b, k, wi) ^ bit);
+		//@ assert offs: bmp_offs(b);
+		//@ assert lay: bmp_layout(b);
+		//@ assert sums_away: bmp_sums_away(b, k);
+		/*@ assert bits: !bmp_bit(b, k, i) && \forall integer j; 0 <= j < 64 * bmp_nw(b, k) && j != i ==>
+		      (bmp_bit(b, k, j) <==> bmp_bit{LoopCurrent}(b, k, j)); */
+		//@ assert mended: 0 < k ==> bmp_sum(b, k - 1);
+		if (*w != 0) {
+			//@ assert nzw: bmp_word(b, k, wi) != 0 && bmp_word{LoopCurrent}(b, k, wi) != 0;
+			//@ assert nz: k < BMP_TOP ==> bmp_sum(b, k);
+			//@ assert ok: bmp_ok(b);
 			return;
+		}
+		//@ assert to_but: k < BMP_TOP ==> bmp_sum_but(b, k, i / 64);
+		//@ assert up: k < BMP_TOP ==> i / 64 < bmp_nw(b, k) <= 64 * bmp_nw(b, k + 1);
+		//@ assert next: bmp_sums_below(b, k + 1);
 		i /= 64;
 	}
 }
@@ -385,6 +605,20 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
 
 /* ----------------------------------------------------------- accounting */
 
+/*@
+  // The allocator's scalars, usable bits and bitmap descriptors are the
+  // same at L1 and L2 (nfree aside).
+  predicate fr_desc_same{L1, L2}(struct xpt_frames *fa) =
+    \at(fa->nframes, L1) == \at(fa->nframes, L2) && \at(fa->nusable, L1) == \at(fa->nusable, L2) &&
+    \at(fa->usable, L1) == \at(fa->usable, L2) &&
+    (\forall integer x; 0 <= x < fr_usable_words(\at(fa->nframes, L1)) ==>
+       \at(fa->usable[x], L1) == \at(fa->usable[x], L2)) &&
+    bmp_desc_same{L1, L2}(\at(&fa->free4k, L1)) && bmp_desc_same{L1, L2}(\at(&fa->free2m, L1)) &&
+    bmp_desc_same{L1, L2}(\at(&fa->free1g, L1));
+  lemma fr_usable_same{L1, L2}: \forall struct xpt_frames *fa, integer g;
+    fr_desc_same{L1, L2}(fa) ==> (fr_usable{L1}(fa, g) <==> fr_usable{L2}(fa, g));
+*/
+
 /* Blocks that hold any of frames [f, f+n) are no longer wholly free. */
 /*@ requires xpt_frames_mem(fa) && bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
     requires 1 <= n && f + n <= fa->nframes;
@@ -396,7 +630,12 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	uint64_t b0 = f / FRAMES_PER_2M, b1 = (f + n - 1) / FRAMES_PER_2M;
 	uint64_t g0 = f / FRAMES_PER_1G, g1 = (f + n - 1) / FRAMES_PER_1G;
 	bm_fill(&fa->free2m, b0, b1 - b0 + 1, false);
+	/*@ ghost Filled: ; */
+	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa);
+	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
+	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
 	bm_fill(&fa->free1g, g0, g1 - g0 + 1, false);
+	//@ assert same_2m: bmp_same{Filled, Here}(&fa->free2m);
 }
 
 /* Free frames [f, f+n) are handed out. */
@@ -414,6 +653,29 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	bm_fill(&fa->free4k, f, n, false);
+	/*@ ghost Filled: ; */
+	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	//@ assert fill_2m: bmp_same{Pre, Here}(&fa->free2m);
+	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
+	//@ assert fill_mem: xpt_frames_mem(fa);
+	//@ assert fill_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
+	clear_blocks(fa, f, n);
+	/*@ ghost Cleared: ; */
+	//@ assert clear_desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	//@ assert clear_4k: bmp_same{Filled, Here}(&fa->free4k);
+	fa->nfree -= n;
+	//@ assert desc: fr_desc_same{Cleared, Here}(fa);
+	//@ assert same_4k: bmp_same{Cleared, Here}(&fa->free4k);
+	//@ assert same_2m: bmp_same{Cleared, Here}(&fa->free2m);
+	//@ assert same_1g: bmp_same{Cleared, Here}(&fa->free1g);
+	//@ assert mem: xpt_frames_mem(fa);
+	//@ assert ok_4k: bmp_ok(&fa->free4k);
+	//@ assert ok_2m: bmp_ok(&fa->free2m);
+	//@ assert ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      (bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) && !(f <= j < f + n))); */
+	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
 	/* The count of free frames drops by n: bmp_count unrolled frame by frame. */
 	/*@ ghost
 	  uint64_t j = 0;
@@ -425,8 +687,6 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	     loop variant fa->nframes - j; @/
 	  while (j < fa->nframes) j++;
 	*/
-	clear_blocks(fa, f, n);
-	fa->nfree -= n;
 }
 
 /* Frames [f, f+n) become free; blocks they complete become whole. */
@@ -444,23 +704,63 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	bm_fill(&fa->free4k, f, n, true);
+	/*@ ghost Filled: ; */
+	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	//@ assert fill_2m: bmp_same{Pre, Here}(&fa->free2m);
+	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
+	//@ assert fill_mem: xpt_frames_mem(fa);
+	//@ assert fill_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
 	/*@ loop invariant f / FRAMES_PER_2M <= b <= (f + n - 1) / FRAMES_PER_2M + 1;
-	    loop invariant bmp_ok(&fa->free2m);
-	    loop assigns b, fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]];
+	    loop invariant desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	    loop invariant same_4k: bmp_same{Filled, Here}(&fa->free4k);
+	    loop invariant same_1g: bmp_same{Filled, Here}(&fa->free1g);
+	    loop invariant mem: xpt_frames_mem(fa);
+	    loop invariant ok_2m: bmp_ok(&fa->free2m);
+	    loop assigns b, fa->free2m.w[0 .. \at(fa->free2m.off[BMP_TOP], Pre)];
 	    loop variant (f + n - 1) / FRAMES_PER_2M + 1 - b;
 	*/
 	for (uint64_t b = f / FRAMES_PER_2M; b <= (f + n - 1) / FRAMES_PER_2M; b++)
 		if (bm_block_full(&fa->free4k, b))
 			bm_set(&fa->free2m, b);
+	/*@ ghost Blocks2m: ; */
 	/*@ loop invariant f / FRAMES_PER_1G <= g <= (f + n - 1) / FRAMES_PER_1G + 1;
-	    loop invariant bmp_ok(&fa->free1g);
-	    loop assigns g, fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+	    loop invariant desc: fr_desc_same{Blocks2m, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	    loop invariant same_4k: bmp_same{Blocks2m, Here}(&fa->free4k);
+	    loop invariant same_2m: bmp_same{Blocks2m, Here}(&fa->free2m);
+	    loop invariant mem: xpt_frames_mem(fa);
+	    loop invariant ok_1g: bmp_ok(&fa->free1g);
+	    loop assigns g, fa->free1g.w[0 .. \at(fa->free1g.off[BMP_TOP], Pre)];
 	    loop variant (f + n - 1) / FRAMES_PER_1G + 1 - g;
 	*/
 	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++)
 		if (bm_block_full(&fa->free2m, g))
 			bm_set(&fa->free1g, g);
+	/*@ ghost Blocks: ; */
+	//@ assert blocks_4k: bmp_same{Filled, Here}(&fa->free4k);
 	fa->nfree += n;
+	//@ assert desc: fr_desc_same{Blocks, Here}(fa);
+	//@ assert same_4k: bmp_same{Blocks, Here}(&fa->free4k);
+	//@ assert same_2m: bmp_same{Blocks, Here}(&fa->free2m);
+	//@ assert same_1g: bmp_same{Blocks, Here}(&fa->free1g);
+	//@ assert mem: xpt_frames_mem(fa);
+	//@ assert ok_4k: bmp_ok(&fa->free4k);
+	//@ assert ok_2m: bmp_ok(&fa->free2m);
+	//@ assert ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      (bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) || f <= j < f + n)); */
+	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
+	/* The count of free frames grows by n: bmp_count unrolled frame by frame. */
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant \forall integer m; m == j ==>
+	       bmp_count(&fa->free4k, m) ==
+	       \at(bmp_count(&fa->free4k, m), Pre) + (m <= f ? 0 : m < f + n ? m - f : n);
+	     loop assigns j;
+	     loop variant fa->nframes - j; @/
+	  while (j < fa->nframes) j++;
+	*/
 }
 
 /* Frames in [f, f+n) that are usable / usable and free, counted by word. */
@@ -481,17 +781,36 @@ static void count_range(const struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint
 
 /* ----------------------------------------------------------------- init */
 
+/*@ requires \valid_read(r) && \valid(end) && \separated(r, end);
+    assigns *end;
+    ensures *end == (r->base + r->len) % 0x10000000000000000;
+    ensures \result <==> (r->base <= *end <= 0x10000000000000);
+*/
 static bool region_end(const struct xpt_region *r, uint64_t *end)
 {
 	*end = r->base + r->len;
 	return *end >= r->base && *end <= ((uint64_t)1 << XPT_MAXPHYADDR);
 }
 
+/*@ requires map == \null || \valid_read(map + (0 .. nregions - 1));
+    requires \valid(nframes) && \separated(nframes, map + (0 .. nregions - 1));
+    assigns *nframes;
+    ensures \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_MEMMAP ||
+            \result == XPT_E_RANGE;
+    ensures \result == XPT_OK ==> *nframes <= MAX_FRAMES;
+    ensures \result != XPT_OK ==> *nframes == \old(*nframes);
+    ensures map == \null && nregions != 0 ==> \result == XPT_E_INVAL;
+*/
 int xpt_frames_span(const struct xpt_region *map, size_t nregions, uint64_t *nframes)
 {
 	uint64_t span = 0;
 	if (map == NULL && nregions != 0)
 		return XPT_E_INVAL;
+	/*@ loop invariant 0 <= i <= nregions;
+	    loop invariant span <= 0x10000000000;
+	    loop assigns i, span;
+	    loop variant nregions - i;
+	*/
 	for (size_t i = 0; i < nregions; i++) {
 		uint64_t end;
 		if (map[i].len == 0)
@@ -508,11 +827,15 @@ int xpt_frames_span(const struct xpt_region *map, size_t nregions, uint64_t *nfr
 	return XPT_OK;
 }
 
+/*@ assigns \nothing;
+    ensures \result == fr_usable_words(nframes);
+*/
 static uint64_t usable_words(uint64_t nframes)
 {
 	return max_u64(1, div_up(nframes, 64));
 }
 
+/*@ assigns \nothing; */
 uint64_t xpt_frames_meta_words(uint64_t nframes)
 {
 	return usable_words(nframes) + bm_words(nframes) + bm_words(div_up(nframes, FRAMES_PER_2M)) +
@@ -609,37 +932,6 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
 
 /* ------------------------------------------------------ alloc and free */
 
-/*@
-  // The allocator's fields and words are the same at L1 and L2 (a write
-  // elsewhere came between them).
-  predicate bmp_same{L1, L2}(struct xpt_bitmap *b) =
-    \at(b->w, L1) == \at(b->w, L2) && \at(b->nbits, L1) == \at(b->nbits, L2) &&
-    (\forall integer k; 0 <= k <= BMP_TOP ==> \at(b->off[k], L1) == \at(b->off[k], L2)) &&
-    (\forall integer x; 0 <= x <= \at(b->off[BMP_TOP], L1) ==> \at(b->w[x], L1) == \at(b->w[x], L2));
-  predicate fr_same{L1, L2}(struct xpt_frames *fa) =
-    \at(fa->nframes, L1) == \at(fa->nframes, L2) && \at(fa->nfree, L1) == \at(fa->nfree, L2) &&
-    \at(fa->nusable, L1) == \at(fa->nusable, L2) && \at(fa->usable, L1) == \at(fa->usable, L2) &&
-    (\forall integer x; 0 <= x < fr_usable_words(\at(fa->nframes, L1)) ==>
-       \at(fa->usable[x], L1) == \at(fa->usable[x], L2)) &&
-    bmp_same{L1, L2}(\at(&fa->free4k, L1)) && bmp_same{L1, L2}(\at(&fa->free2m, L1)) &&
-    bmp_same{L1, L2}(\at(&fa->free1g, L1));
-
-  lemma bmp_in_bit{L}: \forall struct xpt_bitmap *b, integer k, j;
-    bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw(b, k) ==>
-    0 <= j / 64 < bmp_nw(b, k) && 0 <= b->off[k] + j / 64 <= b->off[BMP_TOP];
-  lemma bmp_bit_same{L1, L2}: \forall struct xpt_bitmap *b, integer k, j;
-    bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k <= BMP_TOP && 0 <= j < 64 * bmp_nw{L1}(b, k) ==>
-    (bmp_bit{L1}(b, k, j) <==> bmp_bit{L2}(b, k, j));
-  lemma bmp_sum_same{L1, L2}: \forall struct xpt_bitmap *b, integer k;
-    bmp_layout{L1}(b) && bmp_same{L1, L2}(b) && 0 <= k < BMP_TOP && bmp_sum{L1}(b, k) ==>
-    bmp_sum{L2}(b, k);
-  lemma fr_free_same{L1, L2}: \forall struct xpt_frames *fa, integer g;
-    bmp_layout{L1}(\at(&fa->free4k, L1)) && \at(fa->free4k.nbits, L1) == \at(fa->nframes, L1) &&
-    fr_same{L1, L2}(fa) ==> (fr_free{L1}(fa, g) <==> fr_free{L2}(fa, g));
-  lemma fr_usable_same{L1, L2}: \forall struct xpt_frames *fa, integer g;
-    fr_same{L1, L2}(fa) ==> (fr_usable{L1}(fa, g) <==> fr_usable{L2}(fa, g));
-*/
-
 /* The lowest free frame.  It was free and is now used, and nothing else
  * changes: so no frame is handed out twice until it is freed. */
 /*@ requires xpt_frames_ok(fa);
@@ -669,25 +961,8 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	uint64_t f;
 	if (!bm_find(&fa->free4k, &f))
 		return XPT_E_NOMEM;
+	*out = f; /* out lies apart from the allocator: mark_used keeps it */
 	mark_used(fa, f, 1);
-	/*@ ghost Marked: ; */
-	*out = f;
-	//@ assert same_fa: \at(*fa, Marked) == *fa;
-	//@ assert same_usable: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> \at(fa->usable[x], Marked) == fa->usable[x];
-	//@ assert same_4k: bmp_same{Marked, Here}(&fa->free4k);
-	//@ assert same_2m: bmp_same{Marked, Here}(&fa->free2m);
-	//@ assert same_1g: bmp_same{Marked, Here}(&fa->free1g);
-	//@ assert fr_same{Marked, Here}(fa);
-	//@ assert !fr_free(fa, f);
-	/*@ ghost
-	  uint64_t j = 0;
-	  /@ loop invariant 0 <= j <= fa->nframes;
-	     loop invariant \forall integer m; m == j ==>
-	       bmp_count(&fa->free4k, m) == \at(bmp_count(&fa->free4k, m), Marked);
-	     loop assigns j;
-	     loop variant fa->nframes - j; @/
-	  while (j < fa->nframes) j++;
-	*/
 	return XPT_OK;
 }
 
@@ -709,6 +984,21 @@ int xpt_frame_alloc_colour(struct xpt_frames *fa, uint64_t colour, uint64_t ncol
 	return XPT_E_NOMEM;
 }
 
+/*@ requires \valid(frames) && \valid(bm) && \separated(frames, bm);
+    assigns *frames, *bm;
+    behavior two_m:
+      assumes size == XPT_2M;
+      ensures \result && *frames == FRAMES_PER_2M && *bm == &fa->free2m;
+    behavior one_g:
+      assumes size == XPT_1G;
+      ensures \result && *frames == FRAMES_PER_1G && *bm == &fa->free1g;
+    behavior other:
+      assumes size != XPT_2M && size != XPT_1G;
+      assigns \nothing;
+      ensures !\result;
+    complete behaviors;
+    disjoint behaviors;
+*/
 static bool huge_geometry(enum xpt_size size, uint64_t *frames, struct xpt_bitmap **bm,
                           struct xpt_frames *fa)
 {
