@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Frama-C WP over the files of PROVE_FILES, with the prover list fixed here.
-# Prints "proved X / Y", writes the JSON report to proofs/report.json and
+# Frama-C WP over the files of proofs/scope, with the prover list fixed here.
+# Prints "proved X / Y", writes a JSON report a file to proofs/report/ and
 # exits non-zero when any goal is not proved.
 #
 # Goals the provers cannot close alone are proved by WP tactics (case
 # splits, bit ranges); the tactic steps found once are kept as proof
 # scripts in proofs/wp/script/ and replayed, each step's subgoals proved
 # again by Z3 or CVC4.  No verdict is cached: -wp-cache none.
-#   PROVE_FILES    files to prove (default: the files whose contracts exist)
+#   PROVE_FILES    files to prove whole (default: the lines of proofs/scope)
 #   PROVE_TIMEOUT  seconds per goal and prover (default 10)
 #   PROVE_SCRIPTS  "replay" (default): run the scripts, and the provers alone
 #                  for goals without one;
@@ -22,7 +22,11 @@
 #                  and says which of the listed goals are proved now
 set -uo pipefail
 cd "$(dirname "$0")/.."
-files=${PROVE_FILES:-ref/src/walk.c ref/src/frames.c}
+if [ -n "${PROVE_FILES:-}" ]; then
+	scope=$(printf '%s\n' $PROVE_FILES)
+else
+	scope=$(grep -v '^#' proofs/scope | grep .)
+fi
 timeout=${PROVE_TIMEOUT:-10}
 provers=z3,cvc4 # Alt-Ergo and cvc5 are not available with Debian 12's Why3
 # Replay runs no search of its own: a goal without a script gets the
@@ -33,26 +37,35 @@ update) mode=tip auto=wp:split,wp:bitrange,wp:bittestrange,wp:bitshift,wp:range 
 *) echo "prove: PROVE_SCRIPTS is replay or update" >&2; exit 2 ;;
 esac
 log=build/prove.log
-mkdir -p build
+mkdir -p build proofs/report
+: >"$log"
 start=$(date +%s)
-echo "prove: WP on $files, provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}, ${PROVE_PAR:-2} in parallel"
-frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" $files \
-	-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
-	-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
-	${PROVE_FCT:+-wp-fct "$PROVE_FCT"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} \
-	-wp-report-json proofs/report.json >"$log" 2>&1 &
-pid=$!
-# Progress every PROGRESS seconds (default 20): goals done of goals scheduled.
-while kill -0 "$pid" 2>/dev/null; do
-	sleep "${PROGRESS:-20}" & wait "$!"
-	kill -0 "$pid" 2>/dev/null || break
-	done_goals=$(grep -c '^\[wp\] \[[^]]*\] Goal ' "$log")
-	total_goals=$(sed -n 's/^\[wp\] \([0-9]*\) goals scheduled/\1/p' "$log" | tail -1)
-	echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
-done
-wait "$pid"
-status=$?
-line=$(sed -n 's/^\[wp\] Proved goals: *//p' "$log" | tail -1)
+echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}, ${PROVE_PAR:-2} in parallel"
+# One WP run a line of the scope; the lemmas are goals of the first only.
+lemmas=
+status=0
+while read -r file fcts; do
+	fcts=${PROVE_FCT:-$(echo $fcts | tr ' ' ',')}
+	echo "prove: $file${fcts:+ ($fcts)}"
+	frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
+		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
+		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
+		${fcts:+-wp-fct "$fcts"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} ${lemmas:+-wp-prop=-@lemma} \
+		-wp-report-json "proofs/report/$(basename "$file" .c).json" </dev/null >>"$log" 2>&1 &
+	pid=$!
+	# Progress every PROGRESS seconds (default 20): goals done of goals scheduled.
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep "${PROGRESS:-20}" & wait "$!"
+		kill -0 "$pid" 2>/dev/null || break
+		done_goals=$(grep -c '^\[wp\] \[[^]]*\] Goal ' "$log")
+		total_goals=$(sed -n 's/^\[wp\] \([0-9]*\) goals* scheduled/\1/p' "$log" | awk '{ s += $1 } END { print s }')
+		echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
+	done
+	wait "$pid" || status=1
+	lemmas=done
+done <<<"$scope"
+line=$(sed -n 's/^\[wp\] Proved goals: *//p' "$log" |
+	awk -F' */ *' '{ p += $1; t += $2 } END { if (NR) print p " / " t }')
 unproved=$(sed -n 's/^\[wp\] \[\(Failed\|Timeout\|Unknown\)\] Goal \([^ ]*\).*/\2/p' "$log" | sort -u)
 echo "proved ${line:-0 / ?} in $(( $(date +%s) - start )) s (log: $log)"
 [ "$status" -eq 0 ] && [ -n "$line" ] || exit 1
