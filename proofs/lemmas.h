@@ -11,6 +11,14 @@
 #define XPT_PROOFS_LEMMAS_H
 
 /*@
+  // ------------------------------------------------ pg_bits, as C computes it
+  // The value xpt_bit_range computes, with its upper mask already chosen:
+  // the definition of pg_bits with the case on hi taken out (first, so that
+  // its proof sees no other lemma).
+  lemma bits_upper: \forall integer lo, hi, upper; 0 <= lo <= hi <= 64 && lo < 64 ==>
+    upper == (hi >= 64 ? 18446744073709551615 : (uint64_t)((uint64_t)(1 << hi) - 1)) ==>
+    pg_bits(lo, hi) == (upper & (uint64_t)(~((uint64_t)(1 << lo) - 1)));
+
   // ------------------------------------------------ masks, in arithmetic
   // bits M..51 and 12..M-1 for every MAXPHYADDR the core accepts.
   lemma amask_is_difference: \forall integer M; 13 <= M <= 52 ==>
@@ -18,8 +26,8 @@
   lemma high_is_difference: \forall integer M; 13 <= M <= 52 ==>
     PG_BITS_EXPR(M, 52) == (1 << 52) - (1 << M);
   // The reserved bits of huge leaves (4.5, tables 4-17 and 4-19).
-  lemma bits_1g_reserved: PG_BITS_EXPR(13, 30) == 0x3fffe000;
-  lemma bits_2m_reserved: PG_BITS_EXPR(13, 21) == 0x1fe000;
+  lemma bits_1g_reserved: PG_BITS_EXPR(13, 30) == PG_RSVD_1G;
+  lemma bits_2m_reserved: PG_BITS_EXPR(13, 21) == PG_RSVD_2M;
   // A whole word.
   lemma bits_all: PG_BITS_EXPR(0, 64) == 0xffffffffffffffff;
 
@@ -91,6 +99,32 @@
   lemma level_range{H}: \forall uint64_t *w, integer cr3, fl, M, va;
     1 <= pg_level(w, cr3, fl, M, va) <= pg_top(fl);
   lemma top_range: \forall integer fl; pg_top(fl) == 4 || pg_top(fl) == 5;
+
+  // -------------------------------------------------- what a walk reaches
+  // A canonical address whose last entry is present with no reserved bit
+  // set is mapped (the definition of pg_mapped, one step at a time).
+  lemma mapped_leaf{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_canonical(fl, va) ==> pg_has(pg_last(w, cr3, fl, M, va), PG_P) ==>
+    !pg_rsvd(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), fl, M) ==>
+    pg_mapped(w, cr3, fl, M, va);
+  // PS is reserved in a PML5E and a PML4E, so a page is 4 KiB, 2 MiB or
+  // 1 GiB: a walk that maps va ends at level 3 or below.
+  lemma ps_reserved_high: \forall integer e, L, fl, M;
+    L >= 4 ==> pg_has(e, PG_PS) ==> pg_rsvd(e, L, fl, M);
+  lemma mapped_level{H}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_mapped(w, cr3, fl, M, va) ==> pg_level(w, cr3, fl, M, va) <= 3;
+  // A supervisor-mode read is refused only by SMAP or by a protection key.
+  lemma read_allowed{H}: \forall uint64_t *w, integer cr3, fl, M, pkru, va;
+    !pg_has(fl, CTL_SMAP) && !pg_has(fl, CTL_PKE) ==>
+    !pg_denied(w, cr3, fl, M, pkru, va, 0);
+  // So such a read faults exactly when the walk does not map va.
+  lemma read_fault{H}: \forall uint64_t *w, integer cr3, fl, M, pkru, va;
+    !pg_has(fl, CTL_SMAP) && !pg_has(fl, CTL_PKE) ==>
+    pg_fault(w, cr3, fl, M, pkru, va, 0) ==
+      (!pg_canonical(fl, va) ? FAULT_GP : pg_mapped(w, cr3, fl, M, va) ? FAULT_NONE : FAULT_PF);
+  // The control state xpt_translate walks a space with has neither.
+  lemma space_flags: \forall integer lv;
+    !pg_has(XPT_SPACE_FLAGS(lv), CTL_SMAP) && !pg_has(XPT_SPACE_FLAGS(lv), CTL_PKE);
 */
 
 #endif

@@ -34,6 +34,8 @@
 #define PG_G        0x100
 #define PG_NX       0x8000000000000000 /* XD */
 #define PG_PK_SHIFT 59                 /* protection key: bits 62:59 of a leaf */
+#define PG_RSVD_1G  0x3fffe000         /* bits 29:13 of a PDPTE that maps 1 GByte */
+#define PG_RSVD_2M  0x1fe000           /* bits 20:13 of a PDE that maps 2 MBytes */
 
 /* --------------------------------- control state (2.5, 4.1.1, 4.6) */
 /* The flag word of struct xpt_ctl. */
@@ -86,7 +88,7 @@
 #define PG_BITS_EXPR(lo, hi)                                             \
   (((hi) >= 64 ? 18446744073709551615                                    \
                : (uint64_t)((uint64_t)(1 << (hi)) - 1))                  \
-   & (uint64_t)(~(uint64_t)((uint64_t)(1 << (lo)) - 1)))
+   & (uint64_t)(~((uint64_t)(1 << (lo)) - 1)))
 
 /* 4.5: the bits of va that index the table at level L: 12+9(L-1) .. +8. */
 #define pg_shift(L) (12 + 9 * ((L) - 1))
@@ -189,27 +191,18 @@
              pg_e1(w, cr3, fl, M, va);
 
   // ------------------------------------------ reserved bits (4.5, 4.1.4)
-  // Bits M..51 of every entry; XD (bit 63) when IA32_EFER.NXE = 0; PS in
-  // a PML5E or PML4E; PS in a PDPTE when 1-GByte pages are not supported;
-  // bits 29:13 of a PDPTE that maps 1 GByte, 20:13 of a PDE that maps
-  // 2 MBytes.
-  // (Spelled out case by case, so that each case is one plain union.)
-  logic integer pg_rsvd_mask(integer e, integer L, integer fl, integer M) =
-    pg_has(fl, CTL_NXE) ?
-      (L >= 4 ? (pg_bits(M, 52) | PG_PS) :
-       L == 3 && pg_has(e, PG_PS) ?
-         (pg_has(fl, CTL_GBPAGES) ? (pg_bits(M, 52) | pg_bits(13, 30))
-                                  : (pg_bits(M, 52) | PG_PS)) :
-       L == 2 && pg_has(e, PG_PS) ? (pg_bits(M, 52) | pg_bits(13, 21)) :
-       pg_bits(M, 52))
-    : (L >= 4 ? (pg_bits(M, 52) | PG_NX | PG_PS) :
-       L == 3 && pg_has(e, PG_PS) ?
-         (pg_has(fl, CTL_GBPAGES) ? (pg_bits(M, 52) | PG_NX | pg_bits(13, 30))
-                                  : (pg_bits(M, 52) | PG_NX | PG_PS)) :
-       L == 2 && pg_has(e, PG_PS) ? (pg_bits(M, 52) | PG_NX | pg_bits(13, 21)) :
-       (pg_bits(M, 52) | PG_NX));
+  // A present entry at level L has a reserved bit set: bits M..51 of any
+  // entry; XD (bit 63) when IA32_EFER.NXE = 0; PS in a PML5E or PML4E;
+  // in a PDPTE with PS = 1, PS itself when 1-GByte pages are not
+  // supported, else bits 29:13; bits 20:13 of a PDE with PS = 1.
+  // (One test per rule, each a single mask or bit test of e.)
   logic boolean pg_rsvd(integer e, integer L, integer fl, integer M) =
-    (e & pg_rsvd_mask(e, L, fl, M)) != 0;
+    (e & pg_bits(M, 52)) != 0 ||
+    (!pg_has(fl, CTL_NXE) && pg_has(e, PG_NX)) ||
+    (pg_has(e, PG_PS) &&
+     (L >= 4 ||
+      (L == 3 && (!pg_has(fl, CTL_GBPAGES) || pg_has(e, PG_RSVD_1G))) ||
+      (L == 2 && pg_has(e, PG_RSVD_2M))));
 
   // A PTE, or a PDPTE / PDE with PS = 1, maps a page (4.5).
   logic boolean pg_leaf(integer e, integer L) = L == 1 || pg_has(e, PG_PS);

@@ -71,6 +71,7 @@ enum xpt_size { XPT_4K = 0, XPT_2M = 1, XPT_1G = 2 };
 
 /*@ requires XPT_4K <= s <= XPT_1G;
     assigns \nothing;
+    ensures \result == pg_size(s + 1);
     ensures \result == 4096 || \result == 2097152 || \result == 1073741824;
 */
 static inline uint64_t xpt_size_bytes(enum xpt_size s)
@@ -373,6 +374,7 @@ struct xpt_walk {
     ensures no_ec: \result == XPT_OK && w->fault != XPT_FAULT_PF ==> w->error_code == 0;
     ensures page: \result == XPT_OK && pg_mapped{Old}(XPT_PGW_OLD(mem, ctl), va) ==>
       w->leaf == pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) - 1 &&
+      w->entry[w->levels - 1] == pg_last{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       w->pa == pg_pa{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       w->pkey == pg_pkey{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       (pg_has(w->eff, XPT_WRITE) <==> pg_writable{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
@@ -588,6 +590,7 @@ static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
 int xpt_space_destroy(struct xpt_space *sp, bool whole);
 /*@ requires \valid_read(sp);
     assigns \nothing;
+    ensures \result == (uint64_t)(sp->root << XPT_PAGE_SHIFT);
 */
 static inline uint64_t xpt_space_cr3(const struct xpt_space *sp)
 {
@@ -603,7 +606,43 @@ int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mappi
 /* Replace the attributes of the leaf that starts at va. */
 int xpt_protect(struct xpt_space *sp, uint64_t va, xpt_attr attr, struct xpt_flush *fl);
 /* XPT_E_NOT_MAPPED, XPT_E_NONCANONICAL, XPT_E_RSVD_BITS or XPT_E_WINDOW when
- * there is no translation. */
+ * there is no translation.  For an x86 space this is the walk of a
+ * supervisor read with EFER.NXE and 1-GByte pages (XPT_SPACE_WALK): the
+ * outcome of `walk`, and on success the leaf it ends at. */
+/*@ requires XPT_SPACE_READABLE(sp) && \valid(out);
+    requires \separated(out, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1));
+    assigns *out;
+    behavior x86:
+      assumes sp->format == XPT_FMT_X86;
+      ensures window: \result == XPT_E_WINDOW <==> pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), va);
+      ensures noncanonical: \result == XPT_E_NONCANONICAL <==> !pg_canonical(XPT_SPACE_FLAGS(\old(sp->levels)), va);
+      ensures mapped: \result == XPT_OK <==>
+        !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), va) && pg_mapped{Old}(XPT_SPACE_WALK(sp), va);
+      ensures reserved: \result == XPT_E_RSVD_BITS <==>
+        !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), va) &&
+        pg_canonical(XPT_SPACE_FLAGS(\old(sp->levels)), va) && pg_reserved{Old}(XPT_SPACE_WALK(sp), va);
+      ensures absent: \result == XPT_E_NOT_MAPPED <==>
+        !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), va) &&
+        pg_canonical(XPT_SPACE_FLAGS(\old(sp->levels)), va) && pg_not_present{Old}(XPT_SPACE_WALK(sp), va);
+      ensures size: \result == XPT_OK ==> out->size == pg_level{Old}(XPT_SPACE_WALK(sp), va) - 1;
+      ensures leaf: \result == XPT_OK ==> out->entry == pg_last{Old}(XPT_SPACE_WALK(sp), va);
+      ensures frame: \result == XPT_OK ==>
+        out->pa == pg_leaf_base(out->entry, out->size + 1, \old(sp->maxphyaddr));
+      ensures offset: \result == XPT_OK ==>
+        out->offset == (va & (pg_size(out->size + 1) - 1)) &&
+        out->va == (va & (uint64_t)~(pg_size(out->size + 1) - 1));
+      ensures rights: \result == XPT_OK ==>
+        (pg_has(out->eff, XPT_WRITE) <==> pg_writable{Old}(XPT_SPACE_WALK(sp), va)) &&
+        (pg_has(out->eff, XPT_USER) <==> pg_user_addr{Old}(XPT_SPACE_WALK(sp), va)) &&
+        (pg_has(out->eff, XPT_NOEXEC) <==> pg_noexec{Old}(XPT_SPACE_WALK(sp), va));
+    behavior ept:
+      assumes sp->format == XPT_FMT_EPT;
+      ensures \result == XPT_OK || \result == XPT_E_PHYS || \result == XPT_E_WINDOW ||
+              \result == XPT_E_RSVD_BITS || \result == XPT_E_NOT_MAPPED;
+      ensures \result == XPT_OK ==> out->size <= XPT_1G;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out);
 
 /* [va, va+len) -> [pa, pa+len) with the largest pages that fit. */
@@ -620,6 +659,11 @@ int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr 
  * the caller). */
 /*@ requires \valid_read(sp);
     assigns \nothing;
+    ensures \result.cr3 == (uint64_t)(sp->root << XPT_PAGE_SHIFT);
+    ensures \result.flags == (flags | (sp->levels == XPT_MAX_LEVELS ? CTL_LA57 : 0));
+    ensures kept: (pg_has(\result.flags, CTL_SMAP) <==> pg_has(flags, CTL_SMAP)) &&
+                  (pg_has(\result.flags, CTL_PKE) <==> pg_has(flags, CTL_PKE));
+    ensures \result.pkru == pkru && \result.maxphyaddr == sp->maxphyaddr;
 */
 static inline struct xpt_ctl xpt_space_ctl(const struct xpt_space *sp, uint32_t flags,
                                            uint32_t pkru)

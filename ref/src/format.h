@@ -57,6 +57,7 @@ static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsig
 	return e;
 }
 
+/*@ assigns \nothing; */
 static inline xpt_attr xpt_fmt_attr(unsigned fmt, uint64_t e, unsigned level)
 {
 	if (fmt == XPT_FMT_EPT)
@@ -71,7 +72,17 @@ static inline bool xpt_ept_memtype_valid(unsigned mt)
 	return mt != 2u && mt != 3u && mt != 7u;
 }
 
-/* An EPT walk that checks the rights in `need` (XPT_EPT_R/W/X; 0: none). */
+/* An EPT walk that checks the rights in `need` (XPT_EPT_R/W/X; 0: none).
+ * A translation (outcome XPT_EPT_OK) ends at a leaf of level 1 to 3. */
+/*@ requires \valid_read(mem) && \valid(w);
+    requires 12 < maxphyaddr <= 52 && mem->nframes <= 0x10000000000;
+    requires \valid_read(mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(w, mem, mem->words + (0 .. mem->nframes * 512 - 1));
+    assigns *w;
+    ensures \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures leaf: \result == XPT_OK && w->outcome == XPT_EPT_OK ==>
+      1 <= w->levels <= 4 && w->leaf == 4 - w->levels && w->leaf <= XPT_1G;
+*/
 int xpt_ept_lookup(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
                    uint64_t need, struct xpt_ept_walk *w);
 

@@ -461,23 +461,36 @@ int xpt_space_destroy(struct xpt_space *sp, bool whole)
 	return XPT_OK;
 }
 
-/* The mapping of va by `leaf`, a leaf of the given size that maps va to pa. */
-static void describe(const struct xpt_space *sp, uint64_t va, uint64_t pa, unsigned size,
-                     uint64_t leaf, xpt_attr eff, struct xpt_mapping *out)
+/* The mapping of va by `leaf`, a leaf of the given size. */
+/*@ requires \valid_read(sp) && \valid(out) && \separated(out, sp);
+    requires size <= XPT_1G && 12 < sp->maxphyaddr <= 52;
+    assigns *out;
+    ensures out->size == size && out->entry == leaf && out->eff == eff;
+    ensures out->pa == pg_leaf_base(leaf, size + 1, sp->maxphyaddr);
+    ensures out->offset == (va & (pg_size(size + 1) - 1));
+    ensures out->va == (va & (uint64_t)~(pg_size(size + 1) - 1));
+*/
+static void describe(const struct xpt_space *sp, uint64_t va, unsigned size, uint64_t leaf,
+                     xpt_attr eff, struct xpt_mapping *out)
 {
 	uint64_t bytes = xpt_size_bytes((enum xpt_size)size);
-	*out = (struct xpt_mapping){
-		.va = va & ~(bytes - 1u),
-		.pa = pa & ~(bytes - 1u),
-		.offset = va & (bytes - 1u),
-		.size = (enum xpt_size)size,
-		.attr = xpt_fmt_attr(sp->format, leaf, size + 1u),
-		.eff = eff,
-		.entry = leaf,
-	};
+	out->va = va & ~(bytes - 1u);
+	out->pa = xpt_leaf_base(leaf, size + 1u, sp->maxphyaddr);
+	out->offset = va & (bytes - 1u);
+	out->size = (enum xpt_size)size;
+	out->attr = xpt_fmt_attr(sp->format, leaf, size + 1u);
+	out->eff = eff;
+	out->entry = leaf;
 }
 
 /* translate for an EPT space: any of R, W, X makes a page present. */
+/*@ requires XPT_SPACE_READABLE(sp) && \valid(out) && sp->format == XPT_FMT_EPT;
+    requires \separated(out, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1));
+    assigns *out;
+    ensures \result == XPT_OK || \result == XPT_E_PHYS || \result == XPT_E_WINDOW ||
+            \result == XPT_E_RSVD_BITS || \result == XPT_E_NOT_MAPPED;
+    ensures \result == XPT_OK ==> out->size <= XPT_1G;
+*/
 static int translate_ept(const struct xpt_space *sp, uint64_t gpa, struct xpt_mapping *out)
 {
 	struct xpt_ept_walk w;
@@ -491,8 +504,8 @@ static int translate_ept(const struct xpt_space *sp, uint64_t gpa, struct xpt_ma
 	if (w.outcome != XPT_EPT_OK)
 		return XPT_E_NOT_MAPPED;
 	uint64_t leaf = w.entry[w.levels - 1u];
-	describe(sp, gpa, w.hpa, w.leaf, leaf,
-	         xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u) & (XPT_WRITE | XPT_NOEXEC), out);
+	xpt_attr eff = xpt_fmt_attr(XPT_FMT_EPT, leaf, w.leaf + 1u) & (XPT_WRITE | XPT_NOEXEC);
+	describe(sp, gpa, w.leaf, leaf, eff, out);
 	return XPT_OK;
 }
 
@@ -505,11 +518,13 @@ int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 	int err = xpt_walk(&sp->mem, &ctl, va, XPT_ACC_READ, &w);
 	if (err != XPT_OK)
 		return err;
+	/*@ assert read_fault: w.fault == (!pg_canonical(ctl.flags, va) ? FAULT_GP :
+	      pg_mapped{Pre}(sp->mem.words, ctl.cr3, ctl.flags, ctl.maxphyaddr, va) ? FAULT_NONE : FAULT_PF); */
 	if (w.fault == XPT_FAULT_GP)
 		return XPT_E_NONCANONICAL;
 	if (w.fault != XPT_FAULT_NONE)
 		return (w.error_code & XPT_PF_RSVD) ? XPT_E_RSVD_BITS : XPT_E_NOT_MAPPED;
-	describe(sp, va, w.pa, w.leaf, w.entry[w.levels - 1u], w.eff, out);
+	describe(sp, va, w.leaf, w.entry[w.levels - 1u], w.eff, out);
 	return XPT_OK;
 }
 

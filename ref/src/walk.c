@@ -5,7 +5,18 @@
  */
 #include "bits.h"
 
-/* Reserved bits of a present entry at `level` (SDM 4.5, tables 4-14..4-20). */
+/* Address bits at or above MAXPHYADDR (bits M..51). */
+/*@ requires 12 < maxphyaddr <= 52;
+    assigns \nothing;
+    ensures \result <==> (e & pg_bits(maxphyaddr, 52)) != 0;
+*/
+static bool beyond_maxphyaddr(uint64_t e, unsigned maxphyaddr)
+{
+	return (e & xpt_bit_range(maxphyaddr, 52)) != 0;
+}
+
+/* Reserved bits of a present entry at `level` (SDM 4.5, tables 4-14..4-20),
+ * one rule at a time in the order of pg_rsvd. */
 /*@ requires \valid_read(ctl) && 12 < ctl->maxphyaddr <= 52;
     assigns \nothing;
     ensures \result <==> pg_rsvd(e, level, ctl->flags, ctl->maxphyaddr);
@@ -13,16 +24,19 @@
 */
 static bool has_reserved_bits(uint64_t e, unsigned level, const struct xpt_ctl *ctl)
 {
-	uint64_t rsvd = xpt_bit_range(ctl->maxphyaddr, 52);
-	if (!(ctl->flags & XPT_CTL_NXE))
-		rsvd |= XPT_PTE_NX;
+	if (beyond_maxphyaddr(e, ctl->maxphyaddr))
+		return true;
+	if ((e & XPT_PTE_NX) && !(ctl->flags & XPT_CTL_NXE))
+		return true;
+	if (!(e & XPT_PTE_PS))
+		return false;
 	if (level >= 4u) /* PML4E and PML5E */
-		rsvd |= XPT_PTE_PS;
-	if (level == 3u && (e & XPT_PTE_PS))
-		rsvd |= (ctl->flags & XPT_CTL_GBPAGES) ? xpt_bit_range(13, 30) : XPT_PTE_PS;
-	if (level == 2u && (e & XPT_PTE_PS))
-		rsvd |= xpt_bit_range(13, 21);
-	return (e & rsvd) != 0;
+		return true;
+	if (level == 3u)
+		return !(ctl->flags & XPT_CTL_GBPAGES) || (e & xpt_bit_range(13, 30));
+	if (level == 2u)
+		return (e & xpt_bit_range(13, 21)) != 0;
+	return false; /* bit 7 of a PTE is PAT */
 }
 
 /* Whether the protection key of a user-mode address forbids the access (SDM 4.6.2). */
@@ -243,8 +257,12 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 
 	//@ assert leaf_level: pg_level{Pre}(XPT_WALK_PRE, va) == level;
 	//@ assert leaf_window: !pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
-	//@ assert leaf_mapped: pg_mapped{Pre}(XPT_WALK_PRE, va);
 	//@ assert leaf_entry: w->entry[w->levels - 1] == pg_last{Pre}(XPT_WALK_PRE, va);
+	/*@ assert leaf_valid: pg_has(pg_last{Pre}(XPT_WALK_PRE, va), PG_P) &&
+	      !pg_rsvd(pg_last{Pre}(XPT_WALK_PRE, va), pg_level{Pre}(XPT_WALK_PRE, va),
+	               \at(ctl->flags, Pre), \at(ctl->maxphyaddr, Pre)); */
+	//@ assert leaf_canonical: pg_canonical(\at(ctl->flags, Pre), va);
+	//@ assert leaf_mapped: pg_mapped{Pre}(XPT_WALK_PRE, va); // mapped_leaf
 	/*@ assert leaf_rights: (pg_has(eff, XPT_WRITE) <==> pg_writable{Pre}(XPT_WALK_PRE, va)) &&
 	                        (pg_has(eff, XPT_USER) <==> pg_user_addr{Pre}(XPT_WALK_PRE, va)) &&
 	                        (pg_has(eff, XPT_NOEXEC) <==> pg_noexec{Pre}(XPT_WALK_PRE, va)); */
