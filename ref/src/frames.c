@@ -605,6 +605,25 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
 
 /* ----------------------------------------------------------- accounting */
 
+/* The words of bitmap B of fa lie apart from the descriptor, the usable
+ * bits and the words of the other two bitmaps C and D: a call that writes
+ * B's words leaves those alone. */
+#define FR_WORDS(fa, B) ((fa)->B.w + (0 .. (fa)->B.off[BMP_TOP]))
+#define FR_APART(fa, B, C, D)                                                     \
+  (\separated(fa, FR_WORDS(fa, B)) &&                                             \
+   \separated((fa)->usable + (0 .. fr_usable_words((fa)->nframes) - 1), FR_WORDS(fa, B)) && \
+   \separated(FR_WORDS(fa, C), FR_WORDS(fa, B)) && \separated(FR_WORDS(fa, D), FR_WORDS(fa, B)))
+/* The fields of fa, its usable bits and its bitmap descriptors at L and here. */
+#define FR_FIELDS_SAME(fa, L)                                                     \
+  ((fa)->nframes == \at((fa)->nframes, L) && (fa)->nusable == \at((fa)->nusable, L) && \
+   (fa)->nfree == \at((fa)->nfree, L) && (fa)->usable == \at((fa)->usable, L))
+#define FR_DESCS_SAME(fa, L)                                                      \
+  (bmp_desc_same{L, Here}(&(fa)->free4k) && bmp_desc_same{L, Here}(&(fa)->free2m) && \
+   bmp_desc_same{L, Here}(&(fa)->free1g))
+#define FR_USABLE_SAME(fa, L)                                                     \
+  (\forall integer x; 0 <= x < fr_usable_words((fa)->nframes) ==>                 \
+     (fa)->usable[x] == \at((fa)->usable[x], L))
+
 /*@
   // The allocator's scalars, usable bits and bitmap descriptors are the
   // same at L1 and L2 (nfree aside).
@@ -629,11 +648,16 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
 	uint64_t b0 = f / FRAMES_PER_2M, b1 = (f + n - 1) / FRAMES_PER_2M;
 	uint64_t g0 = f / FRAMES_PER_1G, g1 = (f + n - 1) / FRAMES_PER_1G;
+	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
 	bm_fill(&fa->free2m, b0, b1 - b0 + 1, false);
 	/*@ ghost Filled: ; */
+	//@ assert fill_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert fill_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert fill_usable: FR_USABLE_SAME(fa, Pre);
 	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa);
 	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
+	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
 	bm_fill(&fa->free1g, g0, g1 - g0 + 1, false);
 	//@ assert same_2m: bmp_same{Filled, Here}(&fa->free2m);
 }
@@ -652,16 +676,25 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 */
 static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
+	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
 	bm_fill(&fa->free4k, f, n, false);
 	/*@ ghost Filled: ; */
+	//@ assert fill_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert fill_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert fill_usable: FR_USABLE_SAME(fa, Pre);
 	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
 	//@ assert fill_2m: bmp_same{Pre, Here}(&fa->free2m);
 	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
 	//@ assert fill_mem: xpt_frames_mem(fa);
 	//@ assert fill_ok_2m: bmp_ok(&fa->free2m);
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
+	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
+	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
 	clear_blocks(fa, f, n);
 	/*@ ghost Cleared: ; */
+	//@ assert clear_fields: FR_FIELDS_SAME(fa, Filled);
+	//@ assert clear_descs: FR_DESCS_SAME(fa, Filled);
+	//@ assert clear_usable: FR_USABLE_SAME(fa, Filled);
 	//@ assert clear_desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
 	//@ assert clear_4k: bmp_same{Filled, Here}(&fa->free4k);
 	fa->nfree -= n;
@@ -783,7 +816,7 @@ static void count_range(const struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint
 
 /*@ requires \valid_read(r) && \valid(end) && \separated(r, end);
     assigns *end;
-    ensures *end == (r->base + r->len) % 0x10000000000000000;
+    ensures *end == (uint64_t)(r->base + r->len);
     ensures \result <==> (r->base <= *end <= 0x10000000000000);
 */
 static bool region_end(const struct xpt_region *r, uint64_t *end)
@@ -961,8 +994,31 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	uint64_t f;
 	if (!bm_find(&fa->free4k, &f))
 		return XPT_E_NOMEM;
-	*out = f; /* out lies apart from the allocator: mark_used keeps it */
 	mark_used(fa, f, 1);
+	/*@ ghost Marked: ; */
+	*out = f;
+	/* out lies apart from the allocator: the store changes none of it. */
+	//@ assert same_desc: fr_desc_same{Marked, Here}(fa) && fa->nfree == \at(fa->nfree, Marked);
+	//@ assert same_4k: bmp_same{Marked, Here}(&fa->free4k);
+	//@ assert same_2m: bmp_same{Marked, Here}(&fa->free2m);
+	//@ assert same_1g: bmp_same{Marked, Here}(&fa->free1g);
+	//@ assert mem: xpt_frames_mem(fa);
+	//@ assert ok_4k: bmp_ok(&fa->free4k);
+	//@ assert ok_2m: bmp_ok(&fa->free2m);
+	//@ assert ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      (bmp_bit(&fa->free4k, 0, j) <==> \at(bmp_bit(&fa->free4k, 0, j), Marked)); */
+	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> \at(fr_usable(fa, g), Marked);
+	//@ assert used: !fr_free(fa, f);
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant \forall integer m; m == j ==>
+	       bmp_count(&fa->free4k, m) == \at(bmp_count(&fa->free4k, m), Marked);
+	     loop assigns j;
+	     loop variant fa->nframes - j; @/
+	  while (j < fa->nframes) j++;
+	*/
 	return XPT_OK;
 }
 
