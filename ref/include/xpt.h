@@ -374,12 +374,13 @@ struct xpt_walk {
     ensures no_ec: \result == XPT_OK && w->fault != XPT_FAULT_PF ==> w->error_code == 0;
     ensures page: \result == XPT_OK && pg_mapped{Old}(XPT_PGW_OLD(mem, ctl), va) ==>
       w->leaf == pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) - 1 &&
-      w->entry[w->levels - 1] == pg_last{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       w->pa == pg_pa{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       w->pkey == pg_pkey{Old}(XPT_PGW_OLD(mem, ctl), va) &&
       (pg_has(w->eff, XPT_WRITE) <==> pg_writable{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (pg_has(w->eff, XPT_USER) <==> pg_user_addr{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
       (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec{Old}(XPT_PGW_OLD(mem, ctl), va));
+    ensures last: \result == XPT_OK && pg_mapped{Old}(XPT_PGW_OLD(mem, ctl), va) ==>
+      w->entry[w->levels - 1] == pg_last{Old}(XPT_PGW_OLD(mem, ctl), va);
     ensures ad: \result == XPT_OK ==>
       w->set_a == pg_a_mask{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access) &&
       (w->set_d <==> pg_sets_d{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access));
