@@ -994,10 +994,23 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	uint64_t f;
 	if (!bm_find(&fa->free4k, &f))
 		return XPT_E_NOMEM;
+	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
+	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
+	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
 	mark_used(fa, f, 1);
 	/*@ ghost Marked: ; */
+	//@ assert out_fa: \separated(out, fa);
+	//@ assert marked_fields: fa->nframes == \at(fa->nframes, Pre) && fa->usable == \at(fa->usable, Pre);
+	//@ assert marked_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert marked_usable: FR_USABLE_SAME(fa, Pre);
+	/*@ assert out_apart: \separated(out, FR_WORDS(fa, free4k)) && \separated(out, FR_WORDS(fa, free2m)) &&
+	      \separated(out, FR_WORDS(fa, free1g)) &&
+	      \separated(out, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1)); */
 	*out = f;
 	/* out lies apart from the allocator: the store changes none of it. */
+	//@ assert same_fields: FR_FIELDS_SAME(fa, Marked);
+	//@ assert same_descs: FR_DESCS_SAME(fa, Marked);
+	//@ assert same_usable: FR_USABLE_SAME(fa, Marked);
 	//@ assert same_desc: fr_desc_same{Marked, Here}(fa) && fa->nfree == \at(fa->nfree, Marked);
 	//@ assert same_4k: bmp_same{Marked, Here}(&fa->free4k);
 	//@ assert same_2m: bmp_same{Marked, Here}(&fa->free2m);
