@@ -66,7 +66,10 @@ while read -r file fcts; do
 done <<<"$scope"
 line=$(sed -n 's/^\[wp\] Proved goals: *//p' "$log" |
 	awk -F' */ *' '{ p += $1; t += $2 } END { if (NR) print p " / " t }')
-unproved=$(sed -n 's/^\[wp\] \[\(Failed\|Timeout\|Unknown\)\] Goal \([^ ]*\).*/\2/p' "$log" | sort -u)
+# A goal is open when WP says so ("[Failed] Goal g") or its script's
+# replay did not end valid ("[Script] Goal g : Timeout").
+unproved=$( (sed -n 's/^\[wp\] \[\(Failed\|Timeout\|Unknown\)\] Goal \([^ ]*\).*/\2/p' "$log"
+	sed -n 's/^\[wp\] \[Script\] Goal \([^ ]*\) : \(Failed\|Timeout\|Unknown\).*/\1/p' "$log") | sort -u)
 echo "proved ${line:-0 / ?} in $(( $(date +%s) - start )) s (log: $log)"
 [ "$status" -eq 0 ] && [ -n "$line" ] || exit 1
 if [ -z "${PROVE_KNOWN:-}" ]; then
