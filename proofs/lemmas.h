@@ -103,9 +103,11 @@
   // -------------------------------------------------- what a walk reaches
   // A canonical address whose last entry is present with no reserved bit
   // set is mapped (the definition of pg_mapped, one step at a time).
-  lemma mapped_leaf{H}: \forall uint64_t *w, integer cr3, fl, M, va;
-    pg_canonical(fl, va) ==> pg_has(pg_last(w, cr3, fl, M, va), PG_P) ==>
-    !pg_rsvd(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), fl, M) ==>
+  // (e and L stand for the last entry and its level, as the walk's code
+  // holds them.)
+  lemma mapped_leaf{H}: \forall uint64_t *w, integer cr3, fl, M, va, e, L;
+    e == pg_last(w, cr3, fl, M, va) ==> L == pg_level(w, cr3, fl, M, va) ==>
+    pg_canonical(fl, va) ==> pg_has(e, PG_P) ==> !pg_rsvd(e, L, fl, M) ==>
     pg_mapped(w, cr3, fl, M, va);
   // PS is reserved in a PML5E and a PML4E, so a page is 4 KiB, 2 MiB or
   // 1 GiB: a walk that maps va ends at level 3 or below.

@@ -258,9 +258,8 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	//@ assert leaf_level: pg_level{Pre}(XPT_WALK_PRE, va) == level;
 	//@ assert leaf_window: !pg_window{Pre}(XPT_WALK_PRE, \at(mem->nframes, Pre), va);
 	//@ assert leaf_entry: w->entry[w->levels - 1] == pg_last{Pre}(XPT_WALK_PRE, va);
-	/*@ assert leaf_valid: pg_has(pg_last{Pre}(XPT_WALK_PRE, va), PG_P) &&
-	      !pg_rsvd(pg_last{Pre}(XPT_WALK_PRE, va), pg_level{Pre}(XPT_WALK_PRE, va),
-	               \at(ctl->flags, Pre), \at(ctl->maxphyaddr, Pre)); */
+	/*@ assert leaf_valid: pg_has(w->entry[w->levels - 1], PG_P) &&
+	      !pg_rsvd(w->entry[w->levels - 1], level, \at(ctl->flags, Pre), \at(ctl->maxphyaddr, Pre)); */
 	//@ assert leaf_canonical: pg_canonical(\at(ctl->flags, Pre), va);
 	//@ assert leaf_mapped: pg_mapped{Pre}(XPT_WALK_PRE, va); // mapped_leaf
 	/*@ assert leaf_rights: (pg_has(eff, XPT_WRITE) <==> pg_writable{Pre}(XPT_WALK_PRE, va)) &&
