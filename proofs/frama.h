@@ -9,24 +9,6 @@
 
 #include <stdint.h>
 #include "../spec/paging.h"
-
-/* A space whose tables can be walked: the preconditions of xpt_walk for
- * the window and control state xpt_space_ctl builds. */
-#define XPT_SPACE_READABLE(sp)                                                    \
-  (\valid_read(sp) && 12 < (sp)->maxphyaddr <= 52 &&                              \
-   (sp)->mem.nframes <= 0x10000000000 && ((sp)->levels == 4 || (sp)->levels == 5) && \
-   ((sp)->format == XPT_FMT_X86 || (sp)->format == XPT_FMT_EPT) &&                 \
-   \valid_read((sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)) &&           \
-   \separated(sp, (sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
-/* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
- * and CTL_LA57 for 5 levels (a literal, so that bit tests on it simplify). */
-#define XPT_SPACE_FLAGS(levels) ((levels) == 5 ? 0x250 : 0x50)
-/* The walk of space sp in the pre-state, in the argument order of the pg_
- * functions (with label Old). */
-#define XPT_SPACE_WALK(sp)                                                        \
-  \old((sp)->mem.words), (uint64_t)(\old((sp)->root) << 12),                     \
-  XPT_SPACE_FLAGS(\old((sp)->levels)), \old((sp)->maxphyaddr)
-
 #include "lemmas.h"
 
 /* Contract shorthand: the window and control state of a walk, in the
@@ -48,6 +30,23 @@
 #define XPT_WALK_ENTRIES(n) xpt_walk_entries{Here, Pre}(w, XPT_WALK_PRE, va, n)
 
 #define XPT_PGW_AT(m, c, L) \at((m)->words, L), \at((c)->cr3, L), \at((c)->flags, L), \at((c)->maxphyaddr, L)
+
+/* A space whose tables can be walked: the preconditions of xpt_walk for
+ * the window and control state xpt_space_ctl builds. */
+#define XPT_SPACE_READABLE(sp)                                                    \
+  (\valid_read(sp) && 12 < (sp)->maxphyaddr <= 52 &&                              \
+   (sp)->mem.nframes <= 0x10000000000 && ((sp)->levels == 4 || (sp)->levels == 5) && \
+   ((sp)->format == XPT_FMT_X86 || (sp)->format == XPT_FMT_EPT) &&                 \
+   \valid_read((sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)) &&           \
+   \separated(sp, (sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
+/* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
+ * and CTL_LA57 for 5 levels. */
+#define XPT_SPACE_FLAGS(levels) ((levels) == 5 ? 0x250 : 0x50)
+/* The walk of space sp in the pre-state, in the argument order of the pg_
+ * functions (with label Old). */
+#define XPT_SPACE_WALK(sp)                                                        \
+  \old((sp)->mem.words), (uint64_t)(\old((sp)->root) << 12),                     \
+  XPT_SPACE_FLAGS(\old((sp)->levels)), \old((sp)->maxphyaddr)
 
 /* GCC: "Returns the number of trailing 0-bits in x, starting at the least
  * significant bit position.  If x is 0, the result is undefined."

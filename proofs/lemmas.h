@@ -124,9 +124,6 @@
     !pg_has(fl, CTL_SMAP) && !pg_has(fl, CTL_PKE) ==>
     pg_fault(w, cr3, fl, M, pkru, va, 0) ==
       (!pg_canonical(fl, va) ? FAULT_GP : pg_mapped(w, cr3, fl, M, va) ? FAULT_NONE : FAULT_PF);
-  // The control state xpt_translate walks a space with has neither.
-  lemma space_flags: \forall integer lv;
-    !pg_has(XPT_SPACE_FLAGS(lv), CTL_SMAP) && !pg_has(XPT_SPACE_FLAGS(lv), CTL_PKE);
 */
 
 #endif
