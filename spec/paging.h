@@ -69,6 +69,12 @@
 /* Some bit of the literal mask m is set in x. */
 #define pg_has(x, m) (((x) & (m)) != 0)
 
+/* 4.8: entry `now` is entry `was` with at most A and D set on top; the
+ * only change the processor makes to a paging-structure entry. */
+#define PG_AD_ONLY(was, now)                                                   \
+  ((now) == (was) || (now) == ((was) | PG_A) || (now) == ((was) | PG_D) ||     \
+   (now) == ((was) | PG_A | PG_D))
+
 /* 4.6: an access writes, or fetches an instruction; implicit accesses to
  * system structures are supervisor-mode accesses whatever the CPL, every
  * other access at CPL 3 is a user-mode access. */

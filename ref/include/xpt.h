@@ -387,14 +387,10 @@ struct xpt_walk {
 */
 int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
              unsigned access, struct xpt_walk *w);
-/* In the contract of xpt_walk_set_ad (macros, so that WP's simplifier sees
- * the masks): every entry slot 0 .. n-1 of walk w names lies in a window
- * of nw words; word k went from `was` to `now` at most by setting A, D. */
+/* In the contract of xpt_walk_set_ad: every entry slot 0 .. n-1 of walk w
+ * names lies in a window of nw words. */
 #define XPT_WALK_IN_WINDOW(w, n, nw) \
   (\forall integer i_; 0 <= i_ < (n) ==> (w)->entry_pa[i_] / 8 < (nw))
-#define XPT_AD_ONLY(was, now)                                                  \
-  ((now) == (was) || (now) == ((was) | PG_A) || (now) == ((was) | PG_D) ||     \
-   (now) == ((was) | PG_A | PG_D))
 
 /* Write the A/D bits a successful walk reports: the entries it read get A
  * where set_a says, the last one D with set_d; nothing else changes.  A
@@ -406,7 +402,7 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
     requires \separated(w, mem, mem->words + (0 .. mem->nframes * 512 - 1));
     assigns mem->words[0 .. mem->nframes * 512 - 1];
     ensures ad_only: \forall integer k; 0 <= k < mem->nframes * 512 ==>
-      XPT_AD_ONLY(\old(mem->words[k]), mem->words[k]);
+      PG_AD_ONLY(\old(mem->words[k]), mem->words[k]);
     ensures ad_frame: \forall integer k; 0 <= k < mem->nframes * 512 ==>
       (w->fault != XPT_FAULT_NONE ||
        \forall integer i; 0 <= i < w->levels ==> w->entry_pa[i] / 8 != k) ==>

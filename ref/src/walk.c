@@ -302,6 +302,25 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	return XPT_OK;
 }
 
+/* The A/D bits walk w sets in its i-th entry: A where set_a says, D in
+ * the leaf of a write.  One value, so that the entry is written once. */
+/*@ requires \valid_read(w) && i < w->levels <= XPT_MAX_LEVELS;
+    assigns \nothing;
+    ensures ad_value: PG_AD_ONLY(0, \result);
+    ensures ad_a: pg_has(\result, PG_A) <==> ((w->set_a >> i) & 1) != 0;
+    ensures ad_d: pg_has(\result, PG_D) <==> (w->set_d && i == w->levels - 1);
+*/
+static uint64_t entry_ad(const struct xpt_walk *w, unsigned i)
+{
+	uint64_t ad = 0;
+
+	if ((w->set_a >> i) & 1u)
+		ad |= XPT_PTE_A;
+	if (w->set_d && i + 1u == w->levels)
+		ad |= XPT_PTE_D;
+	return ad;
+}
+
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
 {
 	/*@ loop invariant 0 <= i <= w->levels;
@@ -310,7 +329,7 @@ void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
 	    loop invariant inv_fault: i > 0 ==> w->fault == XPT_FAULT_NONE;
 	    loop invariant inv_window: XPT_WALK_IN_WINDOW(w, i, mem->nframes * 512);
 	    loop invariant inv_ad_only: \forall integer k; 0 <= k < mem->nframes * 512 ==>
-	      XPT_AD_ONLY(\at(mem->words[k], Pre), mem->words[k]);
+	      PG_AD_ONLY(\at(mem->words[k], Pre), mem->words[k]);
 	    loop invariant inv_frame: \forall integer k; 0 <= k < mem->nframes * 512 ==>
 	      (\forall integer j; 0 <= j < i ==> w->entry_pa[j] / 8 != k) ==>
 	      mem->words[k] == \at(mem->words[k], Pre);
@@ -324,9 +343,9 @@ void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
 		uint64_t slot = w->entry_pa[i] / 8u;
 		if (w->fault != XPT_FAULT_NONE || slot >= mem->nframes * XPT_ENTRIES)
 			return;
-		if ((w->set_a >> i) & 1u)
-			mem->words[slot] |= XPT_PTE_A;
-		if (w->set_d && i + 1u == w->levels)
-			mem->words[slot] |= XPT_PTE_D;
+		uint64_t ad = entry_ad(w, i);
+		mem->words[slot] |= ad;
+		/*@ assert ad_only_step: \forall integer k; k == slot ==>
+		      PG_AD_ONLY(\at(mem->words[k], Pre), mem->words[k]); */
 	}
 }
