@@ -302,23 +302,26 @@ int xpt_walk(const struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
 	return XPT_OK;
 }
 
-/* The A/D bits walk w sets in its i-th entry: A where set_a says, D in
- * the leaf of a write.  One value, so that the entry is written once. */
-/*@ requires \valid_read(w) && i < w->levels <= XPT_MAX_LEVELS;
-    assigns \nothing;
-    ensures ad_value: PG_AD_ONLY(0, \result);
-    ensures ad_a: pg_has(\result, PG_A) <==> ((w->set_a >> i) & 1) != 0;
-    ensures ad_d: pg_has(\result, PG_D) <==> (w->set_d && i == w->levels - 1);
+/* Entry e with A set when a, D when d.  A word that was `was` but for A
+ * and D stays so: one case a form of e, so that each is plain arithmetic. */
+/*@ assigns \nothing;
+    ensures ad_a: a ==> pg_has(\result, PG_A);
+    ensures ad_d: d ==> pg_has(\result, PG_D);
+    ensures ad_kept: (pg_has(e, PG_A) ==> pg_has(\result, PG_A)) &&
+                     (pg_has(e, PG_D) ==> pg_has(\result, PG_D));
+    ensures ad_only_kept: \forall integer was;
+      (e == was ==> PG_AD_ONLY(was, \result)) &&
+      (e == (was | PG_A) ==> PG_AD_ONLY(was, \result)) &&
+      (e == (was | PG_D) ==> PG_AD_ONLY(was, \result)) &&
+      (e == (was | PG_A | PG_D) ==> PG_AD_ONLY(was, \result));
 */
-static uint64_t entry_ad(const struct xpt_walk *w, unsigned i)
+static uint64_t with_ad(uint64_t e, bool a, bool d)
 {
-	uint64_t ad = 0;
-
-	if ((w->set_a >> i) & 1u)
-		ad |= XPT_PTE_A;
-	if (w->set_d && i + 1u == w->levels)
-		ad |= XPT_PTE_D;
-	return ad;
+	if (a)
+		e |= XPT_PTE_A;
+	if (d)
+		e |= XPT_PTE_D;
+	return e;
 }
 
 void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
@@ -343,8 +346,8 @@ void xpt_walk_set_ad(struct xpt_mem *mem, const struct xpt_walk *w)
 		uint64_t slot = w->entry_pa[i] / 8u;
 		if (w->fault != XPT_FAULT_NONE || slot >= mem->nframes * XPT_ENTRIES)
 			return;
-		uint64_t ad = entry_ad(w, i);
-		mem->words[slot] |= ad;
+		mem->words[slot] = with_ad(mem->words[slot], (w->set_a >> i) & 1u,
+		                           w->set_d && i + 1u == w->levels);
 		/*@ assert ad_only_step: \forall integer k; k == slot ==>
 		      PG_AD_ONLY(\at(mem->words[k], Pre), mem->words[k]); */
 	}
