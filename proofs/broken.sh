@@ -1,37 +1,42 @@
 #!/usr/bin/env bash
-# Each variant plants one bug in a scratch copy of ref/src/walk.c and runs
-# WP on the function it breaks: the proof must fail.  The unbroken file
-# must prove the same functions.  Exits non-zero otherwise.
+# Each variant plants one bug in a scratch copy of a file of ref/src and
+# runs WP on the function it breaks: the proof must fail.  The unbroken
+# file must prove the same functions.  Exits non-zero otherwise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 fails=0
 
-# name | function | sed expression applied to walk.c
+# name | file | function | sed expression applied to the file
 variants=(
-	"SMEP ignored on supervisor fetches|rights_deny|s/return (upage \&\& (ctl->flags \& XPT_CTL_SMEP)) || nx;/return nx;/"
-	"R/W ORed across levels|combine_rights|s/if (!(e \& XPT_PTE_RW))/if (0)/"
-	"implicit access keeps U in the error code|access_error_code|s/ec \&= ~XPT_PF_U;/ec \&= ~0u;/"
-	"protection keys checked on fetches|pkey_denies|s/return false;\$/return ad;/"
+	"SMEP ignored on supervisor fetches|walk.c|rights_deny|s/return (upage \&\& (ctl->flags \& XPT_CTL_SMEP)) || nx;/return nx;/"
+	"R/W ORed across levels|walk.c|combine_rights|s/if (!(e \& XPT_PTE_RW))/if (0)/"
+	"implicit access keeps U in the error code|walk.c|access_error_code|s/ec \&= ~XPT_PF_U;/ec \&= ~0u;/"
+	"protection keys checked on fetches|walk.c|pkey_denies|/if (access \& XPT_ACC_FETCH)/{n;s/return false;/return ad;/}"
+	"a new table not zeroed|map.c|table_zero|s/sp->mem.words\[xpt_slot(t, i)\] = 0;/continue;/"
+	"a new table's last entry not zeroed|map.c|table_zero|s/for (unsigned i = 0; i < XPT_ENTRIES; i++)\$/for (unsigned i = 0; i + 1 < XPT_ENTRIES; i++)/"
 )
 
 prove() { # file function -> prints "proved X / Y"
 	frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
-		-wp -wp-rte -wp-prover z3,cvc4 -wp-par 2 -wp-timeout 5 -wp-fct "$2" -wp-prop=-@lemma \
+		-wp -wp-rte -wp-prover cvc4,z3 -wp-par 2 -wp-timeout 5 -wp-fct "$2" -wp-prop=-@lemma \
 		-wp-auto wp:split,wp:bitrange,wp:bittestrange,wp:bitshift 2>&1 |
 		sed -n 's/^\[wp\] Proved goals: *//p'
 }
 
 for v in "${variants[@]}"; do
-	IFS='|' read -r name fct expr <<<"$v"
-	cp ref/src/walk.c "$scratch/walk.c"
-	sed -i "$expr" "$scratch/walk.c"
-	if cmp -s ref/src/walk.c "$scratch/walk.c"; then
+	IFS='|' read -r name file fct expr <<<"$v"
+	cp ref/src/*.h "$scratch/"
+	cp "ref/src/$file" "$scratch/$file"
+	sed -i "$expr" "$scratch/$file"
+	if cmp -s "ref/src/$file" "$scratch/$file"; then
 		echo "broken: '$name': the edit did not apply"; fails=$((fails + 1)); continue
 	fi
-	cp ref/src/bits.h "$scratch/"
-	good=$(prove ref/src/walk.c "$fct") bad=$(prove "$scratch/walk.c" "$fct")
+	good=$(prove "ref/src/$file" "$fct") bad=$(prove "$scratch/$file" "$fct")
+	if [ -z "$bad" ]; then
+		echo "broken: '$name': WP did not run on the broken file"; fails=$((fails + 1)); continue
+	fi
 	if [ "${good%% /*}" = "${good##*/ }" ] && [ "${bad%% /*}" != "${bad##*/ }" ]; then
 		echo "broken: '$name' ($fct): intact $good, broken $bad: caught"
 	else

@@ -4,7 +4,7 @@
 DEPS += prove
 prove: deps
 	@bash proofs/prove.sh
-# Bugs planted in a scratch copy of walk.c must make their proof fail.
+# Bugs planted in scratch copies of walk.c and map.c must make their proof fail.
 prove-broken: deps
 	@bash proofs/broken.sh
 .PHONY: prove prove-broken

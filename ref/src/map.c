@@ -102,16 +102,32 @@ static int enter(struct cursor *c, unsigned level, uint64_t e)
 	return XPT_OK;
 }
 
-/* Fill table t: zeroes, or the pieces of the huge leaf `split` at `level`.
- * t by value: the compiler then knows the stores cannot change it. */
-static void table_fill(const struct xpt_space *sp, xpt_pfn t, uint64_t split, unsigned level)
+/* Table t of the window, every entry zero: a new table maps nothing, so
+ * hanging it below an entry changes no translation (an entry that is not
+ * present ends the walk, SDM 4.5).  t by value: the compiler then knows
+ * the stores cannot change it. */
+/*@ requires \valid_read(sp) && t < sp->mem.nframes <= 0x10000000000;
+    requires \valid(sp->mem.words + (t * 512 .. t * 512 + 511));
+    requires \separated(sp, sp->mem.words + (t * 512 .. t * 512 + 511));
+    assigns sp->mem.words[t * 512 .. t * 512 + 511];
+    ensures zeroed: \forall integer k; t * 512 <= k < t * 512 + 512 ==> sp->mem.words[k] == 0;
+*/
+static void table_zero(const struct xpt_space *sp, xpt_pfn t)
+{
+	/*@ loop invariant 0 <= i <= 512;
+	    loop invariant zero_below: \forall integer k; t * 512 <= k < t * 512 + i ==>
+	      sp->mem.words[k] == 0;
+	    loop assigns i, sp->mem.words[t * 512 .. t * 512 + 511];
+	    loop variant 512 - i;
+	*/
+	for (unsigned i = 0; i < XPT_ENTRIES; i++)
+		sp->mem.words[xpt_slot(t, i)] = 0;
+}
+
+/* Fill table t with the pieces of the huge leaf `split` at `level`. */
+static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, unsigned level)
 {
 	uint64_t *table = &sp->mem.words[xpt_slot(t, 0)];
-	if (!split) {
-		for (unsigned i = 0; i < XPT_ENTRIES; i++)
-			table[i] = 0;
-		return;
-	}
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		table[i] = split_entry(sp, split, level, i);
 }
@@ -131,7 +147,10 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	}
 	if (xpt_frame_alloc(c->sp->fa, &t) != XPT_OK)
 		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
-	table_fill(c->sp, t, split, level);
+	if (split)
+		table_split(c->sp, t, split, level);
+	else
+		table_zero(c->sp, t);
 	write_entry(c, level, va, xpt_fmt_table(c->sp->format, t));
 	c->path[level - 1u] = (struct level){ .table = t };
 	if (split)
@@ -397,7 +416,7 @@ int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struc
 		return XPT_E_NOMEM;
 	*sp = (struct xpt_space){ .mem = *mem, .fa = fa, .root = root,
 	                          .maxphyaddr = (uint8_t)maxphyaddr, .levels = (uint8_t)levels };
-	table_fill(sp, root, 0, 0);
+	table_zero(sp, root);
 	return XPT_OK;
 }
 
