@@ -10,6 +10,9 @@
 #define EPT_RWX (XPT_EPT_R | XPT_EPT_W | XPT_EPT_X)
 
 /* Reserved bits and bad combinations of a present EPT entry (misconfiguration). */
+/*@ requires 12 < maxphyaddr <= 52 && 1 <= level <= 4;
+    assigns \nothing;
+*/
 static bool ept_misconfigured(uint64_t e, unsigned level, unsigned maxphyaddr)
 {
 	uint64_t rsvd = xpt_bit_range(maxphyaddr, 52);
@@ -34,7 +37,18 @@ int xpt_ept_lookup(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr
 	xpt_pfn table = (eptp & xpt_addr_mask(maxphyaddr)) >> XPT_PAGE_SHIFT;
 	uint64_t rights = EPT_RWX;
 	unsigned level;
-	*w = (struct xpt_ept_walk){ 0 };
+	w->outcome = XPT_EPT_OK;
+	w->levels = w->leaf = 0;
+	w->qual = 0;
+	w->entry[0] = w->entry[1] = w->entry[2] = w->entry[3] = 0;
+	w->hpa = 0;
+	/*@ loop invariant inv_level: 1 <= level <= 4 && w->levels == 4 - level;
+	    loop invariant inv_open: w->outcome == XPT_EPT_OK && w->leaf == 0;
+	    loop invariant inv_mem: mem->words == \at(mem->words, Pre) &&
+	      mem->nframes == \at(mem->nframes, Pre);
+	    loop assigns level, table, rights, w->entry[0 .. 3], w->levels, w->leaf, w->hpa, w->outcome;
+	    loop variant level;
+	*/
 	for (level = XPT_LEVELS; level >= 1u; level--) {
 		uint64_t e;
 		if (table >= mem->nframes)
@@ -42,8 +56,10 @@ int xpt_ept_lookup(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr
 		e = mem->words[xpt_slot(table, xpt_index(gpa, level))];
 		w->entry[w->levels++] = e;
 		rights &= e;
-		if (!(e & EPT_RWX))
+		if (!(e & EPT_RWX)) {
+			rights = 0; /* as rights & EPT_RWX already is: a violation */
 			break;
+		}
 		if (ept_misconfigured(e, level, maxphyaddr)) {
 			w->outcome = XPT_EPT_MISCONFIG;
 			return XPT_OK;

@@ -67,6 +67,7 @@ static inline xpt_attr xpt_fmt_attr(unsigned fmt, uint64_t e, unsigned level)
 }
 
 /* EPT memory types 2, 3 and 7 are reserved: an EPT misconfiguration. */
+/*@ assigns \nothing; */
 static inline bool xpt_ept_memtype_valid(unsigned mt)
 {
 	return mt != 2u && mt != 3u && mt != 7u;
