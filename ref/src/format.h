@@ -34,6 +34,15 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
 	return fmt == XPT_FMT_EPT ? XPT_WRITE | XPT_NOEXEC | XPT_CACHE_MASK : XPT_ATTR_MASK;
 }
 
+/* A leaf at `level` mapping frame pa with attributes a.  For x86 its
+ * present, R/W and U/S bits are the ones a translation through it reads
+ * (SDM 4.5, 4.6). */
+/*@ requires 1 <= level <= 3 && (pa & 0xfff) == 0 && pa < 0x10000000000000;
+    assigns \nothing;
+    ensures x86_present: fmt != XPT_FMT_EPT ==> pg_has(\result, PG_P);
+    ensures x86_write: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_RW) <==> pg_has(a, XPT_WRITE));
+    ensures x86_user: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_US) <==> pg_has(a, XPT_USER));
+*/
 static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
 {
 	unsigned cache = (a & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT;
