@@ -7,7 +7,8 @@
 # splits, bit ranges); the tactic steps found once are kept as proof
 # scripts in proofs/wp/script/ and replayed, each step's subgoals proved
 # again by Z3 or CVC4.  No verdict is cached: -wp-cache none.
-#   PROVE_FILES    files to prove whole (default: the lines of proofs/scope)
+#   PROVE_SCOPE    the scope file (default proofs/scope)
+#   PROVE_FILES    files to prove whole (default: the lines of the scope)
 #   PROVE_TIMEOUT  seconds per goal and prover (default 10)
 #   PROVE_SCRIPTS  "replay" (default): run the scripts, and the provers alone
 #                  for goals without one;
@@ -17,6 +18,7 @@
 #   PROVE_FCT      only these functions (WP's -wp-fct), for work on one of them
 #   PROVE_PAR      provers run in parallel (default 2)
 #   PROVE_SKIP     leave these functions out (WP's -wp-skip-fct)
+#   PROVE_LOG      WP's output (default build/prove.log)
 #   PROVE_KNOWN    a file of goal names not proved yet (proofs/unproved.txt):
 #                  the run then fails only on other goals,
 #                  and says which of the listed goals are proved now
@@ -25,7 +27,7 @@ cd "$(dirname "$0")/.."
 if [ -n "${PROVE_FILES:-}" ]; then
 	scope=$(printf '%s\n' $PROVE_FILES)
 else
-	scope=$(grep -v '^#' proofs/scope | grep .)
+	scope=$(grep -v '^#' "${PROVE_SCOPE:-proofs/scope}" | grep .)
 fi
 timeout=${PROVE_TIMEOUT:-10}
 # Z3 and CVC4 (Alt-Ergo and cvc5 are not available with Debian 12's Why3).
@@ -39,7 +41,7 @@ replay) mode=script auto= ;;
 update) mode=tip auto=wp:split,wp:bitrange,wp:bittestrange,wp:bitshift,wp:range ;;
 *) echo "prove: PROVE_SCRIPTS is replay or update" >&2; exit 2 ;;
 esac
-log=build/prove.log
+log=${PROVE_LOG:-build/prove.log}
 mkdir -p build proofs/report
 : >"$log"
 start=$(date +%s)
