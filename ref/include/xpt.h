@@ -241,7 +241,30 @@ enum xpt_invpcid {
 #define XPT_CR3_PCID_MASK 0xfffull    /* CR3 bits 0..11 with CR4.PCIDE */
 #define XPT_CR3_NOFLUSH   (1ull << 63) /* MOV to CR3 keeps the PCID's entries */
 
+/*@ // The record names at most XPT_FLUSH_PAGES pages.
+    predicate xpt_flush_ok{L}(struct xpt_flush *fl) = fl->npages <= XPT_FLUSH_PAGES;
+    // Applying the record makes the TLB forget `page` (a page base).
+    predicate xpt_flush_covers{L}(struct xpt_flush *fl, integer page) =
+      fl->all || \exists integer i; 0 <= i < fl->npages && fl->va[i] == page;
+*/
+
+/* An empty record: it covers no page. */
+/*@ requires \valid(fl);
+    assigns fl->npages, fl->all, fl->global;
+    ensures empty: fl->npages == 0 && !fl->all && !fl->global;
+    ensures ok: xpt_flush_ok(fl);
+*/
 void xpt_flush_init(struct xpt_flush *fl);
+/* Add the page of va: afterwards the record covers it and every page it
+ * covered before.  A NULL record records nothing. */
+/*@ requires fl == \null || (\valid(fl) && xpt_flush_ok(fl));
+    assigns fl->npages, fl->all, fl->va[0 .. XPT_FLUSH_PAGES - 1];
+    ensures ok: fl != \null ==> xpt_flush_ok(fl);
+    ensures covers: fl != \null ==> xpt_flush_covers(fl, va & 0xfffffffffffff000);
+    ensures keeps: fl != \null ==> \forall integer page;
+      \old(xpt_flush_covers(fl, page)) ==> xpt_flush_covers(fl, page);
+    ensures global: fl != \null ==> fl->global == \old(fl->global);
+*/
 void xpt_flush_add(struct xpt_flush *fl, uint64_t va);
 /* Apply the record through the hooks and empty it. */
 void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);

@@ -13,6 +13,11 @@ void xpt_flush_add(struct xpt_flush *fl, uint64_t va)
 	uint64_t page = va & ~(uint64_t)(XPT_PAGE_SIZE - 1u);
 	if (fl == NULL || fl->all)
 		return;
+	/*@ loop invariant 0 <= i <= fl->npages;
+	    loop invariant absent_below: \forall integer j; 0 <= j < i ==> fl->va[j] != page;
+	    loop assigns i;
+	    loop variant fl->npages - i;
+	*/
 	for (uint32_t i = 0; i < fl->npages; i++)
 		if (fl->va[i] == page)
 			return;
