@@ -16,7 +16,10 @@
 #                  what is found (after changing a contract)
 #   PROVE_DEPTH    depth of that search (default 5)
 #   PROVE_FCT      only these functions (WP's -wp-fct), for work on one of them
-#   PROVE_PAR      provers run in parallel (default 2)
+#   PROVE_PAR      provers run in parallel by each WP run (default 2)
+#   PROVE_JOBS     WP runs (lines of the scope) at once (default 1); WP's
+#                  simplifier works on one goal at a time in each run, so two
+#                  runs of PROVE_PAR=1 keep two cores busier than one of 2
 #   PROVE_SKIP     leave these functions out (WP's -wp-skip-fct)
 #   PROVE_LOG      WP's output (default build/prove.log)
 #   PROVE_KNOWN    a file of goal names not proved yet (proofs/unproved.txt):
@@ -45,30 +48,47 @@ log=${PROVE_LOG:-build/prove.log}
 mkdir -p build proofs/report
 : >"$log"
 start=$(date +%s)
-echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}, ${PROVE_PAR:-2} in parallel"
-# One WP run a line of the scope; the lemmas are goals of the first only.
-lemmas=
-status=0
+echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}," \
+	"${PROVE_JOBS:-1} WP runs of ${PROVE_PAR:-2} provers at once"
+# One WP run a line of the scope, up to PROVE_JOBS of them at once, each
+# with its own log; the lemmas are goals of the first only.
+jobs=${PROVE_JOBS:-1}
+rm -f "$log".[0-9]*
+progress() { # goals done of goals scheduled, over every run so far
+	local done_goals total_goals
+	done_goals=$(cat "$log".[0-9]* 2>/dev/null | grep -c '^\[wp\] \[[^]]*\] Goal ')
+	total_goals=$(cat "$log".[0-9]* 2>/dev/null | sed -n 's/^\[wp\] \([0-9]*\) goals* scheduled/\1/p' |
+		awk '{ s += $1 } END { print s }')
+	echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
+}
+n=0
 while read -r file fcts; do
+	n=$((n + 1))
 	fcts=${PROVE_FCT:-$(echo $fcts | tr ' ' ',')}
 	echo "prove: $file${fcts:+ ($fcts)}"
-	frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
+	(frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
 		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
-		${fcts:+-wp-fct "$fcts"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} ${lemmas:+-wp-prop=-@lemma} \
-		-wp-report-json "proofs/report/$(basename "$file" .c).json" </dev/null >>"$log" 2>&1 &
-	pid=$!
-	# Progress every PROGRESS seconds (default 20): goals done of goals scheduled.
-	while kill -0 "$pid" 2>/dev/null; do
+		${fcts:+-wp-fct "$fcts"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo -wp-prop=-@lemma) \
+		-wp-report-json "proofs/report/$(basename "$file" .c).json" </dev/null >"$log.$n" 2>&1
+	 echo $? >"$log.$n.rc") &
+	# Progress every PROGRESS seconds (default 20) while PROVE_JOBS runs go on.
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
 		sleep "${PROGRESS:-20}" & wait "$!"
-		kill -0 "$pid" 2>/dev/null || break
-		done_goals=$(grep -c '^\[wp\] \[[^]]*\] Goal ' "$log")
-		total_goals=$(sed -n 's/^\[wp\] \([0-9]*\) goals* scheduled/\1/p' "$log" | awk '{ s += $1 } END { print s }')
-		echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
+		progress
 	done
-	wait "$pid" || status=1
-	lemmas=done
 done <<<"$scope"
+while [ -n "$(jobs -rp)" ]; do
+	sleep "${PROGRESS:-20}" & wait "$!"
+	progress
+done
+wait
+status=0
+for i in $(seq "$n"); do
+	[ "$(cat "$log.$i.rc" 2>/dev/null)" = 0 ] || status=1
+	cat "$log.$i" >>"$log"
+done
+rm -f "$log".[0-9]*
 line=$(sed -n 's/^\[wp\] Proved goals: *//p' "$log" |
 	awk -F' */ *' '{ p += $1; t += $2 } END { if (NR) print p " / " t }')
 # A goal is open when WP says so ("[Failed] Goal g") or its script's
