@@ -73,10 +73,19 @@
   lemma bmp_bits_below_words{L}: \forall struct xpt_bitmap *b, integer k, i;
     0 <= i && (\forall integer j; 0 <= j < i ==> bmp_word(b, k, j) == 0) ==>
     \forall integer j; 0 <= j < 64 * i ==> !bmp_bit(b, k, j);
+  lemma div64_in: \forall integer i, j; 0 <= i && 64 * i <= j < 64 * i + 64 ==>
+    j / 64 == i && j % 64 == j - 64 * i;
+  lemma bmp_bit_in_word{L}: \forall struct xpt_bitmap *b, integer k, i, j;
+    0 <= i && 64 * i <= j < 64 * i + 64 ==>
+    (bmp_bit(b, k, j) <==> bmp_wbit(bmp_word(b, k, i), j - 64 * i));
   lemma bmp_bits_below_in{L}: \forall struct xpt_bitmap *b, integer k, i, l;
     0 <= i && 0 <= l < 64 &&
     (\forall integer p; 0 <= p < l ==> !bmp_wbit(bmp_word(b, k, i), p)) ==>
     \forall integer j; 64 * i <= j < 64 * i + l ==> !bmp_bit(b, k, j);
+  // A bit of any integer is 0 or 1.
+  lemma bit01: \forall integer x, p; 0 <= p ==> 0 <= ((x >> p) & 1) <= 1;
+  lemma wbit_01: \forall integer x, p; 0 <= p ==>
+    (bmp_wbit(x, p) ==> ((x >> p) & 1) == 1) && (!bmp_wbit(x, p) ==> ((x >> p) & 1) == 0);
   // A bit as 0 or 1.
   lemma wbit_value: \forall integer x, p; 0 <= x <= UINT64_MAX && 0 <= p < 64 ==>
     (bmp_wbit(x, p) ==> ((x >> p) & 1) == 1) && (!bmp_wbit(x, p) ==> ((x >> p) & 1) == 0);
@@ -108,6 +117,10 @@
     bmp_offs(b) && 0 <= m < k <= BMP_TOP ==> b->off[m] + bmp_nw(b, m) <= b->off[k];
   lemma bmp_nw_same{L1, L2}: \forall struct xpt_bitmap *b, integer k;
     bmp_desc_same{L1, L2}(b) && 0 <= k <= BMP_TOP ==> bmp_nw{L1}(b, k) == bmp_nw{L2}(b, k);
+  lemma bmp_word_but_at{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i;
+    bmp_same_but{L1, L2}(b, x) && 0 <= k <= BMP_TOP &&
+    0 <= \at(b->off[k], L1) + i <= \at(b->off[BMP_TOP], L1) && \at(b->off[k], L1) + i != x ==>
+    bmp_word{L2}(b, k, i) == bmp_word{L1}(b, k, i);
   lemma bmp_word_but{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i;
     bmp_layout{L1}(b) && bmp_same_but{L1, L2}(b, x) && 0 <= k <= BMP_TOP &&
     0 <= i < bmp_nw{L1}(b, k) && \at(b->off[k], L1) + i != x ==>
@@ -356,6 +369,7 @@ static void bm_set(struct xpt_bitmap *b, uint64_t i)
 		 * summaries away from level k and the other bits of level k. */
 		//@ assert desc: bmp_desc_same{LoopCurrent, Here}(b);
 		//@ assert offk: b->off[k] == \at(b->off[k], LoopCurrent) && b->w == \at(b->w, LoopCurrent);
+		//@ assert at: b->w + (b->off[k] + wi) == w;
 		//@ assert word0: bmp_word(b, k, wi) == *w;
 		//@ assert step: bmp_same_but{LoopCurrent, Here}(b, \at(b->off[k], LoopCurrent) + wi);
 		//@ assert word: bmp_word(b, k, wi) == (bmp_word{LoopCurrent}(b, k, wi) | bit);
@@ -417,6 +431,7 @@ static void bm_clear(struct xpt_bitmap *b, uint64_t i)
 		 * summaries away from level k and the other bits of level k. */
 		//@ assert desc: bmp_desc_same{LoopCurrent, Here}(b);
 		//@ assert offk: b->off[k] == \at(b->off[k], LoopCurrent) && b->w == \at(b->w, LoopCurrent);
+		//@ assert at: b->w + (b->off[k] + wi) == w;
 		//@ assert word0: bmp_word(b, k, wi) == *w;
 		//@ assert step: bmp_same_but{LoopCurrent, Here}(b, \at(b->off[k], LoopCurrent) + wi);
 		//@ assert word: bmp_word(b, k, wi) == (uint64_t)(bmp_word{LoopCurrent}(b, k, wi) ^ bit);
@@ -636,6 +651,11 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
     bmp_desc_same{L1, L2}(\at(&fa->free1g, L1));
   lemma fr_usable_same{L1, L2}: \forall struct xpt_frames *fa, integer g;
     fr_desc_same{L1, L2}(fa) ==> (fr_usable{L1}(fa, g) <==> fr_usable{L2}(fa, g));
+  // Unchanged from L1 to L2 and from L2 to L3: unchanged from L1 to L3.
+  lemma fr_desc_trans{L1, L2, L3}: \forall struct xpt_frames *fa;
+    fr_desc_same{L1, L2}(fa) && fr_desc_same{L2, L3}(fa) ==> fr_desc_same{L1, L3}(fa);
+  lemma bmp_same_trans{L1, L2, L3}: \forall struct xpt_bitmap *b;
+    bmp_same{L1, L2}(b) && bmp_same{L2, L3}(b) ==> bmp_same{L1, L3}(b);
 */
 
 /* Blocks that hold any of frames [f, f+n) are no longer wholly free. */
@@ -643,6 +663,8 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
     requires 1 <= n && f + n <= fa->nframes;
     assigns fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
     ensures bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
+    ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
+    ensures kept_4k: bmp_same{Pre, Here}(&fa->free4k);
 */
 static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
@@ -655,11 +677,27 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert fill_descs: FR_DESCS_SAME(fa, Pre);
 	//@ assert fill_usable: FR_USABLE_SAME(fa, Pre);
 	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa);
+	//@ assert fill_nfree: fa->nfree == \at(fa->nfree, Pre);
+	//@ assert fill_4k: bmp_same{Pre, Here}(&fa->free4k);
 	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
+	//@ assert fill_top_1g: fa->free1g.w == \at(fa->free1g.w, Pre) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Pre);
+	//@ assert fill_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert fill_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert fill_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
 	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
 	bm_fill(&fa->free1g, g0, g1 - g0 + 1, false);
+	//@ assert same_fields: FR_FIELDS_SAME(fa, Filled);
+	//@ assert same_descs: FR_DESCS_SAME(fa, Filled);
+	//@ assert same_usable: FR_USABLE_SAME(fa, Filled);
+	//@ assert same_desc: fr_desc_same{Filled, Here}(fa);
+	//@ assert same_4k: bmp_same{Filled, Here}(&fa->free4k);
 	//@ assert same_2m: bmp_same{Filled, Here}(&fa->free2m);
+	//@ assert same_top_2m: fa->free2m.w == \at(fa->free2m.w, Filled) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Filled);
+	//@ assert same_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert same_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert same_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
+	//@ assert same_ok_2m: bmp_ok(&fa->free2m);
 }
 
 /* Free frames [f, f+n) are handed out. */
@@ -673,6 +711,7 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
     ensures \forall integer g; !(\old(f) <= g < \old(f) + \old(n)) ==>
       (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
     ensures fa->nfree == \old(fa->nfree) - \old(n);
+    ensures kept: fr_desc_same{Pre, Here}(fa);
 */
 static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
@@ -685,41 +724,97 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
 	//@ assert fill_2m: bmp_same{Pre, Here}(&fa->free2m);
 	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
-	//@ assert fill_mem: xpt_frames_mem(fa);
+	//@ assert fill_top_2m: fa->free2m.w == \at(fa->free2m.w, Pre) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Pre);
+	//@ assert fill_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert fill_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert fill_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
 	//@ assert fill_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert fill_top_1g: fa->free1g.w == \at(fa->free1g.w, Pre) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Pre);
+	//@ assert fill_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert fill_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert fill_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
-	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
-	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
+	//@ assert fill_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
+	//@ assert fill_lay_4k: bmp_layout(&fa->free4k);
+	/*@ assert fill_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert fill_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert fill_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+	//@ assert fill_mem: xpt_frames_mem(fa);
 	clear_blocks(fa, f, n);
 	/*@ ghost Cleared: ; */
+	//@ assert clear_desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	//@ assert clear_4k: bmp_same{Filled, Here}(&fa->free4k);
 	//@ assert clear_fields: FR_FIELDS_SAME(fa, Filled);
 	//@ assert clear_descs: FR_DESCS_SAME(fa, Filled);
 	//@ assert clear_usable: FR_USABLE_SAME(fa, Filled);
-	//@ assert clear_desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
-	//@ assert clear_4k: bmp_same{Filled, Here}(&fa->free4k);
+	//@ assert clear_kept: fr_desc_same{Pre, Here}(fa);
+	//@ assert clear_top_4k: fa->free4k.w == \at(fa->free4k.w, Filled) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Filled);
+	//@ assert clear_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert clear_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert clear_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+	//@ assert clear_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert clear_mem: xpt_frames_mem(fa);
 	fa->nfree -= n;
+	//@ assert st_fields: fa->nframes == \at(fa->nframes, Cleared) && fa->nusable == \at(fa->nusable, Cleared) && fa->usable == \at(fa->usable, Cleared);
+	//@ assert st_descs: FR_DESCS_SAME(fa, Cleared);
+	//@ assert st_usable: FR_USABLE_SAME(fa, Cleared);
 	//@ assert desc: fr_desc_same{Cleared, Here}(fa);
+	//@ assert kept: fr_desc_same{Pre, Here}(fa);
 	//@ assert same_4k: bmp_same{Cleared, Here}(&fa->free4k);
 	//@ assert same_2m: bmp_same{Cleared, Here}(&fa->free2m);
 	//@ assert same_1g: bmp_same{Cleared, Here}(&fa->free1g);
+	//@ assert st_top_4k: fa->free4k.w == \at(fa->free4k.w, Cleared) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Cleared);
+	//@ assert st_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+	//@ assert st_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert st_top_2m: fa->free2m.w == \at(fa->free2m.w, Cleared) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Cleared);
+	//@ assert st_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
+	//@ assert st_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert st_top_1g: fa->free1g.w == \at(fa->free1g.w, Cleared) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Cleared);
+	//@ assert st_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert st_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
+	//@ assert st_ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert st_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert mem: xpt_frames_mem(fa);
-	//@ assert ok_4k: bmp_ok(&fa->free4k);
-	//@ assert ok_2m: bmp_ok(&fa->free2m);
-	//@ assert ok_1g: bmp_ok(&fa->free1g);
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) && !(f <= j < f + n))); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
+	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
+	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0) && f + n <= fa->nframes;
 	/* The count of free frames drops by n: bmp_count unrolled frame by frame. */
 	/*@ ghost
 	  uint64_t j = 0;
 	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant nonneg: 0 <= bmp_count(&fa->free4k, j);
 	     loop invariant \forall integer m; m == j ==>
 	       bmp_count(&fa->free4k, m) ==
-	       \at(bmp_count(&fa->free4k, m), Pre) - (m <= f ? 0 : m < f + n ? m - f : n);
+	       bmp_count{Pre}(&fa->free4k, m) - (m <= f ? 0 : m < f + n ? m - f : n);
 	     loop assigns j;
 	     loop variant fa->nframes - j; @/
-	  while (j < fa->nframes) j++;
+	  while (j < fa->nframes) {
+	    /@ assert jbit: bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) && !(f <= j < f + n)); @/
+	    /@ assert jpre: f <= j < f + n ==> bmp_bit{Pre}(&fa->free4k, 0, j); @/
+	    /@ assert jval: ((bmp_word(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) ==
+	         ((bmp_word{Pre}(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) - (f <= j < f + n ? 1 : 0); @/
+	    /@ assert jnn: 0 <= ((bmp_word(&fa->free4k, 0, j / 64) >> (j % 64)) & 1); @/
+	    j++;
+	  }
 	*/
+	//@ assert counted: bmp_count(&fa->free4k, fa->nframes) == bmp_count{Pre}(&fa->free4k, fa->nframes) - n;
+	//@ assert enough: n <= \at(fa->nfree, Pre);
+	//@ assert nfree: fa->nfree == \at(fa->nfree, Pre) - n;
+	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
 }
 
 /* Frames [f, f+n) become free; blocks they complete become whole. */
@@ -736,64 +831,179 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 */
 static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
+	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
 	bm_fill(&fa->free4k, f, n, true);
 	/*@ ghost Filled: ; */
+	//@ assert fill_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert fill_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert fill_usable: FR_USABLE_SAME(fa, Pre);
 	//@ assert fill_desc: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
 	//@ assert fill_2m: bmp_same{Pre, Here}(&fa->free2m);
 	//@ assert fill_1g: bmp_same{Pre, Here}(&fa->free1g);
-	//@ assert fill_mem: xpt_frames_mem(fa);
+	//@ assert fill_top_2m: fa->free2m.w == \at(fa->free2m.w, Pre) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Pre);
+	//@ assert fill_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert fill_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert fill_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
 	//@ assert fill_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert fill_top_1g: fa->free1g.w == \at(fa->free1g.w, Pre) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Pre);
+	//@ assert fill_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert fill_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert fill_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
+	//@ assert fill_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
+	//@ assert fill_lay_4k: bmp_layout(&fa->free4k);
+	/*@ assert fill_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert fill_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert fill_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+	//@ assert fill_mem: xpt_frames_mem(fa);
+	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
 	/*@ loop invariant f / FRAMES_PER_2M <= b <= (f + n - 1) / FRAMES_PER_2M + 1;
 	    loop invariant desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
 	    loop invariant same_4k: bmp_same{Filled, Here}(&fa->free4k);
 	    loop invariant same_1g: bmp_same{Filled, Here}(&fa->free1g);
-	    loop invariant mem: xpt_frames_mem(fa);
+	    loop invariant ok_4k: bmp_ok(&fa->free4k);
+	    loop invariant ok_1g: bmp_ok(&fa->free1g);
 	    loop invariant ok_2m: bmp_ok(&fa->free2m);
+	    loop invariant mem: xpt_frames_mem(fa);
+	    loop invariant apart: FR_APART(fa, free2m, free4k, free1g);
 	    loop assigns b, fa->free2m.w[0 .. \at(fa->free2m.off[BMP_TOP], Pre)];
 	    loop variant (f + n - 1) / FRAMES_PER_2M + 1 - b;
 	*/
-	for (uint64_t b = f / FRAMES_PER_2M; b <= (f + n - 1) / FRAMES_PER_2M; b++)
-		if (bm_block_full(&fa->free4k, b))
+	for (uint64_t b = f / FRAMES_PER_2M; b <= (f + n - 1) / FRAMES_PER_2M; b++) {
+		if (bm_block_full(&fa->free4k, b)) {
+			/*@ ghost Set2m: ; */
+			//@ assert in_2m: b < 64 * bmp_nw(&fa->free2m, 0);
 			bm_set(&fa->free2m, b);
+			//@ assert set_fields: FR_FIELDS_SAME(fa, Set2m);
+			//@ assert set_descs: FR_DESCS_SAME(fa, Set2m);
+			//@ assert set_usable: FR_USABLE_SAME(fa, Set2m);
+			//@ assert set_desc: fr_desc_same{Set2m, Here}(fa);
+			//@ assert set_4k: bmp_same{Set2m, Here}(&fa->free4k);
+			//@ assert set_1g: bmp_same{Set2m, Here}(&fa->free1g);
+			//@ assert set_top_4k: fa->free4k.w == \at(fa->free4k.w, Set2m) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Set2m);
+			//@ assert set_offs_4k: bmp_offs(&fa->free4k);
+			//@ assert set_lay_4k: bmp_layout(&fa->free4k);
+			//@ assert set_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+			//@ assert set_ok_4k: bmp_ok(&fa->free4k);
+			//@ assert set_top_1g: fa->free1g.w == \at(fa->free1g.w, Set2m) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Set2m);
+			//@ assert set_offs_1g: bmp_offs(&fa->free1g);
+			//@ assert set_lay_1g: bmp_layout(&fa->free1g);
+			//@ assert set_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
+			//@ assert set_ok_1g: bmp_ok(&fa->free1g);
+			/*@ assert set_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+			      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+			//@ assert set_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+			/*@ assert set_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+			      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+			//@ assert set_mem: xpt_frames_mem(fa);
+		}
+	}
 	/*@ ghost Blocks2m: ; */
+	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
 	/*@ loop invariant f / FRAMES_PER_1G <= g <= (f + n - 1) / FRAMES_PER_1G + 1;
 	    loop invariant desc: fr_desc_same{Blocks2m, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
 	    loop invariant same_4k: bmp_same{Blocks2m, Here}(&fa->free4k);
 	    loop invariant same_2m: bmp_same{Blocks2m, Here}(&fa->free2m);
-	    loop invariant mem: xpt_frames_mem(fa);
+	    loop invariant ok_4k: bmp_ok(&fa->free4k);
+	    loop invariant ok_2m: bmp_ok(&fa->free2m);
 	    loop invariant ok_1g: bmp_ok(&fa->free1g);
+	    loop invariant mem: xpt_frames_mem(fa);
+	    loop invariant apart: FR_APART(fa, free1g, free4k, free2m);
 	    loop assigns g, fa->free1g.w[0 .. \at(fa->free1g.off[BMP_TOP], Pre)];
 	    loop variant (f + n - 1) / FRAMES_PER_1G + 1 - g;
 	*/
-	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++)
-		if (bm_block_full(&fa->free2m, g))
+	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++) {
+		if (bm_block_full(&fa->free2m, g)) {
+			/*@ ghost Set1g: ; */
+			//@ assert in_1g: g < 64 * bmp_nw(&fa->free1g, 0);
 			bm_set(&fa->free1g, g);
+			//@ assert set_fields: FR_FIELDS_SAME(fa, Set1g);
+			//@ assert set_descs: FR_DESCS_SAME(fa, Set1g);
+			//@ assert set_usable: FR_USABLE_SAME(fa, Set1g);
+			//@ assert set_desc: fr_desc_same{Set1g, Here}(fa);
+			//@ assert set_4k: bmp_same{Set1g, Here}(&fa->free4k);
+			//@ assert set_2m: bmp_same{Set1g, Here}(&fa->free2m);
+			//@ assert set_top_4k: fa->free4k.w == \at(fa->free4k.w, Set1g) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Set1g);
+			//@ assert set_offs_4k: bmp_offs(&fa->free4k);
+			//@ assert set_lay_4k: bmp_layout(&fa->free4k);
+			//@ assert set_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+			//@ assert set_ok_4k: bmp_ok(&fa->free4k);
+			//@ assert set_top_2m: fa->free2m.w == \at(fa->free2m.w, Set1g) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Set1g);
+			//@ assert set_offs_2m: bmp_offs(&fa->free2m);
+			//@ assert set_lay_2m: bmp_layout(&fa->free2m);
+			//@ assert set_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
+			//@ assert set_ok_2m: bmp_ok(&fa->free2m);
+			/*@ assert set_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+			      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+			//@ assert set_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+			/*@ assert set_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+			      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+			//@ assert set_mem: xpt_frames_mem(fa);
+		}
+	}
 	/*@ ghost Blocks: ; */
 	//@ assert blocks_4k: bmp_same{Filled, Here}(&fa->free4k);
+	//@ assert blocks_kept: fr_desc_same{Pre, Here}(fa);
 	fa->nfree += n;
+	//@ assert st_fields: fa->nframes == \at(fa->nframes, Blocks) && fa->nusable == \at(fa->nusable, Blocks) && fa->usable == \at(fa->usable, Blocks);
+	//@ assert st_descs: FR_DESCS_SAME(fa, Blocks);
+	//@ assert st_usable: FR_USABLE_SAME(fa, Blocks);
 	//@ assert desc: fr_desc_same{Blocks, Here}(fa);
 	//@ assert same_4k: bmp_same{Blocks, Here}(&fa->free4k);
 	//@ assert same_2m: bmp_same{Blocks, Here}(&fa->free2m);
 	//@ assert same_1g: bmp_same{Blocks, Here}(&fa->free1g);
+	//@ assert st_top_4k: fa->free4k.w == \at(fa->free4k.w, Blocks) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Blocks);
+	//@ assert st_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+	//@ assert st_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert st_top_2m: fa->free2m.w == \at(fa->free2m.w, Blocks) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Blocks);
+	//@ assert st_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
+	//@ assert st_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert st_top_1g: fa->free1g.w == \at(fa->free1g.w, Blocks) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Blocks);
+	//@ assert st_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert st_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
+	//@ assert st_ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert st_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert mem: xpt_frames_mem(fa);
-	//@ assert ok_4k: bmp_ok(&fa->free4k);
-	//@ assert ok_2m: bmp_ok(&fa->free2m);
-	//@ assert ok_1g: bmp_ok(&fa->free1g);
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) || f <= j < f + n)); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
+	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
+	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0) && f + n <= fa->nframes;
 	/* The count of free frames grows by n: bmp_count unrolled frame by frame. */
 	/*@ ghost
 	  uint64_t j = 0;
 	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant upto: bmp_count(&fa->free4k, j) <= j;
 	     loop invariant \forall integer m; m == j ==>
 	       bmp_count(&fa->free4k, m) ==
-	       \at(bmp_count(&fa->free4k, m), Pre) + (m <= f ? 0 : m < f + n ? m - f : n);
+	       bmp_count{Pre}(&fa->free4k, m) + (m <= f ? 0 : m < f + n ? m - f : n);
 	     loop assigns j;
 	     loop variant fa->nframes - j; @/
-	  while (j < fa->nframes) j++;
+	  while (j < fa->nframes) {
+	    /@ assert jbit: bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) || f <= j < f + n); @/
+	    /@ assert jpre: f <= j < f + n ==> !bmp_bit{Pre}(&fa->free4k, 0, j); @/
+	    /@ assert jval: ((bmp_word(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) ==
+	         ((bmp_word{Pre}(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) + (f <= j < f + n ? 1 : 0); @/
+	    /@ assert jle: ((bmp_word(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) <= 1; @/
+	    j++;
+	  }
 	*/
+	//@ assert counted: bmp_count(&fa->free4k, fa->nframes) == bmp_count{Pre}(&fa->free4k, fa->nframes) + n;
+	//@ assert room: \at(fa->nfree, Pre) + n <= fa->nframes;
+	//@ assert nfree: fa->nfree == \at(fa->nfree, Pre) + n;
+	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
 }
 
 /* Frames in [f, f+n) that are usable / usable and free, counted by word. */
@@ -997,8 +1207,10 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
 	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
 	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
+	//@ assert found_kept: fr_desc_same{Pre, Here}(fa);
 	mark_used(fa, f, 1);
 	/*@ ghost Marked: ; */
+	//@ assert marked_kept: fr_desc_same{Pre, Here}(fa);
 	//@ assert out_fa: \separated(out, fa);
 	//@ assert marked_fields: fa->nframes == \at(fa->nframes, Pre) && fa->usable == \at(fa->usable, Pre);
 	//@ assert marked_descs: FR_DESCS_SAME(fa, Pre);
@@ -1006,6 +1218,18 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	/*@ assert out_apart: \separated(out, FR_WORDS(fa, free4k)) && \separated(out, FR_WORDS(fa, free2m)) &&
 	      \separated(out, FR_WORDS(fa, free1g)) &&
 	      \separated(out, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1)); */
+	/*@ assert out_descs: \separated(out, &fa->free4k.off[0 .. BMP_TOP]) &&
+	      \separated(out, &fa->free2m.off[0 .. BMP_TOP]) && \separated(out, &fa->free1g.off[0 .. BMP_TOP]) &&
+	      \separated(out, &fa->free4k.nbits) && \separated(out, &fa->free2m.nbits) &&
+	      \separated(out, &fa->free1g.nbits); */
+	//@ assert marked_ok: bmp_ok(&fa->free4k) && bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
+	//@ assert marked_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert marked_mem: xpt_frames_mem(fa);
+	/*@ assert marked_only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
+	//@ assert marked_count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
+	//@ assert marked_in: f < fa->nframes && f < 64 * bmp_nw(&fa->free4k, 0);
+	//@ assert marked_used: !bmp_bit(&fa->free4k, 0, f);
 	*out = f;
 	/* out lies apart from the allocator: the store changes none of it. */
 	//@ assert same_fields: FR_FIELDS_SAME(fa, Marked);
@@ -1015,14 +1239,33 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	//@ assert same_4k: bmp_same{Marked, Here}(&fa->free4k);
 	//@ assert same_2m: bmp_same{Marked, Here}(&fa->free2m);
 	//@ assert same_1g: bmp_same{Marked, Here}(&fa->free1g);
+	//@ assert st_top_4k: fa->free4k.w == \at(fa->free4k.w, Marked) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Marked);
+	//@ assert st_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+	//@ assert st_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert st_top_2m: fa->free2m.w == \at(fa->free2m.w, Marked) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Marked);
+	//@ assert st_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
+	//@ assert st_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert st_top_1g: fa->free1g.w == \at(fa->free1g.w, Marked) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Marked);
+	//@ assert st_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert st_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
+	//@ assert st_ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert st_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert mem: xpt_frames_mem(fa);
-	//@ assert ok_4k: bmp_ok(&fa->free4k);
-	//@ assert ok_2m: bmp_ok(&fa->free2m);
-	//@ assert ok_1g: bmp_ok(&fa->free1g);
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> \at(bmp_bit(&fa->free4k, 0, j), Marked)); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> \at(fr_usable(fa, g), Marked);
 	//@ assert used: !fr_free(fa, f);
+	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
 	/*@ ghost
 	  uint64_t j = 0;
 	  /@ loop invariant 0 <= j <= fa->nframes;
@@ -1032,6 +1275,9 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	     loop variant fa->nframes - j; @/
 	  while (j < fa->nframes) j++;
 	*/
+	//@ assert counted: bmp_count(&fa->free4k, fa->nframes) == bmp_count{Marked}(&fa->free4k, fa->nframes);
+	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
+	//@ assert ok: xpt_frames_ok(fa);
 	return XPT_OK;
 }
 
