@@ -51,6 +51,9 @@ enum xpt_err {
 };
 
 /* A short, stable description of an error code ("XPT_E_NOMEM: ..."). */
+/*@ assigns \nothing;
+    ensures \result != \null;
+*/
 const char *xpt_strerror(int err);
 
 /* ------------------------------------------------------------ constants */
@@ -473,10 +476,26 @@ enum xpt_memtype {
 /* A PAT with every type: WB WC UC- UC WB WP UC- WT (indices 0..7), as Linux sets it. */
 #define XPT_PAT_FULL  0x0407050600070106ull
 
+/* In contracts: the memory type in entry i of the PAT (bits 8i+2..8i); a
+ * macro, so that WP's simplifier sees the mask as the code's. */
+#define XPT_PAT_TYPE(pat, i) (((pat) >> (8 * (i))) & 7)
 /* The XPT_CACHE(i) attribute that selects `type` under `pat`: the lowest
  * PAT index holding it.  XPT_E_INVAL when the PAT has no such entry. */
+/*@ requires \valid(attr);
+    assigns *attr;
+    ensures found: \result == XPT_OK ==>
+      *attr == XPT_CACHE((*attr >> XPT_CACHE_SHIFT) & 7) &&
+      XPT_PAT_TYPE(pat, (*attr >> XPT_CACHE_SHIFT) & 7) == type &&
+      \forall integer j; 0 <= j < ((*attr >> XPT_CACHE_SHIFT) & 7) ==> XPT_PAT_TYPE(pat, j) != type;
+    ensures none: \result != XPT_OK ==>
+      \result == XPT_E_INVAL && *attr == \old(*attr) &&
+      \forall integer j; 0 <= j < 8 ==> XPT_PAT_TYPE(pat, j) != type;
+*/
 int xpt_cache_attr(uint64_t pat, enum xpt_memtype type, xpt_attr *attr);
 /* The memory type attributes `attr` select under `pat`. */
+/*@ assigns \nothing;
+    ensures type: \result == XPT_PAT_TYPE(pat, (attr >> XPT_CACHE_SHIFT) % 8);
+*/
 enum xpt_memtype xpt_attr_memtype(uint64_t pat, xpt_attr attr);
 
 /* ------------------------------------------------------------------ ASLR */
@@ -486,6 +505,12 @@ enum xpt_memtype xpt_attr_memtype(uint64_t pat, xpt_attr attr);
  * `random % slots` of the `slots` aligned positions that fit.  *bits gets
  * the entropy, floor(log2(slots)).  XPT_E_INVAL when nothing fits.
  */
+/*@ requires \valid(va) && \valid(bits) && \separated(va, bits);
+    assigns *va, *bits;
+    ensures inside: \result == XPT_OK ==> lo <= *va && *va + len <= hi && *bits <= 63;
+    ensures refused: \result != XPT_OK ==>
+      \result == XPT_E_INVAL && *va == \old(*va) && *bits == \old(*bits);
+*/
 int xpt_aslr_place(uint64_t lo, uint64_t hi, uint64_t len, uint64_t align, uint64_t random,
                    uint64_t *va, unsigned *bits);
 

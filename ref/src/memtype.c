@@ -3,6 +3,11 @@
 
 int xpt_cache_attr(uint64_t pat, enum xpt_memtype type, xpt_attr *attr)
 {
+	/*@ loop invariant 0 <= i <= 8;
+	    loop invariant absent_below: \forall integer j; 0 <= j < i ==> XPT_PAT_TYPE(pat, j) != type;
+	    loop assigns i;
+	    loop variant 8 - i;
+	*/
 	for (unsigned i = 0; i < 8u; i++) {
 		if (((pat >> (8u * i)) & 7u) == (unsigned)type) {
 			*attr = XPT_CACHE(i);
@@ -14,7 +19,7 @@ int xpt_cache_attr(uint64_t pat, enum xpt_memtype type, xpt_attr *attr)
 
 enum xpt_memtype xpt_attr_memtype(uint64_t pat, xpt_attr attr)
 {
-	unsigned i = (attr & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT;
+	unsigned i = (attr >> XPT_CACHE_SHIFT) % 8u; /* the XPT_CACHE_MASK field */
 	return (enum xpt_memtype)((pat >> (8u * i)) & 7u);
 }
 
@@ -30,6 +35,10 @@ int xpt_aslr_place(uint64_t lo, uint64_t hi, uint64_t len, uint64_t align, uint6
 	slots = (hi - first - len) / align + 1u;
 	*va = first + (random % slots) * align;
 	*bits = 0;
+	/*@ loop invariant *bits <= 63;
+	    loop assigns *bits;
+	    loop variant 63 - *bits;
+	*/
 	while (*bits < 63u && ((uint64_t)2 << *bits) <= slots)
 		(*bits)++;
 	return XPT_OK;
