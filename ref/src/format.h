@@ -36,12 +36,16 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
 
 /* A leaf at `level` mapping frame pa with attributes a.  For x86 its
  * present, R/W and U/S bits are the ones a translation through it reads
- * (SDM 4.5, 4.6). */
+ * (SDM 4.5, 4.6); for EPT it is readable, writable as asked, and
+ * executable unless XPT_NOEXEC. */
 /*@ requires 1 <= level <= 3 && (pa & 0xfff) == 0 && pa < 0x10000000000000;
     assigns \nothing;
     ensures x86_present: fmt != XPT_FMT_EPT ==> pg_has(\result, PG_P);
     ensures x86_write: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_RW) <==> pg_has(a, XPT_WRITE));
     ensures x86_user: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_US) <==> pg_has(a, XPT_USER));
+    ensures ept_read: fmt == XPT_FMT_EPT ==> pg_has(\result, XPT_EPT_R);
+    ensures ept_write: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_W) <==> pg_has(a, XPT_WRITE));
+    ensures ept_exec: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_X) <==> !pg_has(a, XPT_NOEXEC));
 */
 static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
 {
