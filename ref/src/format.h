@@ -15,6 +15,14 @@ static inline bool xpt_fmt_present(unsigned fmt, uint64_t e)
 }
 
 /* A non-leaf entry: every permission, the leaf alone restricts. */
+/*@ assigns \nothing;
+    ensures x86_table: fmt != XPT_FMT_EPT ==>
+      pg_has(\result, PG_P) && pg_has(\result, PG_RW) && pg_has(\result, PG_US) &&
+      !pg_has(\result, PG_PS);
+    ensures ept_table: fmt == XPT_FMT_EPT ==>
+      pg_has(\result, XPT_EPT_R) && pg_has(\result, XPT_EPT_W) && pg_has(\result, XPT_EPT_X) &&
+      !pg_has(\result, PG_PS);
+*/
 static inline uint64_t xpt_fmt_table(unsigned fmt, xpt_pfn t)
 {
 	uint64_t rights = fmt == XPT_FMT_EPT ? XPT_EPT_R | XPT_EPT_W | XPT_EPT_X
