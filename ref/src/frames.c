@@ -715,6 +715,12 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 */
 static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
+	//@ assert pre_mem: xpt_frames_mem(fa);
+	/*@ assert pre_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert pre_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert pre_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
 	bm_fill(&fa->free4k, f, n, false);
 	/*@ ghost Filled: ; */
@@ -736,6 +742,8 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
 	//@ assert fill_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
 	//@ assert fill_lay_4k: bmp_layout(&fa->free4k);
+	/*@ assert fill_nbits0: fa->nframes == \at(fa->nframes, Pre) && fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
 	/*@ assert fill_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
 	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
 	//@ assert fill_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
@@ -831,6 +839,12 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 */
 static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 {
+	//@ assert pre_mem: xpt_frames_mem(fa);
+	/*@ assert pre_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert pre_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert pre_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
 	bm_fill(&fa->free4k, f, n, true);
 	/*@ ghost Filled: ; */
@@ -852,6 +866,8 @@ static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert fill_ok_1g: bmp_ok(&fa->free1g);
 	//@ assert fill_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
 	//@ assert fill_lay_4k: bmp_layout(&fa->free4k);
+	/*@ assert fill_nbits0: fa->nframes == \at(fa->nframes, Pre) && fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
 	/*@ assert fill_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
 	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
 	//@ assert fill_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
@@ -1233,6 +1249,11 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	*out = f;
 	/* out lies apart from the allocator: the store changes none of it. */
 	//@ assert same_fields: FR_FIELDS_SAME(fa, Marked);
+	//@ assert same_off_4k: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free4k.off[k] == \at(fa->free4k.off[k], Marked);
+	//@ assert same_off_2m: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free2m.off[k] == \at(fa->free2m.off[k], Marked);
+	//@ assert same_off_1g: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free1g.off[k] == \at(fa->free1g.off[k], Marked);
+	/*@ assert same_nbits: fa->free4k.nbits == \at(fa->free4k.nbits, Marked) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Marked) && fa->free1g.nbits == \at(fa->free1g.nbits, Marked); */
 	//@ assert same_descs: FR_DESCS_SAME(fa, Marked);
 	//@ assert same_usable: FR_USABLE_SAME(fa, Marked);
 	//@ assert same_desc: fr_desc_same{Marked, Here}(fa) && fa->nfree == \at(fa->nfree, Marked);
@@ -1266,14 +1287,20 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	//@ assert used: !fr_free(fa, f);
 	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
+	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0);
 	/*@ ghost
 	  uint64_t j = 0;
 	  /@ loop invariant 0 <= j <= fa->nframes;
 	     loop invariant \forall integer m; m == j ==>
-	       bmp_count(&fa->free4k, m) == \at(bmp_count(&fa->free4k, m), Marked);
+	       bmp_count(&fa->free4k, m) == bmp_count{Marked}(&fa->free4k, m);
 	     loop assigns j;
 	     loop variant fa->nframes - j; @/
-	  while (j < fa->nframes) j++;
+	  while (j < fa->nframes) {
+	    /@ assert jbit: bmp_bit(&fa->free4k, 0, j) <==> bmp_bit{Marked}(&fa->free4k, 0, j); @/
+	    /@ assert jval: ((bmp_word(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) ==
+	         ((bmp_word{Marked}(&fa->free4k, 0, j / 64) >> (j % 64)) & 1); @/
+	    j++;
+	  }
 	*/
 	//@ assert counted: bmp_count(&fa->free4k, fa->nframes) == bmp_count{Marked}(&fa->free4k, fa->nframes);
 	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
