@@ -142,7 +142,11 @@ static inline unsigned xpt_leaf_pkey(uint64_t e)
 }
 
 /* The attributes a leaf at `level` encodes (inverse of the mapper's encoding). */
-/*@ assigns \nothing; */
+/*@ assigns \nothing;
+    ensures write: pg_has(\result, XPT_WRITE) <==> pg_has(e, PG_RW);
+    ensures user: pg_has(\result, XPT_USER) <==> pg_has(e, PG_US);
+    ensures noexec: pg_has(\result, XPT_NOEXEC) <==> pg_has(e, PG_NX);
+*/
 static inline xpt_attr xpt_leaf_attr(uint64_t e, unsigned level)
 {
 	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;

@@ -78,7 +78,16 @@ static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsig
 	return e;
 }
 
-/*@ assigns \nothing; */
+/* The attributes leaf e at `level` encodes. */
+/*@ assigns \nothing;
+    ensures x86_attr: fmt != XPT_FMT_EPT ==>
+      (pg_has(\result, XPT_WRITE) <==> pg_has(e, PG_RW)) &&
+      (pg_has(\result, XPT_USER) <==> pg_has(e, PG_US)) &&
+      (pg_has(\result, XPT_NOEXEC) <==> pg_has(e, PG_NX));
+    ensures ept_attr: fmt == XPT_FMT_EPT ==>
+      (pg_has(\result, XPT_WRITE) <==> pg_has(e, XPT_EPT_W)) &&
+      (pg_has(\result, XPT_NOEXEC) <==> !pg_has(e, XPT_EPT_X));
+*/
 static inline xpt_attr xpt_fmt_attr(unsigned fmt, uint64_t e, unsigned level)
 {
 	if (fmt == XPT_FMT_EPT)
