@@ -658,6 +658,42 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
     bmp_same{L1, L2}(b) && bmp_same{L2, L3}(b) ==> bmp_same{L1, L3}(b);
 */
 
+/* fa->nfree = v: a field of the descriptor, apart from the arrays, so the
+ * memory of the allocator keeps. */
+/*@ requires xpt_frames_mem(fa);
+    assigns fa->nfree;
+    ensures fa->nfree == v;
+    ensures xpt_frames_mem(fa);
+*/
+static void set_nfree(struct xpt_frames *fa, uint64_t v)
+{
+	//@ assert pre_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert pre_offs: bmp_offs(&fa->free4k) && bmp_offs(&fa->free2m) && bmp_offs(&fa->free1g);
+	fa->nfree = v;
+	/*@ assert st_nbits0: fa->nframes == \at(fa->nframes, Pre) && fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
+	//@ assert st_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
+	//@ assert st_off_4k: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free4k.off[k] == \at(fa->free4k.off[k], Pre);
+	//@ assert st_desc_4k: bmp_desc_same{Pre, Here}(&fa->free4k);
+	//@ assert st_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_top_2m: fa->free2m.w == \at(fa->free2m.w, Pre) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Pre);
+	//@ assert st_off_2m: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free2m.off[k] == \at(fa->free2m.off[k], Pre);
+	//@ assert st_desc_2m: bmp_desc_same{Pre, Here}(&fa->free2m);
+	//@ assert st_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_top_1g: fa->free1g.w == \at(fa->free1g.w, Pre) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Pre);
+	//@ assert st_off_1g: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free1g.off[k] == \at(fa->free1g.off[k], Pre);
+	//@ assert st_desc_1g: bmp_desc_same{Pre, Here}(&fa->free1g);
+	//@ assert st_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert st_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+}
+
 /* Blocks that hold any of frames [f, f+n) are no longer wholly free. */
 /*@ requires xpt_frames_mem(fa) && bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
     requires 1 <= n && f + n <= fa->nframes;
@@ -763,8 +799,16 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert clear_lay_4k: bmp_layout(&fa->free4k);
 	//@ assert clear_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
 	//@ assert clear_ok_4k: bmp_ok(&fa->free4k);
+	/*@ assert clear_nbits0: fa->nframes == \at(fa->nframes, Filled) && fa->free4k.nbits == \at(fa->free4k.nbits, Filled) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Filled) && fa->free1g.nbits == \at(fa->free1g.nbits, Filled); */
+	/*@ assert clear_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert clear_lay: bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert clear_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert clear_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert clear_mem: xpt_frames_mem(fa);
-	fa->nfree -= n;
+	set_nfree(fa, fa->nfree - n);
 	//@ assert st_fields: fa->nframes == \at(fa->nframes, Cleared) && fa->nusable == \at(fa->nusable, Cleared) && fa->usable == \at(fa->usable, Cleared);
 	//@ assert st_descs: FR_DESCS_SAME(fa, Cleared);
 	//@ assert st_usable: FR_USABLE_SAME(fa, Cleared);
@@ -962,7 +1006,7 @@ static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	/*@ ghost Blocks: ; */
 	//@ assert blocks_4k: bmp_same{Filled, Here}(&fa->free4k);
 	//@ assert blocks_kept: fr_desc_same{Pre, Here}(fa);
-	fa->nfree += n;
+	set_nfree(fa, fa->nfree + n);
 	//@ assert st_fields: fa->nframes == \at(fa->nframes, Blocks) && fa->nusable == \at(fa->nusable, Blocks) && fa->usable == \at(fa->usable, Blocks);
 	//@ assert st_descs: FR_DESCS_SAME(fa, Blocks);
 	//@ assert st_usable: FR_USABLE_SAME(fa, Blocks);
@@ -1191,6 +1235,49 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
 
 /* ------------------------------------------------------ alloc and free */
 
+/* *out = f: out lies apart from the allocator, whose memory the store keeps. */
+/*@ requires xpt_frames_mem(fa);
+    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
+      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    assigns *out;
+    ensures *out == f;
+    ensures xpt_frames_mem(fa);
+*/
+static void store_pfn(struct xpt_frames *fa, xpt_pfn *out, xpt_pfn f)
+{
+	(void)fa; /* only the contract reads it */
+	//@ assert pre_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert pre_offs: bmp_offs(&fa->free4k) && bmp_offs(&fa->free2m) && bmp_offs(&fa->free1g);
+	/*@ assert pre_sep: \separated(out, &fa->free4k.off[0 .. BMP_TOP]) &&
+	      \separated(out, &fa->free2m.off[0 .. BMP_TOP]) && \separated(out, &fa->free1g.off[0 .. BMP_TOP]) &&
+	      \separated(out, &fa->free4k.nbits) && \separated(out, &fa->free2m.nbits) &&
+	      \separated(out, &fa->free1g.nbits) && \separated(out, &fa->nframes); */
+	*out = f;
+	/*@ assert st_nbits0: fa->nframes == \at(fa->nframes, Pre) && fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
+	//@ assert st_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
+	//@ assert st_off_4k: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free4k.off[k] == \at(fa->free4k.off[k], Pre);
+	//@ assert st_desc_4k: bmp_desc_same{Pre, Here}(&fa->free4k);
+	//@ assert st_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_top_2m: fa->free2m.w == \at(fa->free2m.w, Pre) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Pre);
+	//@ assert st_off_2m: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free2m.off[k] == \at(fa->free2m.off[k], Pre);
+	//@ assert st_desc_2m: bmp_desc_same{Pre, Here}(&fa->free2m);
+	//@ assert st_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_top_1g: fa->free1g.w == \at(fa->free1g.w, Pre) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Pre);
+	//@ assert st_off_1g: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free1g.off[k] == \at(fa->free1g.off[k], Pre);
+	//@ assert st_desc_1g: bmp_desc_same{Pre, Here}(&fa->free1g);
+	//@ assert st_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert st_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+}
+
 /* The lowest free frame.  It was free and is now used, and nothing else
  * changes: so no frame is handed out twice until it is freed. */
 /*@ requires xpt_frames_ok(fa);
@@ -1246,7 +1333,7 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	//@ assert marked_count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
 	//@ assert marked_in: f < fa->nframes && f < 64 * bmp_nw(&fa->free4k, 0);
 	//@ assert marked_used: !bmp_bit(&fa->free4k, 0, f);
-	*out = f;
+	store_pfn(fa, out, f);
 	/* out lies apart from the allocator: the store changes none of it. */
 	//@ assert same_fields: FR_FIELDS_SAME(fa, Marked);
 	//@ assert same_off_4k: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free4k.off[k] == \at(fa->free4k.off[k], Marked);
