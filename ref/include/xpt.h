@@ -803,15 +803,87 @@ struct xpt_tlb {
 	struct xpt_tlb_entry e[XPT_TLB_ENTRIES];
 };
 
+/* The PCID new entries get and non-global entries must match: CR3 bits
+ * 0..11 under CR4.PCIDE, else 0 (SDM 4.10.1).  A macro: WP's simplifier
+ * then sees the literal masks. */
+#define XPT_TLB_TAG(t) \
+  (pg_has((t)->ctl.flags, XPT_CTL_PCIDE) ? (uint16_t)((t)->ctl.cr3 & 0xfff) : 0)
+/*@
+    // Entry e holds the page of va.
+    predicate xpt_tlbe_holds{L}(struct xpt_tlb_entry *e, integer va) =
+      e->valid && (va & (uint64_t)~(pg_size(e->size + 1) - 1)) == e->va;
+    predicate xpt_tlb_holds{L}(struct xpt_tlb *t, integer i, integer va) =
+      xpt_tlbe_holds(&t->e[i], va);
+    // Entry i may serve an access now: valid, and global or of the current PCID.
+    predicate xpt_tlb_live{L}(struct xpt_tlb *t, integer i) =
+      t->e[i].valid && (t->e[i].global || t->e[i].pcid == XPT_TLB_TAG(t));
+    // The victim index is an entry, and every valid entry has a page size.
+    predicate xpt_tlb_ok{L}(struct xpt_tlb *t) =
+      t->next < XPT_TLB_ENTRIES &&
+      \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> t->e[i].valid ==> t->e[i].size <= XPT_1G;
+    // From L1 to L2 no entry became valid (the other fields are the
+    // assigns clause's business).
+    predicate xpt_tlb_only_drops{L1, L2}(struct xpt_tlb *t) =
+      \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> \at(t->e[i].valid, L2) ==> \at(t->e[i].valid, L1);
+*/
+/* Invalidation removes entries and nothing else: each of the four below
+ * assigns only the valid flags (and a counter), and says which go. */
+#define XPT_TLB_DROP_ASSIGNS(t) (t)->e[0 .. XPT_TLB_ENTRIES - 1].valid
+
+/*@ requires \valid(t) && \valid_read(ctl) && \separated(t, ctl);
+    assigns *t;
+    ensures ok: xpt_tlb_ok(t);
+    ensures empty: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> !t->e[i].valid;
+    ensures t->mem == mem && t->ctl == *ctl;
+*/
 void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *ctl);
 /* One access: from the TLB when it holds the page, else through xpt_walk
  * (setting A/D and caching the result on success). */
 int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w);
+/* INVLPG: the current PCID's entries and the global ones for va's page. */
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns t->invlpgs, XPT_TLB_DROP_ASSIGNS(t);
+    ensures ok: xpt_tlb_ok(t);
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(t);
+    ensures dropped: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      \old(xpt_tlb_live(t, i) && xpt_tlb_holds(t, i, va)) ==> !t->e[i].valid;
+    ensures kept: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      \old(t->e[i].valid && !(xpt_tlb_live(t, i) && xpt_tlb_holds(t, i, va))) ==> t->e[i].valid;
+*/
 void xpt_tlb_invlpg(struct xpt_tlb *t, uint64_t va);
+/* Every entry, global ones too. */
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns t->flushes, XPT_TLB_DROP_ASSIGNS(t);
+    ensures ok: xpt_tlb_ok(t);
+    ensures empty: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> !t->e[i].valid;
+*/
 void xpt_tlb_flush_all(struct xpt_tlb *t);
+/* INVPCID of `type` (SDM Vol. 2A): one address of `pcid`, all of `pcid`,
+ * every PCID with the global entries, or every PCID without them. */
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns t->flushes, t->invlpgs, XPT_TLB_DROP_ASSIGNS(t);
+    ensures ok: xpt_tlb_ok(t);
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(t);
+    ensures gone: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> \old(t->e[i].valid) ==>
+      (!t->e[i].valid <==>
+       (type == XPT_INVPCID_ADDR ?
+          !\old(t->e[i].global) && \old(t->e[i].pcid) == pcid && \old(xpt_tlb_holds(t, i, va)) :
+        type == XPT_INVPCID_CONTEXT ? !\old(t->e[i].global) && \old(t->e[i].pcid) == pcid :
+        type == XPT_INVPCID_ALL_GLOBAL ? \true : !\old(t->e[i].global)));
+*/
 void xpt_tlb_invpcid(struct xpt_tlb *t, unsigned type, uint16_t pcid, uint64_t va);
 /* MOV to CR3: with PCIDE the tag changes and, unless XPT_CR3_NOFLUSH,
  * the new PCID's non-global entries go; without, every non-global entry. */
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns t->ctl.cr3, t->flushes, XPT_TLB_DROP_ASSIGNS(t);
+    ensures ok: xpt_tlb_ok(t);
+    ensures cr3: t->ctl.cr3 == (cr3 & ~XPT_CR3_NOFLUSH);
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(t);
+    ensures gone: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> \old(t->e[i].valid) ==>
+      (!t->e[i].valid <==>
+       !(pg_has(t->ctl.flags, XPT_CTL_PCIDE) && pg_has(cr3, XPT_CR3_NOFLUSH)) &&
+       !\old(t->e[i].global) && \old(t->e[i].pcid) == XPT_TLB_TAG(t));
+*/
 void xpt_tlb_load_cr3(struct xpt_tlb *t, uint64_t cr3);
 /* Hooks that drive this TLB. */
 struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);

@@ -7,6 +7,10 @@
  */
 #include "bits.h"
 
+/*@ requires \valid_read(t);
+    assigns \nothing;
+    ensures \result == XPT_TLB_TAG(t);
+*/
 static uint16_t current_pcid(const struct xpt_tlb *t)
 {
 	return (t->ctl.flags & XPT_CTL_PCIDE) ? (uint16_t)(t->ctl.cr3 & XPT_CR3_PCID_MASK) : 0;
@@ -14,9 +18,24 @@ static uint16_t current_pcid(const struct xpt_tlb *t)
 
 void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *ctl)
 {
-	*t = (struct xpt_tlb){ .mem = mem, .ctl = *ctl };
+	t->mem = mem;
+	t->ctl = *ctl;
+	t->next = 0;
+	t->hits = t->misses = t->invlpgs = t->flushes = 0;
+	/* Only a valid entry's other fields are ever read. */
+	/*@ loop invariant 0 <= i <= XPT_TLB_ENTRIES;
+	    loop invariant \forall integer k; 0 <= k < i ==> !t->e[k].valid;
+	    loop assigns i, XPT_TLB_DROP_ASSIGNS(t);
+	    loop variant XPT_TLB_ENTRIES - i;
+	*/
+	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++)
+		t->e[i].valid = false;
 }
 
+/*@ requires \valid_read(e) && (e->valid ==> e->size <= XPT_1G);
+    assigns \nothing;
+    ensures \result <==> xpt_tlbe_holds(e, va);
+*/
 static bool covers(const struct xpt_tlb_entry *e, uint64_t va)
 {
 	return e->valid && (va & ~(xpt_size_bytes(e->size) - 1u)) == e->va;
@@ -69,17 +88,53 @@ int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_w
 	return XPT_OK;
 }
 
-/* Drop the entries `keep` does not protect: by address (any address when
- * `any`), by PCID (any PCID when `all_pcids`), global ones when `globals`. */
+/*@ predicate drops{L}(struct xpt_tlb_entry *e, integer va, _Bool any, integer pcid,
+                       _Bool all_pcids, _Bool globals) =
+      e->valid && (any || xpt_tlbe_holds(e, va)) &&
+      (e->global ? globals : (all_pcids || e->pcid == pcid));
+*/
+/* Whether drop() removes entry e: one of va's page (any page when `any`),
+ * of PCID `pcid` (any PCID when `all_pcids`), global only when `globals`. */
+/*@ requires \valid_read(e) && (e->valid ==> e->size <= XPT_1G);
+    assigns \nothing;
+    ensures \result <==> drops(e, va, any, pcid, all_pcids, globals);
+*/
+static bool drops(const struct xpt_tlb_entry *e, uint64_t va, bool any, uint16_t pcid,
+                  bool all_pcids, bool globals)
+{
+	if (!e->valid || (!any && !covers(e, va)))
+		return false;
+	return e->global ? globals : (all_pcids || e->pcid == pcid);
+}
+
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns XPT_TLB_DROP_ASSIGNS(t);
+    ensures ok: xpt_tlb_ok(t);
+    ensures gone: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      (t->e[i].valid <==>
+       \old(t->e[i].valid) && !\old(drops(&t->e[i], va, any, pcid, all_pcids, globals)));
+*/
 static void drop(struct xpt_tlb *t, uint64_t va, bool any, uint16_t pcid, bool all_pcids,
                  bool globals)
 {
+	/*@ loop invariant 0 <= i <= XPT_TLB_ENTRIES;
+	    loop invariant done: \forall integer k; 0 <= k < i ==>
+	      (t->e[k].valid <==>
+	       \at(t->e[k].valid, Pre) && !\at(drops(&t->e[k], va, any, pcid, all_pcids, globals), Pre));
+	    loop invariant todo: \forall integer k; i <= k < XPT_TLB_ENTRIES ==>
+	      t->e[k].valid == \at(t->e[k].valid, Pre);
+	    loop invariant same: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+	      t->e[k].global == \at(t->e[k].global, Pre) && t->e[k].pcid == \at(t->e[k].pcid, Pre) &&
+	      t->e[k].size == \at(t->e[k].size, Pre) && t->e[k].va == \at(t->e[k].va, Pre);
+	    loop invariant ok: xpt_tlb_ok(t);
+	    loop assigns i, XPT_TLB_DROP_ASSIGNS(t);
+	    loop variant XPT_TLB_ENTRIES - i;
+	*/
 	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++) {
-		struct xpt_tlb_entry *e = &t->e[i];
-		if (!e->valid || (!any && !covers(e, va)))
-			continue;
-		if (e->global ? globals : (all_pcids || e->pcid == pcid))
-			e->valid = false;
+		/*@ assert untouched: \let k = i; drops(&t->e[k], va, any, pcid, all_pcids, globals) <==>
+		      \at(drops(&t->e[k], va, any, pcid, all_pcids, globals), Pre); */
+		if (drops(&t->e[i], va, any, pcid, all_pcids, globals))
+			t->e[i].valid = false;
 	}
 }
 
