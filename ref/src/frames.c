@@ -869,6 +869,105 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
 }
 
+/*
+ * bm_set on bitmap B of fa, C and D the other two: B stays a summary tower
+ * with bit i set and its other bits kept, and the call leaves alone the
+ * fields, the usable bits, the descriptors, nfree and the words of C and D.
+ * The block loops of mark_free carry the allocator across a call through
+ * this contract instead of re-deriving it step by step in their context.
+ */
+#define FR_SET_CONTRACT(B, C, D)                                                  \
+  requires xpt_frames_mem(fa) && bmp_ok(&fa->B) && bmp_ok(&fa->C) && bmp_ok(&fa->D); \
+  requires i < 64 * bmp_nw(&fa->B, 0);                                            \
+  assigns fa->B.w[0 .. fa->B.off[BMP_TOP]];                                       \
+  ensures set: bmp_bit(&fa->B, 0, \old(i));                                       \
+  ensures others: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->B, 0) && j != \old(i) ==> \
+    (bmp_bit(&fa->B, 0, j) <==> bmp_bit{Pre}(&fa->B, 0, j));                      \
+  ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);     \
+  ensures same_##C: bmp_same{Pre, Here}(&fa->C);                                  \
+  ensures same_##D: bmp_same{Pre, Here}(&fa->D);                                  \
+  ensures ok: bmp_ok(&fa->B) && bmp_ok(&fa->C) && bmp_ok(&fa->D);                 \
+  ensures mem: xpt_frames_mem(fa);
+
+/*@ FR_SET_CONTRACT(free2m, free4k, free1g) */
+static void block_set_2m(struct xpt_frames *fa, uint64_t i)
+{
+	/*@ assert pre_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert apart: FR_APART(fa, free2m, free4k, free1g);
+	bm_set(&fa->free2m, i);
+	//@ assert set_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert set_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert set_usable: FR_USABLE_SAME(fa, Pre);
+	//@ assert set_desc: fr_desc_same{Pre, Here}(fa);
+	//@ assert set_4k: bmp_same{Pre, Here}(&fa->free4k);
+	//@ assert set_1g: bmp_same{Pre, Here}(&fa->free1g);
+	//@ assert set_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
+	//@ assert set_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert set_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert set_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+	//@ assert set_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert set_top_1g: fa->free1g.w == \at(fa->free1g.w, Pre) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Pre);
+	//@ assert set_offs_1g: bmp_offs(&fa->free1g);
+	//@ assert set_lay_1g: bmp_layout(&fa->free1g);
+	//@ assert set_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
+	//@ assert set_ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert set_nbits0: fa->nframes == \at(fa->nframes, Pre) && fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
+	/*@ assert set_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert set_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert set_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+}
+
+/*@ FR_SET_CONTRACT(free1g, free4k, free2m) */
+static void block_set_1g(struct xpt_frames *fa, uint64_t i)
+{
+	/*@ assert pre_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert apart: FR_APART(fa, free1g, free4k, free2m);
+	bm_set(&fa->free1g, i);
+	//@ assert set_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert set_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert set_usable: FR_USABLE_SAME(fa, Pre);
+	//@ assert set_desc: fr_desc_same{Pre, Here}(fa);
+	//@ assert set_4k: bmp_same{Pre, Here}(&fa->free4k);
+	//@ assert set_2m: bmp_same{Pre, Here}(&fa->free2m);
+	//@ assert set_top_4k: fa->free4k.w == \at(fa->free4k.w, Pre) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Pre);
+	//@ assert set_offs_4k: bmp_offs(&fa->free4k);
+	//@ assert set_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert set_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
+	//@ assert set_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert set_top_2m: fa->free2m.w == \at(fa->free2m.w, Pre) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Pre);
+	//@ assert set_offs_2m: bmp_offs(&fa->free2m);
+	//@ assert set_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert set_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
+	//@ assert set_ok_2m: bmp_ok(&fa->free2m);
+	/*@ assert set_nbits0: fa->nframes == \at(fa->nframes, Pre) && fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
+	/*@ assert set_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert set_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert set_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+}
+
+/*
+ * The block loops of mark_free, x running over blocks lo .. hi of bitmap B
+ * (C and D the other two): since label L only B's words were written, and
+ * every bitmap is a summary tower.
+ */
+#define FR_BLOCKS_INV(x, lo, hi, L, B, C, D)                                      \
+  loop invariant lo <= x <= hi + 1;                                               \
+  loop invariant desc: fr_desc_same{L, Here}(fa) && fa->nfree == \at(fa->nfree, Pre); \
+  loop invariant same_##C: bmp_same{L, Here}(&fa->C);                             \
+  loop invariant same_##D: bmp_same{L, Here}(&fa->D);                             \
+  loop invariant ok: bmp_ok(&fa->B) && bmp_ok(&fa->C) && bmp_ok(&fa->D);          \
+  loop invariant mem: xpt_frames_mem(fa);                                         \
+  loop assigns x, fa->B.w[0 .. \at(fa->B.off[BMP_TOP], Pre)];                     \
+  loop variant hi + 1 - x;
+
 /* Frames [f, f+n) become free; blocks they complete become whole. */
 /*@ requires xpt_frames_ok(fa);
     requires 1 <= n && f + n <= fa->nframes;
@@ -918,89 +1017,19 @@ static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	/*@ assert fill_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
 	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 	//@ assert fill_mem: xpt_frames_mem(fa);
-	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
-	/*@ loop invariant f / FRAMES_PER_2M <= b <= (f + n - 1) / FRAMES_PER_2M + 1;
-	    loop invariant desc: fr_desc_same{Filled, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
-	    loop invariant same_4k: bmp_same{Filled, Here}(&fa->free4k);
-	    loop invariant same_1g: bmp_same{Filled, Here}(&fa->free1g);
-	    loop invariant ok_4k: bmp_ok(&fa->free4k);
-	    loop invariant ok_1g: bmp_ok(&fa->free1g);
-	    loop invariant ok_2m: bmp_ok(&fa->free2m);
-	    loop invariant mem: xpt_frames_mem(fa);
-	    loop invariant apart: FR_APART(fa, free2m, free4k, free1g);
-	    loop assigns b, fa->free2m.w[0 .. \at(fa->free2m.off[BMP_TOP], Pre)];
-	    loop variant (f + n - 1) / FRAMES_PER_2M + 1 - b;
-	*/
+	/*@ FR_BLOCKS_INV(b, f / FRAMES_PER_2M, (f + n - 1) / FRAMES_PER_2M, Filled, free2m, free4k, free1g) */
 	for (uint64_t b = f / FRAMES_PER_2M; b <= (f + n - 1) / FRAMES_PER_2M; b++) {
 		if (bm_block_full(&fa->free4k, b)) {
-			/*@ ghost Set2m: ; */
 			//@ assert in_2m: b < 64 * bmp_nw(&fa->free2m, 0);
-			bm_set(&fa->free2m, b);
-			//@ assert set_fields: FR_FIELDS_SAME(fa, Set2m);
-			//@ assert set_descs: FR_DESCS_SAME(fa, Set2m);
-			//@ assert set_usable: FR_USABLE_SAME(fa, Set2m);
-			//@ assert set_desc: fr_desc_same{Set2m, Here}(fa);
-			//@ assert set_4k: bmp_same{Set2m, Here}(&fa->free4k);
-			//@ assert set_1g: bmp_same{Set2m, Here}(&fa->free1g);
-			//@ assert set_top_4k: fa->free4k.w == \at(fa->free4k.w, Set2m) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Set2m);
-			//@ assert set_offs_4k: bmp_offs(&fa->free4k);
-			//@ assert set_lay_4k: bmp_layout(&fa->free4k);
-			//@ assert set_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
-			//@ assert set_ok_4k: bmp_ok(&fa->free4k);
-			//@ assert set_top_1g: fa->free1g.w == \at(fa->free1g.w, Set2m) && fa->free1g.off[BMP_TOP] == \at(fa->free1g.off[BMP_TOP], Set2m);
-			//@ assert set_offs_1g: bmp_offs(&fa->free1g);
-			//@ assert set_lay_1g: bmp_layout(&fa->free1g);
-			//@ assert set_sums_1g: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free1g, k);
-			//@ assert set_ok_1g: bmp_ok(&fa->free1g);
-			/*@ assert set_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
-			      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
-			//@ assert set_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
-			/*@ assert set_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-			      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
-			//@ assert set_mem: xpt_frames_mem(fa);
+			block_set_2m(fa, b);
 		}
 	}
 	/*@ ghost Blocks2m: ; */
-	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
-	/*@ loop invariant f / FRAMES_PER_1G <= g <= (f + n - 1) / FRAMES_PER_1G + 1;
-	    loop invariant desc: fr_desc_same{Blocks2m, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
-	    loop invariant same_4k: bmp_same{Blocks2m, Here}(&fa->free4k);
-	    loop invariant same_2m: bmp_same{Blocks2m, Here}(&fa->free2m);
-	    loop invariant ok_4k: bmp_ok(&fa->free4k);
-	    loop invariant ok_2m: bmp_ok(&fa->free2m);
-	    loop invariant ok_1g: bmp_ok(&fa->free1g);
-	    loop invariant mem: xpt_frames_mem(fa);
-	    loop invariant apart: FR_APART(fa, free1g, free4k, free2m);
-	    loop assigns g, fa->free1g.w[0 .. \at(fa->free1g.off[BMP_TOP], Pre)];
-	    loop variant (f + n - 1) / FRAMES_PER_1G + 1 - g;
-	*/
+	/*@ FR_BLOCKS_INV(g, f / FRAMES_PER_1G, (f + n - 1) / FRAMES_PER_1G, Blocks2m, free1g, free4k, free2m) */
 	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++) {
 		if (bm_block_full(&fa->free2m, g)) {
-			/*@ ghost Set1g: ; */
 			//@ assert in_1g: g < 64 * bmp_nw(&fa->free1g, 0);
-			bm_set(&fa->free1g, g);
-			//@ assert set_fields: FR_FIELDS_SAME(fa, Set1g);
-			//@ assert set_descs: FR_DESCS_SAME(fa, Set1g);
-			//@ assert set_usable: FR_USABLE_SAME(fa, Set1g);
-			//@ assert set_desc: fr_desc_same{Set1g, Here}(fa);
-			//@ assert set_4k: bmp_same{Set1g, Here}(&fa->free4k);
-			//@ assert set_2m: bmp_same{Set1g, Here}(&fa->free2m);
-			//@ assert set_top_4k: fa->free4k.w == \at(fa->free4k.w, Set1g) && fa->free4k.off[BMP_TOP] == \at(fa->free4k.off[BMP_TOP], Set1g);
-			//@ assert set_offs_4k: bmp_offs(&fa->free4k);
-			//@ assert set_lay_4k: bmp_layout(&fa->free4k);
-			//@ assert set_sums_4k: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
-			//@ assert set_ok_4k: bmp_ok(&fa->free4k);
-			//@ assert set_top_2m: fa->free2m.w == \at(fa->free2m.w, Set1g) && fa->free2m.off[BMP_TOP] == \at(fa->free2m.off[BMP_TOP], Set1g);
-			//@ assert set_offs_2m: bmp_offs(&fa->free2m);
-			//@ assert set_lay_2m: bmp_layout(&fa->free2m);
-			//@ assert set_sums_2m: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free2m, k);
-			//@ assert set_ok_2m: bmp_ok(&fa->free2m);
-			/*@ assert set_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
-			      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
-			//@ assert set_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
-			/*@ assert set_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-			      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
-			//@ assert set_mem: xpt_frames_mem(fa);
+			block_set_1g(fa, g);
 		}
 	}
 	/*@ ghost Blocks: ; */
