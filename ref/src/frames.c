@@ -29,6 +29,18 @@
   lemma wbit_and: \forall integer x, p; 0 <= x <= UINT64_MAX && 0 <= p < 64 ==>
     ((x & (1 << p)) != 0 <==> bmp_wbit(x, p));
   lemma wbit_zero: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(0, q);
+  // One bit of an OR, an AND, a 64-bit complement; the bits of a mask.
+  lemma wbit_lor: \forall integer x, y, q; 0 <= x && 0 <= y && 0 <= q ==>
+    (bmp_wbit(x | y, q) <==> (bmp_wbit(x, q) || bmp_wbit(y, q)));
+  lemma wbit_land: \forall integer x, y, q; 0 <= x && 0 <= y && 0 <= q ==>
+    (bmp_wbit(x & y, q) <==> (bmp_wbit(x, q) && bmp_wbit(y, q)));
+  lemma wbit_lnot: \forall integer x, q; 0 <= x <= UINT64_MAX && 0 <= q < 64 ==>
+    (bmp_wbit((uint64_t)~x, q) <==> !bmp_wbit(x, q));
+  lemma wbit_low: \forall integer n, q; 0 <= n <= 63 && 0 <= q < 64 ==>
+    (bmp_wbit((uint64_t)((uint64_t)(1 << n) - 1), q) <==> q < n);
+  lemma wbit_ones: \forall integer q; 0 <= q < 64 ==> bmp_wbit(UINT64_MAX, q);
+  lemma wbit_range: \forall integer lo, hi, q; 0 <= lo <= hi <= 64 && lo < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(pg_bits(lo, hi), q) <==> lo <= q < hi);
 
   // Word i of level k lies in the words of the layout.
   lemma bmp_in{L}: \forall struct xpt_bitmap *b, integer k, i;
@@ -543,19 +555,89 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 }
 
 /* Set or clear `count` bits of a flat word array from bit `first`. */
+/*@ requires 1 <= count && first + count <= 0x10000000000;
+    requires \valid(w + (first / 64 .. (first + count - 1) / 64));
+    assigns w[first / 64 .. (first + count - 1) / 64];
+    ensures filled: \forall integer x, q; 0 <= q < 64 && first <= 64 * x + q < first + count ==>
+      (bmp_wbit(w[x], q) <==> set);
+    ensures kept: \forall integer x, q; first / 64 <= x <= (first + count - 1) / 64 && 0 <= q < 64 &&
+      !(first <= 64 * x + q < first + count) ==> (bmp_wbit(w[x], q) <==> bmp_wbit(\old(w[x]), q));
+*/
 static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
 {
+	/*@ loop invariant \at(first, Pre) <= first && first + count == \at(first, Pre) + \at(count, Pre);
+	    loop invariant done: \forall integer x, q; 0 <= q < 64 && \at(first, Pre) <= 64 * x + q < first ==>
+	      (bmp_wbit(w[x], q) <==> set);
+	    loop invariant rest: \forall integer x, q;
+	      \at(first, Pre) / 64 <= x <= (\at(first, Pre) + \at(count, Pre) - 1) / 64 && 0 <= q < 64 &&
+	      !(\at(first, Pre) <= 64 * x + q < first) ==> (bmp_wbit(w[x], q) <==> bmp_wbit(\at(w[x], Pre), q));
+	    loop assigns first, count, w[\at(first, Pre) / 64 .. (\at(first, Pre) + \at(count, Pre) - 1) / 64];
+	    loop variant count;
+	*/
 	while (count > 0) {
 		unsigned lo = (unsigned)(first % 64);
 		unsigned n = count < 64u - lo ? (unsigned)count : 64u - lo;
 		uint64_t m = xpt_bit_range(lo, lo + n);
+		//@ assert at: first == 64 * (first / 64) + lo && 1 <= n && lo + n <= 64 && n <= count;
+		//@ assert in: \at(first, Pre) / 64 <= first / 64 <= (\at(first, Pre) + \at(count, Pre) - 1) / 64;
+		//@ assert mask: \forall integer q; 0 <= q < 64 ==> (bmp_wbit(m, q) <==> lo <= q < lo + n);
 		w[first / 64] = set ? w[first / 64] | m : w[first / 64] & ~m;
+		//@ assert word_in: \forall integer q; lo <= q < lo + n ==> (bmp_wbit(w[first / 64], q) <==> set);
+		/*@ assert word_out: \forall integer q; 0 <= q < 64 && !(lo <= q < lo + n) ==>
+		      (bmp_wbit(w[first / 64], q) <==> bmp_wbit(\at(w[first / 64], LoopCurrent), q)); */
+		//@ assert others: \forall integer x; x != first / 64 ==> w[x] == \at(w[x], LoopCurrent);
 		first += n;
 		count -= n;
 	}
 }
 
+/*@
+  // A summary that is right but at bits lo .. hi of level k+1.
+  predicate bmp_sum_out{L}(struct xpt_bitmap *b, integer k, integer lo, integer hi) =
+    \forall integer j; 0 <= j < 64 * bmp_nw(b, k + 1) && !(lo <= j <= hi) ==>
+      (bmp_bit(b, k + 1, j) <==> (j < bmp_nw(b, k) && bmp_word(b, k, j) != 0));
+  // With level 0 first in the array, word x of level 0 is b->w[x].
+  lemma bmp_word_0{L}: \forall struct xpt_bitmap *b, integer x;
+    b->off[0] == 0 ==> bmp_word(b, 0, x) == b->w[x];
+  // The descriptor of b and the words above level 0 are the same.
+  predicate bmp_up_same{L1, L2}(struct xpt_bitmap *b) =
+    bmp_desc_same{L1, L2}(b) &&
+    \forall integer y; \at(b->off[1], L1) <= y <= \at(b->off[BMP_TOP], L1) ==>
+      \at(b->w[y], L1) == \at(b->w[y], L2);
+  // ... so are those words, the bits above level 0 and their summaries.
+  lemma bmp_word_keep{L1, L2}: \forall struct xpt_bitmap *b, integer m, k, i;
+    bmp_desc_same{L1, L2}(b) && 0 <= m <= k <= BMP_TOP &&
+    \at(b->off[m], L1) <= \at(b->off[k], L1) + i <= \at(b->off[BMP_TOP], L1) &&
+    (\forall integer y; \at(b->off[m], L1) <= y <= \at(b->off[BMP_TOP], L1) ==>
+       \at(b->w[y], L1) == \at(b->w[y], L2)) ==>
+    bmp_word{L2}(b, k, i) == bmp_word{L1}(b, k, i);
+  lemma bmp_nw_keep{L1, L2}: \forall struct xpt_bitmap *b, integer k;
+    bmp_up_same{L1, L2}(b) && 0 <= k <= BMP_TOP ==> bmp_nw{L2}(b, k) == bmp_nw{L1}(b, k);
+  lemma bmp_words_keep{L1, L2}: \forall struct xpt_bitmap *b, integer k;
+    bmp_layout{L1}(b) && bmp_up_same{L1, L2}(b) && 1 <= k <= BMP_TOP ==>
+    \forall integer i; 0 <= i < bmp_nw{L1}(b, k) ==> bmp_word{L2}(b, k, i) == bmp_word{L1}(b, k, i);
+  lemma bmp_bits_keep{L1, L2}: \forall struct xpt_bitmap *b, integer k;
+    bmp_layout{L1}(b) && bmp_up_same{L1, L2}(b) && 1 <= k <= BMP_TOP ==>
+    \forall integer j; 0 <= j < 64 * bmp_nw{L1}(b, k) ==> (bmp_bit{L2}(b, k, j) <==> bmp_bit{L1}(b, k, j));
+  lemma bmp_sum_keep{L1, L2}: \forall struct xpt_bitmap *b, integer m;
+    bmp_layout{L1}(b) && bmp_up_same{L1, L2}(b) && 1 <= m < BMP_TOP &&
+    bmp_sum{L1}(b, m) ==> bmp_sum{L2}(b, m);
+  // Level 1 and the level-0 words but lo .. hi unchanged: the summary of
+  // level 0 keeps but at bits lo .. hi.
+  lemma bmp_sum_out_keep{L1, L2}: \forall struct xpt_bitmap *b, integer lo, integer hi;
+    bmp_layout{L1}(b) && bmp_up_same{L1, L2}(b) &&
+    (\forall integer x; 0 <= x < bmp_nw{L1}(b, 0) && !(lo <= x <= hi) ==>
+       bmp_word{L2}(b, 0, x) == bmp_word{L1}(b, 0, x)) &&
+    bmp_sum{L1}(b, 0) ==> bmp_sum_out{L2}(b, 0, lo, hi);
+*/
+
 /* Recompute summary bits above level-0 words [lo, hi]. */
+/*@ requires bmp_layout(b) && lo <= hi < bmp_nw(b, 0);
+    requires out: bmp_sum_out(b, 0, lo, hi);
+    requires above: \forall integer m; 0 < m < BMP_TOP ==> bmp_sum(b, m);
+    assigns b->w[b->off[1] .. b->off[BMP_TOP]];
+    ensures bmp_ok(b);
+*/
 static void bm_refresh(struct xpt_bitmap *b, uint64_t lo, uint64_t hi)
 {
 	for (unsigned k = 0; k + 1 < XPT_BITMAP_LEVELS; k++) {
@@ -587,8 +669,40 @@ static void bm_fill(struct xpt_bitmap *b, uint64_t first, uint64_t count, bool s
 			bm_clear(b, first);
 		return;
 	}
+	//@ assert lay: bmp_layout(b) && b->off[0] == 0 && bmp_nw(b, 0) == b->off[1];
+	//@ assert range: first / 64 <= (first + count - 1) / 64 < bmp_nw(b, 0) && b->off[1] <= b->off[BMP_TOP];
 	words_fill(b->w + b->off[0], first, count, set);
+	/*@ ghost Filled: ; */
+	//@ assert desc: bmp_desc_same{Pre, Here}(b);
+	//@ assert lay1: bmp_layout(b);
+	//@ assert up_same: bmp_up_same{Pre, Here}(b);
+	//@ assert off0: b->off[0] == 0 && \at(b->off[0], Pre) == 0 && b->w == \at(b->w, Pre) && bmp_nw(b, 0) == bmp_nw{Pre}(b, 0);
+	//@ assert w_here: \forall integer x; 0 <= x ==> bmp_word(b, 0, x) == b->w[x];
+	//@ assert w_pre: \forall integer x; 0 <= x ==> bmp_word{Pre}(b, 0, x) == \at(b->w[x], Pre);
+	//@ assert nw_pre: bmp_nw{Pre}(b, 0) == b->off[1];
+	/*@ assert w0_same: \forall integer x; 0 <= x < b->off[1] && !(first / 64 <= x <= (first + count - 1) / 64) ==>
+	      b->w[x] == \at(b->w[x], Pre); */
+	/*@ assert w0_out: \forall integer x; 0 <= x < bmp_nw{Pre}(b, 0) && !(first / 64 <= x <= (first + count - 1) / 64) ==>
+	      bmp_word(b, 0, x) == bmp_word{Pre}(b, 0, x); */
+	//@ assert bits_in: \forall integer j; first <= j < first + count ==> (bmp_bit(b, 0, j) <==> set);
+	/*@ assert kept_w: \forall integer x, q; first / 64 <= x <= (first + count - 1) / 64 && 0 <= q < 64 &&
+	      !(first <= 64 * x + q < first + count) ==> (bmp_wbit(bmp_word(b, 0, x), q) <==> bmp_wbit(bmp_word{Pre}(b, 0, x), q)); */
+	/*@ assert bits_near: \forall integer j; 0 <= j && first / 64 <= j / 64 <= (first + count - 1) / 64 &&
+	      !(first <= j < first + count) ==> (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j)); */
+	/*@ assert bits_far: \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && !(first / 64 <= j / 64 <= (first + count - 1) / 64) ==>
+	      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j)); */
+	/*@ assert bits_out: \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) && !(first <= j < first + count) ==>
+	      (bmp_bit(b, 0, j) <==> bmp_bit{Pre}(b, 0, j)); */
+	//@ assert sums_above: \forall integer m; 0 < m < BMP_TOP ==> bmp_sum(b, m);
+	//@ assert sum_out: bmp_sum_out(b, 0, first / 64, (first + count - 1) / 64);
 	bm_refresh(b, first / 64, (first + count - 1) / 64);
+	//@ assert desc2: bmp_desc_same{Filled, Here}(b);
+	//@ assert level0: \forall integer y; 0 <= y < b->off[1] ==> b->w[y] == \at(b->w[y], Filled);
+	//@ assert nw2: bmp_nw(b, 0) == b->off[1] && b->off[0] == 0 && b->w == \at(b->w, Filled);
+	//@ assert w_here2: \forall integer x; 0 <= x < b->off[1] ==> bmp_word(b, 0, x) == b->w[x];
+	//@ assert words0: \forall integer x; 0 <= x < bmp_nw(b, 0) ==> bmp_word(b, 0, x) == bmp_word{Filled}(b, 0, x);
+	/*@ assert bits_kept: \forall integer j; 0 <= j < 64 * bmp_nw(b, 0) ==>
+	      (bmp_bit(b, 0, j) <==> bmp_bit{Filled}(b, 0, j)); */
 }
 
 static void bm_rebuild(struct xpt_bitmap *b)
