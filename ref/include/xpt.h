@@ -817,10 +817,12 @@ struct xpt_tlb {
     // Entry i may serve an access now: valid, and global or of the current PCID.
     predicate xpt_tlb_live{L}(struct xpt_tlb *t, integer i) =
       t->e[i].valid && (t->e[i].global || t->e[i].pcid == XPT_TLB_TAG(t));
-    // The victim index is an entry, and every valid entry has a page size.
+    // The victim index is an entry, and every valid entry has a page size
+    // and a protection key.
     predicate xpt_tlb_ok{L}(struct xpt_tlb *t) =
       t->next < XPT_TLB_ENTRIES &&
-      \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> t->e[i].valid ==> t->e[i].size <= XPT_1G;
+      \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> t->e[i].valid ==>
+        t->e[i].size <= XPT_1G && t->e[i].pkey < 16;
     // From L1 to L2 no entry became valid (the other fields are the
     // assigns clause's business).
     predicate xpt_tlb_only_drops{L1, L2}(struct xpt_tlb *t) =
@@ -837,8 +839,67 @@ struct xpt_tlb {
     ensures t->mem == mem && t->ctl == *ctl;
 */
 void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *ctl);
+/* The walk of the tables the TLB caches, at label W, in the argument order
+ * of the pg_ functions. */
+#define XPT_TLB_PGW(t, W) \
+  \at((t)->mem->words, W), \at((t)->ctl.cr3, W), \at((t)->ctl.flags, W), \at((t)->ctl.maxphyaddr, W)
+/*@ // Entry i (at L) caches the page of va as the walk of the tables at W
+    // found it for `access`: its size, frame, rights and key are the model's,
+    // it is tagged with the current PCID, global when CR4.PGE and the leaf's
+    // G say so, dirty when the access set D.
+    predicate xpt_tlb_caches{L, W}(struct xpt_tlb *t, integer i, integer va, integer access) =
+      \let S = pg_size(pg_level{W}(XPT_TLB_PGW(t, W), va));
+      \let e = \at(t->e[i], L);
+      e.valid && e.size == pg_level{W}(XPT_TLB_PGW(t, W), va) - 1 &&
+      e.va == (va & (uint64_t)~(S - 1)) &&
+      e.pa == (pg_pa{W}(XPT_TLB_PGW(t, W), va) & (uint64_t)~(S - 1)) &&
+      e.pkey == pg_pkey{W}(XPT_TLB_PGW(t, W), va) &&
+      (pg_has(e.eff, XPT_WRITE) <==> pg_writable{W}(XPT_TLB_PGW(t, W), va)) &&
+      (pg_has(e.eff, XPT_USER) <==> pg_user_addr{W}(XPT_TLB_PGW(t, W), va)) &&
+      (pg_has(e.eff, XPT_NOEXEC) <==> pg_noexec{W}(XPT_TLB_PGW(t, W), va)) &&
+      e.pcid == \at(XPT_TLB_TAG(t), L) &&
+      (e.global <==> pg_has(\at(t->ctl.flags, L), XPT_CTL_PGE) &&
+                     pg_has(pg_last{W}(XPT_TLB_PGW(t, W), va), PG_G)) &&
+      (e.dirty <==> pg_sets_d{W}(XPT_TLB_PGW(t, W), \at(t->ctl.pkru, W), va, access));
+    // Entry k is as it was at L1.
+    predicate xpt_tlb_same{L1, L2}(struct xpt_tlb *t, integer k) =
+      \at(t->e[k], L2) == \at(t->e[k], L1);
+*/
 /* One access: from the TLB when it holds the page, else through xpt_walk
- * (setting A/D and caching the result on success). */
+ * (setting A/D and caching the result on success).  A hit leaves tables
+ * and entries alone; a miss is the walk, and either caches its page in one
+ * entry or, on a fault, drops the live entries of va's page.  (Stated, not
+ * yet proved: proofs/README.md says why.) */
+/*@ requires \valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid(t->mem);
+    requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
+    requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires \separated(t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    assigns *w, t->hits, t->misses, t->next, t->e[0 .. XPT_TLB_ENTRIES - 1],
+            t->mem->words[0 .. t->mem->nframes * 512 - 1];
+    ensures ok: xpt_tlb_ok(t);
+    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures hit: \result == XPT_OK && t->misses == \old(t->misses) ==>
+      w->fault == XPT_FAULT_NONE &&
+      \exists integer i; 0 <= i < XPT_TLB_ENTRIES &&
+        \old(xpt_tlb_live(t, i) && xpt_tlb_holds(t, i, va)) &&
+        w->leaf == \old(t->e[i].size) && w->pkey == \old(t->e[i].pkey) &&
+        w->eff == \old(t->e[i].eff) &&
+        w->pa == (\old(t->e[i].pa) | (va & (pg_size(\old(t->e[i].size) + 1) - 1)));
+    ensures hit_frame: t->misses == \old(t->misses) ==>
+      (\forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> xpt_tlb_same{Old, Here}(t, k)) &&
+      \forall integer k; 0 <= k < t->mem->nframes * 512 ==> t->mem->words[k] == \old(t->mem->words[k]);
+    ensures miss_window: t->misses != \old(t->misses) ==>
+      (\result == XPT_E_WINDOW <==> pg_window{Old}(XPT_TLB_PGW(t, Old), \old(t->mem->nframes), va));
+    ensures miss_fault: t->misses != \old(t->misses) && \result == XPT_OK ==>
+      w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
+    ensures fill: t->misses != \old(t->misses) && \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
+      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && xpt_tlb_caches{Here, Old}(t, j, va, access) &&
+        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> xpt_tlb_same{Old, Here}(t, k);
+    ensures fault_drops: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
+      xpt_tlb_only_drops{Old, Here}(t) &&
+      \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va));
+*/
 int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w);
 /* INVLPG: the current PCID's entries and the global ones for va's page. */
 /*@ requires \valid(t) && xpt_tlb_ok(t);

@@ -41,53 +41,6 @@ static bool covers(const struct xpt_tlb_entry *e, uint64_t va)
 	return e->valid && (va & ~(xpt_size_bytes(e->size) - 1u)) == e->va;
 }
 
-static struct xpt_tlb_entry *lookup(struct xpt_tlb *t, uint64_t va)
-{
-	uint16_t pcid = current_pcid(t);
-	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++) {
-		struct xpt_tlb_entry *e = &t->e[i];
-		if (covers(e, va) && (e->global || e->pcid == pcid))
-			return e;
-	}
-	return NULL;
-}
-
-int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w)
-{
-	struct xpt_tlb_entry *e = lookup(t, va);
-	int err;
-	/* A hit serves the cached translation and rights.  A write through a
-	 * clean entry, or an access the cached rights refuse, goes back to the
-	 * tables: the processor re-walks before it sets D or raises #PF. */
-	if (e != NULL && (e->dirty || !(access & XPT_ACC_WRITE)) &&
-	    xpt_rights_error(&t->ctl, e->eff, e->pkey, access) == 0) {
-		uint64_t off = va & (xpt_size_bytes(e->size) - 1u);
-		t->hits++;
-		*w = (struct xpt_walk){ .leaf = (uint8_t)e->size, .pkey = e->pkey, .eff = e->eff,
-		                        .pa = e->pa | off };
-		return XPT_OK;
-	}
-	t->misses++;
-	err = xpt_walk(t->mem, &t->ctl, va, access, w);
-	if (err != XPT_OK || w->fault != XPT_FAULT_NONE) {
-		if (e != NULL)
-			e->valid = false; /* a #PF drops the entries for its address */
-		return err;
-	}
-	xpt_walk_set_ad(t->mem, w);
-	if (e == NULL) {
-		e = &t->e[t->next];
-		t->next = (t->next + 1u) % XPT_TLB_ENTRIES;
-	}
-	uint64_t bytes = xpt_size_bytes((enum xpt_size)w->leaf);
-	bool global = (t->ctl.flags & XPT_CTL_PGE) && (w->entry[w->levels - 1u] & XPT_PTE_G);
-	*e = (struct xpt_tlb_entry){ .valid = true, .dirty = w->set_d, .global = global,
-	                             .pcid = current_pcid(t), .size = (enum xpt_size)w->leaf,
-	                             .pkey = w->pkey, .eff = w->eff, .va = va & ~(bytes - 1u),
-	                             .pa = w->pa & ~(bytes - 1u) };
-	return XPT_OK;
-}
-
 /*@ predicate drops{L}(struct xpt_tlb_entry *e, integer va, _Bool any, integer pcid,
                        _Bool all_pcids, _Bool globals) =
       e->valid && (any || xpt_tlbe_holds(e, va)) &&
@@ -136,6 +89,209 @@ static void drop(struct xpt_tlb *t, uint64_t va, bool any, uint16_t pcid, bool a
 		if (drops(&t->e[i], va, any, pcid, all_pcids, globals))
 			t->e[i].valid = false;
 	}
+}
+
+/* The first entry that serves va now, or XPT_TLB_ENTRIES when none does. */
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns \nothing;
+    ensures \result <= XPT_TLB_ENTRIES;
+    ensures found: \result < XPT_TLB_ENTRIES ==>
+      xpt_tlb_live(t, \result) && xpt_tlb_holds(t, \result, va);
+    ensures none: \result == XPT_TLB_ENTRIES ==> \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      !(xpt_tlb_live(t, i) && xpt_tlb_holds(t, i, va));
+*/
+static unsigned lookup(const struct xpt_tlb *t, uint64_t va)
+{
+	uint16_t pcid = current_pcid(t);
+	/*@ loop invariant 0 <= i <= XPT_TLB_ENTRIES;
+	    loop invariant \forall integer k; 0 <= k < i ==>
+	      !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va));
+	    loop assigns i;
+	    loop variant XPT_TLB_ENTRIES - i;
+	*/
+	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++) {
+		const struct xpt_tlb_entry *e = &t->e[i];
+		if (covers(e, va) && (e->global || e->pcid == pcid))
+			return i;
+	}
+	return XPT_TLB_ENTRIES;
+}
+
+/* A hit: the cached page of va, its rights and key, in a record that read
+ * no entry.  e by value: the record is then the entry as it was found. */
+/*@ requires \valid(w) && e.size <= XPT_1G;
+    assigns *w;
+    ensures none: w->fault == XPT_FAULT_NONE && w->levels == 0 && w->error_code == 0 &&
+      w->set_a == 0 && !w->set_d;
+    ensures page: w->leaf == e.size && w->pkey == e.pkey && w->eff == e.eff;
+    ensures pa: w->pa == (e.pa | (va & (pg_size(e.size + 1) - 1)));
+*/
+static void serve(struct xpt_tlb_entry e, uint64_t va, struct xpt_walk *w)
+{
+	w->fault = XPT_FAULT_NONE;
+	w->levels = 0;
+	w->error_code = 0;
+	w->set_a = 0;
+	w->set_d = false;
+	w->leaf = (uint8_t)e.size;
+	w->pkey = e.pkey;
+	w->eff = e.eff;
+	w->pa = e.pa | (va & (xpt_size_bytes(e.size) - 1u));
+}
+
+/* Whether the hit entry e can serve `access`: a write through a clean
+ * entry, or an access the cached rights refuse, goes back to the tables,
+ * as the processor re-walks before it sets D or raises #PF. */
+/*@ requires \valid_read(t) && \valid_read(e) && e->pkey < 16;
+    assigns \nothing;
+*/
+static bool serves(const struct xpt_tlb *t, const struct xpt_tlb_entry *e, unsigned access)
+{
+	return (e->dirty || !(access & XPT_ACC_WRITE)) &&
+	       xpt_rights_error(&t->ctl, e->eff, e->pkey, access) == 0;
+}
+
+/* The walk of the access, with the A and D bits it sets written when it
+ * translates. */
+/*@ requires \valid(mem) && \valid_read(ctl) && \valid(w);
+    requires 12 < ctl->maxphyaddr <= 52 && mem->nframes <= 0x10000000000;
+    requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(ctl, mem->words + (0 .. mem->nframes * 512 - 1));
+    assigns *w, mem->words[0 .. mem->nframes * 512 - 1];
+    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures window: \result == XPT_E_WINDOW <==>
+      pg_window{Old}(XPT_PGW_OLD(mem, ctl), \old(mem->nframes), va);
+    ensures fault: \result == XPT_OK ==>
+      w->fault == pg_fault{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access);
+    ensures page: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
+      1 <= w->levels <= XPT_MAX_LEVELS && w->leaf <= XPT_1G &&
+      w->leaf == pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) - 1 &&
+      w->pa == pg_pa{Old}(XPT_PGW_OLD(mem, ctl), va) &&
+      w->pkey == pg_pkey{Old}(XPT_PGW_OLD(mem, ctl), va) &&
+      (pg_has(w->eff, XPT_WRITE) <==> pg_writable{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
+      (pg_has(w->eff, XPT_USER) <==> pg_user_addr{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
+      (pg_has(w->eff, XPT_NOEXEC) <==> pg_noexec{Old}(XPT_PGW_OLD(mem, ctl), va)) &&
+      w->entry[w->levels - 1] == pg_last{Old}(XPT_PGW_OLD(mem, ctl), va) &&
+      (w->set_d <==> pg_sets_d{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access));
+    ensures unchanged: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
+      \forall integer k; 0 <= k < mem->nframes * 512 ==> mem->words[k] == \old(mem->words[k]);
+    ensures ad_only: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+      PG_AD_ONLY(\old(mem->words[k]), mem->words[k]);
+*/
+static int walk_access(struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
+                       unsigned access, struct xpt_walk *w)
+{
+	int err = xpt_walk(mem, ctl, va, access, w);
+	if (err == XPT_OK && w->fault == XPT_FAULT_NONE)
+		xpt_walk_set_ad(mem, w);
+	return err;
+}
+
+/* A miss that translated: cache the page of va as walk w found it. */
+/*@ requires \valid_read(t) && \valid(e) && \valid_read(w) && \separated(e, w, &t->ctl);
+    requires w->leaf <= XPT_1G && 1 <= w->levels <= XPT_MAX_LEVELS;
+    assigns *e;
+    ensures e->valid && e->dirty == \old(w->set_d) && e->pcid == XPT_TLB_TAG(t);
+    ensures e->global <==> pg_has(t->ctl.flags, XPT_CTL_PGE) && pg_has(\old(w->entry[w->levels - 1]), PG_G);
+    ensures e->size == \old(w->leaf) && e->eff == \old(w->eff);
+    ensures e->pkey == pg_key(\old(w->entry[w->levels - 1])) && e->pkey < 16;
+    ensures e->va == (va & (uint64_t)~(pg_size(\old(w->leaf) + 1) - 1));
+    ensures e->pa == (\old(w->pa) & (uint64_t)~(pg_size(\old(w->leaf) + 1) - 1));
+*/
+static void cache(const struct xpt_tlb *t, struct xpt_tlb_entry *e, uint64_t va,
+                  const struct xpt_walk *w)
+{
+	uint64_t bytes = xpt_size_bytes((enum xpt_size)w->leaf);
+	uint64_t leaf = w->entry[w->levels - 1u];
+	e->valid = true;
+	e->dirty = w->set_d;
+	e->global = (t->ctl.flags & XPT_CTL_PGE) && (leaf & XPT_PTE_G);
+	e->pcid = current_pcid(t);
+	e->size = (enum xpt_size)w->leaf;
+	e->pkey = (uint8_t)xpt_leaf_pkey(leaf); /* = w->pkey, with its range */
+	e->eff = w->eff;
+	e->va = va & ~(bytes - 1u);
+	e->pa = w->pa & ~(bytes - 1u);
+}
+
+/* The walk of the access and, when it translates, its page cached in
+ * entry i. */
+/*@ requires \valid(t) && \valid(w) && \valid(t->mem) && i < XPT_TLB_ENTRIES;
+    requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
+    requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires \separated(t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    assigns *w, t->e[i], t->mem->words[0 .. t->mem->nframes * 512 - 1];
+    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures window: \result == XPT_E_WINDOW <==>
+      pg_window{Old}(XPT_TLB_PGW(t, Old), \old(t->mem->nframes), va);
+    ensures fault: \result == XPT_OK ==>
+      w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
+    ensures filled: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
+      xpt_tlb_caches{Here, Old}(t, i, va, access) && t->e[i].pkey < 16;
+    ensures kept: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
+      xpt_tlb_same{Old, Here}(t, i);
+*/
+static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, struct xpt_walk *w)
+{
+	int err = walk_access(t->mem, &t->ctl, va, access, w);
+	if (err == XPT_OK && w->fault == XPT_FAULT_NONE)
+		cache(t, &t->e[i], va, w);
+	return err;
+}
+
+/* A miss: the walk; its page cached in entry `hit` (the entry that could
+ * not serve the access, or XPT_TLB_ENTRIES for none: then the round-robin
+ * victim); on a fault the live entries of va's page dropped. */
+/*@ requires \valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid(t->mem);
+    requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
+    requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires \separated(t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+    requires hit <= XPT_TLB_ENTRIES;
+    assigns *w, t->next, t->e[0 .. XPT_TLB_ENTRIES - 1],
+            t->mem->words[0 .. t->mem->nframes * 512 - 1];
+    ensures ok: xpt_tlb_ok(t);
+    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures window: \result == XPT_E_WINDOW <==>
+      pg_window{Old}(XPT_TLB_PGW(t, Old), \old(t->mem->nframes), va);
+    ensures fault: \result == XPT_OK ==>
+      w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
+    ensures fill: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
+      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && xpt_tlb_caches{Here, Old}(t, j, va, access) &&
+        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> xpt_tlb_same{Old, Here}(t, k);
+    ensures fault_drops: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
+      xpt_tlb_only_drops{Old, Here}(t) &&
+      \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va));
+*/
+static int miss(struct xpt_tlb *t, unsigned hit, uint64_t va, unsigned access,
+                struct xpt_walk *w)
+{
+	unsigned i = hit < XPT_TLB_ENTRIES ? hit : t->next;
+	int err = fill(t, i, va, access, w);
+	if (err != XPT_OK || w->fault != XPT_FAULT_NONE) {
+		/* A #PF drops the entries for its address (SDM 4.10.4.1). */
+		drop(t, va, false, current_pcid(t), false, true);
+		return err;
+	}
+	if (hit == XPT_TLB_ENTRIES)
+		t->next = (t->next + 1u) % XPT_TLB_ENTRIES;
+	return XPT_OK;
+}
+
+int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w)
+{
+	unsigned i = lookup(t, va);
+	if (i < XPT_TLB_ENTRIES && serves(t, &t->e[i], access)) {
+		struct xpt_tlb_entry e = t->e[i];
+		t->hits++;
+		serve(e, va, w);
+		return XPT_OK;
+	}
+	int err = miss(t, i, va, access, w);
+	t->misses++;
+	return err;
 }
 
 void xpt_tlb_invlpg(struct xpt_tlb *t, uint64_t va)
