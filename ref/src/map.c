@@ -60,6 +60,14 @@ static bool present(const struct cursor *c, uint64_t e)
 
 /* -------------------------------------------------------------- cursor */
 
+/* The entry for va in the real table the cursor holds at `level`: the
+ * word the walk reads there (pg_rd of that table at pg_idx). */
+/*@ requires \valid_read(c) && XPT_SPACE_READABLE(c->sp) && 1 <= level <= XPT_MAX_LEVELS;
+    requires c->path[level].table < c->sp->mem.nframes;
+    assigns \nothing;
+    ensures \result == c->sp->mem.words + (c->path[level].table * 512 + pg_idx(va, level));
+    ensures \valid_read(\result);
+*/
 static uint64_t *slot(const struct cursor *c, unsigned level, uint64_t va)
 {
 	return &c->sp->mem.words[xpt_slot(c->path[level].table, xpt_index(va, level))];
@@ -89,15 +97,31 @@ static void record(struct cursor *c, uint64_t va, uint64_t e)
 		c->fl->global = true;
 }
 
-/* Follow a present table entry at `level` down to level - 1. */
+/* Follow a present table entry at `level` down to level - 1: to the frame
+ * it names, as the walk does (pg_next), unless PS makes a PML4E or PML5E
+ * reserved or the frame lies outside the window. */
+/*@ requires \valid(c) && \valid_read(c->sp) && \separated(c, c->sp);
+    requires 2 <= level <= XPT_MAX_LEVELS && 12 < c->sp->maxphyaddr <= 52;
+    assigns c->path[level - 1], c->valid;
+    ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+    ensures huge: \result == XPT_E_RSVD_BITS <==> level >= 4 && pg_has(e, PG_PS);
+    ensures window: \result == XPT_E_WINDOW <==>
+      !(level >= 4 && pg_has(e, PG_PS)) && pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
+    ensures next: \result == XPT_OK ==>
+      c->path[level - 1].table == pg_next(e, c->sp->maxphyaddr) && !c->path[level - 1].virt &&
+      c->path[level - 1].split == 0 && c->valid == level - 1;
+    ensures failed: \result != XPT_OK ==> c->valid == \old(c->valid);
+*/
 static int enter(struct cursor *c, unsigned level, uint64_t e)
 {
-	xpt_pfn t = (e & xpt_addr_mask(c->sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+	xpt_pfn t = xpt_entry_frame(e, c->sp->maxphyaddr);
 	if (level >= 4u && (e & XPT_PTE_PS))
 		return XPT_E_RSVD_BITS;
 	if (t >= c->sp->mem.nframes)
 		return XPT_E_WINDOW;
-	c->path[level - 1u] = (struct level){ .table = t };
+	c->path[level - 1u].table = t;
+	c->path[level - 1u].virt = false;
+	c->path[level - 1u].split = 0;
 	c->valid = level - 1u;
 	return XPT_OK;
 }
@@ -158,8 +182,18 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	return XPT_OK;
 }
 
+/* Whether table t maps nothing: every entry zero. */
+/*@ requires \valid_read(c) && XPT_SPACE_READABLE(c->sp) && t < c->sp->mem.nframes;
+    assigns \nothing;
+    ensures \result <==> \forall integer k; t * 512 <= k < t * 512 + 512 ==> c->sp->mem.words[k] == 0;
+*/
 static bool table_empty(const struct cursor *c, xpt_pfn t)
 {
+	/*@ loop invariant 0 <= i <= 512;
+	    loop invariant \forall integer k; t * 512 <= k < t * 512 + i ==> c->sp->mem.words[k] == 0;
+	    loop assigns i;
+	    loop variant 512 - i;
+	*/
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		if (c->sp->mem.words[xpt_slot(t, i)] != 0)
 			return false;
