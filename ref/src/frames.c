@@ -29,19 +29,6 @@
   lemma wbit_and: \forall integer x, p; 0 <= x <= UINT64_MAX && 0 <= p < 64 ==>
     ((x & (1 << p)) != 0 <==> bmp_wbit(x, p));
   lemma wbit_zero: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(0, q);
-  // One bit of an OR, an AND, a 64-bit complement; the bits of a mask.
-  lemma wbit_lor: \forall integer x, y, q; 0 <= x && 0 <= y && 0 <= q ==>
-    (bmp_wbit(x | y, q) <==> (bmp_wbit(x, q) || bmp_wbit(y, q)));
-  lemma wbit_land: \forall integer x, y, q; 0 <= x && 0 <= y && 0 <= q ==>
-    (bmp_wbit(x & y, q) <==> (bmp_wbit(x, q) && bmp_wbit(y, q)));
-  lemma wbit_lnot: \forall integer x, q; 0 <= x <= UINT64_MAX && 0 <= q < 64 ==>
-    (bmp_wbit((uint64_t)~x, q) <==> !bmp_wbit(x, q));
-  lemma wbit_low: \forall integer n, q; 0 <= n <= 63 && 0 <= q < 64 ==>
-    (bmp_wbit((uint64_t)((uint64_t)(1 << n) - 1), q) <==> q < n);
-  lemma wbit_ones: \forall integer q; 0 <= q < 64 ==> bmp_wbit(UINT64_MAX, q);
-  lemma wbit_range: \forall integer lo, hi, q; 0 <= lo <= hi <= 64 && lo < 64 && 0 <= q < 64 ==>
-    (bmp_wbit(pg_bits(lo, hi), q) <==> lo <= q < hi);
-
   // Word i of level k lies in the words of the layout.
   lemma bmp_in{L}: \forall struct xpt_bitmap *b, integer k, i;
     bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw(b, k) ==>
@@ -554,6 +541,46 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 	return true;
 }
 
+/*
+ * The bits of the masks words_fill writes with.  An axiomatic block, so
+ * that only the goals that name fr_mask see these lemmas: general facts
+ * about | and & in every goal's context slow the provers down elsewhere.
+ */
+/*@ axiomatic FrMask {
+  // Bits lo .. hi-1 (xpt_bit_range).
+  logic integer fr_mask(integer lo, integer hi) = pg_bits(lo, hi);
+  // One bit of an OR, an AND, a 64-bit complement; the bits of a mask.
+  lemma wbit_lor: \forall integer x, y, q; 0 <= x && 0 <= y && 0 <= q ==>
+    (bmp_wbit(x | y, q) <==> (bmp_wbit(x, q) || bmp_wbit(y, q)));
+  lemma wbit_land: \forall integer x, y, q; 0 <= x && 0 <= y && 0 <= q ==>
+    (bmp_wbit(x & y, q) <==> (bmp_wbit(x, q) && bmp_wbit(y, q)));
+  lemma wbit_lnot: \forall integer x, q; 0 <= x <= UINT64_MAX && 0 <= q < 64 ==>
+    (bmp_wbit((uint64_t)~x, q) <==> !bmp_wbit(x, q));
+  // The bits of 2^n - 1 and of 2^64 - 1, bmp_wbit written out so that
+  // WP's simplifier computes each case of their scripts (a range split
+  // over n and q, over q).
+  lemma low_bits: \forall integer n, q; 0 <= n <= 63 && 0 <= q < 64 ==>
+    ((((uint64_t)((uint64_t)(1 << n) - 1) >> q) & 1) != 0 <==> q < n);
+  lemma ones_bits: \forall integer q; 0 <= q < 64 ==> ((UINT64_MAX >> q) & 1) != 0;
+  lemma wbit_low: \forall integer n, q; 0 <= n <= 63 && 0 <= q < 64 ==>
+    (bmp_wbit((uint64_t)((uint64_t)(1 << n) - 1), q) <==> q < n);
+  lemma wbit_ones: \forall integer q; 0 <= q < 64 ==> bmp_wbit(UINT64_MAX, q);
+  lemma pg_bits_below: \forall integer lo, hi; 0 <= lo <= hi < 64 ==>
+    pg_bits(lo, hi) == ((uint64_t)((uint64_t)(1 << hi) - 1) & (uint64_t)~((uint64_t)(1 << lo) - 1));
+  lemma pg_bits_top: \forall integer lo; 0 <= lo < 64 ==>
+    pg_bits(lo, 64) == (UINT64_MAX & (uint64_t)~((uint64_t)(1 << lo) - 1));
+  lemma low_u64: \forall integer n; 0 <= n <= 63 ==> 0 <= (uint64_t)((uint64_t)(1 << n) - 1) <= UINT64_MAX;
+  lemma wbit_range_below: \forall integer lo, hi, q; 0 <= lo <= hi < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(pg_bits(lo, hi), q) <==> lo <= q < hi);
+  lemma wbit_range_top: \forall integer lo, q; 0 <= lo < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(pg_bits(lo, 64), q) <==> lo <= q);
+  lemma wbit_range: \forall integer lo, hi, q; 0 <= lo <= hi <= 64 && lo < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(pg_bits(lo, hi), q) <==> lo <= q < hi);
+  lemma wbit_mask: \forall integer lo, hi, q; 0 <= lo <= hi <= 64 && lo < 64 && 0 <= q < 64 ==>
+    (bmp_wbit(fr_mask(lo, hi), q) <==> lo <= q < hi);
+}
+*/
+
 /* Set or clear `count` bits of a flat word array from bit `first`. */
 /*@ requires 1 <= count && first + count <= 0x10000000000;
     requires \valid(w + (first / 64 .. (first + count - 1) / 64));
@@ -580,6 +607,7 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
 		uint64_t m = xpt_bit_range(lo, lo + n);
 		//@ assert at: first == 64 * (first / 64) + lo && 1 <= n && lo + n <= 64 && n <= count;
 		//@ assert in: \at(first, Pre) / 64 <= first / 64 <= (\at(first, Pre) + \at(count, Pre) - 1) / 64;
+		//@ assert mask0: m == fr_mask(lo, lo + n);
 		//@ assert mask: \forall integer q; 0 <= q < 64 ==> (bmp_wbit(m, q) <==> lo <= q < lo + n);
 		w[first / 64] = set ? w[first / 64] | m : w[first / 64] & ~m;
 		//@ assert word_in: \forall integer q; lo <= q < lo + n ==> (bmp_wbit(w[first / 64], q) <==> set);
@@ -591,7 +619,12 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
 	}
 }
 
-/*@
+/*
+ * What bm_refresh starts from, and what stays of a bitmap when only its
+ * level-0 words change.  An axiomatic block, so that only the goals that
+ * name bmp_sum_out or bmp_up_same see these lemmas.
+ */
+/*@ axiomatic FrRefresh {
   // A summary that is right but at bits lo .. hi of level k+1.
   predicate bmp_sum_out{L}(struct xpt_bitmap *b, integer k, integer lo, integer hi) =
     \forall integer j; 0 <= j < 64 * bmp_nw(b, k + 1) && !(lo <= j <= hi) ==>
@@ -629,6 +662,7 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
     (\forall integer x; 0 <= x < bmp_nw{L1}(b, 0) && !(lo <= x <= hi) ==>
        bmp_word{L2}(b, 0, x) == bmp_word{L1}(b, 0, x)) &&
     bmp_sum{L1}(b, 0) ==> bmp_sum_out{L2}(b, 0, lo, hi);
+}
 */
 
 /* Recompute summary bits above level-0 words [lo, hi]. */
