@@ -434,6 +434,9 @@ static void bm_clear(struct xpt_bitmap *b, uint64_t i)
 		//@ assert word0: bmp_word(b, k, wi) == *w;
 		//@ assert step: bmp_same_but{LoopCurrent, Here}(b, \at(b->off[k], LoopCurrent) + wi);
 		//@ assert word: bmp_word(b, k, wi) == (uint64_t)(bmp_word{LoopCurrent}(b, k, wi) ^ bit);
+		/* The premises of bmp_bits_xor, in its terms. */
+		//@ assert word_i: bmp_word(b, k, i / 64) == (uint64_t)(bmp_word{LoopCurrent}(b, k, i / 64) ^ (1 << (i % 64)));
+		//@ assert set_i: bmp_bit{LoopCurrent}(b, k, i) && 0 <= bmp_word{LoopCurrent}(b, k, i / 64) <= UINT64_MAX;
 		//@ assert offs: bmp_offs(b);
 		//@ assert lay: bmp_layout(b);
 		//@ assert sums_away: bmp_sums_away(b, k);
