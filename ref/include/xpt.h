@@ -843,28 +843,41 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
  * of the pg_ functions. */
 #define XPT_TLB_PGW(t, W) \
   \at((t)->mem->words, W), \at((t)->ctl.cr3, W), \at((t)->ctl.flags, W), \at((t)->ctl.maxphyaddr, W)
-/*@ // Entry i (at L) caches the page of va as the walk of the tables at W
-    // found it for `access`: its size, frame, rights and key are the model's,
-    // it is tagged with the current PCID, global when CR4.PGE and the leaf's
-    // G say so, dirty when the access set D.
-    predicate xpt_tlb_caches{L, W}(struct xpt_tlb *t, integer i, integer va, integer access) =
-      \let S = pg_size(pg_level{W}(XPT_TLB_PGW(t, W), va));
-      \let e = \at(t->e[i], L);
-      e.valid && e.size == pg_level{W}(XPT_TLB_PGW(t, W), va) - 1 &&
-      e.va == (va & (uint64_t)~(S - 1)) &&
-      e.pa == (pg_pa{W}(XPT_TLB_PGW(t, W), va) & (uint64_t)~(S - 1)) &&
-      e.pkey == pg_pkey{W}(XPT_TLB_PGW(t, W), va) &&
-      (pg_has(e.eff, XPT_WRITE) <==> pg_writable{W}(XPT_TLB_PGW(t, W), va)) &&
-      (pg_has(e.eff, XPT_USER) <==> pg_user_addr{W}(XPT_TLB_PGW(t, W), va)) &&
-      (pg_has(e.eff, XPT_NOEXEC) <==> pg_noexec{W}(XPT_TLB_PGW(t, W), va)) &&
-      e.pcid == \at(XPT_TLB_TAG(t), L) &&
-      (e.global <==> pg_has(\at(t->ctl.flags, L), XPT_CTL_PGE) &&
-                     pg_has(pg_last{W}(XPT_TLB_PGW(t, W), va), PG_G)) &&
-      (e.dirty <==> pg_sets_d{W}(XPT_TLB_PGW(t, W), \at(t->ctl.pkru, W), va, access));
-    // Entry k is as it was at L1.
-    predicate xpt_tlb_same{L1, L2}(struct xpt_tlb *t, integer k) =
-      \at(t->e[k], L2) == \at(t->e[k], L1);
+/*@ // The base of the page of size s (enum xpt_size) that holds x.
+    logic integer xpt_page_base(integer x, integer s) = x & (uint64_t)~(pg_size(s + 1) - 1);
 */
+/* Entry i (at L) caches the page of va as the walk of the tables at W
+ * found it for `access`: its size, page base, frame base, rights and key are
+ * the model's, it is tagged with the current PCID, global when CR4.PGE and
+ * the leaf's G say so, dirty when the access set D.  A macro: each part
+ * then reaches the provers on its own. */
+#define XPT_TLB_CACHES(t, i, va, access, L, W)                                         \
+  (\at((t)->e[i].valid, L) &&                                                         \
+   \at((t)->e[i].size, L) == pg_level{W}(XPT_TLB_PGW(t, W), va) - 1 &&                \
+   \at((t)->e[i].va, L) == xpt_page_base(va, \at((t)->e[i].size, L)) &&               \
+   \at((t)->e[i].pa, L) ==                                                            \
+     xpt_page_base(pg_pa{W}(XPT_TLB_PGW(t, W), va), \at((t)->e[i].size, L)) &&         \
+   \at((t)->e[i].pkey, L) == pg_pkey{W}(XPT_TLB_PGW(t, W), va) &&                     \
+   (pg_has(\at((t)->e[i].eff, L), XPT_WRITE) <==> pg_writable{W}(XPT_TLB_PGW(t, W), va)) && \
+   (pg_has(\at((t)->e[i].eff, L), XPT_USER) <==> pg_user_addr{W}(XPT_TLB_PGW(t, W), va)) && \
+   (pg_has(\at((t)->e[i].eff, L), XPT_NOEXEC) <==> pg_noexec{W}(XPT_TLB_PGW(t, W), va)) && \
+   \at((t)->e[i].pcid, L) == \at(XPT_TLB_TAG(t), L) &&                                \
+   (\at((t)->e[i].global, L) <==> pg_has(\at((t)->ctl.flags, L), XPT_CTL_PGE) &&      \
+                                  pg_has(pg_last{W}(XPT_TLB_PGW(t, W), va), PG_G)) &&   \
+   (\at((t)->e[i].dirty, L) <==>                                                      \
+      pg_sets_d{W}(XPT_TLB_PGW(t, W), \at((t)->ctl.pkru, W), va, access)))
+/* Entry k at L2 is as it was at L1, field by field (a macro: the provers
+ * then frame each field on its own). */
+#define XPT_TLB_SAME(t, k, L1, L2)                                                    \
+  (\at((t)->e[k].valid, L2) == \at((t)->e[k].valid, L1) &&                           \
+   \at((t)->e[k].dirty, L2) == \at((t)->e[k].dirty, L1) &&                           \
+   \at((t)->e[k].global, L2) == \at((t)->e[k].global, L1) &&                         \
+   \at((t)->e[k].pcid, L2) == \at((t)->e[k].pcid, L1) &&                             \
+   \at((t)->e[k].size, L2) == \at((t)->e[k].size, L1) &&                             \
+   \at((t)->e[k].pkey, L2) == \at((t)->e[k].pkey, L1) &&                             \
+   \at((t)->e[k].eff, L2) == \at((t)->e[k].eff, L1) &&                               \
+   \at((t)->e[k].va, L2) == \at((t)->e[k].va, L1) &&                                 \
+   \at((t)->e[k].pa, L2) == \at((t)->e[k].pa, L1))
 /* One access: from the TLB when it holds the page, else through xpt_walk
  * (setting A/D and caching the result on success).  A hit leaves tables
  * and entries alone; a miss is the walk, and either caches its page in one
@@ -887,15 +900,15 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
         w->eff == \old(t->e[i].eff) &&
         w->pa == (\old(t->e[i].pa) | (va & (pg_size(\old(t->e[i].size) + 1) - 1)));
     ensures hit_frame: t->misses == \old(t->misses) ==>
-      (\forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> xpt_tlb_same{Old, Here}(t, k)) &&
+      (\forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> XPT_TLB_SAME(t, k, Old, Here)) &&
       \forall integer k; 0 <= k < t->mem->nframes * 512 ==> t->mem->words[k] == \old(t->mem->words[k]);
     ensures miss_window: t->misses != \old(t->misses) ==>
       (\result == XPT_E_WINDOW <==> pg_window{Old}(XPT_TLB_PGW(t, Old), \old(t->mem->nframes), va));
     ensures miss_fault: t->misses != \old(t->misses) && \result == XPT_OK ==>
       w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
     ensures fill: t->misses != \old(t->misses) && \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
-      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && xpt_tlb_caches{Here, Old}(t, j, va, access) &&
-        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> xpt_tlb_same{Old, Here}(t, k);
+      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && XPT_TLB_CACHES(t, j, va, access, Here, Old) &&
+        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> XPT_TLB_SAME(t, k, Old, Here);
     ensures fault_drops: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
       xpt_tlb_only_drops{Old, Here}(t) &&
       \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va));

@@ -188,31 +188,82 @@ static int walk_access(struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t 
 	return err;
 }
 
-/* A miss that translated: cache the page of va as walk w found it. */
-/*@ requires \valid_read(t) && \valid(e) && \valid_read(w) && \separated(e, w, &t->ctl);
-    requires w->leaf <= XPT_1G && 1 <= w->levels <= XPT_MAX_LEVELS;
-    assigns *e;
-    ensures e->valid && e->dirty == \old(w->set_d) && e->pcid == XPT_TLB_TAG(t);
-    ensures e->global <==> pg_has(t->ctl.flags, XPT_CTL_PGE) && pg_has(\old(w->entry[w->levels - 1]), PG_G);
-    ensures e->size == \old(w->leaf) && e->eff == \old(w->eff);
-    ensures e->pkey == pg_key(\old(w->entry[w->levels - 1])) && e->pkey < 16;
-    ensures e->va == (va & (uint64_t)~(pg_size(\old(w->leaf) + 1) - 1));
-    ensures e->pa == (\old(w->pa) & (uint64_t)~(pg_size(\old(w->leaf) + 1) - 1));
+/*@ // The record w (at L) of an access that translated is the model's walk
+    // of the tables at W: the leaf, its size, frame, rights, key and D.
+    predicate walked{L, W}(struct xpt_walk *w, struct xpt_mem *mem, struct xpt_ctl *ctl,
+                           integer va, integer access) =
+      1 <= \at(w->levels, L) <= XPT_MAX_LEVELS && \at(w->leaf, L) <= XPT_1G &&
+      \at(w->leaf, L) == pg_level{W}(XPT_PGW_AT(mem, ctl, W), va) - 1 &&
+      \at(w->pa, L) == pg_pa{W}(XPT_PGW_AT(mem, ctl, W), va) &&
+      \at(w->pkey, L) == pg_pkey{W}(XPT_PGW_AT(mem, ctl, W), va) &&
+      (pg_has(\at(w->eff, L), XPT_WRITE) <==> pg_writable{W}(XPT_PGW_AT(mem, ctl, W), va)) &&
+      (pg_has(\at(w->eff, L), XPT_USER) <==> pg_user_addr{W}(XPT_PGW_AT(mem, ctl, W), va)) &&
+      (pg_has(\at(w->eff, L), XPT_NOEXEC) <==> pg_noexec{W}(XPT_PGW_AT(mem, ctl, W), va)) &&
+      \at(w->entry[\at(w->levels, L) - 1], L) == pg_last{W}(XPT_PGW_AT(mem, ctl, W), va) &&
+      (\at(w->set_d, L) <==> pg_sets_d{W}(XPT_PGW_AT(mem, ctl, W), \at(ctl->pkru, W), va, access));
 */
-static void cache(const struct xpt_tlb *t, struct xpt_tlb_entry *e, uint64_t va,
-                  const struct xpt_walk *w)
+/* walk_access with what a translation found in one predicate: its callers
+ * then carry one fact instead of ten. */
+/*@ requires \valid(mem) && \valid_read(ctl) && \valid(w);
+    requires 12 < ctl->maxphyaddr <= 52 && mem->nframes <= 0x10000000000;
+    requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(ctl, mem->words + (0 .. mem->nframes * 512 - 1));
+    assigns *w, mem->words[0 .. mem->nframes * 512 - 1];
+    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures window: \result == XPT_E_WINDOW <==>
+      pg_window{Old}(XPT_PGW_OLD(mem, ctl), \old(mem->nframes), va);
+    ensures fault: \result == XPT_OK ==>
+      w->fault == pg_fault{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access);
+    ensures page: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
+      walked{Here, Old}(w, mem, ctl, va, access);
+*/
+static int walk_folded(struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t va,
+                       unsigned access, struct xpt_walk *w)
 {
-	uint64_t bytes = xpt_size_bytes((enum xpt_size)w->leaf);
+	return walk_access(mem, ctl, va, access, w);
+}
+
+/* The base of the page of size s that holds x. */
+/*@ requires s <= XPT_1G;
+    assigns \nothing;
+    ensures \result == xpt_page_base(x, s);
+*/
+static uint64_t page_base(uint64_t x, enum xpt_size s)
+{
+	return x & ~(xpt_size_bytes(s) - 1u);
+}
+
+/* A miss that translated: cache the page of va as walk w found it in
+ * entry i, and leave the other entries alone. */
+/*@ requires \valid(t) && \valid_read(w) && \separated(t, w) && i < XPT_TLB_ENTRIES;
+    requires w->leaf <= XPT_1G && 1 <= w->levels <= XPT_MAX_LEVELS;
+    assigns t->e[i];
+    ensures t->e[i].valid && t->e[i].dirty == \old(w->set_d) && t->e[i].pcid == XPT_TLB_TAG(t);
+    ensures t->e[i].global <==>
+      pg_has(t->ctl.flags, XPT_CTL_PGE) && pg_has(\old(w->entry[w->levels - 1]), PG_G);
+    ensures t->e[i].size == \old(w->leaf) && t->e[i].eff == \old(w->eff);
+    ensures t->e[i].pkey == pg_key(\old(w->entry[w->levels - 1])) && t->e[i].pkey < 16;
+    ensures t->e[i].va == xpt_page_base(va, \old(w->leaf));
+    ensures t->e[i].pa == xpt_page_base(\old(w->pa), \old(w->leaf));
+    ensures w_kept: w->fault == \old(w->fault);
+    ensures others: \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != i ==>
+      XPT_TLB_SAME(t, k, Old, Here);
+*/
+static void cache(struct xpt_tlb *t, unsigned i, uint64_t va, const struct xpt_walk *w)
+{
+	struct xpt_tlb_entry *e = &t->e[i];
+	enum xpt_size size = (enum xpt_size)w->leaf;
 	uint64_t leaf = w->entry[w->levels - 1u];
 	e->valid = true;
 	e->dirty = w->set_d;
 	e->global = (t->ctl.flags & XPT_CTL_PGE) && (leaf & XPT_PTE_G);
 	e->pcid = current_pcid(t);
-	e->size = (enum xpt_size)w->leaf;
+	e->size = size;
 	e->pkey = (uint8_t)xpt_leaf_pkey(leaf); /* = w->pkey, with its range */
 	e->eff = w->eff;
-	e->va = va & ~(bytes - 1u);
-	e->pa = w->pa & ~(bytes - 1u);
+	e->va = page_base(va, size);
+	e->pa = page_base(w->pa, size);
 }
 
 /* The walk of the access and, when it translates, its page cached in
@@ -229,15 +280,19 @@ static void cache(const struct xpt_tlb *t, struct xpt_tlb_entry *e, uint64_t va,
     ensures fault: \result == XPT_OK ==>
       w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
     ensures filled: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
-      xpt_tlb_caches{Here, Old}(t, i, va, access) && t->e[i].pkey < 16;
+      XPT_TLB_CACHES(t, i, va, access, Here, Old);
+    ensures others: \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != i ==>
+      XPT_TLB_SAME(t, k, Old, Here);
     ensures kept: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
-      xpt_tlb_same{Old, Here}(t, i);
+      \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> XPT_TLB_SAME(t, k, Old, Here);
 */
 static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, struct xpt_walk *w)
 {
-	int err = walk_access(t->mem, &t->ctl, va, access, w);
+	int err = walk_folded(t->mem, &t->ctl, va, access, w);
+	/*@ assert walk_keeps: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+	      XPT_TLB_SAME(t, k, Pre, Here); */
 	if (err == XPT_OK && w->fault == XPT_FAULT_NONE)
-		cache(t, &t->e[i], va, w);
+		cache(t, i, va, w);
 	return err;
 }
 
@@ -259,8 +314,8 @@ static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, str
     ensures fault: \result == XPT_OK ==>
       w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
     ensures fill: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
-      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && xpt_tlb_caches{Here, Old}(t, j, va, access) &&
-        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> xpt_tlb_same{Old, Here}(t, k);
+      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && XPT_TLB_CACHES(t, j, va, access, Here, Old) &&
+        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> XPT_TLB_SAME(t, k, Old, Here);
     ensures fault_drops: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
       xpt_tlb_only_drops{Old, Here}(t) &&
       \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va));
