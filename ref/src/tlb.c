@@ -268,7 +268,7 @@ static void cache(struct xpt_tlb *t, unsigned i, uint64_t va, const struct xpt_w
 
 /* The walk of the access and, when it translates, its page cached in
  * entry i. */
-/*@ requires \valid(t) && \valid(w) && \valid(t->mem) && i < XPT_TLB_ENTRIES;
+/*@ requires \valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid(t->mem) && i < XPT_TLB_ENTRIES;
     requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
     requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
     requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
@@ -279,6 +279,7 @@ static void cache(struct xpt_tlb *t, unsigned i, uint64_t va, const struct xpt_w
       pg_window{Old}(XPT_TLB_PGW(t, Old), \old(t->mem->nframes), va);
     ensures fault: \result == XPT_OK ==>
       w->fault == pg_fault{Old}(XPT_TLB_PGW(t, Old), \old(t->ctl.pkru), va, access);
+    ensures ok: xpt_tlb_ok(t);
     ensures filled: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
       XPT_TLB_CACHES(t, i, va, access, Here, Old);
     ensures others: \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != i ==>
@@ -291,6 +292,7 @@ static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, str
 	int err = walk_folded(t->mem, &t->ctl, va, access, w);
 	/*@ assert walk_keeps: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
 	      XPT_TLB_SAME(t, k, Pre, Here); */
+	//@ assert walk_ok: xpt_tlb_ok(t);
 	if (err == XPT_OK && w->fault == XPT_FAULT_NONE)
 		cache(t, i, va, w);
 	return err;
@@ -330,6 +332,8 @@ static int miss(struct xpt_tlb *t, unsigned hit, uint64_t va, unsigned access,
 		drop(t, va, false, current_pcid(t), false, true);
 		return err;
 	}
+	/*@ assert cached: XPT_TLB_CACHES(t, i, va, access, Here, Pre) &&
+	      \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != i ==> XPT_TLB_SAME(t, k, Pre, Here); */
 	if (hit == XPT_TLB_ENTRIES)
 		t->next = (t->next + 1u) % XPT_TLB_ENTRIES;
 	return XPT_OK;
