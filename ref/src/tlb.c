@@ -151,19 +151,24 @@ static bool serves(const struct xpt_tlb *t, const struct xpt_tlb_entry *e, unsig
 	       xpt_rights_error(&t->ctl, e->eff, e->pkey, access) == 0;
 }
 
+/* The part of the contract walk_access and walk_folded share: the window
+ * and control state of the walk, what it writes, and its outcome. */
+#define WALK_CONTRACT                                                            \
+  requires \valid(mem) && \valid_read(ctl) && \valid(w);                        \
+  requires 12 < ctl->maxphyaddr <= 52 && mem->nframes <= 0x10000000000;        \
+  requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));                 \
+  requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1)); \
+  requires \separated(ctl, mem->words + (0 .. mem->nframes * 512 - 1));         \
+  assigns *w, mem->words[0 .. mem->nframes * 512 - 1];                          \
+  ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;                \
+  ensures window: \result == XPT_E_WINDOW <==>                                 \
+    pg_window{Old}(XPT_PGW_OLD(mem, ctl), \old(mem->nframes), va);             \
+  ensures fault: \result == XPT_OK ==>                                         \
+    w->fault == pg_fault{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access);
+
 /* The walk of the access, with the A and D bits it sets written when it
  * translates. */
-/*@ requires \valid(mem) && \valid_read(ctl) && \valid(w);
-    requires 12 < ctl->maxphyaddr <= 52 && mem->nframes <= 0x10000000000;
-    requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));
-    requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1));
-    requires \separated(ctl, mem->words + (0 .. mem->nframes * 512 - 1));
-    assigns *w, mem->words[0 .. mem->nframes * 512 - 1];
-    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
-    ensures window: \result == XPT_E_WINDOW <==>
-      pg_window{Old}(XPT_PGW_OLD(mem, ctl), \old(mem->nframes), va);
-    ensures fault: \result == XPT_OK ==>
-      w->fault == pg_fault{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access);
+/*@ WALK_CONTRACT
     ensures page: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
       1 <= w->levels <= XPT_MAX_LEVELS && w->leaf <= XPT_1G &&
       w->leaf == pg_level{Old}(XPT_PGW_OLD(mem, ctl), va) - 1 &&
@@ -204,17 +209,7 @@ static int walk_access(struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t 
 */
 /* walk_access with what a translation found in one predicate: its callers
  * then carry one fact instead of ten. */
-/*@ requires \valid(mem) && \valid_read(ctl) && \valid(w);
-    requires 12 < ctl->maxphyaddr <= 52 && mem->nframes <= 0x10000000000;
-    requires \valid(mem->words + (0 .. mem->nframes * 512 - 1));
-    requires \separated(w, mem, ctl, mem->words + (0 .. mem->nframes * 512 - 1));
-    requires \separated(ctl, mem->words + (0 .. mem->nframes * 512 - 1));
-    assigns *w, mem->words[0 .. mem->nframes * 512 - 1];
-    ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
-    ensures window: \result == XPT_E_WINDOW <==>
-      pg_window{Old}(XPT_PGW_OLD(mem, ctl), \old(mem->nframes), va);
-    ensures fault: \result == XPT_OK ==>
-      w->fault == pg_fault{Old}(XPT_PGW_OLD(mem, ctl), \old(ctl->pkru), va, access);
+/*@ WALK_CONTRACT
     ensures page: \result == XPT_OK && w->fault == XPT_FAULT_NONE ==>
       walked{Here, Old}(w, mem, ctl, va, access);
 */
