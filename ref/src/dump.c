@@ -56,7 +56,7 @@ int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
 				};
 				return XPT_OK;
 			}
-			t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+			t = xpt_entry_frame(e, sp->maxphyaddr);
 			if (t >= sp->mem.nframes)
 				return XPT_E_WINDOW;
 		}
@@ -76,7 +76,7 @@ int xpt_entry_at(const struct xpt_space *sp, uint64_t va, unsigned level, uint64
 		uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, l))];
 		if (!xpt_fmt_present(sp->format, e) || (l <= 3u && (e & XPT_PTE_PS)))
 			return XPT_E_NOT_MAPPED;
-		t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+		t = xpt_entry_frame(e, sp->maxphyaddr);
 		if (t >= sp->mem.nframes)
 			return XPT_E_WINDOW;
 	}

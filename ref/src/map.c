@@ -472,7 +472,7 @@ int xpt_space_init_ept(struct xpt_space *sp, const struct xpt_mem *mem, struct x
 /* Next-level table of entry e at `level`, if it is one inside the window. */
 static bool child_table(const struct xpt_space *sp, uint64_t e, unsigned level, xpt_pfn *t)
 {
-	*t = (e & xpt_addr_mask(sp->maxphyaddr)) >> XPT_PAGE_SHIFT;
+	*t = xpt_entry_frame(e, sp->maxphyaddr);
 	return xpt_fmt_present(sp->format, e) && !(e & XPT_PTE_PS) && level > 1u &&
 	       *t < sp->mem.nframes;
 }
