@@ -803,6 +803,9 @@ struct xpt_tlb {
 	struct xpt_tlb_entry e[XPT_TLB_ENTRIES];
 };
 
+/*@ // The base of the page of size s (enum xpt_size) that holds x.
+    logic integer xpt_page_base(integer x, integer s) = x & (uint64_t)~(pg_size(s + 1) - 1);
+*/
 /* The PCID new entries get and non-global entries must match: CR3 bits
  * 0..11 under CR4.PCIDE, else 0 (SDM 4.10.1).  A macro: WP's simplifier
  * then sees the literal masks. */
@@ -811,7 +814,7 @@ struct xpt_tlb {
 /*@
     // Entry e holds the page of va.
     predicate xpt_tlbe_holds{L}(struct xpt_tlb_entry *e, integer va) =
-      e->valid && (va & (uint64_t)~(pg_size(e->size + 1) - 1)) == e->va;
+      e->valid && xpt_page_base(va, e->size) == e->va;
     predicate xpt_tlb_holds{L}(struct xpt_tlb *t, integer i, integer va) =
       xpt_tlbe_holds(&t->e[i], va);
     // Entry i may serve an access now: valid, and global or of the current PCID.
@@ -843,9 +846,6 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
  * of the pg_ functions. */
 #define XPT_TLB_PGW(t, W) \
   \at((t)->mem->words, W), \at((t)->ctl.cr3, W), \at((t)->ctl.flags, W), \at((t)->ctl.maxphyaddr, W)
-/*@ // The base of the page of size s (enum xpt_size) that holds x.
-    logic integer xpt_page_base(integer x, integer s) = x & (uint64_t)~(pg_size(s + 1) - 1);
-*/
 /* Entry i (at L) caches the page of va as the walk of the tables at W
  * found it for `access`: its size, page base, frame base, rights and key are
  * the model's, it is tagged with the current PCID, global when CR4.PGE and
@@ -878,16 +878,20 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
    \at((t)->e[k].eff, L2) == \at((t)->e[k].eff, L1) &&                               \
    \at((t)->e[k].va, L2) == \at((t)->e[k].va, L1) &&                                 \
    \at((t)->e[k].pa, L2) == \at((t)->e[k].pa, L1))
+/* A well-formed TLB whose tables xpt_walk can read and set A/D in, apart
+ * from the TLB and the walk record w: the preconditions of an access. */
+#define XPT_TLB_WALKABLE(t, w)                                                     \
+  (\valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid((t)->mem) &&                 \
+   12 < (t)->ctl.maxphyaddr <= 52 && (t)->mem->nframes <= 0x10000000000 &&        \
+   \valid((t)->mem->words + (0 .. (t)->mem->nframes * 512 - 1)) &&                \
+   \separated(w, t, (t)->mem, (t)->mem->words + (0 .. (t)->mem->nframes * 512 - 1)) && \
+   \separated(t, (t)->mem, (t)->mem->words + (0 .. (t)->mem->nframes * 512 - 1)))
 /* One access: from the TLB when it holds the page, else through xpt_walk
  * (setting A/D and caching the result on success).  A hit leaves tables
  * and entries alone; a miss is the walk, and either caches its page in one
  * entry or, on a fault, drops the live entries of va's page.  (Stated, not
  * yet proved: proofs/README.md says why.) */
-/*@ requires \valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid(t->mem);
-    requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
-    requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
-    requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
-    requires \separated(t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+/*@ requires XPT_TLB_WALKABLE(t, w);
     assigns *w, t->hits, t->misses, t->next, t->e[0 .. XPT_TLB_ENTRIES - 1],
             t->mem->words[0 .. t->mem->nframes * 512 - 1];
     ensures ok: xpt_tlb_ok(t);

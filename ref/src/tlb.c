@@ -32,13 +32,23 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
 		t->e[i].valid = false;
 }
 
+/* The base of the page of size s that holds x. */
+/*@ requires s <= XPT_1G;
+    assigns \nothing;
+    ensures \result == xpt_page_base(x, s);
+*/
+static uint64_t page_base(uint64_t x, enum xpt_size s)
+{
+	return x & ~(xpt_size_bytes(s) - 1u);
+}
+
 /*@ requires \valid_read(e) && (e->valid ==> e->size <= XPT_1G);
     assigns \nothing;
     ensures \result <==> xpt_tlbe_holds(e, va);
 */
 static bool covers(const struct xpt_tlb_entry *e, uint64_t va)
 {
-	return e->valid && (va & ~(xpt_size_bytes(e->size) - 1u)) == e->va;
+	return e->valid && page_base(va, e->size) == e->va;
 }
 
 /*@ predicate drops{L}(struct xpt_tlb_entry *e, integer va, _Bool any, integer pcid,
@@ -219,16 +229,6 @@ static int walk_folded(struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t 
 	return walk_access(mem, ctl, va, access, w);
 }
 
-/* The base of the page of size s that holds x. */
-/*@ requires s <= XPT_1G;
-    assigns \nothing;
-    ensures \result == xpt_page_base(x, s);
-*/
-static uint64_t page_base(uint64_t x, enum xpt_size s)
-{
-	return x & ~(xpt_size_bytes(s) - 1u);
-}
-
 /* A miss that translated: cache the page of va as walk w found it in
  * entry i, and leave the other entries alone. */
 /*@ requires \valid(t) && \valid_read(w) && \separated(t, w) && i < XPT_TLB_ENTRIES;
@@ -263,11 +263,7 @@ static void cache(struct xpt_tlb *t, unsigned i, uint64_t va, const struct xpt_w
 
 /* The walk of the access and, when it translates, its page cached in
  * entry i. */
-/*@ requires \valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid(t->mem) && i < XPT_TLB_ENTRIES;
-    requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
-    requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
-    requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
-    requires \separated(t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+/*@ requires XPT_TLB_WALKABLE(t, w) && i < XPT_TLB_ENTRIES;
     assigns *w, t->e[i], t->mem->words[0 .. t->mem->nframes * 512 - 1];
     ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
     ensures window: \result == XPT_E_WINDOW <==>
@@ -296,11 +292,7 @@ static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, str
 /* A miss: the walk; its page cached in entry `hit` (the entry that could
  * not serve the access, or XPT_TLB_ENTRIES for none: then the round-robin
  * victim); on a fault the live entries of va's page dropped. */
-/*@ requires \valid(t) && xpt_tlb_ok(t) && \valid(w) && \valid(t->mem);
-    requires 12 < t->ctl.maxphyaddr <= 52 && t->mem->nframes <= 0x10000000000;
-    requires \valid(t->mem->words + (0 .. t->mem->nframes * 512 - 1));
-    requires \separated(w, t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
-    requires \separated(t, t->mem, t->mem->words + (0 .. t->mem->nframes * 512 - 1));
+/*@ requires XPT_TLB_WALKABLE(t, w);
     requires hit <= XPT_TLB_ENTRIES;
     assigns *w, t->next, t->e[0 .. XPT_TLB_ENTRIES - 1],
             t->mem->words[0 .. t->mem->nframes * 512 - 1];
