@@ -6,10 +6,13 @@
  * Logic definitions only: no code and no axioms.  The facts about bits
  * that the proofs use are lemmas of ref/src/frames.c.
  */
+/* Outside the guard: xpt.h includes this file after struct xpt_frames, for
+ * the contracts of its allocator functions, and the logic must follow the
+ * struct whichever of the two files comes first. */
+#include "xpt.h"
+
 #ifndef XPT_SPEC_FRAMES_H
 #define XPT_SPEC_FRAMES_H
-
-#include "xpt.h"
 
 /* The highest level of a bitmap (XPT_BITMAP_LEVELS - 1): one word. */
 #define BMP_TOP 5

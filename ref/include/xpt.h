@@ -168,6 +168,9 @@ struct xpt_frames {
 	uint64_t *usable;      /* one bit per frame */
 	struct xpt_bitmap free4k, free2m, free1g;
 };
+#ifdef __FRAMAC__
+#include "../../spec/frames.h" /* the allocator's state in logic, for the contracts below */
+#endif
 
 /* Frames covered by a memory map: one past the last usable frame.
  * XPT_E_MEMMAP if a region wraps around or ends beyond 2^52. */
@@ -182,9 +185,60 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
 /* Take [base, base+len) out of use for good (kernel image, metadata).
  * XPT_E_BUSY if a usable frame in it is allocated; then nothing changes. */
 int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len);
+/* The lowest free frame.  It was free and is now used, and nothing else
+ * changes: so no frame is handed out twice until it is freed. */
+/*@ requires xpt_frames_ok(fa);
+    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
+      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior ok:
+      assumes \exists integer f; fr_free(fa, f);
+      ensures \result == XPT_OK;
+      ensures was_free: fr_free{Pre}(fa, *out);
+      ensures lowest: \forall integer g; 0 <= g < *out ==> !fr_free{Pre}(fa, g);
+      ensures used: !fr_free(fa, *out);
+      ensures others: \forall integer g; g != *out ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: fa->nfree == \old(fa->nfree) - 1;
+    behavior nomem:
+      assumes \forall integer f; !fr_free(fa, f);
+      assigns \nothing;
+      ensures \result == XPT_E_NOMEM;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out);
 /* A naturally aligned run of 512 (XPT_2M) or 262144 (XPT_1G) frames. */
 int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out);
+/* Give frame f back: XPT_E_RANGE, XPT_E_RESERVED or XPT_E_DOUBLE_FREE,
+ * changing nothing, when it is not a usable frame in use. */
+/*@ requires xpt_frames_ok(fa);
+    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior range:
+      assumes f >= fa->nframes;
+      assigns \nothing;
+      ensures \result == XPT_E_RANGE;
+    behavior reserved:
+      assumes f < fa->nframes && !fr_usable(fa, f);
+      assigns \nothing;
+      ensures \result == XPT_E_RESERVED;
+    behavior double_free:
+      assumes fr_usable(fa, f) && fr_free(fa, f);
+      assigns \nothing;
+      ensures \result == XPT_E_DOUBLE_FREE;
+    behavior ok:
+      assumes fr_usable(fa, f) && !fr_free(fa, f);
+      ensures \result == XPT_OK;
+      ensures freed: fr_free(fa, f);
+      ensures others: \forall integer g; g != f ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: fa->nfree == \old(fa->nfree) + 1;
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f);
 int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size);
 bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f);
@@ -889,11 +943,12 @@ void xpt_tlb_init(struct xpt_tlb *t, struct xpt_mem *mem, const struct xpt_ctl *
 /* One access: from the TLB when it holds the page, else through xpt_walk
  * (setting A/D and caching the result on success).  A hit leaves tables
  * and entries alone; a miss is the walk, and either caches its page in one
- * entry or, on a fault, drops the live entries of va's page.  (Stated, not
- * yet proved: proofs/README.md says why.) */
+ * entry or, on a fault, drops the live entries of va's page.  The contract
+ * tells the two apart by t->misses, which a miss counts and a hit leaves
+ * alone.  Proved with WP (proofs/README.md, the TLB section). */
 /*@ requires XPT_TLB_WALKABLE(t, w);
     assigns *w, t->hits, t->misses, t->next, t->e[0 .. XPT_TLB_ENTRIES - 1],
-            t->mem->words[0 .. t->mem->nframes * 512 - 1];
+            XPT_TLB_DROP_ASSIGNS(t), t->mem->words[0 .. t->mem->nframes * 512 - 1];
     ensures ok: xpt_tlb_ok(t);
     ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
     ensures hit: \result == XPT_OK && t->misses == \old(t->misses) ==>

@@ -1458,30 +1458,6 @@ static void store_pfn(struct xpt_frames *fa, xpt_pfn *out, xpt_pfn f)
 	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 }
 
-/* The lowest free frame.  It was free and is now used, and nothing else
- * changes: so no frame is handed out twice until it is freed. */
-/*@ requires xpt_frames_ok(fa);
-    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
-      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
-    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
-    ensures xpt_frames_ok(fa);
-    behavior ok:
-      assumes \exists integer f; fr_free(fa, f);
-      ensures \result == XPT_OK;
-      ensures was_free: fr_free{Pre}(fa, *out);
-      ensures lowest: \forall integer g; 0 <= g < *out ==> !fr_free{Pre}(fa, g);
-      ensures used: !fr_free(fa, *out);
-      ensures others: \forall integer g; g != *out ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
-      ensures count: fa->nfree == \old(fa->nfree) - 1;
-    behavior nomem:
-      assumes \forall integer f; !fr_free(fa, f);
-      assigns \nothing;
-      ensures \result == XPT_E_NOMEM;
-    complete behaviors;
-    disjoint behaviors;
-*/
 int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 {
 	uint64_t f;
@@ -1636,31 +1612,6 @@ int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out
 	return XPT_OK;
 }
 
-/*@ requires xpt_frames_ok(fa);
-    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
-    ensures xpt_frames_ok(fa);
-    behavior range:
-      assumes f >= fa->nframes;
-      assigns \nothing;
-      ensures \result == XPT_E_RANGE;
-    behavior reserved:
-      assumes f < fa->nframes && !fr_usable(fa, f);
-      assigns \nothing;
-      ensures \result == XPT_E_RESERVED;
-    behavior double_free:
-      assumes fr_usable(fa, f) && fr_free(fa, f);
-      assigns \nothing;
-      ensures \result == XPT_E_DOUBLE_FREE;
-    behavior ok:
-      assumes fr_usable(fa, f) && !fr_free(fa, f);
-      ensures \result == XPT_OK;
-      ensures freed: fr_free(fa, f);
-      ensures others: \forall integer g; g != f ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
-      ensures count: fa->nfree == \old(fa->nfree) + 1;
-    complete behaviors;
-    disjoint behaviors;
-*/
 int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
 {
 	if (f >= fa->nframes)
