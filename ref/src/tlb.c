@@ -76,6 +76,8 @@ static bool drops(const struct xpt_tlb_entry *e, uint64_t va, bool any, uint16_t
     ensures gone: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
       (t->e[i].valid <==>
        \old(t->e[i].valid) && !\old(drops(&t->e[i], va, any, pcid, all_pcids, globals)));
+    ensures same: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      t->e[i].global == \old(t->e[i].global);
 */
 static void drop(struct xpt_tlb *t, uint64_t va, bool any, uint16_t pcid, bool all_pcids,
                  bool globals)
@@ -128,25 +130,30 @@ static unsigned lookup(const struct xpt_tlb *t, uint64_t va)
 }
 
 /* A hit: the cached page of va, its rights and key, in a record that read
- * no entry.  e by value: the record is then the entry as it was found. */
-/*@ requires \valid(w) && e.size <= XPT_1G;
+ * no entry.  The entry's fields are read before w is written: the record
+ * is then the entry as it was found. */
+/*@ requires \valid(w) && \valid_read(e) && e->size <= XPT_1G;
     assigns *w;
     ensures none: w->fault == XPT_FAULT_NONE && w->levels == 0 && w->error_code == 0 &&
       w->set_a == 0 && !w->set_d;
-    ensures page: w->leaf == e.size && w->pkey == e.pkey && w->eff == e.eff;
-    ensures pa: w->pa == (e.pa | (va & (pg_size(e.size + 1) - 1)));
+    ensures page: w->leaf == \old(e->size) && w->pkey == \old(e->pkey) && w->eff == \old(e->eff);
+    ensures pa: w->pa == (\old(e->pa) | (va & (pg_size(\old(e->size) + 1) - 1)));
 */
-static void serve(struct xpt_tlb_entry e, uint64_t va, struct xpt_walk *w)
+static void serve(const struct xpt_tlb_entry *e, uint64_t va, struct xpt_walk *w)
 {
+	enum xpt_size size = e->size;
+	uint8_t pkey = e->pkey;
+	xpt_attr eff = e->eff;
+	uint64_t pa = e->pa | (va & (xpt_size_bytes(size) - 1u));
 	w->fault = XPT_FAULT_NONE;
 	w->levels = 0;
 	w->error_code = 0;
 	w->set_a = 0;
 	w->set_d = false;
-	w->leaf = (uint8_t)e.size;
-	w->pkey = e.pkey;
-	w->eff = e.eff;
-	w->pa = e.pa | (va & (xpt_size_bytes(e.size) - 1u));
+	w->leaf = (uint8_t)size;
+	w->pkey = pkey;
+	w->eff = eff;
+	w->pa = pa;
 }
 
 /* Whether the hit entry e can serve `access`: a write through a clean
@@ -277,6 +284,7 @@ static void cache(struct xpt_tlb *t, unsigned i, uint64_t va, const struct xpt_w
       XPT_TLB_SAME(t, k, Old, Here);
     ensures kept: \result != XPT_OK || w->fault != XPT_FAULT_NONE ==>
       \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> XPT_TLB_SAME(t, k, Old, Here);
+    ensures misses: t->misses == \old(t->misses);
 */
 static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, struct xpt_walk *w)
 {
@@ -289,14 +297,81 @@ static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, str
 	return err;
 }
 
+/* A hit: entry i serves va, counted in t->hits; the entries, the tables
+ * and the other counters stay as they were. */
+/*@ requires XPT_TLB_WALKABLE(t, w) && i < XPT_TLB_ENTRIES && t->e[i].valid;
+    assigns t->hits, *w;
+    ensures ok: xpt_tlb_ok(t);
+    ensures none: w->fault == XPT_FAULT_NONE;
+    ensures page: w->leaf == \old(t->e[i].size) && w->pkey == \old(t->e[i].pkey) &&
+      w->eff == \old(t->e[i].eff);
+    ensures pa: w->pa == (\old(t->e[i].pa) | (va & (pg_size(\old(t->e[i].size) + 1) - 1)));
+    ensures same: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> XPT_TLB_SAME(t, k, Old, Here);
+    ensures words: \forall integer k; 0 <= k < t->mem->nframes * 512 ==>
+      t->mem->words[k] == \old(t->mem->words[k]);
+    ensures misses: t->misses == \old(t->misses);
+*/
+static void serve_hit(struct xpt_tlb *t, unsigned i, uint64_t va, struct xpt_walk *w)
+{
+	serve(&t->e[i], va, w);
+	/* The frame of *w, field group by field group (one goal each). */
+	/*@ assert served_flags: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+	      t->e[k].valid == \at(t->e[k].valid, Pre) && t->e[k].dirty == \at(t->e[k].dirty, Pre) &&
+	      t->e[k].global == \at(t->e[k].global, Pre); */
+	/*@ assert served_tags: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+	      t->e[k].pcid == \at(t->e[k].pcid, Pre) && t->e[k].size == \at(t->e[k].size, Pre) &&
+	      t->e[k].pkey == \at(t->e[k].pkey, Pre) && t->e[k].eff == \at(t->e[k].eff, Pre); */
+	/*@ assert served_addrs: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+	      t->e[k].va == \at(t->e[k].va, Pre) && t->e[k].pa == \at(t->e[k].pa, Pre); */
+	//@ assert served_ok: xpt_tlb_ok(t);
+	t->hits++;
+}
+
+/* Whether lookup's answer i is an entry that serves `access`. */
+/*@ requires \valid_read(t) && xpt_tlb_ok(t) && i <= XPT_TLB_ENTRIES;
+    requires i < XPT_TLB_ENTRIES ==> t->e[i].valid;
+    assigns \nothing;
+    ensures \result ==> i < XPT_TLB_ENTRIES;
+*/
+static bool hit_serves(const struct xpt_tlb *t, unsigned i, unsigned access)
+{
+	return i < XPT_TLB_ENTRIES && serves(t, &t->e[i], access);
+}
+
+/* Count one event in counter c (which wraps at 2^64). */
+/*@ requires \valid(c);
+    assigns *c;
+    ensures counted: *c == (\old(*c) == UINT64_MAX ? 0 : \old(*c) + 1);
+*/
+static void tick(uint64_t *c)
+{
+	*c = *c + 1u;
+}
+
+/* What a #PF does to the TLB (SDM 4.10.4.1): the live entries holding
+ * va's page go, as for invlpg. */
+/*@ requires \valid(t) && xpt_tlb_ok(t);
+    assigns XPT_TLB_DROP_ASSIGNS(t);
+    ensures ok: xpt_tlb_ok(t);
+    ensures only_drops: xpt_tlb_only_drops{Old, Here}(t);
+    ensures none: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+      !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va));
+*/
+static void drop_page(struct xpt_tlb *t, uint64_t va)
+{
+	drop(t, va, false, current_pcid(t), false, true);
+}
+
 /* A miss: the walk; its page cached in entry `hit` (the entry that could
  * not serve the access, or XPT_TLB_ENTRIES for none: then the round-robin
- * victim); on a fault the live entries of va's page dropped. */
+ * victim); on a fault the live entries of va's page dropped; counted in
+ * t->misses. */
 /*@ requires XPT_TLB_WALKABLE(t, w);
     requires hit <= XPT_TLB_ENTRIES;
-    assigns *w, t->next, t->e[0 .. XPT_TLB_ENTRIES - 1],
+    assigns *w, t->next, t->misses, t->e[0 .. XPT_TLB_ENTRIES - 1], XPT_TLB_DROP_ASSIGNS(t),
             t->mem->words[0 .. t->mem->nframes * 512 - 1];
     ensures ok: xpt_tlb_ok(t);
+    ensures counted: t->misses == (\old(t->misses) == UINT64_MAX ? 0 : \old(t->misses) + 1);
     ensures result: \result == XPT_OK || \result == XPT_E_WINDOW;
     ensures window: \result == XPT_E_WINDOW <==>
       pg_window{Old}(XPT_TLB_PGW(t, Old), \old(t->mem->nframes), va);
@@ -316,27 +391,51 @@ static int miss(struct xpt_tlb *t, unsigned hit, uint64_t va, unsigned access,
 	int err = fill(t, i, va, access, w);
 	if (err != XPT_OK || w->fault != XPT_FAULT_NONE) {
 		/* A #PF drops the entries for its address (SDM 4.10.4.1). */
-		drop(t, va, false, current_pcid(t), false, true);
+		tick(&t->misses);
+		drop_page(t, va);
+		/*@ assert counted: t->misses ==
+		      (\at(t->misses, Pre) == UINT64_MAX ? 0 : \at(t->misses, Pre) + 1); */
+		/*@ assert dropped: xpt_tlb_only_drops{Pre, Here}(t) &&
+		      \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
+		        !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va)); */
 		return err;
 	}
 	/*@ assert cached: XPT_TLB_CACHES(t, i, va, access, Here, Pre) &&
 	      \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != i ==> XPT_TLB_SAME(t, k, Pre, Here); */
+	tick(&t->misses);
+	/*@ assert counted_at: t->misses ==
+	      (\at(t->misses, Pre) == UINT64_MAX ? 0 : \at(t->misses, Pre) + 1); */
 	if (hit == XPT_TLB_ENTRIES)
 		t->next = (t->next + 1u) % XPT_TLB_ENTRIES;
+	/*@ assert cached_at: XPT_TLB_CACHES(t, i, va, access, Here, Pre) &&
+	      \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != i ==> XPT_TLB_SAME(t, k, Pre, Here); */
 	return XPT_OK;
 }
 
 int xpt_tlb_access(struct xpt_tlb *t, uint64_t va, unsigned access, struct xpt_walk *w)
 {
 	unsigned i = lookup(t, va);
-	if (i < XPT_TLB_ENTRIES && serves(t, &t->e[i], access)) {
-		struct xpt_tlb_entry e = t->e[i];
-		t->hits++;
-		serve(e, va, w);
+	if (hit_serves(t, i, access)) {
+		serve_hit(t, i, va, w);
+		/*@ assert served: \let k = i; w->fault == XPT_FAULT_NONE &&
+		      \at(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va), Pre) &&
+		      w->leaf == \at(t->e[k].size, Pre) && w->pkey == \at(t->e[k].pkey, Pre) &&
+		      w->eff == \at(t->e[k].eff, Pre) &&
+		      w->pa == (\at(t->e[k].pa, Pre) | (va & (pg_size(\at(t->e[k].size, Pre) + 1) - 1))); */
+		/*@ assert unchanged: t->misses == \at(t->misses, Pre) &&
+		      (\forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> XPT_TLB_SAME(t, k, Pre, Here)) &&
+		      \forall integer k; 0 <= k < t->mem->nframes * 512 ==>
+		        t->mem->words[k] == \at(t->mem->words[k], Pre); */
 		return XPT_OK;
 	}
 	int err = miss(t, i, va, access, w);
-	t->misses++;
+	//@ assert counted: t->misses != \at(t->misses, Pre);
+	/*@ assert cached: err == XPT_OK && w->fault == XPT_FAULT_NONE ==>
+	      \exists integer j; 0 <= j < XPT_TLB_ENTRIES && XPT_TLB_CACHES(t, j, va, access, Here, Pre) &&
+	        \forall integer k; 0 <= k < XPT_TLB_ENTRIES && k != j ==> XPT_TLB_SAME(t, k, Pre, Here); */
+	/*@ assert dropped: err != XPT_OK || w->fault != XPT_FAULT_NONE ==>
+	      xpt_tlb_only_drops{Pre, Here}(t) &&
+	      \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==> !(xpt_tlb_live(t, k) && xpt_tlb_holds(t, k, va)); */
 	return err;
 }
 
