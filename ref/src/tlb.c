@@ -205,8 +205,14 @@ static int walk_access(struct xpt_mem *mem, const struct xpt_ctl *ctl, uint64_t 
                        unsigned access, struct xpt_walk *w)
 {
 	int err = xpt_walk(mem, ctl, va, access, w);
-	if (err == XPT_OK && w->fault == XPT_FAULT_NONE)
+	if (err == XPT_OK && w->fault == XPT_FAULT_NONE) {
 		xpt_walk_set_ad(mem, w);
+		/*@ assert ad: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+		      PG_AD_ONLY(\at(mem->words[k], Pre), mem->words[k]); */
+	} else {
+		/*@ assert no_ad: \forall integer k; 0 <= k < mem->nframes * 512 ==>
+		      mem->words[k] == \at(mem->words[k], Pre); */
+	}
 	return err;
 }
 
@@ -292,8 +298,25 @@ static int fill(struct xpt_tlb *t, unsigned i, uint64_t va, unsigned access, str
 	/*@ assert walk_keeps: \forall integer k; 0 <= k < XPT_TLB_ENTRIES ==>
 	      XPT_TLB_SAME(t, k, Pre, Here); */
 	//@ assert walk_ok: xpt_tlb_ok(t);
-	if (err == XPT_OK && w->fault == XPT_FAULT_NONE)
+	//@ assert walk_misses: t->misses == \at(t->misses, Pre);
+	if (err == XPT_OK && w->fault == XPT_FAULT_NONE) {
 		cache(t, i, va, w);
+		/* What filled states, in parts (one goal each). */
+		/*@ assert filled_page: t->e[i].valid &&
+		      t->e[i].size == pg_level{Pre}(XPT_TLB_PGW(t, Pre), va) - 1 &&
+		      t->e[i].va == xpt_page_base(va, t->e[i].size) &&
+		      t->e[i].pa == xpt_page_base(pg_pa{Pre}(XPT_TLB_PGW(t, Pre), va), t->e[i].size); */
+		//@ assert filled_key: t->e[i].pkey == pg_pkey{Pre}(XPT_TLB_PGW(t, Pre), va);
+		/*@ assert filled_rights:
+		      (pg_has(t->e[i].eff, XPT_WRITE) <==> pg_writable{Pre}(XPT_TLB_PGW(t, Pre), va)) &&
+		      (pg_has(t->e[i].eff, XPT_USER) <==> pg_user_addr{Pre}(XPT_TLB_PGW(t, Pre), va)) &&
+		      (pg_has(t->e[i].eff, XPT_NOEXEC) <==> pg_noexec{Pre}(XPT_TLB_PGW(t, Pre), va)); */
+		//@ assert filled_pcid: t->e[i].pcid == XPT_TLB_TAG(t);
+		/*@ assert filled_global: t->e[i].global <==> pg_has(t->ctl.flags, XPT_CTL_PGE) &&
+		      pg_has(pg_last{Pre}(XPT_TLB_PGW(t, Pre), va), PG_G); */
+		/*@ assert filled_dirty: t->e[i].dirty <==>
+		      pg_sets_d{Pre}(XPT_TLB_PGW(t, Pre), \at(t->ctl.pkru, Pre), va, access); */
+	}
 	return err;
 }
 
