@@ -39,6 +39,15 @@
    ((sp)->format == XPT_FMT_X86 || (sp)->format == XPT_FMT_EPT) &&                 \
    \valid_read((sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)) &&           \
    \separated(sp, (sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
+/* A space whose tables the mapper can change. */
+#define XPT_SPACE_WRITABLE(sp)                                                    \
+  (XPT_SPACE_READABLE(sp) && \valid((sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
+/* The memory of allocator fa: its descriptor and its arrays. */
+#define XPT_FRAMES_META(fa)                                                       \
+  (fa), (fa)->usable + (0 .. fr_usable_words((fa)->nframes) - 1),                \
+  (fa)->free4k.w + (0 .. (fa)->free4k.off[BMP_TOP]),                             \
+  (fa)->free2m.w + (0 .. (fa)->free2m.off[BMP_TOP]),                             \
+  (fa)->free1g.w + (0 .. (fa)->free1g.off[BMP_TOP])
 /* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
  * and CTL_LA57 for 5 levels. */
 #define XPT_SPACE_FLAGS(levels) ((levels) == 5 ? 0x250 : 0x50)

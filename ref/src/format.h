@@ -14,8 +14,14 @@ static inline bool xpt_fmt_present(unsigned fmt, uint64_t e)
 	                          : (e & XPT_PTE_P) != 0;
 }
 
+/*@ // The table entry the mapper writes for table t (xpt_fmt_table): the
+    // frame, and bits 0..2, which are P, R/W, U/S for x86 and R, W, X for EPT.
+    logic integer xpt_table_entry(integer t) = (t << 12) | 7;
+*/
+
 /* A non-leaf entry: every permission, the leaf alone restricts. */
 /*@ assigns \nothing;
+    ensures entry: t < 0x10000000000000 ==> \result == xpt_table_entry(t);
     ensures x86_table: fmt != XPT_FMT_EPT ==>
       pg_has(\result, PG_P) && pg_has(\result, PG_RW) && pg_has(\result, PG_US) &&
       !pg_has(\result, PG_PS);

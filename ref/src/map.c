@@ -43,9 +43,30 @@ struct cursor {
 	struct xpt_mapping *out;
 };
 
+/*@ // The allocator of sp can hand its frames out as tables: every frame it
+    // covers lies in the window, and every frame it can hand out lies apart
+    // from its own memory (which sits in frames it never hands out).
+    predicate map_frames_apart{L}(struct xpt_space *sp) =
+      xpt_frames_ok(sp->fa) && sp->fa->nframes <= sp->mem.nframes &&
+      \separated(sp, XPT_FRAMES_META(sp->fa)) &&
+      \forall integer f; fr_usable(sp->fa, f) ==>
+        \separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa));
+    // The flush record of cursor c: none, or one apart from the cursor, the
+    // space and the window; and from the allocator's memory.
+    predicate map_flush_ok{L}(struct cursor *c) =
+      c->fl == \null || (\valid(c->fl) && xpt_flush_ok(c->fl) &&
+        \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)));
+    predicate map_flush_apart{L}(struct cursor *c) =
+      map_flush_ok(c) && (c->fl == \null || \separated(c->fl, XPT_FRAMES_META(c->sp->fa)));
+*/
+
 /* ------------------------------------------------------------- entries */
 
 /* Entry i of the table that splits huge leaf `e` at `level`. */
+/*@ requires \valid_read(sp) && 12 < sp->maxphyaddr <= 52;
+    requires 2 <= level <= 3 && i < 512;
+    assigns \nothing;
+*/
 static uint64_t split_entry(const struct xpt_space *sp, uint64_t e, unsigned level, unsigned i)
 {
 	uint64_t pa = xpt_leaf_base(e, level, sp->maxphyaddr) + (uint64_t)i * xpt_level_bytes(level - 1u);
@@ -67,6 +88,7 @@ static bool present(const struct cursor *c, uint64_t e)
     assigns \nothing;
     ensures \result == c->sp->mem.words + (c->path[level].table * 512 + pg_idx(va, level));
     ensures \valid_read(\result);
+    ensures idx: 0 <= pg_idx(va, level) < 512;
 */
 static uint64_t *slot(const struct cursor *c, unsigned level, uint64_t va)
 {
@@ -83,6 +105,14 @@ static uint64_t read_entry(const struct cursor *c, unsigned level, uint64_t va)
 	return split_entry(c->sp, l->split, level + 1u, xpt_index(va, level));
 }
 
+/* The commit pass writes entry e there; the check pass writes nothing. */
+/*@ requires \valid_read(c) && XPT_SPACE_WRITABLE(c->sp) && 1 <= level <= XPT_MAX_LEVELS;
+    requires c->path[level].table < c->sp->mem.nframes;
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    ensures written: c->commit ==>
+      c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] == e;
+*/
 static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 {
 	if (c->commit)
@@ -90,6 +120,13 @@ static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t 
 }
 
 /* The TLB may hold leaf e for va: it goes into the flush record. */
+/*@ requires \valid_read(c) && \valid_read(c->sp) && map_flush_ok(c);
+    assigns c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures ok: map_flush_ok(c);
+    ensures covers: c->fl != \null ==> xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
+    ensures keeps: c->fl != \null ==> \forall integer page;
+      \old(xpt_flush_covers(c->fl, page)) ==> xpt_flush_covers(c->fl, page);
+*/
 static void record(struct cursor *c, uint64_t va, uint64_t e)
 {
 	xpt_flush_add(c->fl, va);
@@ -149,36 +186,182 @@ static void table_zero(const struct xpt_space *sp, xpt_pfn t)
 }
 
 /* Fill table t with the pieces of the huge leaf `split` at `level`. */
+/*@ requires \valid_read(sp) && t < sp->mem.nframes <= 0x10000000000;
+    requires 2 <= level <= 3 && 12 < sp->maxphyaddr <= 52;
+    requires \valid(sp->mem.words + (t * 512 .. t * 512 + 511));
+    requires \separated(sp, sp->mem.words + (t * 512 .. t * 512 + 511));
+    assigns sp->mem.words[t * 512 .. t * 512 + 511];
+*/
 static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, unsigned level)
 {
-	uint64_t *table = &sp->mem.words[xpt_slot(t, 0)];
+	/*@ loop invariant 0 <= i <= 512;
+	    loop assigns i, sp->mem.words[t * 512 .. t * 512 + 511];
+	    loop variant 512 - i;
+	*/
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
-		table[i] = split_entry(sp, split, level, i);
+		sp->mem.words[xpt_slot(t, i)] = split_entry(sp, split, level, i);
+}
+
+/* A frame for a new table: one the allocator held free, now used; or
+ * NO_FRAME when none is free.  The frame comes back by value, so that no
+ * store of the caller's can alias it. */
+#define NO_FRAME UINT64_MAX
+/*@ requires \valid_read(sp) && map_frames_apart(sp) && \separated(sp, XPT_FRAMES_META(sp->fa));
+    assigns sp->fa->nfree, sp->fa->free4k.w[0 .. sp->fa->free4k.off[BMP_TOP]],
+            sp->fa->free2m.w[0 .. sp->fa->free2m.off[BMP_TOP]],
+            sp->fa->free1g.w[0 .. sp->fa->free1g.off[BMP_TOP]];
+    ensures fresh: \result != NO_FRAME ==>
+      fr_free{Pre}(sp->fa, \result) && fr_usable{Pre}(sp->fa, \result) &&
+      \result < \old(sp->mem.nframes) && \result < 0x1000000000 &&
+      sp->fa->nfree == \old(sp->fa->nfree) - 1;
+    ensures apart: \result != NO_FRAME ==> \let f = \result;
+      \at(\separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa)), Pre);
+*/
+static xpt_pfn take_frame(const struct xpt_space *sp)
+{
+	xpt_pfn t;
+	if (xpt_frame_alloc(sp->fa, &t) != XPT_OK)
+		return NO_FRAME;
+	//@ assert was_free: fr_free{Pre}(sp->fa, t);
+	//@ assert usable: fr_usable{Pre}(sp->fa, t);
+	/*@ assert apart_pre: \let f = t;
+	      \at(\separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa)), Pre); */
+	return t;
 }
 
 /*
- * Put a new table below the entry at `level` for va: empty, or filled
- * with the pieces of the huge leaf `split`.  The check pass only counts it.
+ * Hang table t, a frame no table uses, below `entry`, the entry at `level`
+ * for va, in the commit pass: empty, or filled with the pieces of the huge leaf
+ * `split`, which then goes into the flush record.
  */
-static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t split)
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c) && c->commit;
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires 2 <= level <= c->sp->levels && (split != 0 ==> level <= 3);
+    requires c->path[level].table < c->sp->mem.nframes;
+    requires t < c->sp->mem.nframes && t < 0x1000000000 && t != c->path[level].table;
+    requires \separated(c, c->sp->mem.words + (t * 512 .. t * 512 + 511));
+    requires entry: entry == c->sp->mem.words + (c->path[level].table * 512 + pg_idx(va, level)) &&
+      0 <= pg_idx(va, level) < 512;
+    assigns c->path[level - 1], c->sp->mem.words[t * 512 .. t * 512 + 511],
+            c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)],
+            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures path: c->path[level - 1].table == t && !c->path[level - 1].virt &&
+      c->path[level - 1].split == 0;
+    ensures linked: c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] ==
+      xpt_table_entry(t);
+    ensures empty: split == 0 ==>
+      \forall integer k; t * 512 <= k < t * 512 + 512 ==> c->sp->mem.words[k] == 0;
+    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+      !(t * 512 <= k < t * 512 + 512) && k != \old(c->path[level].table) * 512 + pg_idx(va, level) ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+*/
+static void hang_table(struct cursor *c, uint64_t *entry, unsigned level, uint64_t va, xpt_pfn t,
+                       uint64_t split)
 {
-	xpt_pfn t;
-	c->valid = level - 1u;
-	if (!c->commit) {
-		c->tables++;
-		c->path[level - 1u] = (struct level){ .virt = true, .split = split };
-		return XPT_OK;
-	}
-	if (xpt_frame_alloc(c->sp->fa, &t) != XPT_OK)
-		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
+	//@ assert in_window: 0 <= c->path[level].table * 512 + pg_idx(va, level) < c->sp->mem.nframes * 512;
+	uint64_t table = xpt_fmt_table(c->sp->format, t);
+	if (split)
+		record(c, va & ~(xpt_level_bytes(level) - 1u), split);
 	if (split)
 		table_split(c->sp, t, split, level);
 	else
 		table_zero(c->sp, t);
-	write_entry(c, level, va, xpt_fmt_table(c->sp->format, t));
-	c->path[level - 1u] = (struct level){ .table = t };
-	if (split)
-		record(c, va & ~(xpt_level_bytes(level) - 1u), split);
+	//@ assert apart_table: \separated(entry, c->sp->mem.words + (t * 512 .. t * 512 + 511));
+	*entry = table;
+	/*@ assert apart_level: \separated(&c->path[level - 1], entry,
+	      c->sp->mem.words + (t * 512 .. t * 512 + 511)); */
+	c->path[level - 1u].table = t;
+	c->path[level - 1u].virt = false;
+	c->path[level - 1u].split = 0;
+}
+
+/* The check pass: one more table for the commit pass to take, and the
+ * level below described by the huge leaf it would split, if any. */
+/*@ requires \valid(c) && 2 <= level <= XPT_MAX_LEVELS;
+    assigns c->tables, c->path[level - 1];
+    ensures c->tables == (uint64_t)(\old(c->tables) + 1);
+    ensures c->path[level - 1].virt && c->path[level - 1].split == split;
+*/
+static void count_table(struct cursor *c, unsigned level, uint64_t split)
+{
+	c->tables++;
+	c->path[level - 1u].table = 0;
+	c->path[level - 1u].virt = true;
+	c->path[level - 1u].split = split;
+}
+
+/*
+ * Put a new table below the entry at `level` for va: empty, or filled
+ * with the pieces of the huge leaf `split`.  The check pass only counts
+ * it.  The table the entry is in (`parent`) is in use, so the frame the
+ * allocator hands out is another: the stores cannot hit each other.
+ */
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp);
+    requires map_flush_apart(c);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                        XPT_FRAMES_META(c->sp->fa));
+    requires 2 <= level <= c->sp->levels;
+    requires split != 0 ==> level <= 3;
+    requires parent: !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
+      !fr_free(c->sp->fa, c->path[level].table) &&
+      \separated(c->sp->mem.words + (c->path[level].table * 512 .. c->path[level].table * 512 + 511),
+                 XPT_FRAMES_META(c->sp->fa));
+    assigns c->valid, c->tables, c->path[level - 1],
+            c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1],
+            c->sp->fa->nfree, c->sp->fa->free4k.w[0 .. c->sp->fa->free4k.off[BMP_TOP]],
+            c->sp->fa->free2m.w[0 .. c->sp->fa->free2m.off[BMP_TOP]],
+            c->sp->fa->free1g.w[0 .. c->sp->fa->free1g.off[BMP_TOP]],
+            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures c->valid == level - 1;
+    behavior check:
+      assumes !c->commit;
+      ensures \result == XPT_OK && c->tables == (uint64_t)(\old(c->tables) + 1);
+      ensures virtual: c->path[level - 1].virt && c->path[level - 1].split == split;
+      ensures words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+        c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+      ensures frames: c->sp->fa->nfree == \old(c->sp->fa->nfree);
+    behavior commit:
+      assumes c->commit;
+      ensures \result == XPT_OK || \result == XPT_E_NOMEM;
+      ensures made: \result == XPT_OK ==> \let t = c->path[level - 1].table;
+        !c->path[level - 1].virt && c->path[level - 1].split == 0 && t < \old(c->sp->mem.nframes) &&
+        fr_free{Pre}(c->sp->fa, t);
+      ensures linked: \result == XPT_OK ==>
+        c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] ==
+          xpt_table_entry(c->path[level - 1].table);
+      ensures empty: \result == XPT_OK && split == 0 ==> \let t = c->path[level - 1].table;
+        \forall integer k; t * 512 <= k < t * 512 + 512 ==> c->sp->mem.words[k] == 0;
+      ensures others: \result == XPT_OK ==> \let t = c->path[level - 1].table;
+        \forall integer k; 0 <= k < c->sp->mem.nframes * 512 && !(t * 512 <= k < t * 512 + 512) &&
+          k != \old(c->path[level].table) * 512 + pg_idx(va, level) &&
+          \old(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa))) ==>
+          c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    complete behaviors;
+    disjoint behaviors;
+*/
+static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t split)
+{
+	c->valid = level - 1u;
+	if (!c->commit) {
+		/*@ assert counted_apart: \separated(&c->tables, &c->path[level - 1], &c->sp->fa->nfree,
+		      c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)); */
+		count_table(c, level, split);
+		return XPT_OK;
+	}
+	uint64_t *entry = slot(c, level, va);
+	/* What the allocator writes is apart from what hang_table reads. */
+	/*@ assert fields_apart: \separated(&c->path[level].table, &c->sp->mem.nframes,
+	      XPT_FRAMES_META(c->sp->fa)); */
+	xpt_pfn t = take_frame(c->sp);
+	if (t == NO_FRAME)
+		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
+	/*@ assert taken: c->path[level].table == \at(c->path[level].table, Pre) &&
+	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
+	/*@ ghost Taken: ; */
+	hang_table(c, entry, level, va, t, split);
+	/*@ assert taken_words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      \at(c->sp->mem.words[k], Taken) == \at(c->sp->mem.words[k], Pre); */
 	return XPT_OK;
 }
 
