@@ -1,11 +1,20 @@
-# make prove: Frama-C WP over ref/src against spec/ (proofs/prove.sh).
-# Not yet a step of make test: a few goals are still open (proofs/unproved.txt)
-# and a replay takes far longer than ten minutes; proofs/README.md has both.
+# make prove: Frama-C WP over ref/src against spec/ (proofs/prove.sh), every
+# line of proofs/scope.  It takes far longer than ten minutes and goals are
+# still open (proofs/unproved.txt); proofs/README.md has both.
 DEPS += prove
 prove: deps
 	@bash proofs/prove.sh
+# make test replays every line of the scope but walk.c's and frames.c's
+# (about 25 and 90 minutes): a few minutes.  It fails on any goal not
+# listed in proofs/unproved.txt.  Each goal gets 20 s, twice make prove's
+# limit, so that a slower machine does not fail a goal measured under 10 s.
+prove-quick: deps
+	@PROVE_EXCLUDE="ref/src/walk.c ref/src/frames.c" PROVE_KNOWN=proofs/unproved.txt \
+		PROVE_TIMEOUT=20 PROVE_LOG=build/prove-quick.log PROVE_REPORTS=build/report \
+		bash proofs/prove.sh
+TEST_STEPS += prove-quick
 # Bugs planted in scratch copies of walk.c and map.c must make their proof fail.
 prove-broken: deps
 	@bash proofs/broken.sh
 TEST_STEPS += prove-broken
-.PHONY: prove prove-broken
+.PHONY: prove prove-quick prove-broken

@@ -9,6 +9,7 @@
 # again by Z3 or CVC4.  No verdict is cached: -wp-cache none.
 #   PROVE_SCOPE    the scope file (default proofs/scope)
 #   PROVE_FILES    files to prove whole (default: the lines of the scope)
+#   PROVE_EXCLUDE  files whose lines of the scope are left out
 #   PROVE_TIMEOUT  seconds per goal and prover (default 10)
 #   PROVE_SCRIPTS  "replay" (default): run the scripts, and the provers alone
 #                  for goals without one;
@@ -22,6 +23,7 @@
 #                  runs of PROVE_PAR=1 keep two cores busier than one of 2
 #   PROVE_SKIP     leave these functions out (WP's -wp-skip-fct)
 #   PROVE_LOG      WP's output (default build/prove.log)
+#   PROVE_REPORTS  where the JSON reports go (default proofs/report)
 #   PROVE_KNOWN    a file of goal names not proved yet (proofs/unproved.txt):
 #                  the run then fails only on other goals,
 #                  and says which of the listed goals are proved now
@@ -32,6 +34,9 @@ if [ -n "${PROVE_FILES:-}" ]; then
 else
 	scope=$(grep -v '^#' "${PROVE_SCOPE:-proofs/scope}" | grep .)
 fi
+for f in ${PROVE_EXCLUDE:-}; do
+	scope=$(grep -v "^$f\( \|\$\)" <<<"$scope")
+done
 timeout=${PROVE_TIMEOUT:-10}
 # Z3 and CVC4 (Alt-Ergo and cvc5 are not available with Debian 12's Why3).
 # WP tries them in turn on a goal; CVC4 goes first because it proves most
@@ -45,13 +50,18 @@ update) mode=tip auto=wp:split,wp:bitrange,wp:bittestrange,wp:bitshift,wp:range 
 *) echo "prove: PROVE_SCRIPTS is replay or update" >&2; exit 2 ;;
 esac
 log=${PROVE_LOG:-build/prove.log}
-mkdir -p build proofs/report
+reports=${PROVE_REPORTS:-proofs/report}
+mkdir -p build "$reports"
 : >"$log"
 start=$(date +%s)
 echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}," \
 	"${PROVE_JOBS:-1} WP runs of ${PROVE_PAR:-2} provers at once"
 # One WP run a line of the scope, up to PROVE_JOBS of them at once, each
-# with its own log; the lemmas are goals of the first only.
+# with its own log.  The lemmas every file sees (those of the headers and
+# proofs/lemmas.h) are goals of the first run only; a file's own lemmas
+# are goals of its run.  (A line that names functions has no lemma goals.)
+shared=$(grep -ho 'lemma [A-Za-z_0-9]*[ {:]' proofs/lemmas.h spec/*.h ref/include/*.h ref/src/*.h |
+	sed 's/lemma \([A-Za-z_0-9]*\).*/-\1/' | sort -u | paste -sd,)
 jobs=${PROVE_JOBS:-1}
 rm -f "$log".[0-9]*
 progress() { # goals done of goals scheduled, over every run so far
@@ -69,8 +79,8 @@ while read -r file fcts; do
 	(frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
 		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
-		${fcts:+-wp-fct "$fcts"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo -wp-prop=-@lemma) \
-		-wp-report-json "proofs/report/$(basename "$file" .c).json" </dev/null >"$log.$n" 2>&1
+		${fcts:+-wp-fct "$fcts"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
+		-wp-report-json "$reports/$(basename "$file" .c).json" </dev/null >"$log.$n" 2>&1
 	 echo $? >"$log.$n.rc") &
 	# Progress every PROGRESS seconds (default 20) while PROVE_JOBS runs go on.
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
@@ -104,7 +114,11 @@ if [ -z "${PROVE_KNOWN:-}" ]; then
 fi
 known=$(grep -v '^#' "$PROVE_KNOWN" | sort -u)
 new=$(comm -23 <(printf '%s\n' $unproved) <(printf '%s\n' $known) | grep .)
-done_now=$(comm -13 <(printf '%s\n' $unproved) <(printf '%s\n' $known) | grep .)
+# Listed goals this run proved: only those it ran (a partial scope leaves
+# the others untried, not proved).
+ran=$(sed -n 's/^\[wp\] \[[^]]*\] Goal \([^ ]*\).*/\1/p' "$log" | sort -u)
+done_now=$(comm -12 <(printf '%s\n' $ran) <(printf '%s\n' $known) |
+	comm -23 - <(printf '%s\n' $unproved) | grep .)
 for g in $new; do echo "  not proved (not in $PROVE_KNOWN): $g"; done
 for g in $done_now; do echo "  proved now, remove from $PROVE_KNOWN: $g"; done
 echo "$(printf '%s\n' $unproved | grep -c .) goals not proved, all of them listed in $PROVE_KNOWN: $([ -z "$new" ] && echo yes || echo NO)"
