@@ -8,6 +8,13 @@
 
 #include "bits.h"
 
+/* Whether the walk goes on through e: P for x86 (SDM 4.5); for EPT any of
+ * R, W, X (an entry with none of them is not present): one mask test. */
+/*@ assigns \nothing;
+    ensures x86: fmt != XPT_FMT_EPT ==> (\result <==> pg_has(e, PG_P));
+    ensures ept: fmt == XPT_FMT_EPT ==>
+      (\result <==> pg_has(e, XPT_EPT_R | XPT_EPT_W | XPT_EPT_X));
+*/
 static inline bool xpt_fmt_present(unsigned fmt, uint64_t e)
 {
 	return fmt == XPT_FMT_EPT ? (e & (XPT_EPT_R | XPT_EPT_W | XPT_EPT_X)) != 0

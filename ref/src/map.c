@@ -74,6 +74,12 @@ static uint64_t split_entry(const struct xpt_space *sp, uint64_t e, unsigned lev
 	return xpt_fmt_leaf(sp->format, pa, xpt_fmt_attr(sp->format, e, level), level - 1u) | kept;
 }
 
+/*@ requires \valid_read(c) && \valid_read(c->sp);
+    assigns \nothing;
+    ensures x86: c->sp->format != XPT_FMT_EPT ==> (\result <==> pg_has(e, PG_P));
+    ensures ept: c->sp->format == XPT_FMT_EPT ==>
+      (\result <==> pg_has(e, XPT_EPT_R | XPT_EPT_W | XPT_EPT_X));
+*/
 static bool present(const struct cursor *c, uint64_t e)
 {
 	return xpt_fmt_present(c->sp->format, e);
@@ -95,6 +101,17 @@ static uint64_t *slot(const struct cursor *c, unsigned level, uint64_t va)
 	return &c->sp->mem.words[xpt_slot(c->path[level].table, xpt_index(va, level))];
 }
 
+/* The entry for va at `level`: the word the walk reads there for a real
+ * table; for a table the commit pass will create, what it will hold
+ * (nothing, or the piece of the huge leaf it splits). */
+/*@ requires \valid_read(c) && XPT_SPACE_READABLE(c->sp) && 1 <= level <= XPT_MAX_LEVELS;
+    requires !c->path[level].virt ==> c->path[level].table < c->sp->mem.nframes;
+    requires c->path[level].virt && c->path[level].split != 0 ==> level <= 2;
+    assigns \nothing;
+    ensures real: !c->path[level].virt ==>
+      \result == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    ensures none: c->path[level].virt && c->path[level].split == 0 ==> \result == 0;
+*/
 static uint64_t read_entry(const struct cursor *c, unsigned level, uint64_t va)
 {
 	const struct level *l = &c->path[level];
