@@ -223,7 +223,7 @@ static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, u
  * NO_FRAME when none is free.  The frame comes back by value, so that no
  * store of the caller's can alias it. */
 #define NO_FRAME UINT64_MAX
-/*@ requires \valid_read(sp) && map_frames_apart(sp) && \separated(sp, XPT_FRAMES_META(sp->fa));
+/*@ requires \valid_read(sp) && map_frames_apart(sp);
     assigns sp->fa->nfree, sp->fa->free4k.w[0 .. sp->fa->free4k.off[BMP_TOP]],
             sp->fa->free2m.w[0 .. sp->fa->free2m.off[BMP_TOP]],
             sp->fa->free1g.w[0 .. sp->fa->free1g.off[BMP_TOP]];
