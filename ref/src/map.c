@@ -277,12 +277,12 @@ static void hang_table(struct cursor *c, uint64_t *entry, unsigned level, uint64
 {
 	//@ assert in_window: 0 <= c->path[level].table * 512 + pg_idx(va, level) < c->sp->mem.nframes * 512;
 	uint64_t table = xpt_fmt_table(c->sp->format, t);
-	if (split)
+	if (split) {
 		record(c, va & ~(xpt_level_bytes(level) - 1u), split);
-	if (split)
 		table_split(c->sp, t, split, level);
-	else
+	} else {
 		table_zero(c->sp, t);
+	}
 	//@ assert apart_table: \separated(entry, c->sp->mem.words + (t * 512 .. t * 512 + 511));
 	*entry = table;
 	/*@ assert apart_level: \separated(&c->path[level - 1], entry,
