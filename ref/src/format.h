@@ -10,6 +10,9 @@
 
 /* Whether the walk goes on through e: P for x86 (SDM 4.5); for EPT any of
  * R, W, X (an entry with none of them is not present): one mask test. */
+/*@ predicate xpt_present(integer fmt, uint64_t e) =
+      fmt == XPT_FMT_EPT ? pg_has(e, XPT_EPT_R | XPT_EPT_W | XPT_EPT_X) : pg_has(e, PG_P);
+*/
 /*@ assigns \nothing;
     ensures x86: fmt != XPT_FMT_EPT ==> (\result <==> pg_has(e, PG_P));
     ensures ept: fmt == XPT_FMT_EPT ==>

@@ -79,6 +79,7 @@ static uint64_t split_entry(const struct xpt_space *sp, uint64_t e, unsigned lev
     ensures x86: c->sp->format != XPT_FMT_EPT ==> (\result <==> pg_has(e, PG_P));
     ensures ept: c->sp->format == XPT_FMT_EPT ==>
       (\result <==> pg_has(e, XPT_EPT_R | XPT_EPT_W | XPT_EPT_X));
+    ensures \result <==> xpt_present(c->sp->format, e);
 */
 static bool present(const struct cursor *c, uint64_t e)
 {
@@ -449,12 +450,65 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
 }
 
 /*
+ * The run helpers index the window by absolute word, so that the solvers
+ * see a quantified index bare inside w[k] (an index under + gives them no
+ * term to instantiate on).
+ */
+
+/* Leaves into w[first .. end - 1]: the first is `leaf`, each next one
+ * `bytes` further. */
+/*@ requires first < end <= first + 512 && \valid(w + (first .. end - 1));
+    assigns w[first .. end - 1];
+    ensures first: w[first] == leaf;
+    ensures next: \forall integer k; first < k < end ==> w[k] == (uint64_t)(w[k - 1] + bytes);
+*/
+static void put_leaves(uint64_t *w, uint64_t first, uint64_t end, uint64_t leaf, uint64_t bytes)
+{
+	/*@ loop invariant first <= k <= end;
+	    loop invariant first: first < k ==> w[first] == \at(leaf, Pre);
+	    loop invariant at: k == first ==> leaf == \at(leaf, Pre);
+	    loop invariant step: first < k ==> leaf == (uint64_t)(w[k - 1] + bytes);
+	    loop invariant next: \forall integer j; first < j < k ==> w[j] == (uint64_t)(w[j - 1] + bytes);
+	    loop assigns k, leaf, w[first .. end - 1];
+	    loop variant end - k;
+	*/
+	for (uint64_t k = first; k < end; k++) {
+		w[k] = leaf;
+		/* The solvers need the write's frame and the new link spelt out. */
+		//@ assert kept: \forall integer j; first <= j < k ==> w[j] == \at(w[j], LoopCurrent);
+		//@ assert linked: first < k ==> w[k] == (uint64_t)(w[k - 1] + bytes);
+		//@ assert before: \forall integer j; first < j < k ==> w[j] == (uint64_t)(w[j - 1] + bytes);
+		//@ assert upto: \forall integer j; first < j <= k ==> w[j] == (uint64_t)(w[j - 1] + bytes);
+		leaf += bytes;
+	}
+}
+
+/* The end of the run that starts at w[first]: the first index after it
+ * that is `end` or holds a present entry. */
+/*@ requires first < end <= first + 512 && \valid_read(w + (first .. end - 1));
+    assigns \nothing;
+    ensures first < \result <= end;
+    ensures holes: \forall integer k; first < k < \result ==> !xpt_present(fmt, w[k]);
+*/
+static uint64_t run_end(unsigned fmt, const uint64_t *w, uint64_t first, uint64_t end)
+{
+	uint64_t k = first + 1u;
+	/*@ loop invariant first < k <= end;
+	    loop invariant holes: \forall integer j; first < j < k ==> !xpt_present(fmt, w[j]);
+	    loop assigns k;
+	    loop variant end - k;
+	*/
+	while (k < end && !xpt_fmt_present(fmt, w[k]))
+		k++;
+	return k;
+}
+
+/*
  * Leaves of `level` for va, va + size, ... while the entries of the current
- * table are absent and the range lasts; returns how many.  Inside a table
- * no later address is aligned to a larger page than the first, so the run
- * loses no chance of a huge page.  An entry found present ends the run;
- * the next step reports it.  Stated; 67 of 71 goals proved, the leaves
- * and holes facts open (proofs/README.md, "The mapper").
+ * table are absent and the range lasts; returns how many.  The entry at va
+ * is absent (the caller looked).  Inside a table no later address is
+ * aligned to a larger page than the first, so the run loses no chance of a
+ * huge page.  An entry found present ends the run; the next step reports it.
  */
 /*@ requires \valid_read(c) && \valid_read(op) && XPT_SPACE_WRITABLE(c->sp);
     requires \separated(c, op, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
@@ -468,53 +522,33 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
         c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures leaves: c->commit && !c->path[level].virt ==>
-      \let base = c->path[level].table * 512 + pg_idx(va, level);
-      \forall integer j; 1 <= j < \result ==>
-        c->sp->mem.words[base + j] == (uint64_t)(c->sp->mem.words[base + j - 1] + pg_size(level));
-    ensures holes: c->commit && !c->path[level].virt ==>
-      \let base = c->path[level].table * 512 + pg_idx(va, level);
-      \forall integer j; 1 <= j < \result ==>
-        (\old(c->sp->mem.words[base + j]) & (c->sp->format == XPT_FMT_EPT ? 7 : 1)) == 0;
+      \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
+      \forall integer k; base < k < base + \result ==>
+        c->sp->mem.words[k] == (uint64_t)(c->sp->mem.words[k - 1] + pg_size(level));
+    ensures holes: !c->path[level].virt ==>
+      \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
+      \forall integer k; base < k < base + \result ==>
+        !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));
 */
 static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                          uint64_t pa, uint64_t left)
 {
 	const struct level *l = &c->path[level];
-	uint64_t bytes = xpt_level_bytes(level), *slots, leaf;
-	unsigned first = xpt_index(va, level), n = XPT_ENTRIES - first, i = 0;
+	uint64_t bytes = xpt_level_bytes(level), first, end;
+	unsigned n = XPT_ENTRIES - xpt_index(va, level);
 	if (op->forced >= 0)
 		n = 1;
 	if (n > left / bytes)
 		n = (unsigned)(left / bytes);
 	if (l->virt)
 		return n; /* a table the commit pass will create: all absent */
-	slots = &c->sp->mem.words[xpt_slot(l->table, first)];
+	first = xpt_slot(l->table, xpt_index(va, level));
+	end = run_end(c->sp->format, c->sp->mem.words, first, first + n);
 	/* Consecutive leaves differ only in their address, by `bytes`. */
-	leaf = xpt_fmt_leaf(c->sp->format, pa, op->attr, level);
-	//@ assert count: 1 <= n <= 512 - first && first == pg_idx(va, level);
-	/*@ assert run: slots == c->sp->mem.words + (c->path[level].table * 512 + first) &&
-	      \valid(slots + (0 .. n - 1)) && \separated(c, slots + (0 .. n - 1)); */
-	/*@ loop invariant 0 <= i < n;
-	    loop invariant next: c->commit && 1 <= i ==> leaf == (uint64_t)(slots[i - 1] + bytes);
-	    loop invariant written: c->commit ==> \forall integer j; 1 <= j < i ==>
-	      slots[j] == (uint64_t)(slots[j - 1] + bytes);
-	    loop invariant holes: \forall integer j; 1 <= j < i ==> \let p = slots + j;
-	      (\at(*p, Pre) & (c->sp->format == XPT_FMT_EPT ? 7 : 1)) == 0;
-	    loop invariant kept: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
-	      !(slots - c->sp->mem.words <= k < slots - c->sp->mem.words + i) ==>
-	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
-	    loop invariant unwritten: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
-	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
-	    loop assigns i, leaf, slots[0 .. n - 1];
-	    loop variant n - i;
-	*/
-	do {
-		if (c->commit)
-			slots[i] = leaf;
-		leaf += bytes;
-		i++;
-	} while (i < n && !present(c, slots[i]));
-	return i;
+	if (c->commit)
+		put_leaves(c->sp->mem.words, first, end,
+		           xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);
+	return (unsigned)(end - first);
 }
 
 static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
