@@ -679,6 +679,7 @@ static inline uint64_t xpt_eptp(const struct xpt_space *sp)
 /*@ requires \valid_read(sp);
     assigns \nothing;
     ensures \result == 48 || \result == 57;
+    ensures \result == (sp->levels == 5 ? 57 : 48);
 */
 static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
 {

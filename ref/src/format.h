@@ -53,6 +53,7 @@ static inline uint64_t xpt_fmt_ad(unsigned fmt)
 }
 
 /* Attributes an entry of the format can hold. */
+/*@ assigns \nothing; */
 static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
 {
 	return fmt == XPT_FMT_EPT ? XPT_WRITE | XPT_NOEXEC | XPT_CACHE_MASK : XPT_ATTR_MASK;

@@ -427,6 +427,11 @@ static void advance(struct cursor *c, uint64_t from, uint64_t to, bool free_empt
 
 /* ----------------------------------------------------------- the steps */
 
+/* Whether the request lets a leaf of this size be used. */
+/*@ requires \valid_read(op) && size <= XPT_1G;
+    assigns \nothing;
+    ensures forced: op->forced >= 0 ==> (\result <==> size == op->forced);
+*/
 static bool size_allowed(const struct op *op, unsigned size)
 {
 	if (op->forced >= 0)
@@ -439,8 +444,19 @@ static bool size_allowed(const struct op *op, unsigned size)
 }
 
 /* The leaf size to use at va: the largest allowed size that fits. */
+/*@ requires \valid_read(op);
+    assigns \nothing;
+    ensures size: XPT_4K <= \result <= XPT_1G;
+    ensures fits: \result != XPT_4K ==> \let bytes = pg_size(\result + 1);
+      va % bytes == 0 && pa % bytes == 0 && left >= bytes;
+    ensures forced: \result != XPT_4K && op->forced >= 0 ==> \result == op->forced;
+*/
 static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t left)
 {
+	/*@ loop invariant XPT_4K <= size <= XPT_1G;
+	    loop assigns size;
+	    loop variant size;
+	*/
 	for (unsigned size = XPT_1G; size > XPT_4K; size--) {
 		uint64_t bytes = xpt_size_bytes((enum xpt_size)size);
 		if (size_allowed(op, size) && va % bytes == 0 && pa % bytes == 0 && left >= bytes)
@@ -668,26 +684,53 @@ static int pass(struct cursor *c, const struct op *op)
 
 /* --------------------------------------------------------- validation */
 
+/*
+ * Whether the request is one the mapper can carry out as asked: the
+ * attributes, options and range are well formed, the range is aligned,
+ * lies in the space's addresses (canonical and in one half for x86,
+ * below 2^48 for EPT) and, for a map, its frames lie below MAXPHYADDR.
+ */
+/*@ requires \valid_read(sp) && \valid_read(op) && 12 < sp->maxphyaddr <= 52;
+    requires (sp->levels == 4 || sp->levels == 5) &&
+      (sp->format == XPT_FMT_X86 || sp->format == XPT_FMT_EPT);
+    assigns \nothing;
+    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_POLICY;
+    ensures range: \result == XPT_OK ==>
+      op->len != 0 && op->va + op->len - 1 <= UINT64_MAX &&
+      op->va % 4096 == 0 && op->len % 4096 == 0 && op->pa % 4096 == 0;
+    ensures frames: \result == XPT_OK && op->kind == OP_MAP ==>
+      op->pa + op->len <= (1 << sp->maxphyaddr);
+    ensures ept: \result == XPT_OK && sp->format == XPT_FMT_EPT ==> op->va + op->len <= 0x1000000000000;
+    ensures canonical: \result == XPT_OK && sp->format != XPT_FMT_EPT ==>
+      \let bits = sp->levels == 5 ? 57 : 48;
+      pg_canonical_w(op->va, bits) && pg_canonical_w(op->va + op->len - 1, bits) &&
+      (op->va >> (bits - 1)) == ((op->va + op->len - 1) >> (bits - 1));
+*/
 static int check_range(const struct xpt_space *sp, const struct op *op)
 {
-	uint64_t last = op->va + op->len - 1u;
+	uint64_t last, limit = (uint64_t)1 << sp->maxphyaddr;
+	unsigned bits = xpt_space_va_bits(sp);
 	if ((op->attr & ~xpt_fmt_attrs(sp->format)) || (op->opts & ~XPT_OPT_MASK) || op->len == 0)
 		return XPT_E_INVAL;
 	if (sp->format == XPT_FMT_EPT && op->kind != OP_UNMAP &&
 	    !xpt_ept_memtype_valid((op->attr & XPT_CACHE_MASK) >> XPT_CACHE_SHIFT))
 		return XPT_E_INVAL;
-	unsigned bits = xpt_space_va_bits(sp);
-	if (sp->format == XPT_FMT_EPT) { /* guest-physical addresses: 48 bits */
-		if (last < op->va || last >> XPT_VA_BITS != 0)
+	/* Guest-physical addresses for EPT (48 bits); canonical, in one half,
+	 * for x86.  A range that wraps around is neither. */
+	if (op->len - 1u > UINT64_MAX - op->va)
+		return sp->format == XPT_FMT_EPT ? XPT_E_PHYS : XPT_E_NONCANONICAL;
+	last = op->va + (op->len - 1u);
+	if (sp->format == XPT_FMT_EPT) {
+		if (last >= (uint64_t)1 << XPT_VA_BITS)
 			return XPT_E_PHYS;
-	} else if (last < op->va || !xpt_canonical_width(op->va, bits) ||
-	           !xpt_canonical_width(last, bits) || ((op->va ^ last) >> (bits - 1u)) != 0) {
+	} else if (!xpt_canonical_width(op->va, bits) || !xpt_canonical_width(last, bits) ||
+	           op->va >> (bits - 1u) != last >> (bits - 1u)) {
 		return XPT_E_NONCANONICAL;
 	}
-	if ((op->va | op->len | op->pa) % XPT_PAGE_SIZE != 0)
+	if (op->va % XPT_PAGE_SIZE != 0 || op->len % XPT_PAGE_SIZE != 0 || op->pa % XPT_PAGE_SIZE != 0)
 		return XPT_E_ALIGN;
-	if (op->kind == OP_MAP &&
-	    (op->pa + op->len < op->pa || op->pa + op->len > (uint64_t)1 << sp->maxphyaddr))
+	if (op->kind == OP_MAP && (op->pa > limit || op->len > limit - op->pa))
 		return XPT_E_PHYS;
 	if (op->kind != OP_UNMAP && (sp->policy & XPT_POLICY_WX) && (op->attr & XPT_WRITE) &&
 	    !(op->attr & XPT_NOEXEC))
@@ -856,10 +899,16 @@ int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 
 /* An address the space can map: canonical, or for EPT below 2^48 (there is
  * no canonical form of a guest-physical address). */
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+    ensures ept: sp->format == XPT_FMT_EPT ==> (\result <==> va < 0x1000000000000);
+    ensures x86: sp->format != XPT_FMT_EPT ==>
+      (\result <==> pg_canonical_w(va, sp->levels == 5 ? 57 : 48));
+*/
 static bool space_addr(const struct xpt_space *sp, uint64_t va)
 {
 	if (sp->format == XPT_FMT_EPT)
-		return va >> XPT_VA_BITS == 0;
+		return va < (uint64_t)1 << XPT_VA_BITS;
 	return xpt_canonical_width(va, xpt_space_va_bits(sp));
 }
 
