@@ -123,8 +123,13 @@
  * against PKRU for key k: AD_k forbids every data access; WD_k forbids
  * writes by user-mode accesses, and by supervisor-mode ones when CR0.WP = 1.
  * Fetches and supervisor-mode addresses are exempt. */
-#define pg_pkru_ad(pkru, k) (((pkru) & (1 << (2 * (k)))) != 0)
-#define pg_pkru_wd(pkru, k) (((pkru) & (1 << (2 * (k) + 1))) != 0)
+/* The key's bits are logic functions, not macros: the provers then see
+ * the same application on the code's side and inside pg_pk_fault, where
+ * WP's simplifier would turn only the first into a bit test at a
+ * key-dependent position, which they cannot relate to the mask. */
+/*@ logic boolean pg_pkru_ad(integer pkru, integer k) = (pkru & (1 << (2 * k))) != 0;
+    logic boolean pg_pkru_wd(integer pkru, integer k) = (pkru & (1 << (2 * k + 1))) != 0;
+*/
 #define pg_pk_denied(u, k, fl, pkru, acc)                                         \
   (pg_has(fl, CTL_PKE) && (u) && !pg_fetch(acc) &&                                \
    (pg_pkru_ad(pkru, k) ||                                                        \
