@@ -71,10 +71,10 @@ static inline unsigned xpt_index(uint64_t va, unsigned level)
 }
 
 /* Bytes mapped by one entry at `level`. */
-/*@ requires 1 <= level <= 4;
+/*@ requires 1 <= level <= 5;
     assigns \nothing;
     ensures \result == pg_size(level);
-    ensures \result == 4096 || \result == 2097152 || \result == 1073741824 ||
+    ensures level <= 4 ==> \result == 4096 || \result == 2097152 || \result == 1073741824 ||
             \result == 549755813888;
 */
 static inline uint64_t xpt_level_bytes(unsigned level)

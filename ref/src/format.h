@@ -71,6 +71,7 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
     ensures ept_read: fmt == XPT_FMT_EPT ==> pg_has(\result, XPT_EPT_R);
     ensures ept_write: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_W) <==> pg_has(a, XPT_WRITE));
     ensures ept_exec: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_X) <==> !pg_has(a, XPT_NOEXEC));
+    ensures huge: level > 1 ==> pg_has(\result, PG_PS);
 */
 static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
 {

@@ -401,17 +401,69 @@ static bool table_empty(const struct cursor *c, xpt_pfn t)
 	return true;
 }
 
-/* The cursor moves off the table at `level` that held va. */
-static void leave(struct cursor *c, unsigned level, uint64_t va, bool free_empty)
+/*
+ * The cursor moves off the table at `level` that held va.  Unmap with
+ * XPT_OPT_FREE_TABLES gives the table back when it maps nothing any more
+ * and is the allocator's; the entry above is cleared and goes into the
+ * flush record (the TLB may cache the path through it).  Returns whether
+ * it gave the table back.
+ */
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp);
+    requires map_flush_apart(c);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                        XPT_FRAMES_META(c->sp->fa));
+    requires 1 <= level < c->sp->levels;
+    requires !c->path[level].virt ==> c->path[level].table < c->sp->mem.nframes;
+    requires c->commit ==> !c->path[level + 1].virt &&
+      c->path[level + 1].table < c->sp->mem.nframes &&
+      \separated(c->sp->mem.words + (c->path[level + 1].table * 512 ..
+                                     c->path[level + 1].table * 512 + 511),
+                 XPT_FRAMES_META(c->sp->fa));
+    assigns c->valid, c->sp->mem.words[c->path[level + 1].table * 512 + pg_idx(va, level + 1)],
+            c->sp->fa->nfree, c->sp->fa->free4k.w[0 .. c->sp->fa->free4k.off[BMP_TOP]],
+            c->sp->fa->free2m.w[0 .. c->sp->fa->free2m.off[BMP_TOP]],
+            c->sp->fa->free1g.w[0 .. c->sp->fa->free1g.off[BMP_TOP]],
+            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures c->valid == level + 1;
+    behavior check:
+      assumes !c->commit || !free_empty;
+      assigns c->valid;
+      ensures !\result;
+    behavior commit:
+      assumes c->commit && free_empty;
+      ensures freed: \result ==> c->sp->fa->nfree == \old(c->sp->fa->nfree) + 1;
+      ensures cleared: \result ==>
+        c->sp->mem.words[\old(c->path[level + 1].table) * 512 + pg_idx(va, level + 1)] == 0;
+      ensures flushed: \result && c->fl != \null ==>
+        xpt_flush_covers(c->fl, va & (uint64_t)~(pg_size(level + 1) - 1) & 0xfffffffffffff000);
+    complete behaviors;
+    disjoint behaviors;
+*/
+static bool leave(struct cursor *c, unsigned level, uint64_t va, bool free_empty)
 {
 	xpt_pfn t = c->path[level].table;
-	c->valid = level + 1u;
+	unsigned up = level + 1u; /* the level of the entry that names t */
+	//@ assert up == level + 1;
+	c->valid = up;
 	if (!c->commit || !free_empty || c->path[level].virt || !table_empty(c, t))
-		return;
+		return false;
+	/* What the allocator writes is apart from what the rest reads. */
+	/*@ assert fields_apart: \separated(&c->path[up].table, &c->path[up].virt,
+	      &c->sp, &c->fl, &c->commit, &c->sp->mem.nframes, &c->sp->mem.words,
+	      &c->sp->fa, &c->sp->format, &c->sp->levels, &c->sp->maxphyaddr,
+	      XPT_FRAMES_META(c->sp->fa)); */
+	uint64_t *entry = slot(c, up, va);
+	//@ assert slot_apart: \separated(&c->sp->fa->nfree, entry);
+	//@ assert record_apart: c->fl != \null ==> \separated(c->fl, &c->sp->fa->nfree, entry);
 	if (xpt_frame_free(c->sp->fa, t) != XPT_OK)
-		return; /* not ours (a raw entry): leave it in place */
-	write_entry(c, level + 1u, va, 0);
-	xpt_flush_add(c->fl, va & ~(xpt_level_bytes(level + 1u) - 1u));
+		return false; /* not ours (a raw entry): leave it in place */
+	/*@ assert kept: c->path[up].table == \at(c->path[level + 1].table, Pre) &&
+	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
+	*entry = 0;
+	/*@ ghost Written: ; */
+	xpt_flush_add(c->fl, va & ~(xpt_level_bytes(up) - 1u));
+	//@ assert recorded: c->sp->fa->nfree == \at(c->sp->fa->nfree, Written) && *entry == 0;
+	return true;
 }
 
 /* Move from `from` to `to`: leave every table that does not cover `to`. */
