@@ -48,6 +48,35 @@
   (fa)->free4k.w + (0 .. (fa)->free4k.off[BMP_TOP]),                             \
   (fa)->free2m.w + (0 .. (fa)->free2m.off[BMP_TOP]),                             \
   (fa)->free1g.w + (0 .. (fa)->free1g.off[BMP_TOP])
+/* The contract of the xpt_space_init functions: a space of nlev levels
+ * and format fmt over window mem and allocator fa, whose root is a frame
+ * the allocator held free, now zeroed. */
+#define XPT_SPACE_INIT_CONTRACT(sp, mem, fa, mpa, nlev, fmt)              \
+  requires \valid(sp) && \valid_read(mem) && xpt_frames_ok(fa);                     \
+  requires (mem)->nframes <= 0x10000000000 &&                                       \
+    \valid((mem)->words + (0 .. (mem)->nframes * 512 - 1));                         \
+  requires \separated(sp, mem, (mem)->words + (0 .. (mem)->nframes * 512 - 1),       \
+                      XPT_FRAMES_META(fa));                                         \
+  requires \separated(mem, (mem)->words + (0 .. (mem)->nframes * 512 - 1),          \
+                      XPT_FRAMES_META(fa));                                         \
+  requires \forall integer f; fr_usable(fa, f) ==>                                  \
+    \separated((mem)->words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(fa));     \
+  assigns *(sp), (mem)->words[0 .. (mem)->nframes * 512 - 1],                       \
+          (fa)->nfree, (fa)->free4k.w[0 .. (fa)->free4k.off[BMP_TOP]],              \
+          (fa)->free2m.w[0 .. (fa)->free2m.off[BMP_TOP]],                           \
+          (fa)->free1g.w[0 .. (fa)->free1g.off[BMP_TOP]];                           \
+  ensures result: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_NOMEM; \
+  ensures inval: \result == XPT_E_INVAL <==>                                        \
+    (mpa) < 36 || (mpa) > 52 || \old((fa)->nframes) > \old((mem)->nframes) || \
+    ((nlev) != 4 && (nlev) != 5);                                               \
+  ensures space: \result == XPT_OK ==>                                              \
+    (sp)->mem.words == \old((mem)->words) && (sp)->mem.nframes == \old((mem)->nframes) && \
+    (sp)->fa == (fa) && (sp)->maxphyaddr == (mpa) && (sp)->levels == (nlev) &&  \
+    (sp)->format == (fmt) && (sp)->policy == 0;                                   \
+  ensures root: \result == XPT_OK ==>                                               \
+    fr_free{Pre}(fa, (sp)->root) && (sp)->root < (sp)->mem.nframes &&                \
+    \forall integer k; (sp)->root * 512 <= k < (sp)->root * 512 + 512 ==>            \
+      (sp)->mem.words[k] == 0;
 /* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
  * and CTL_LA57 for 5 levels. */
 #define XPT_SPACE_FLAGS(levels) ((levels) == 5 ? 0x250 : 0x50)

@@ -660,12 +660,17 @@ struct xpt_mapping {
 #define XPT_OPT_MASK        0xfu
 
 /* A space with a fresh, zeroed PML4.  maxphyaddr in 36..52. */
+/*@ XPT_SPACE_INIT_CONTRACT(sp, mem, fa, maxphyaddr, 4, XPT_FMT_X86) */
 int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                    unsigned maxphyaddr);
-/* The same with 4 or 5 levels; a 5-level space needs CR4.LA57. */
+/* The same with 4 or 5 levels; a 5-level space needs CR4.LA57.
+ * XPT_E_INVAL for a MAXPHYADDR or level count out of range, or an
+ * allocator larger than the window; XPT_E_NOMEM with no free frame. */
+/*@ XPT_SPACE_INIT_CONTRACT(sp, mem, fa, maxphyaddr, levels, XPT_FMT_X86) */
 int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                           unsigned maxphyaddr, unsigned levels);
 /* An EPT space: guest-physical to host-physical, 4 levels. */
+/*@ XPT_SPACE_INIT_CONTRACT(sp, mem, fa, maxphyaddr, 4, XPT_FMT_EPT) */
 int xpt_space_init_ept(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                        unsigned maxphyaddr);
 /* EPTP of an EPT space: walk length 4, write-back paging structures. */

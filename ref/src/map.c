@@ -814,10 +814,16 @@ int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struc
 	if (maxphyaddr < 36u || maxphyaddr > XPT_MAXPHYADDR || fa->nframes > mem->nframes ||
 	    (levels != XPT_LEVELS && levels != XPT_MAX_LEVELS))
 		return XPT_E_INVAL;
+	//@ assert apart: \separated(&mem->words, &mem->nframes, XPT_FRAMES_META(fa));
 	if (xpt_frame_alloc(fa, &root) != XPT_OK)
 		return XPT_E_NOMEM;
+	//@ assert kept: mem->words == \at(mem->words, Pre) && mem->nframes == \at(mem->nframes, Pre);
+	//@ assert fresh: fr_free{Pre}(fa, root) && root < mem->nframes;
 	*sp = (struct xpt_space){ .mem = *mem, .fa = fa, .root = root,
 	                          .maxphyaddr = (uint8_t)maxphyaddr, .levels = (uint8_t)levels };
+	/*@ assert set: sp->mem.words == \at(mem->words, Pre) && sp->mem.nframes == \at(mem->nframes, Pre) &&
+	      sp->root == root && sp->fa == fa && sp->levels == levels && sp->maxphyaddr == maxphyaddr &&
+	      sp->format == XPT_FMT_X86 && sp->policy == 0; */
 	table_zero(sp, root);
 	return XPT_OK;
 }
