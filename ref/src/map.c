@@ -603,14 +603,14 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 {
 	const struct level *l = &c->path[level];
 	uint64_t bytes = xpt_level_bytes(level), first, end;
-	unsigned n = XPT_ENTRIES - xpt_index(va, level);
+	unsigned idx = xpt_index(va, level), n = XPT_ENTRIES - idx;
 	if (op->forced >= 0)
 		n = 1;
 	if (n > left / bytes)
 		n = (unsigned)(left / bytes);
 	if (l->virt)
 		return n; /* a table the commit pass will create: all absent */
-	first = xpt_slot(l->table, xpt_index(va, level));
+	first = xpt_slot(l->table, idx);
 	end = run_end(c->sp->format, c->sp->mem.words, first, first + n);
 	/* Consecutive leaves differ only in their address, by `bytes`. */
 	if (c->commit)
