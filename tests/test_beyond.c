@@ -58,6 +58,11 @@ TEST(colour_alloc_hands_out_only_frames_of_the_colour)
 	CHECK_EQ(f, 27);
 	REQUIRE_OK(xpt_frame_alloc_colour(&e.fa, 0, 8, &f));
 	CHECK_EQ(f, 8); /* frame 0 is the root */
+	for (unsigned i = 0; i < 8; i++) { /* up to the last frame, 63 */
+		REQUIRE_OK(xpt_frame_alloc_colour(&e.fa, 7, 8, &f));
+		CHECK_EQ(f, 7 + 8 * i);
+	}
+	CHECK_ERR(xpt_frame_alloc_colour(&e.fa, 7, 8, &f), XPT_E_NOMEM);
 	CHECK_ERR(xpt_frame_alloc_colour(&e.fa, 1, 6, &f), XPT_E_INVAL);
 	CHECK_ERR(xpt_frame_alloc_colour(&e.fa, 8, 8, &f), XPT_E_INVAL);
 	CHECK_ERR(xpt_frame_alloc_colour(&e.fa, 0, 0, &f), XPT_E_INVAL);

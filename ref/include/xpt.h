@@ -259,6 +259,30 @@ static inline uint64_t xpt_colours(uint64_t cache_bytes, unsigned ways)
 }
 /* A free frame with f % ncolours == colour; ncolours a power of two.
  * Costs up to nfree/ncolours word reads when that colour is scarce. */
+/*@ requires xpt_frames_ok(fa);
+    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
+      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior inval:
+      assumes ncolours == 0 || (ncolours & (uint64_t)(ncolours - 1)) != 0 || colour >= ncolours;
+      assigns \nothing;
+      ensures \result == XPT_E_INVAL;
+    behavior colour:
+      assumes ncolours != 0 && (ncolours & (uint64_t)(ncolours - 1)) == 0 && colour < ncolours;
+      ensures \result == XPT_OK || \result == XPT_E_NOMEM;
+      ensures was_free: \result == XPT_OK ==> fr_free{Pre}(fa, *out) && *out % ncolours == colour;
+      ensures used: \result == XPT_OK ==> !fr_free(fa, *out);
+      ensures others: \result == XPT_OK ==>
+        \forall integer g; g != *out ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: \result == XPT_OK ==> fa->nfree == \old(fa->nfree) - 1;
+      ensures nomem: \result == XPT_E_NOMEM ==> *out == \old(*out) && fa->nfree == \old(fa->nfree) &&
+        \forall integer g; fr_free(fa, g) <==> fr_free{Pre}(fa, g);
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_alloc_colour(struct xpt_frames *fa, uint64_t colour, uint64_t ncolours,
                            xpt_pfn *out);
 

@@ -513,37 +513,6 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 	return true;
 }
 
-/* Lowest set bit at or above i: climb the summaries past empty words,
- * then descend as bm_find does. */
-static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
-{
-	unsigned k = 0;
-	for (;;) {
-		uint64_t w;
-		if (i / 64 >= bm_words_at(b, k))
-			return false;
-		w = *bm_word(b, k, i / 64) & (UINT64_MAX << (i % 64));
-		if (w != 0) {
-			i = (i & ~(uint64_t)63) + xpt_lowest_bit(w);
-			break;
-		}
-		if (k + 1u == XPT_BITMAP_LEVELS)
-			return false;
-		i = i / 64 + 1u; /* the next word, as a bit one level up */
-		k++;
-	}
-	while (k-- > 0) {
-		uint64_t w = *bm_word(b, k, i);
-		if (w == 0)
-			return false;
-		i = i * 64 + xpt_lowest_bit(w);
-	}
-	if (i >= b->nbits)
-		return false;
-	*out = i;
-	return true;
-}
-
 /*
  * The bits of the masks words_fill writes with.  An axiomatic block, so
  * that only the goals that name fr_mask see these lemmas: general facts
@@ -583,6 +552,87 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
     (bmp_wbit(fr_mask(lo, hi), q) <==> lo <= q < hi);
 }
 */
+
+/*@
+  // Bit i of level k covers level-0 bits from 64^k * i on, none below i0.
+  // One linear case a level, which the provers split on.
+  predicate bmp_covers(integer k, integer i, integer i0) =
+    (k == 0 ==> i0 <= i) && (k == 1 ==> i0 <= 64 * i) && (k == 2 ==> i0 <= 4096 * i) &&
+    (k == 3 ==> i0 <= 262144 * i) && (k == 4 ==> i0 <= 16777216 * i) &&
+    (k == 5 ==> i0 <= 1073741824 * i);
+*/
+
+
+/* A set bit at or above i, or false: climb the summaries past empty words,
+ * then descend as bm_find does.  The bit is the lowest such when the
+ * summaries are exact, which the contract does not state yet. */
+/*@ requires bmp_ok(b);
+    requires \valid(out) && \separated(out, b, b->w + (0 .. b->off[BMP_TOP]));
+    assigns *out;
+    ensures found: \result ==> \old(i) <= *out < b->nbits && bmp_bit(b, 0, *out);
+    ensures none: !\result ==> *out == \old(*out);
+*/
+static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
+{
+	unsigned k = 0;
+	/*@ loop invariant 0 <= k <= BMP_TOP;
+	    loop invariant cover: bmp_covers(k, i, \at(i, Pre));
+	    loop assigns k, i;
+	    loop variant BMP_TOP - k;
+	*/
+	for (;;) {
+		uint64_t w;
+		if (i / 64 >= bm_words_at(b, k))
+			return false;
+		w = *bm_word(b, k, i / 64) & xpt_bit_range(i % 64, 64);
+		if (w != 0) {
+			unsigned l = xpt_lowest_bit(w);
+			//@ assert low: bmp_wbit(w, l);
+			//@ assert in_word: bmp_wbit(fr_mask(i % 64, 64), l) && bmp_wbit(bmp_word(b, k, i / 64), l);
+			//@ assert above: i % 64 <= l;
+			//@ ghost uint64_t from = i;
+			i = i / 64 * 64 + l;
+			//@ assert past: from <= i && i / 64 == from / 64 && i % 64 == l;
+			//@ assert set: bmp_bit(b, k, i);
+			//@ assert in: i < 64 * bmp_nw(b, k);
+			//@ assert cover: bmp_covers(k, i, \at(i, Pre));
+			break;
+		}
+		if (k + 1u == XPT_BITMAP_LEVELS)
+			return false;
+		//@ assert climb: bmp_covers(k + 1, i / 64 + 1, \at(i, Pre));
+		i = i / 64 + 1u; /* the next word, as a bit one level up */
+		k++;
+	}
+	/*@ loop invariant 0 <= k <= BMP_TOP;
+	    loop invariant cover: bmp_covers(k, i, \at(i, Pre));
+	    loop invariant in: i < 64 * bmp_nw(b, k);
+	    loop invariant set: bmp_bit(b, k, i);
+	    loop assigns k, i;
+	    loop variant k;
+	*/
+	while (k-- > 0) {
+		//@ assert lvl: k + 1 == \at(k, LoopCurrent) && k < BMP_TOP;
+		//@ assert word: i < bmp_nw(b, k) && bmp_word(b, k, i) != 0;
+		uint64_t w = *bm_word(b, k, i);
+		if (w == 0)
+			return false;
+		//@ ghost uint64_t up = i;
+		//@ assert from: bmp_covers(k + 1, up, \at(i, Pre));
+		i = i * 64 + xpt_lowest_bit(w);
+		//@ assert set: bmp_bit(b, k, i);
+		//@ assert cover: bmp_covers(k, i, \at(i, Pre));
+	}
+	//@ assert done: bmp_bit(b, 0, i) && \at(i, Pre) <= i;
+	if (i >= b->nbits)
+		return false;
+	//@ assert at: i < 64 * bmp_nw(b, 0) && bmp_layout(b);
+	/*@ ghost Found: ; */
+	*out = i;
+	//@ assert same: bmp_same{Found, Here}(b);
+	//@ assert kept: bmp_bit(b, 0, i);
+	return true;
+}
 
 /* Set or clear `count` bits of a flat word array from bit `first`. */
 /*@ requires 1 <= count && first + count <= 0x10000000000;
@@ -1458,16 +1508,28 @@ static void store_pfn(struct xpt_frames *fa, xpt_pfn *out, xpt_pfn f)
 	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
 }
 
-int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
+/* Free frames [f, f+n) are handed out as *out = f.  out lies apart from the
+ * allocator (the caller's precondition), so the store keeps its invariant. */
+/*@ requires xpt_frames_ok(fa);
+    requires 1 <= n && f + n <= fa->nframes;
+    requires \forall integer g; f <= g < f + n ==> fr_free(fa, g);
+    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
+      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures ok: xpt_frames_ok(fa);
+    ensures out: *out == f;
+    ensures used: \forall integer g; f <= g < f + n ==> !fr_free(fa, g);
+    ensures others: \forall integer g; !(f <= g < f + n) ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+    ensures count: fa->nfree == \old(fa->nfree) - n;
+*/
+static void hand_out(struct xpt_frames *fa, xpt_pfn f, uint64_t n, xpt_pfn *out)
 {
-	uint64_t f;
-	if (!bm_find(&fa->free4k, &f))
-		return XPT_E_NOMEM;
 	//@ assert apart_4k: FR_APART(fa, free4k, free2m, free1g);
 	//@ assert apart_2m: FR_APART(fa, free2m, free4k, free1g);
 	//@ assert apart_1g: FR_APART(fa, free1g, free4k, free2m);
-	//@ assert found_kept: fr_desc_same{Pre, Here}(fa);
-	mark_used(fa, f, 1);
+	mark_used(fa, f, n);
 	/*@ ghost Marked: ; */
 	//@ assert marked_kept: fr_desc_same{Pre, Here}(fa);
 	//@ assert out_fa: \separated(out, fa);
@@ -1487,8 +1549,7 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	/*@ assert marked_only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
 	//@ assert marked_count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
-	//@ assert marked_in: f < fa->nframes && f < 64 * bmp_nw(&fa->free4k, 0);
-	//@ assert marked_used: !bmp_bit(&fa->free4k, 0, f);
+	//@ assert marked_in: f + n <= fa->nframes && fa->nframes <= 64 * bmp_nw(&fa->free4k, 0);
 	store_pfn(fa, out, f);
 	/* out lies apart from the allocator: the store changes none of it. */
 	//@ assert same_fields: FR_FIELDS_SAME(fa, Marked);
@@ -1527,7 +1588,6 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> \at(bmp_bit(&fa->free4k, 0, j), Marked)); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> \at(fr_usable(fa, g), Marked);
-	//@ assert used: !fr_free(fa, f);
 	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
 	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0);
@@ -1548,6 +1608,15 @@ int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
 	//@ assert counted: bmp_count(&fa->free4k, fa->nframes) == bmp_count{Marked}(&fa->free4k, fa->nframes);
 	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
 	//@ assert ok: xpt_frames_ok(fa);
+}
+
+int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out)
+{
+	uint64_t f;
+	if (!bm_find(&fa->free4k, &f))
+		return XPT_E_NOMEM;
+	hand_out(fa, f, 1, out);
+	//@ assert used: !fr_free(fa, f) && *out == f;
 	return XPT_OK;
 }
 
@@ -1557,13 +1626,22 @@ int xpt_frame_alloc_colour(struct xpt_frames *fa, uint64_t colour, uint64_t ncol
 	uint64_t f = colour;
 	if (ncolours == 0 || (ncolours & (ncolours - 1u)) || colour >= ncolours)
 		return XPT_E_INVAL;
+	/* f only grows: bm_next returns at or above it, then the skip to the
+	 * next frame of the colour adds at least one. */
+	/*@ loop invariant f < fa->nframes + ncolours;
+	    loop assigns f;
+	    loop variant fa->nframes + ncolours - f;
+	*/
 	while (bm_next(&fa->free4k, f, &f)) {
-		uint64_t skip = (colour - f) & (ncolours - 1u); /* to the next frame of the colour */
-		if (skip == 0) {
-			mark_used(fa, f, 1);
-			*out = f;
+		uint64_t r = f % ncolours, skip;
+		if (r == colour) {
+			hand_out(fa, f, 1, out);
+			//@ assert used: !fr_free(fa, f) && *out == f;
 			return XPT_OK;
 		}
+		skip = colour > r ? colour - r : ncolours - (r - colour);
+		if (skip >= fa->nframes - f)
+			break; /* past the last frame */
 		f += skip;
 	}
 	return XPT_E_NOMEM;
