@@ -59,6 +59,9 @@
   logic integer fr_usable_words(integer nframes) =
     nframes <= 64 ? 1 : (nframes + 63) / 64;
 
+  // Frames of a huge run: 512 for 2 MiB, 262144 for 1 GiB.
+  logic integer fr_run_frames(integer size) = size == XPT_2M ? 512 : 262144;
+
   predicate fr_usable{L}(struct xpt_frames *fa, integer f) =
     0 <= f < fa->nframes && bmp_wbit(fa->usable[f / 64], f % 64);
   predicate fr_free{L}(struct xpt_frames *fa, integer f) =

@@ -240,6 +240,42 @@ int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out
     disjoint behaviors;
 */
 int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f);
+/* Give back a run xpt_frame_alloc_huge handed out: XPT_E_INVAL (size),
+ * XPT_E_ALIGN, XPT_E_RANGE, XPT_E_RESERVED (a frame not usable) or
+ * XPT_E_DOUBLE_FREE (a frame already free), changing nothing. */
+/*@ requires xpt_frames_ok(fa);
+    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior inval:
+      assumes size != XPT_2M && size != XPT_1G;
+      assigns \nothing;
+      ensures \result == XPT_E_INVAL;
+    behavior align:
+      assumes size == XPT_2M || size == XPT_1G;
+      assumes f % fr_run_frames(size) != 0;
+      assigns \nothing;
+      ensures \result == XPT_E_ALIGN;
+    behavior range:
+      assumes size == XPT_2M || size == XPT_1G;
+      assumes f % fr_run_frames(size) == 0 && f + fr_run_frames(size) > fa->nframes;
+      assigns \nothing;
+      ensures \result == XPT_E_RANGE;
+    behavior run:
+      assumes size == XPT_2M || size == XPT_1G;
+      assumes f % fr_run_frames(size) == 0 && f + fr_run_frames(size) <= fa->nframes;
+      ensures \result == XPT_OK || \result == XPT_E_RESERVED || \result == XPT_E_DOUBLE_FREE;
+      ensures was_used: \result == XPT_OK ==> \forall integer g; f <= g < f + fr_run_frames(size) ==>
+        fr_usable(fa, g) && !fr_free{Pre}(fa, g);
+      ensures freed: \result == XPT_OK ==> \forall integer g; f <= g < f + fr_run_frames(size) ==> fr_free(fa, g);
+      ensures others: \result == XPT_OK ==> \forall integer g; !(f <= g < f + fr_run_frames(size)) ==>
+        (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: \result == XPT_OK ==> fa->nfree == \old(fa->nfree) + fr_run_frames(size);
+      ensures refused: \result != XPT_OK ==> fa->nfree == \old(fa->nfree) &&
+        \forall integer g; fr_free(fa, g) <==> fr_free{Pre}(fa, g);
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size);
 bool xpt_frame_is_free(const struct xpt_frames *fa, xpt_pfn f);
 

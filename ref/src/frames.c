@@ -29,6 +29,9 @@
   lemma wbit_and: \forall integer x, p; 0 <= x <= UINT64_MAX && 0 <= p < 64 ==>
     ((x & (1 << p)) != 0 <==> bmp_wbit(x, p));
   lemma wbit_zero: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(0, q);
+  // Every bit of the all-ones word (a range split over q).
+  lemma ones_bits: \forall integer q; 0 <= q < 64 ==> ((UINT64_MAX >> q) & 1) != 0;
+  lemma wbit_ones: \forall integer q; 0 <= q < 64 ==> bmp_wbit(UINT64_MAX, q);
   // Word i of level k lies in the words of the layout.
   lemma bmp_in{L}: \forall struct xpt_bitmap *b, integer k, i;
     bmp_layout(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw(b, k) ==>
@@ -528,15 +531,12 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
     (bmp_wbit(x & y, q) <==> (bmp_wbit(x, q) && bmp_wbit(y, q)));
   lemma wbit_lnot: \forall integer x, q; 0 <= x <= UINT64_MAX && 0 <= q < 64 ==>
     (bmp_wbit((uint64_t)~x, q) <==> !bmp_wbit(x, q));
-  // The bits of 2^n - 1 and of 2^64 - 1, bmp_wbit written out so that
-  // WP's simplifier computes each case of their scripts (a range split
-  // over n and q, over q).
+  // The bits of 2^n - 1, bmp_wbit written out so that WP's simplifier
+  // computes each case of its script (a range split over n and q).
   lemma low_bits: \forall integer n, q; 0 <= n <= 63 && 0 <= q < 64 ==>
     ((((uint64_t)((uint64_t)(1 << n) - 1) >> q) & 1) != 0 <==> q < n);
-  lemma ones_bits: \forall integer q; 0 <= q < 64 ==> ((UINT64_MAX >> q) & 1) != 0;
   lemma wbit_low: \forall integer n, q; 0 <= n <= 63 && 0 <= q < 64 ==>
     (bmp_wbit((uint64_t)((uint64_t)(1 << n) - 1), q) <==> q < n);
-  lemma wbit_ones: \forall integer q; 0 <= q < 64 ==> bmp_wbit(UINT64_MAX, q);
   lemma pg_bits_below: \forall integer lo, hi; 0 <= lo <= hi < 64 ==>
     pg_bits(lo, hi) == ((uint64_t)((uint64_t)(1 << hi) - 1) & (uint64_t)~((uint64_t)(1 << lo) - 1));
   lemma pg_bits_top: \forall integer lo; 0 <= lo < 64 ==>
@@ -1703,9 +1703,28 @@ int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
 	return XPT_OK;
 }
 
+/* Are words [lo, hi) of w all `want`?  Indexed from w, not from w + lo,
+ * so that the contract names w[x] as the callers do. */
+/*@ requires lo <= hi && \valid_read(w + (lo .. hi - 1));
+    assigns \nothing;
+    ensures \result <==> (\forall integer x; lo <= x < hi ==> w[x] == want);
+*/
+static bool words_all(const uint64_t *w, uint64_t lo, uint64_t hi, uint64_t want)
+{
+	/*@ loop invariant lo <= x <= hi;
+	    loop invariant \forall integer y; lo <= y < x ==> w[y] == want;
+	    loop assigns x;
+	    loop variant hi - x;
+	*/
+	for (uint64_t x = lo; x < hi; x++)
+		if (w[x] != want)
+			return false;
+	return true;
+}
+
 int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size)
 {
-	uint64_t n, usable, nfree;
+	uint64_t n, first, nwords;
 	struct xpt_bitmap *bm;
 	if (!huge_geometry(size, &n, &bm, fa))
 		return XPT_E_INVAL;
@@ -1713,11 +1732,25 @@ int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size)
 		return XPT_E_ALIGN;
 	if (f >= fa->nframes || fa->nframes - f < n)
 		return XPT_E_RANGE;
-	count_range(fa, f, n, &usable, &nfree);
-	if (usable != n)
+	/* The run is whole words of both bitmaps: f and n are multiples of 64. */
+	first = f / 64;
+	nwords = n / 64;
+	//@ assert n_is: (n == 512 || n == 262144) && n % 64 == 0 && nwords == n / 64 && first == f / 64;
+	//@ assert f_2m: n == 512 ==> f % 64 == 0;
+	//@ assert f_1g: n == 262144 ==> f % 64 == 0;
+	//@ assert in: (f + n) / 64 == first + nwords && (f + n) / 64 <= fa->nframes / 64;
+	//@ assert words: first + nwords <= fr_usable_words(fa->nframes);
+	//@ assert words_4k: first + nwords <= bmp_nw(&fa->free4k, 0) && bmp_layout(&fa->free4k);
+	//@ assert level0: fa->free4k.off[0] == 0;
+	if (!words_all(fa->usable, first, first + nwords, UINT64_MAX))
 		return XPT_E_RESERVED;
-	if (nfree != 0)
+	if (!words_all(fa->free4k.w, first, first + nwords, 0)) /* level 0 is first */
 		return XPT_E_DOUBLE_FREE;
+	//@ assert usable_w: \forall integer x; first <= x < first + nwords ==> fa->usable[x] == UINT64_MAX;
+	//@ assert free_w: \forall integer x; first <= x < first + nwords ==> bmp_word(&fa->free4k, 0, x) == 0;
+	//@ assert at: \forall integer g; f <= g < f + n ==> first <= g / 64 < first + nwords && 0 <= g % 64 < 64;
+	//@ assert usable: \forall integer g; f <= g < f + n ==> fr_usable(fa, g);
+	//@ assert used: \forall integer g; f <= g < f + n ==> !fr_free(fa, g);
 	mark_free(fa, f, n);
 	return XPT_OK;
 }
