@@ -211,6 +211,33 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len);
 */
 int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out);
 /* A naturally aligned run of 512 (XPT_2M) or 262144 (XPT_1G) frames. */
+/*@ requires xpt_frames_ok(fa);
+    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
+      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
+            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures xpt_frames_ok(fa);
+    behavior inval:
+      assumes size != XPT_2M && size != XPT_1G;
+      assigns \nothing;
+      ensures \result == XPT_E_INVAL;
+    behavior run:
+      assumes size == XPT_2M || size == XPT_1G;
+      ensures \result == XPT_OK || \result == XPT_E_NOMEM;
+      ensures aligned: \result == XPT_OK ==> *out % fr_run_frames(size) == 0;
+      ensures was_free: \result == XPT_OK ==> \forall integer g; *out <= g < *out + fr_run_frames(size) ==>
+        fr_free{Pre}(fa, g);
+      ensures used: \result == XPT_OK ==> \forall integer g; *out <= g < *out + fr_run_frames(size) ==>
+        !fr_free(fa, g);
+      ensures others: \result == XPT_OK ==> \forall integer g; !(*out <= g < *out + fr_run_frames(size)) ==>
+        (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures count: \result == XPT_OK ==> fa->nfree == \old(fa->nfree) - fr_run_frames(size);
+      ensures nomem: \result == XPT_E_NOMEM ==> *out == \old(*out) && fa->nfree == \old(fa->nfree) &&
+        \forall integer g; fr_free(fa, g) <==> fr_free{Pre}(fa, g);
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out);
 /* Give frame f back: XPT_E_RANGE, XPT_E_RESERVED or XPT_E_DOUBLE_FREE,
  * changing nothing, when it is not a usable frame in use. */

@@ -1677,32 +1677,6 @@ static bool huge_geometry(enum xpt_size size, uint64_t *frames, struct xpt_bitma
 	return true;
 }
 
-int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out)
-{
-	uint64_t n, b;
-	struct xpt_bitmap *bm;
-	if (!huge_geometry(size, &n, &bm, fa))
-		return XPT_E_INVAL;
-	if (!bm_find(bm, &b))
-		return XPT_E_NOMEM;
-	mark_used(fa, b * n, n);
-	*out = b * n;
-	return XPT_OK;
-}
-
-int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
-{
-	if (f >= fa->nframes)
-		return XPT_E_RANGE;
-	if (!((fa->usable[f / 64] >> (f % 64)) & 1u))
-		return XPT_E_RESERVED;
-	if (bm_test(&fa->free4k, f))
-		return XPT_E_DOUBLE_FREE;
-	mark_free(fa, f, 1);
-	//@ assert fr_free(fa, f);
-	return XPT_OK;
-}
-
 /* Are words [lo, hi) of w all `want`?  Indexed from w, not from w + lo,
  * so that the contract names w[x] as the callers do. */
 /*@ requires lo <= hi && \valid_read(w + (lo .. hi - 1));
@@ -1720,6 +1694,65 @@ static bool words_all(const uint64_t *w, uint64_t lo, uint64_t hi, uint64_t want
 		if (w[x] != want)
 			return false;
 	return true;
+}
+
+/* Are frames [f, f+n) all free?  f and n multiples of 64: whole words. */
+/*@ requires xpt_frames_mem(fa) && f % 64 == 0 && n % 64 == 0 && f + n <= 0x2000000000;
+    assigns \nothing;
+    ensures \result ==> f + n <= fa->nframes && \forall integer g; f <= g < f + n ==> fr_free(fa, g);
+*/
+static bool run_free(const struct xpt_frames *fa, xpt_pfn f, uint64_t n)
+{
+	if (f + n > fa->nframes)
+		return false;
+	//@ assert words: (f + n) / 64 <= bmp_nw(&fa->free4k, 0) && fa->free4k.off[0] == 0;
+	if (!words_all(fa->free4k.w, f / 64, (f + n) / 64, UINT64_MAX))
+		return false;
+	//@ assert at: \forall integer g; f <= g < f + n ==> f / 64 <= g / 64 < (f + n) / 64 && 0 <= g % 64 < 64;
+	//@ assert set: \forall integer g; f <= g < f + n ==> bmp_word(&fa->free4k, 0, g / 64) == UINT64_MAX;
+	return true;
+}
+
+int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out)
+{
+	uint64_t n, b = 0;
+	struct xpt_bitmap *bm;
+	if (!huge_geometry(size, &n, &bm, fa))
+		return XPT_E_INVAL;
+	/* A set block bit means a free run; the run is checked against the
+	 * 4 KiB bitmap too, as xpt_frames_ok does not cover the block bitmaps
+	 * yet.  Blocks stay below nframes / n + 1, so b * n does not wrap. */
+	/*@ loop invariant b <= bm->nbits;
+	    loop assigns b;
+	    loop variant bm->nbits - b;
+	*/
+	while (bm_next(bm, b, &b)) {
+		//@ assert geo: (n == 512 && bm == &fa->free2m) || (n == 262144 && bm == &fa->free1g);
+		//@ assert at_2m: n == 512 ==> b * n < fa->nframes + 512 && (b * n) % 512 == 0 && (b * n) % 64 == 0;
+		//@ assert at_1g: n == 262144 ==> b * n < fa->nframes + 262144 && (b * n) % 262144 == 0 && (b * n) % 64 == 0;
+		//@ assert mem: xpt_frames_mem(fa) && fa->nframes <= 0x1000000000;
+		//@ assert fit: 0 <= b * n && b * n + n <= 0x2000000000 && (b * n) % 64 == 0 && n % 64 == 0;
+		//@ assert cast: (uint64_t)(b * n) == b * n;
+		if (run_free(fa, b * n, n)) {
+			hand_out(fa, b * n, n, out);
+			return XPT_OK;
+		}
+		b++;
+	}
+	return XPT_E_NOMEM;
+}
+
+int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
+{
+	if (f >= fa->nframes)
+		return XPT_E_RANGE;
+	if (!((fa->usable[f / 64] >> (f % 64)) & 1u))
+		return XPT_E_RESERVED;
+	if (bm_test(&fa->free4k, f))
+		return XPT_E_DOUBLE_FREE;
+	mark_free(fa, f, 1);
+	//@ assert fr_free(fa, f);
+	return XPT_OK;
 }
 
 int xpt_frame_free_huge(struct xpt_frames *fa, xpt_pfn f, enum xpt_size size)
