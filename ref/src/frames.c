@@ -152,6 +152,12 @@
     bmp_layout{L1}(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw{L1}(b, k) &&
     bmp_same_but{L1, L2}(b, x) && x == \at(b->off[k], L1) + i &&
     0 <= m < BMP_TOP && m != k && m + 1 != k && bmp_sum{L1}(b, m) ==> bmp_sum{L2}(b, m);
+  // ... for every such m at once.
+  lemma bmp_sums_away_all{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i;
+    bmp_layout{L1}(b) && 0 <= k <= BMP_TOP && 0 <= i < bmp_nw{L1}(b, k) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[k], L1) + i ==>
+    \forall integer m; 0 <= m < BMP_TOP && m != k && m + 1 != k && bmp_sum{L1}(b, m) ==>
+      bmp_sum{L2}(b, m);
   // The summaries but level k-1's; those away from level k (neither k-1's
   // nor k's); word x of b->w lies away from those levels.
   predicate bmp_sums_below{L}(struct xpt_bitmap *b, integer k) =
@@ -715,8 +721,67 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
     (\forall integer x; 0 <= x < bmp_nw{L1}(b, 0) && !(lo <= x <= hi) ==>
        bmp_word{L2}(b, 0, x) == bmp_word{L1}(b, 0, x)) &&
     bmp_sum{L1}(b, 0) ==> bmp_sum_out{L2}(b, 0, lo, hi);
+  // A right summary is right but anywhere; right but nowhere is right.
+  lemma bmp_sum_out_of{L}: \forall struct xpt_bitmap *b, integer k, lo, hi;
+    bmp_sum(b, k) ==> bmp_sum_out(b, k, lo, hi);
+  lemma bmp_sum_out_none{L}: \forall struct xpt_bitmap *b, integer k, lo, hi;
+    hi < lo && bmp_sum_out(b, k, lo, hi) ==> bmp_sum(b, k);
+  // A write to word e of level m, with e among lo .. hi, keeps the summary
+  // of level m right but at lo .. hi.
+  lemma bmp_sum_out_in{L1, L2}: \forall struct xpt_bitmap *b, integer x, m, lo, hi, e;
+    bmp_layout{L1}(b) && 0 <= m < BMP_TOP && lo <= e <= hi && 0 <= e < bmp_nw{L1}(b, m) &&
+    bmp_same_but{L1, L2}(b, x) && x == \at(b->off[m], L1) + e && bmp_sum_out{L1}(b, m, lo, hi) ==>
+    bmp_sum_out{L2}(b, m, lo, hi);
+  // Bit i of level k+1 put right, its other bits kept, level k untouched:
+  // the summary of level k, right but at i .. hi, is right but at i+1 .. hi.
+  lemma bmp_sum_out_step{L1, L2}: \forall struct xpt_bitmap *b, integer x, k, i, hi;
+    bmp_layout{L1}(b) && 0 <= k < BMP_TOP && 0 <= i < bmp_nw{L1}(b, k) &&
+    bmp_same_but{L1, L2}(b, x) && \at(b->off[k + 1], L1) <= x &&
+    bmp_sum_out{L1}(b, k, i, hi) &&
+    (bmp_bit{L2}(b, k + 1, i) <==> bmp_word{L1}(b, k, i) != 0) &&
+    (\forall integer j; 0 <= j < 64 * bmp_nw{L1}(b, k + 1) && j != i ==>
+       (bmp_bit{L2}(b, k + 1, j) <==> bmp_bit{L1}(b, k + 1, j))) ==>
+    bmp_sum_out{L2}(b, k, i + 1, hi);
 }
 */
+
+/* Bit i of level k+1 set exactly when word i of level k is non-zero. */
+/*@ requires bmp_layout(b) && k < BMP_TOP && i < bmp_nw(b, k);
+    assigns b->w[b->off[k + 1] + i / 64];
+    ensures same: bmp_same_but{Pre, Here}(b, b->off[k + 1] + i / 64);
+    ensures bit: bmp_bit(b, k + 1, i) <==> bmp_word{Pre}(b, k, i) != 0;
+    ensures others: \forall integer j; 0 <= j < 64 * bmp_nw(b, k + 1) && j != i ==>
+      (bmp_bit(b, k + 1, j) <==> bmp_bit{Pre}(b, k + 1, j));
+*/
+static void sum_bit(struct xpt_bitmap *b, unsigned k, uint64_t i)
+{
+	unsigned up = k + 1u;
+	uint64_t wi = i / 64, bit = (uint64_t)1 << (i % 64);
+	//@ assert up: up == k + 1 && up <= BMP_TOP;
+	//@ assert wi: wi == i / 64 && 0 <= i % 64 < 64 && bit == 1 << (i % 64);
+	//@ assert in: i < 64 * bmp_nw(b, up) && 0 <= wi < bmp_nw(b, up) && 0 <= b->off[up] + wi <= b->off[BMP_TOP];
+	uint64_t *w = bm_word(b, up, wi);
+	uint64_t was = *w;
+	//@ assert was: was == bmp_word(b, up, wi);
+	if (*bm_word(b, k, i) != 0) {
+		*w = was | bit;
+		//@ assert desc: bmp_desc_same{Pre, Here}(b) && b->off[up] == \at(b->off[k + 1], Pre);
+		//@ assert at: b->w + (b->off[up] + wi) == w;
+		//@ assert word0: bmp_word(b, up, wi) == *w;
+		//@ assert step: bmp_same_but{Pre, Here}(b, \at(b->off[k + 1], Pre) + wi);
+		//@ assert word: bmp_word(b, up, wi) == (bmp_word{Pre}(b, up, wi) | bit);
+	} else if (was & bit) {
+		//@ assert set: bmp_bit(b, up, i);
+		*w = was ^ bit;
+		//@ assert desc: bmp_desc_same{Pre, Here}(b) && b->off[up] == \at(b->off[k + 1], Pre);
+		//@ assert at: b->w + (b->off[up] + wi) == w;
+		//@ assert word0: bmp_word(b, up, wi) == *w;
+		//@ assert step: bmp_same_but{Pre, Here}(b, \at(b->off[k + 1], Pre) + wi);
+		//@ assert word: bmp_word(b, up, wi) == (uint64_t)(bmp_word{Pre}(b, up, wi) ^ bit);
+	} else {
+		//@ assert clear: !bmp_bit(b, up, i);
+	}
+}
 
 /* Recompute summary bits above level-0 words [lo, hi]. */
 /*@ requires bmp_layout(b) && lo <= hi < bmp_nw(b, 0);
@@ -727,14 +792,48 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
 */
 static void bm_refresh(struct xpt_bitmap *b, uint64_t lo, uint64_t hi)
 {
-	for (unsigned k = 0; k + 1 < XPT_BITMAP_LEVELS; k++) {
+	/* Before level k: the summaries below k and above k are right, k's is
+	 * right but at bits lo .. hi of level k+1, and level 0 is as it was. */
+	/*@ loop invariant 0 <= k <= BMP_TOP;
+	    loop invariant desc: bmp_desc_same{Pre, Here}(b);
+	    loop invariant layout: bmp_layout(b);
+	    loop invariant range: lo <= hi && (k < BMP_TOP ==> hi < bmp_nw(b, k));
+	    loop invariant below: \forall integer m; 0 <= m < k ==> bmp_sum(b, m);
+	    loop invariant out: k < BMP_TOP ==> bmp_sum_out(b, k, lo, hi);
+	    loop invariant above: \forall integer m; k < m < BMP_TOP ==> bmp_sum(b, m);
+	    loop assigns k, lo, hi, b->w[\at(b->off[1], Pre) .. \at(b->off[BMP_TOP], Pre)];
+	    loop variant BMP_TOP - k;
+	*/
+	for (unsigned k = 0; k < XPT_BITMAP_LEVELS - 1u; k++) {
+		//@ assert up: hi < bmp_nw(b, k) <= 64 * bmp_nw(b, k + 1) && hi / 64 < bmp_nw(b, k + 1);
+		//@ assert next0: k + 1 < BMP_TOP ==> bmp_sum_out(b, k + 1, lo / 64, hi / 64);
+		/*@ loop invariant lo <= i <= hi + 1;
+		    loop invariant desc: bmp_desc_same{Pre, Here}(b);
+		    loop invariant layout: bmp_layout(b);
+		    loop invariant below: \forall integer m; 0 <= m < k ==> bmp_sum(b, m);
+		    loop invariant done: bmp_sum_out(b, k, i, hi);
+		    loop invariant next: k + 1 < BMP_TOP ==> bmp_sum_out(b, k + 1, lo / 64, hi / 64);
+		    loop invariant above: \forall integer m; k + 1 < m < BMP_TOP ==> bmp_sum(b, m);
+		    loop assigns i, b->w[\at(b->off[1], Pre) .. \at(b->off[BMP_TOP], Pre)];
+		    loop variant hi + 1 - i;
+		*/
 		for (uint64_t i = lo; i <= hi; i++) {
-			uint64_t *up = bm_word(b, k + 1, i / 64);
-			uint64_t bit = (uint64_t)1 << (i % 64);
-			*up = *bm_word(b, k, i) ? *up | bit : *up & ~bit;
+			//@ assert at: b->off[1] <= b->off[k + 1] + i / 64 <= b->off[BMP_TOP];
+			//@ assert apart: bmp_apart(b, b->off[k + 1] + i / 64, k + 1);
+			sum_bit(b, k, i);
+			//@ assert step: bmp_same_but{LoopCurrent, Here}(b, \at(b->off[k + 1], LoopCurrent) + i / 64);
+			//@ assert word_i: 0 <= i / 64 < bmp_nw{LoopCurrent}(b, k + 1) && bmp_layout{LoopCurrent}(b);
+			/*@ assert keep: \forall integer m; 0 <= m < BMP_TOP && m != k + 1 && m != k &&
+			      bmp_sum{LoopCurrent}(b, m) ==> bmp_sum(b, m); */
+			//@ assert below_i: \forall integer m; 0 <= m < k ==> bmp_sum(b, m);
+			//@ assert above_i: \forall integer m; k + 1 < m < BMP_TOP ==> bmp_sum(b, m);
+			//@ assert next_i: k + 1 < BMP_TOP ==> bmp_sum_out(b, k + 1, lo / 64, hi / 64);
 		}
+		//@ assert sum_k: bmp_sum(b, k);
 		lo /= 64;
 		hi /= 64;
+		//@ assert out_next: k + 1 < BMP_TOP ==> bmp_sum_out(b, k + 1, lo, hi);
+		//@ assert range_next: lo <= hi && (k + 1 < BMP_TOP ==> hi < bmp_nw(b, k + 1));
 	}
 }
 
@@ -792,13 +891,30 @@ static void bm_fill(struct xpt_bitmap *b, uint64_t first, uint64_t count, bool s
 	      (bmp_bit(b, 0, j) <==> bmp_bit{Filled}(b, 0, j)); */
 }
 
+/* Every summary from level 0: clear the levels above it (one after the
+ * other in b->w), then sum level 0 up through all of them. */
+/*@ requires bmp_layout(b);
+    assigns b->w[b->off[1] .. b->off[BMP_TOP]];
+    ensures bmp_ok(b);
+*/
 static void bm_rebuild(struct xpt_bitmap *b)
 {
-	uint64_t n0 = bm_words_at(b, 0);
-	for (unsigned k = 1; k < XPT_BITMAP_LEVELS; k++)
-		for (uint64_t i = 0; i < bm_words_at(b, k); i++)
-			*bm_word(b, k, i) = 0;
-	bm_refresh(b, 0, n0 - 1);
+	/*@ loop invariant b->off[1] <= y <= b->off[BMP_TOP] + 1;
+	    loop invariant desc: bmp_desc_same{Pre, Here}(b);
+	    loop invariant zero: \forall integer x; b->off[1] <= x < y ==> b->w[x] == 0;
+	    loop assigns y, b->w[\at(b->off[1], Pre) .. \at(b->off[BMP_TOP], Pre)];
+	    loop variant b->off[BMP_TOP] + 1 - y;
+	*/
+	for (uint64_t y = b->off[1]; y <= b->off[XPT_BITMAP_LEVELS - 1u]; y++)
+		b->w[y] = 0;
+	//@ assert lay: bmp_layout(b);
+	//@ assert words: \forall integer m, i; 1 <= m <= BMP_TOP && 0 <= i < bmp_nw(b, m) ==> bmp_word(b, m, i) == 0;
+	//@ assert bits: \forall integer m, j; 1 <= m <= BMP_TOP && 0 <= j < 64 * bmp_nw(b, m) ==> !bmp_bit(b, m, j);
+	//@ assert above: \forall integer m; 0 < m < BMP_TOP ==> bmp_sum(b, m);
+	//@ assert out: bmp_sum_out(b, 0, 0, bmp_nw(b, 0) - 1);
+	/*@ assert same_off: b->w == \at(b->w, Pre) && b->off[1] == \at(b->off[1], Pre) &&
+	      b->off[BMP_TOP] == \at(b->off[BMP_TOP], Pre); */
+	bm_refresh(b, 0, bm_words_at(b, 0) - 1);
 }
 
 /* Are the eight level-0 words from word 8*blk all ones? */
