@@ -289,11 +289,23 @@ static uint64_t bm_words(uint64_t nbits)
 	return total;
 }
 
+/* Levels one after the other from w, each as bm_level_words says.  Not
+ * stated yet: that the result satisfies bmp_offs (bm_level_words gives
+ * only bounds, not the 64-to-1 ratio of the levels). */
+/*@ requires \valid(b);
+    assigns *b;
+    ensures b->w == w && b->nbits == nbits && b->off[0] == 0;
+*/
 static void bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
 {
 	uint64_t off = 0;
 	b->w = w;
 	b->nbits = nbits;
+	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
+	    loop invariant b->w == w && b->nbits == nbits && (k == 0 ==> off == 0) && (0 < k ==> b->off[0] == 0);
+	    loop assigns k, off, b->off[0 .. XPT_BITMAP_LEVELS - 1];
+	    loop variant XPT_BITMAP_LEVELS - k;
+	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
 		b->off[k] = off;
 		off += bm_level_words(nbits, k);
@@ -1510,12 +1522,33 @@ static void mark_usable(struct xpt_frames *fa, const struct xpt_region *map, siz
 	}
 }
 
-/* Whole-block bitmap of `blocks` over the level-0 words of `below`. */
+/* Whole-block bitmap of `blocks` over the level-0 words of `below`.
+ * Stated: the summaries of `blocks` are right and `below` is untouched;
+ * not yet: that bit b is set exactly when block b of `below` is full. */
+/*@ requires bmp_layout(blocks) && bmp_layout(below) && blocks->nbits < 0x100000000;
+    requires \separated(blocks->w + (0 .. blocks->off[BMP_TOP]), below, below->w + (0 .. below->off[BMP_TOP]));
+    assigns blocks->w[0 .. blocks->off[BMP_TOP]];
+    ensures bmp_ok(blocks);
+*/
 static void build_blocks(struct xpt_bitmap *blocks, const struct xpt_bitmap *below)
 {
-	for (uint64_t b = 0; b < blocks->nbits; b++)
-		if (bm_block_full(below, b))
+	/*@ loop invariant 0 <= b <= blocks->nbits;
+	    loop invariant desc: bmp_desc_same{Pre, Here}(blocks);
+	    loop invariant below: bmp_layout(below) && bmp_layout(blocks);
+	    loop assigns b, blocks->w[0 .. \at(blocks->off[BMP_TOP], Pre)];
+	    loop variant blocks->nbits - b;
+	*/
+	for (uint64_t b = 0; b < blocks->nbits; b++) {
+		if (bm_block_full(below, b)) {
+			//@ assert in: b / 64 < bmp_nw(blocks, 0) && 0 <= blocks->off[0] + b / 64 <= blocks->off[BMP_TOP];
 			*bm_word(blocks, 0, b / 64) |= (uint64_t)1 << (b % 64);
+			//@ assert desc: bmp_desc_same{LoopCurrent, Here}(blocks);
+			//@ assert offs: bmp_offs(blocks);
+			//@ assert below_desc: bmp_desc_same{LoopCurrent, Here}(below);
+			//@ assert below_offs: bmp_offs(below);
+			//@ assert lay: bmp_layout(below) && bmp_layout(blocks);
+		}
+	}
 	bm_rebuild(blocks);
 }
 
