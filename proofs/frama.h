@@ -48,6 +48,12 @@
   (fa)->free4k.w + (0 .. (fa)->free4k.off[BMP_TOP]),                             \
   (fa)->free2m.w + (0 .. (fa)->free2m.off[BMP_TOP]),                             \
   (fa)->free1g.w + (0 .. (fa)->free1g.off[BMP_TOP])
+/* What an allocation or a free writes: the free count and the words of the
+ * three bitmaps (an assigns clause). */
+#define XPT_FRAMES_WRITES(fa)                                                     \
+  (fa)->nfree, (fa)->free4k.w[0 .. (fa)->free4k.off[BMP_TOP]],                    \
+  (fa)->free2m.w[0 .. (fa)->free2m.off[BMP_TOP]],                                 \
+  (fa)->free1g.w[0 .. (fa)->free1g.off[BMP_TOP]]
 /* The contract of the xpt_space_init functions: a space of nlev levels
  * and format fmt over window mem and allocator fa, whose root is a frame
  * the allocator held free, now zeroed. */

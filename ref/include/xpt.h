@@ -188,11 +188,8 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len);
 /* The lowest free frame.  It was free and is now used, and nothing else
  * changes: so no frame is handed out twice until it is freed. */
 /*@ requires xpt_frames_ok(fa);
-    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
-      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
-    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    requires \valid(out) && \separated(out, XPT_FRAMES_META(fa));
+    assigns *out, XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     behavior ok:
       assumes \exists integer f; fr_free(fa, f);
@@ -212,11 +209,8 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len);
 int xpt_frame_alloc(struct xpt_frames *fa, xpt_pfn *out);
 /* A naturally aligned run of 512 (XPT_2M) or 262144 (XPT_1G) frames. */
 /*@ requires xpt_frames_ok(fa);
-    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
-      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
-    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    requires \valid(out) && \separated(out, XPT_FRAMES_META(fa));
+    assigns *out, XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     behavior inval:
       assumes size != XPT_2M && size != XPT_1G;
@@ -242,8 +236,7 @@ int xpt_frame_alloc_huge(struct xpt_frames *fa, enum xpt_size size, xpt_pfn *out
 /* Give frame f back: XPT_E_RANGE, XPT_E_RESERVED or XPT_E_DOUBLE_FREE,
  * changing nothing, when it is not a usable frame in use. */
 /*@ requires xpt_frames_ok(fa);
-    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    assigns XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     behavior range:
       assumes f >= fa->nframes;
@@ -271,8 +264,7 @@ int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f);
  * XPT_E_ALIGN, XPT_E_RANGE, XPT_E_RESERVED (a frame not usable) or
  * XPT_E_DOUBLE_FREE (a frame already free), changing nothing. */
 /*@ requires xpt_frames_ok(fa);
-    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    assigns XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     behavior inval:
       assumes size != XPT_2M && size != XPT_1G;
@@ -323,11 +315,8 @@ static inline uint64_t xpt_colours(uint64_t cache_bytes, unsigned ways)
 /* A free frame with f % ncolours == colour; ncolours a power of two.
  * Costs up to nfree/ncolours word reads when that colour is scarce. */
 /*@ requires xpt_frames_ok(fa);
-    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
-      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
-    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    requires \valid(out) && \separated(out, XPT_FRAMES_META(fa));
+    assigns *out, XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     behavior inval:
       assumes ncolours == 0 || (ncolours & (uint64_t)(ncolours - 1)) != 0 || colour >= ncolours;

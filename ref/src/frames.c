@@ -1069,8 +1069,7 @@ static void clear_blocks(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 /*@ requires xpt_frames_ok(fa);
     requires 1 <= n && f + n <= fa->nframes;
     requires \forall integer g; f <= g < f + n ==> fr_free(fa, g);
-    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    assigns XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     ensures \forall integer g; \old(f) <= g < \old(f) + \old(n) ==> !fr_free(fa, g);
     ensures \forall integer g; !(\old(f) <= g < \old(f) + \old(n)) ==>
@@ -1301,8 +1300,7 @@ static void block_set_1g(struct xpt_frames *fa, uint64_t i)
 /*@ requires xpt_frames_ok(fa);
     requires 1 <= n && f + n <= fa->nframes;
     requires \forall integer g; f <= g < f + n ==> fr_usable(fa, g) && !fr_free(fa, g);
-    assigns fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    assigns XPT_FRAMES_WRITES(fa);
     ensures xpt_frames_ok(fa);
     ensures \forall integer g; \old(f) <= g < \old(f) + \old(n) ==> fr_free(fa, g);
     ensures \forall integer g; !(\old(f) <= g < \old(f) + \old(n)) ==>
@@ -1616,9 +1614,7 @@ int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
 
 /* *out = f: out lies apart from the allocator, whose memory the store keeps. */
 /*@ requires xpt_frames_mem(fa);
-    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
-      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+    requires \valid(out) && \separated(out, XPT_FRAMES_META(fa));
     assigns *out;
     ensures *out == f;
     ensures xpt_frames_mem(fa);
@@ -1662,11 +1658,8 @@ static void store_pfn(struct xpt_frames *fa, xpt_pfn *out, xpt_pfn f)
 /*@ requires xpt_frames_ok(fa);
     requires 1 <= n && f + n <= fa->nframes;
     requires \forall integer g; f <= g < f + n ==> fr_free(fa, g);
-    requires \valid(out) && \separated(out, fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
-      fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]), fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]),
-      fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
-    assigns *out, fa->nfree, fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]],
-            fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    requires \valid(out) && \separated(out, XPT_FRAMES_META(fa));
+    assigns *out, XPT_FRAMES_WRITES(fa);
     ensures ok: xpt_frames_ok(fa);
     ensures out: *out == f;
     ensures used: \forall integer g; f <= g < f + n ==> !fr_free(fa, g);
