@@ -581,49 +581,163 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 */
 
 
-/* A set bit at or above i, or false: climb the summaries past empty words,
- * then descend as bm_find does.  The bit is the lowest such when the
- * summaries are exact, which the contract does not state yet. */
+/*@ axiomatic FrBelow {
+  // Level-0 bits from i0 on whose ancestor at level k lies below i are
+  // clear.  One case a level, the ancestor as nested divisions by 64, so
+  // that every step is linear for the provers.
+  predicate bmp_clear_upto{L}(struct xpt_bitmap *b, integer k, integer i, integer i0) =
+    (k == 0 ==> \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) && x < i ==> !bmp_bit(b, 0, x)) &&
+    (k == 1 ==> \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) && x / 64 < i ==> !bmp_bit(b, 0, x)) &&
+    (k == 2 ==> \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) && x / 64 / 64 < i ==> !bmp_bit(b, 0, x)) &&
+    (k == 3 ==> \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) && x / 64 / 64 / 64 < i ==>
+       !bmp_bit(b, 0, x)) &&
+    (k == 4 ==> \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) && x / 64 / 64 / 64 / 64 < i ==>
+       !bmp_bit(b, 0, x)) &&
+    (k == 5 ==> \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) && x / 64 / 64 / 64 / 64 / 64 < i ==>
+       !bmp_bit(b, 0, x));
+  // A clear summary bit: the bit below it is clear.
+  lemma down_bit{L}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_ok(b) && 0 <= k < BMP_TOP && 0 <= j < 64 * bmp_nw(b, k) && !bmp_bit(b, k + 1, j / 64) ==>
+    !bmp_bit(b, k, j);
+  lemma anc_in{L}: \forall struct xpt_bitmap *b, integer k, j;
+    bmp_offs(b) && 0 <= k < BMP_TOP && 0 <= j < 64 * bmp_nw(b, k) ==> j / 64 < 64 * bmp_nw(b, k + 1);
+  lemma div64_lt: \forall integer y, i; 0 <= y < 64 * i ==> y / 64 < i;
+  // Level-0 bit x under a clear bit of level 1 .. 5 is clear.
+  lemma chain_1{L}: \forall struct xpt_bitmap *b, integer x;
+    bmp_ok(b) && 0 <= x < 64 * bmp_nw(b, 0) && !bmp_bit(b, 1, x / 64) ==> !bmp_bit(b, 0, x);
+  lemma chain_2{L}: \forall struct xpt_bitmap *b, integer x;
+    bmp_ok(b) && 0 <= x < 64 * bmp_nw(b, 0) && !bmp_bit(b, 2, x / 64 / 64) ==> !bmp_bit(b, 0, x);
+  lemma chain_3{L}: \forall struct xpt_bitmap *b, integer x;
+    bmp_ok(b) && 0 <= x < 64 * bmp_nw(b, 0) && !bmp_bit(b, 3, x / 64 / 64 / 64) ==> !bmp_bit(b, 0, x);
+  lemma chain_4{L}: \forall struct xpt_bitmap *b, integer x;
+    bmp_ok(b) && 0 <= x < 64 * bmp_nw(b, 0) && !bmp_bit(b, 4, x / 64 / 64 / 64 / 64) ==>
+    !bmp_bit(b, 0, x);
+  lemma chain_5{L}: \forall struct xpt_bitmap *b, integer x;
+    bmp_ok(b) && 0 <= x < 64 * bmp_nw(b, 0) && !bmp_bit(b, 5, x / 64 / 64 / 64 / 64 / 64) ==>
+    !bmp_bit(b, 0, x);
+  // The ancestors of a level-0 bit lie in their levels.
+  lemma anc_all{L}: \forall struct xpt_bitmap *b, integer x;
+    bmp_offs(b) && 0 <= x < 64 * bmp_nw(b, 0) ==>
+    x / 64 < 64 * bmp_nw(b, 1) && x / 64 / 64 < 64 * bmp_nw(b, 2) &&
+    x / 64 / 64 / 64 < 64 * bmp_nw(b, 3) && x / 64 / 64 / 64 / 64 < 64 * bmp_nw(b, 4) &&
+    x / 64 / 64 / 64 / 64 / 64 < 64 * bmp_nw(b, 5);
+  // Clear bits of level k from i to e: clear level-0 bits up to e (a
+  // level at a time, then any level).
+  lemma clear_extend_0{L}: \forall struct xpt_bitmap *b, integer i, e, i0;
+    bmp_ok(b) && bmp_clear_upto(b, 0, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, 0, j)) ==> bmp_clear_upto(b, 0, e, i0);
+  lemma clear_extend_1{L}: \forall struct xpt_bitmap *b, integer i, e, i0;
+    bmp_ok(b) && bmp_clear_upto(b, 1, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, 1, j)) ==> bmp_clear_upto(b, 1, e, i0);
+  lemma clear_extend_2{L}: \forall struct xpt_bitmap *b, integer i, e, i0;
+    bmp_ok(b) && bmp_clear_upto(b, 2, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, 2, j)) ==> bmp_clear_upto(b, 2, e, i0);
+  lemma clear_extend_3{L}: \forall struct xpt_bitmap *b, integer i, e, i0;
+    bmp_ok(b) && bmp_clear_upto(b, 3, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, 3, j)) ==> bmp_clear_upto(b, 3, e, i0);
+  lemma clear_extend_4{L}: \forall struct xpt_bitmap *b, integer i, e, i0;
+    bmp_ok(b) && bmp_clear_upto(b, 4, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, 4, j)) ==> bmp_clear_upto(b, 4, e, i0);
+  lemma clear_extend_5{L}: \forall struct xpt_bitmap *b, integer i, e, i0;
+    bmp_ok(b) && bmp_clear_upto(b, 5, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, 5, j)) ==> bmp_clear_upto(b, 5, e, i0);
+  lemma clear_extend{L}: \forall struct xpt_bitmap *b, integer k, i, e, i0;
+    bmp_ok(b) && 0 <= k <= BMP_TOP && bmp_clear_upto(b, k, i, i0) &&
+    (\forall integer j; i <= j < e ==> !bmp_bit(b, k, j)) ==> bmp_clear_upto(b, k, e, i0);
+  // The same bits seen one level up or down.
+  lemma clear_up{L}: \forall struct xpt_bitmap *b, integer k, i, i0;
+    0 <= k < BMP_TOP && bmp_clear_upto(b, k, 64 * (i / 64) + 64, i0) ==>
+    bmp_clear_upto(b, k + 1, i / 64 + 1, i0);
+  lemma clear_down_1{L}: \forall struct xpt_bitmap *b, integer i, i0;
+    bmp_clear_upto(b, 1, i, i0) ==> bmp_clear_upto(b, 0, 64 * i, i0);
+  lemma clear_down_2{L}: \forall struct xpt_bitmap *b, integer i, i0;
+    bmp_clear_upto(b, 2, i, i0) ==> bmp_clear_upto(b, 1, 64 * i, i0);
+  lemma clear_down_3{L}: \forall struct xpt_bitmap *b, integer i, i0;
+    bmp_clear_upto(b, 3, i, i0) ==> bmp_clear_upto(b, 2, 64 * i, i0);
+  lemma clear_down_4{L}: \forall struct xpt_bitmap *b, integer i, i0;
+    bmp_clear_upto(b, 4, i, i0) ==> bmp_clear_upto(b, 3, 64 * i, i0);
+  lemma clear_down_5{L}: \forall struct xpt_bitmap *b, integer i, i0;
+    bmp_clear_upto(b, 5, i, i0) ==> bmp_clear_upto(b, 4, 64 * i, i0);
+  lemma clear_down{L}: \forall struct xpt_bitmap *b, integer k, i, i0;
+    0 < k <= BMP_TOP && bmp_clear_upto(b, k, i, i0) ==> bmp_clear_upto(b, k - 1, 64 * i, i0);
+  // Clear up to the end of level k: every level-0 bit from i0 on is clear.
+  lemma clear_all{L}: \forall struct xpt_bitmap *b, integer k, i, i0;
+    bmp_offs(b) && 0 <= k <= BMP_TOP && 64 * bmp_nw(b, k) <= i && bmp_clear_upto(b, k, i, i0) ==>
+    \forall integer x; 0 <= x && i0 <= x < 64 * bmp_nw(b, 0) ==> !bmp_bit(b, 0, x);
+}
+*/
+
+/* The lowest set bit at or above i, or false when none is: climb the
+ * summaries past empty words, then descend as bm_find does.  Both loops
+ * keep the level-0 bits from i0 up to what bit i of level k covers clear
+ * (bmp_clear_upto). */
 /*@ requires bmp_ok(b);
     requires \valid(out) && \separated(out, b, b->w + (0 .. b->off[BMP_TOP]));
     assigns *out;
     ensures found: \result ==> \old(i) <= *out < b->nbits && bmp_bit(b, 0, *out);
-    ensures none: !\result ==> *out == \old(*out);
+    ensures lowest: \result ==> \forall integer j; \old(i) <= j < *out ==> !bmp_bit(b, 0, j);
+    ensures none: !\result ==> *out == \old(*out) &&
+      \forall integer j; \old(i) <= j < b->nbits ==> !bmp_bit(b, 0, j);
 */
 static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 {
 	unsigned k = 0;
 	/*@ loop invariant 0 <= k <= BMP_TOP;
 	    loop invariant cover: bmp_covers(k, i, \at(i, Pre));
+	    loop invariant clear: bmp_clear_upto(b, k, i, \at(i, Pre));
 	    loop assigns k, i;
 	    loop variant BMP_TOP - k;
 	*/
 	for (;;) {
-		uint64_t w;
-		if (i / 64 >= bm_words_at(b, k))
+		uint64_t wi = i / 64, word, mask, w;
+		//@ assert wi: wi == i / 64 && 64 * wi <= i;
+		if (wi >= bm_words_at(b, k)) {
+			//@ assert all: \forall integer x; 0 <= x && \at(i, Pre) <= x < 64 * bmp_nw(b, 0) ==> !bmp_bit(b, 0, x);
 			return false;
-		w = *bm_word(b, k, i / 64) & xpt_bit_range(i % 64, 64);
+		}
+		word = *bm_word(b, k, wi);
+		mask = xpt_bit_range(i % 64, 64);
+		w = word & mask;
+		//@ assert word_v: word == bmp_word(b, k, wi);
+		//@ assert mask_v: mask == fr_mask(i % 64, 64);
+		//@ assert wq: \forall integer q; 0 <= q < 64 ==> (bmp_wbit(w, q) <==> bmp_wbit(word, q) && bmp_wbit(mask, q));
+		//@ assert mq: \forall integer q; 0 <= q < 64 ==> (bmp_wbit(mask, q) <==> i % 64 <= q);
 		if (w != 0) {
 			unsigned l = xpt_lowest_bit(w);
 			//@ assert low: bmp_wbit(w, l);
-			//@ assert in_word: bmp_wbit(fr_mask(i % 64, 64), l) && bmp_wbit(bmp_word(b, k, i / 64), l);
+			//@ assert in_word: bmp_wbit(mask, l) && bmp_wbit(word, l);
 			//@ assert above: i % 64 <= l;
+			//@ assert skip_w: \forall integer q; 0 <= q < l ==> !bmp_wbit(w, q);
+			//@ assert skip_q: \forall integer q; i % 64 <= q < l ==> !bmp_wbit(word, q);
+			//@ assert skip: \forall integer j; i <= j < i / 64 * 64 + l ==> !bmp_bit(b, k, j);
 			//@ ghost uint64_t from = i;
 			i = i / 64 * 64 + l;
 			//@ assert past: from <= i && i / 64 == from / 64 && i % 64 == l;
 			//@ assert set: bmp_bit(b, k, i);
 			//@ assert in: i < 64 * bmp_nw(b, k);
 			//@ assert cover: bmp_covers(k, i, \at(i, Pre));
+			//@ assert clear: bmp_clear_upto(b, k, i, \at(i, Pre));
 			break;
 		}
-		if (k + 1u == XPT_BITMAP_LEVELS)
+		//@ assert zero_w: \forall integer q; 0 <= q < 64 ==> !bmp_wbit(w, q);
+		//@ assert zero_q: \forall integer q; i % 64 <= q < 64 ==> !bmp_wbit(word, q);
+		//@ assert zero: \forall integer j; i <= j < 64 * (i / 64) + 64 ==> !bmp_bit(b, k, j);
+		//@ assert ext: bmp_clear_upto(b, k, 64 * (i / 64) + 64, \at(i, Pre));
+		if (k + 1u == XPT_BITMAP_LEVELS) {
+			//@ assert top: k == BMP_TOP && i / 64 == 0 && 64 * bmp_nw(b, k) <= 64 * (i / 64) + 64;
+			//@ assert all: \forall integer x; 0 <= x && \at(i, Pre) <= x < 64 * bmp_nw(b, 0) ==> !bmp_bit(b, 0, x);
 			return false;
-		//@ assert climb: bmp_covers(k + 1, i / 64 + 1, \at(i, Pre));
-		i = i / 64 + 1u; /* the next word, as a bit one level up */
+		}
+		//@ assert climb: bmp_covers(k + 1, wi + 1, \at(i, Pre));
+		//@ assert climb_clear: bmp_clear_upto(b, k + 1, wi + 1, \at(i, Pre));
+		//@ assert casts: (unsigned)(k + 1u) == k + 1 && (uint64_t)(wi + 1u) == wi + 1;
+		//@ assert climb_next: bmp_clear_upto(b, (unsigned)(k + 1u), (uint64_t)(wi + 1u), \at(i, Pre));
+		i = wi + 1u; /* the next word, as a bit one level up */
 		k++;
 	}
 	/*@ loop invariant 0 <= k <= BMP_TOP;
 	    loop invariant cover: bmp_covers(k, i, \at(i, Pre));
+	    loop invariant clear: bmp_clear_upto(b, k, i, \at(i, Pre));
 	    loop invariant in: i < 64 * bmp_nw(b, k);
 	    loop invariant set: bmp_bit(b, k, i);
 	    loop assigns k, i;
@@ -637,11 +751,19 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 			return false;
 		//@ ghost uint64_t up = i;
 		//@ assert from: bmp_covers(k + 1, up, \at(i, Pre));
-		i = i * 64 + xpt_lowest_bit(w);
+		//@ assert down: bmp_clear_upto(b, k, 64 * up, \at(i, Pre));
+		//@ assert w_v: w == bmp_word(b, k, up);
+		unsigned l = xpt_lowest_bit(w);
+		//@ assert low: bmp_wbit(bmp_word(b, k, up), l);
+		i = i * 64 + l;
+		//@ assert at: i / 64 == up && i % 64 == l;
 		//@ assert set: bmp_bit(b, k, i);
+		//@ assert skip: \forall integer j; 64 * up <= j < i ==> !bmp_bit(b, k, j);
 		//@ assert cover: bmp_covers(k, i, \at(i, Pre));
+		//@ assert clear: bmp_clear_upto(b, k, i, \at(i, Pre));
 	}
 	//@ assert done: bmp_bit(b, 0, i) && \at(i, Pre) <= i;
+	//@ assert below: \forall integer j; \at(i, Pre) <= j < i && j < 64 * bmp_nw(b, 0) ==> !bmp_bit(b, 0, j);
 	if (i >= b->nbits)
 		return false;
 	//@ assert at: i < 64 * bmp_nw(b, 0) && bmp_layout(b);
@@ -649,6 +771,7 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 	*out = i;
 	//@ assert same: bmp_same{Found, Here}(b);
 	//@ assert kept: bmp_bit(b, 0, i);
+	//@ assert kept_below: \forall integer j; \at(i, Pre) <= j < i ==> !bmp_bit(b, 0, j);
 	return true;
 }
 
