@@ -580,7 +580,6 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
     (k == 5 ==> i0 <= 1073741824 * i);
 */
 
-
 /*@ axiomatic FrBelow {
   // Level-0 bits from i0 on whose ancestor at level k lies below i are
   // clear.  One case a level, the ancestor as nested divisions by 64, so
