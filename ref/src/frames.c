@@ -968,6 +968,11 @@ static void bm_refresh(struct xpt_bitmap *b, uint64_t lo, uint64_t hi)
 		hi /= 64;
 		//@ assert out_next: k + 1 < BMP_TOP ==> bmp_sum_out(b, k + 1, lo, hi);
 		//@ assert range_next: lo <= hi && (k + 1 < BMP_TOP ==> hi < bmp_nw(b, k + 1));
+		/* The next level as the increment computes it, so that the
+		 * invariants follow without a cast to reason about. */
+		//@ assert cast: (unsigned)(k + 1u) == k + 1;
+		//@ assert out_cast: (unsigned)(k + 1u) < BMP_TOP ==> bmp_sum_out(b, (unsigned)(k + 1u), lo, hi);
+		//@ assert range_cast: (unsigned)(k + 1u) < BMP_TOP ==> hi < bmp_nw(b, (unsigned)(k + 1u));
 	}
 }
 
