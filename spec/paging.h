@@ -349,4 +349,134 @@
     pg_fault(w, cr3, fl, M, pkru, va, acc) == FAULT_NONE && pg_write(acc);
 */
 
+/*@
+  // ------------------------------------ what a store can change (4.5)
+  // The walk of va reads only the entries pg_entry names, one a level from
+  // the root down to the level where it ends: a store to any other word of
+  // the window leaves it, and so every outcome above, as it was.  The
+  // lemmas of this block are goals of `make prove` (proofs/README.md);
+  // they are here, in a block, so that only goals that name pg_reads or
+  // pg_same_walk see them.
+  axiomatic PgFrame {
+  // Word x of the window is an entry the walk of va reads.
+  predicate pg_reads{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                        integer x) =
+    (pg_top(fl) == 5 && x == pg_next(cr3, M) * 512 + pg_idx(va, 5)) ||
+    (pg_level(w, cr3, fl, M, va) <= 4 && x == pg_t4(w, cr3, fl, M, va) * 512 + pg_idx(va, 4)) ||
+    (pg_level(w, cr3, fl, M, va) <= 3 &&
+     x == pg_next(pg_e4(w, cr3, fl, M, va), M) * 512 + pg_idx(va, 3)) ||
+    (pg_level(w, cr3, fl, M, va) <= 2 &&
+     x == pg_next(pg_e3(w, cr3, fl, M, va), M) * 512 + pg_idx(va, 2)) ||
+    (pg_level(w, cr3, fl, M, va) <= 1 &&
+     x == pg_next(pg_e2(w, cr3, fl, M, va), M) * 512 + pg_idx(va, 1));
+
+  // In memories A and B the walk of va reads the same entry at every level
+  // it reaches in A.
+  predicate pg_same_walk{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
+    (pg_top(fl) == 5 ==> pg_e5{A}(w, cr3, fl, M, va) == pg_e5{B}(w, cr3, fl, M, va)) &&
+    (pg_level{A}(w, cr3, fl, M, va) <= 4 ==>
+       pg_e4{A}(w, cr3, fl, M, va) == pg_e4{B}(w, cr3, fl, M, va)) &&
+    (pg_level{A}(w, cr3, fl, M, va) <= 3 ==>
+       pg_e3{A}(w, cr3, fl, M, va) == pg_e3{B}(w, cr3, fl, M, va)) &&
+    (pg_level{A}(w, cr3, fl, M, va) <= 2 ==>
+       pg_e2{A}(w, cr3, fl, M, va) == pg_e2{B}(w, cr3, fl, M, va)) &&
+    (pg_level{A}(w, cr3, fl, M, va) <= 1 ==>
+       pg_e1{A}(w, cr3, fl, M, va) == pg_e1{B}(w, cr3, fl, M, va));
+
+  // Memories that agree on the words the walk reads keep it; a store to
+  // a word the walk does not read is one such.
+  lemma walk_agree{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
+    (\forall integer x; pg_reads{A}(w, cr3, fl, M, va, x) ==> \at(w[x], A) == \at(w[x], B)) ==>
+    pg_same_walk{A, B}(w, cr3, fl, M, va);
+  lemma walk_frame{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x;
+    (\forall integer i; i != x ==> \at(w[i], A) == \at(w[i], B)) &&
+    !pg_reads{A}(w, cr3, fl, M, va, x) ==> pg_same_walk{A, B}(w, cr3, fl, M, va);
+
+  // A store to the entry the walk of va reads at level L, and at no level
+  // above: the walk reads the same entries above L and the stored one at
+  // L.  Stored absent, it ends there without a page; stored a leaf, it
+  // ends there with that leaf.
+  predicate pg_stored{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
+                            integer x, integer L) =
+    (\forall integer i; i != x ==> \at(w[i], A) == \at(w[i], B)) &&
+    pg_level{A}(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
+    x == pg_table{A}(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) &&
+    \forall integer K; L < K <= pg_top(fl) ==>
+      x != pg_table{A}(w, cr3, fl, M, va, K) * 512 + pg_idx(va, K);
+  lemma stored_above{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L, K;
+    pg_stored{A, B}(w, cr3, fl, M, va, x, L) && L < K <= pg_top(fl) ==>
+    pg_entry{B}(w, cr3, fl, M, va, K) == pg_entry{A}(w, cr3, fl, M, va, K) &&
+    pg_table{B}(w, cr3, fl, M, va, K) == pg_table{A}(w, cr3, fl, M, va, K);
+  lemma stored_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, va, x, L) ==>
+    pg_table{B}(w, cr3, fl, M, va, L) == pg_table{A}(w, cr3, fl, M, va, L);
+  lemma stored_at{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, va, x, L) ==>
+    pg_entry{B}(w, cr3, fl, M, va, L) == \at(w[x], B);
+  lemma stored_absent{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, va, x, L) && !pg_has(\at(w[x], B), PG_P) ==>
+    pg_level{B}(w, cr3, fl, M, va) == L && !pg_mapped{B}(w, cr3, fl, M, va);
+  lemma stored_leaf{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, va, x, L) && pg_has(\at(w[x], B), PG_P) &&
+    !pg_rsvd(\at(w[x], B), L, fl, M) && pg_leaf(\at(w[x], B), L) ==>
+    pg_level{B}(w, cr3, fl, M, va) == L && pg_last{B}(w, cr3, fl, M, va) == \at(w[x], B) &&
+    (pg_canonical(fl, va) ==> pg_mapped{B}(w, cr3, fl, M, va)) &&
+    pg_pa{B}(w, cr3, fl, M, va) == pg_leaf_pa(\at(w[x], B), L, M, va);
+
+  // The same entries: the walk ends at the same level, at the same entry,
+  // with the same rights, key and address, and needs the same tables.
+  lemma same_level{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    pg_level{A}(w, cr3, fl, M, va) == pg_level{B}(w, cr3, fl, M, va);
+  lemma same_last{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    pg_last{A}(w, cr3, fl, M, va) == pg_last{B}(w, cr3, fl, M, va);
+  lemma same_rights{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    pg_writable{A}(w, cr3, fl, M, va) == pg_writable{B}(w, cr3, fl, M, va) &&
+    pg_user_addr{A}(w, cr3, fl, M, va) == pg_user_addr{B}(w, cr3, fl, M, va) &&
+    pg_noexec{A}(w, cr3, fl, M, va) == pg_noexec{B}(w, cr3, fl, M, va);
+  lemma same_fault{A, B}: \forall uint64_t *w, integer cr3, fl, M, pkru, va, acc;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    pg_fault{A}(w, cr3, fl, M, pkru, va, acc) == pg_fault{B}(w, cr3, fl, M, pkru, va, acc);
+  lemma same_pa{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    pg_pa{A}(w, cr3, fl, M, va) == pg_pa{B}(w, cr3, fl, M, va);
+  lemma same_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) && pg_level{A}(w, cr3, fl, M, va) <= L ==>
+    pg_table{A}(w, cr3, fl, M, va, L) == pg_table{B}(w, cr3, fl, M, va, L);
+  lemma same_reads{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    (pg_reads{A}(w, cr3, fl, M, va, x) <==> pg_reads{B}(w, cr3, fl, M, va, x));
+  lemma same_trans{A, B, C}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) && pg_same_walk{B, C}(w, cr3, fl, M, va) ==>
+    pg_same_walk{A, C}(w, cr3, fl, M, va);
+  // A walk inside the window (4.5; pg_window) reads only words of it.
+  lemma idx_bits: \forall integer x; 0 <= (511 & x) <= 511;
+  lemma idx_range: \forall integer va, L; 0 <= pg_idx(va, L) <= 511;
+  lemma addr_bits: \forall integer e, m; 0 <= m ==> 0 <= (e & m);
+  lemma next_range: \forall integer e, M; 13 <= M <= 52 ==> 0 <= pg_next(e, M);
+  lemma reads_level{H}: \forall uint64_t *w, integer cr3, fl, M, va, x;
+    pg_reads(w, cr3, fl, M, va, x) ==>
+    \exists integer L; pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
+      x == pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L);
+  lemma table_range{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    13 <= M <= 52 ==> 0 <= pg_table(w, cr3, fl, M, va, L);
+  lemma reads_window{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x;
+    13 <= M <= 52 && pg_canonical(fl, va) && !pg_window(w, cr3, fl, M, nf, va) &&
+    pg_reads(w, cr3, fl, M, va, x) ==> 0 <= x < nf * 512;
+  lemma same_window_at{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) && pg_canonical(fl, va) &&
+    pg_level{A}(w, cr3, fl, M, va) <= L <= pg_top(fl) && pg_table{A}(w, cr3, fl, M, va, L) >= nf ==>
+    pg_window{B}(w, cr3, fl, M, nf, va);
+  lemma same_window_back{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) && pg_canonical(fl, va) &&
+    pg_level{B}(w, cr3, fl, M, va) <= L <= pg_top(fl) && pg_table{B}(w, cr3, fl, M, va, L) >= nf ==>
+    pg_window{A}(w, cr3, fl, M, nf, va);
+  lemma same_window{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    (pg_window{A}(w, cr3, fl, M, nf, va) <==> pg_window{B}(w, cr3, fl, M, nf, va));
+  }
+*/
+
 #endif

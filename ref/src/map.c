@@ -130,6 +130,9 @@ static uint64_t read_entry(const struct cursor *c, unsigned level, uint64_t va)
     assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
     ensures written: c->commit ==>
       c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] == e;
+    ensures frame: \forall integer cr3, fl, M, v;
+      !pg_reads{Pre}(c->sp->mem.words, cr3, fl, M, v, \old(c->path[level].table) * 512 + pg_idx(va, level)) ==>
+      pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
 */
 static void write_entry(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 {
