@@ -465,6 +465,13 @@
   lemma reads_window{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x;
     13 <= M <= 52 && pg_canonical(fl, va) && !pg_window(w, cr3, fl, M, nf, va) &&
     pg_reads(w, cr3, fl, M, va, x) ==> 0 <= x < nf * 512;
+  lemma window_agree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
+    13 <= M <= 52 && pg_canonical(fl, va) && !pg_window{A}(w, cr3, fl, M, nf, va) &&
+    (\forall integer x; 0 <= x < nf * 512 ==> \at(w[x], A) == \at(w[x], B)) ==>
+    pg_same_walk{A, B}(w, cr3, fl, M, va);
+  lemma same_mapped{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+    (pg_mapped{A}(w, cr3, fl, M, va) <==> pg_mapped{B}(w, cr3, fl, M, va));
   lemma same_window_at{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
     pg_same_walk{A, B}(w, cr3, fl, M, va) && pg_canonical(fl, va) &&
     pg_level{A}(w, cr3, fl, M, va) <= L <= pg_top(fl) && pg_table{A}(w, cr3, fl, M, va, L) >= nf ==>

@@ -648,6 +648,36 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 	}
 }
 
+/* The leaf e for va at `level` becomes repl, and its page goes into the
+ * flush record (the commit pass only). */
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires 1 <= level <= 3 && !c->path[level].virt && c->path[level].table < c->sp->mem.nframes;
+    requires e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)],
+            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures ok: map_flush_ok(c);
+    ensures written: c->commit ==>
+      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)] == repl;
+    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+      k != c->path[level].table * 512 + pg_idx(va, level) ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures frame: \forall integer cr3, fl, M, v;
+      13 <= M <= 52 && pg_canonical(fl, v) &&
+      !pg_window{Pre}(c->sp->mem.words, cr3, fl, M, c->sp->mem.nframes, v) &&
+      !pg_reads{Pre}(c->sp->mem.words, cr3, fl, M, v, c->path[level].table * 512 + pg_idx(va, level)) ==>
+      pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
+    ensures flushed: c->fl != \null && c->commit && repl != e ==>
+      xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
+*/
+static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t e, uint64_t repl)
+{
+	if (c->commit && repl != e) {
+		write_entry(c, level, va, repl);
+		record(c, va, e);
+	}
+}
+
 /* Remove leaf e at va, or give it the new attributes (keeping A and D). */
 static void change_leaf(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                         uint64_t e)
@@ -657,10 +687,7 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
 		repl = xpt_fmt_leaf(c->sp->format, xpt_leaf_base(e, level, c->sp->maxphyaddr), op->attr,
 		                    level) |
 		       (e & xpt_fmt_ad(c->sp->format));
-	if (c->commit && repl != e) {
-		write_entry(c, level, va, repl);
-		record(c, va, e);
-	}
+	replace_leaf(c, level, va, e, repl);
 }
 
 /*
