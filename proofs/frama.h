@@ -92,6 +92,11 @@
   \old((sp)->mem.words), (uint64_t)(\old((sp)->root) << 12),                     \
   XPT_SPACE_FLAGS(\old((sp)->levels)), \old((sp)->maxphyaddr)
 
+/* The same walk in the current state (or at the label of the clause). */
+#define XPT_SPACE_PGW(sp)                                                         \
+  (sp)->mem.words, (uint64_t)((sp)->root << 12), XPT_SPACE_FLAGS((sp)->levels),   \
+  (sp)->maxphyaddr
+
 /* GCC: "Returns the number of trailing 0-bits in x, starting at the least
  * significant bit position.  If x is 0, the result is undefined."
  * Stated, not proved: see proofs/ASSUMPTIONS.md. */

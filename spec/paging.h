@@ -384,6 +384,20 @@
     (pg_level{A}(w, cr3, fl, M, va) <= 1 ==>
        pg_e1{A}(w, cr3, fl, M, va) == pg_e1{B}(w, cr3, fl, M, va));
 
+  // A walk inside the window (4.5; pg_window) reads only words of it.
+  lemma idx_bits: \forall integer x; 0 <= (511 & x) <= 511;
+  lemma idx_range: \forall integer va, L; 0 <= pg_idx(va, L) <= 511;
+  lemma addr_bits: \forall integer e, m; 0 <= m ==> 0 <= (e & m);
+  lemma next_range: \forall integer e, M; 13 <= M <= 52 ==> 0 <= pg_next(e, M);
+  lemma reads_level{H}: \forall uint64_t *w, integer cr3, fl, M, va, x;
+    pg_reads(w, cr3, fl, M, va, x) ==>
+    \exists integer L; pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
+      x == pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L);
+  lemma table_range{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
+    13 <= M <= 52 ==> 0 <= pg_table(w, cr3, fl, M, va, L);
+  lemma reads_window{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x;
+    13 <= M <= 52 && pg_canonical(fl, va) && !pg_window(w, cr3, fl, M, nf, va) &&
+    pg_reads(w, cr3, fl, M, va, x) ==> 0 <= x < nf * 512;
   // Memories that agree on the words the walk reads keep it; a store to
   // a word the walk does not read is one such.
   lemma walk_agree{A, B}: \forall uint64_t *w, integer cr3, fl, M, va;
@@ -394,34 +408,42 @@
     !pg_reads{A}(w, cr3, fl, M, va, x) ==> pg_same_walk{A, B}(w, cr3, fl, M, va);
 
   // A store to the entry the walk of va reads at level L, and at no level
-  // above: the walk reads the same entries above L and the stored one at
-  // L.  Stored absent, it ends there without a page; stored a leaf, it
-  // ends there with that leaf.
-  predicate pg_stored{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer va,
-                            integer x, integer L) =
-    (\forall integer i; i != x ==> \at(w[i], A) == \at(w[i], B)) &&
+  // above, the walk inside the window [0, nf) and no other word of the
+  // window changed: the walk reads the same entries above L and the
+  // stored one at L.  Stored absent, it ends there without a page;
+  // stored a leaf, it ends there with that leaf.
+  predicate pg_stored{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                            integer va, integer x, integer L) =
+    13 <= M <= 52 && pg_canonical(fl, va) && !pg_window{A}(w, cr3, fl, M, nf, va) &&
+    (\forall integer i; 0 <= i < nf * 512 && i != x ==> \at(w[i], A) == \at(w[i], B)) &&
     pg_level{A}(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
     x == pg_table{A}(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) &&
     \forall integer K; L < K <= pg_top(fl) ==>
       x != pg_table{A}(w, cr3, fl, M, va, K) * 512 + pg_idx(va, K);
-  lemma stored_above{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L, K;
-    pg_stored{A, B}(w, cr3, fl, M, va, x, L) && L < K <= pg_top(fl) ==>
+  lemma stored_above{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L, K;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && L < K <= pg_top(fl) ==>
     pg_entry{B}(w, cr3, fl, M, va, K) == pg_entry{A}(w, cr3, fl, M, va, K) &&
     pg_table{B}(w, cr3, fl, M, va, K) == pg_table{A}(w, cr3, fl, M, va, K);
-  lemma stored_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
-    pg_stored{A, B}(w, cr3, fl, M, va, x, L) ==>
+  lemma stored_next{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && L < pg_top(fl) ==>
+    pg_entry{B}(w, cr3, fl, M, va, L + 1) == pg_entry{A}(w, cr3, fl, M, va, L + 1);
+  lemma stored_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) ==>
     pg_table{B}(w, cr3, fl, M, va, L) == pg_table{A}(w, cr3, fl, M, va, L);
-  lemma stored_at{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
-    pg_stored{A, B}(w, cr3, fl, M, va, x, L) ==>
+  lemma stored_at{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) ==>
     pg_entry{B}(w, cr3, fl, M, va, L) == \at(w[x], B);
-  lemma stored_absent{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
-    pg_stored{A, B}(w, cr3, fl, M, va, x, L) && !pg_has(\at(w[x], B), PG_P) ==>
+  lemma stored_level{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && pg_stop(\at(w[x], B), L, fl, M) ==>
+    pg_level{B}(w, cr3, fl, M, va) == L;
+  lemma stored_absent{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && !pg_has(\at(w[x], B), PG_P) ==>
     pg_level{B}(w, cr3, fl, M, va) == L && !pg_mapped{B}(w, cr3, fl, M, va);
-  lemma stored_leaf{A, B}: \forall uint64_t *w, integer cr3, fl, M, va, x, L;
-    pg_stored{A, B}(w, cr3, fl, M, va, x, L) && pg_has(\at(w[x], B), PG_P) &&
+  lemma stored_leaf{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && pg_has(\at(w[x], B), PG_P) &&
     !pg_rsvd(\at(w[x], B), L, fl, M) && pg_leaf(\at(w[x], B), L) ==>
     pg_level{B}(w, cr3, fl, M, va) == L && pg_last{B}(w, cr3, fl, M, va) == \at(w[x], B) &&
-    (pg_canonical(fl, va) ==> pg_mapped{B}(w, cr3, fl, M, va)) &&
+    pg_mapped{B}(w, cr3, fl, M, va) &&
     pg_pa{B}(w, cr3, fl, M, va) == pg_leaf_pa(\at(w[x], B), L, M, va);
 
   // The same entries: the walk ends at the same level, at the same entry,
@@ -452,20 +474,6 @@
   lemma same_trans{A, B, C}: \forall uint64_t *w, integer cr3, fl, M, va;
     pg_same_walk{A, B}(w, cr3, fl, M, va) && pg_same_walk{B, C}(w, cr3, fl, M, va) ==>
     pg_same_walk{A, C}(w, cr3, fl, M, va);
-  // A walk inside the window (4.5; pg_window) reads only words of it.
-  lemma idx_bits: \forall integer x; 0 <= (511 & x) <= 511;
-  lemma idx_range: \forall integer va, L; 0 <= pg_idx(va, L) <= 511;
-  lemma addr_bits: \forall integer e, m; 0 <= m ==> 0 <= (e & m);
-  lemma next_range: \forall integer e, M; 13 <= M <= 52 ==> 0 <= pg_next(e, M);
-  lemma reads_level{H}: \forall uint64_t *w, integer cr3, fl, M, va, x;
-    pg_reads(w, cr3, fl, M, va, x) ==>
-    \exists integer L; pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
-      x == pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L);
-  lemma table_range{H}: \forall uint64_t *w, integer cr3, fl, M, va, L;
-    13 <= M <= 52 ==> 0 <= pg_table(w, cr3, fl, M, va, L);
-  lemma reads_window{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x;
-    13 <= M <= 52 && pg_canonical(fl, va) && !pg_window(w, cr3, fl, M, nf, va) &&
-    pg_reads(w, cr3, fl, M, va, x) ==> 0 <= x < nf * 512;
   lemma window_agree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
     13 <= M <= 52 && pg_canonical(fl, va) && !pg_window{A}(w, cr3, fl, M, nf, va) &&
     (\forall integer x; 0 <= x < nf * 512 ==> \at(w[x], A) == \at(w[x], B)) ==>
@@ -484,6 +492,46 @@
   lemma same_window{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
     pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
     (pg_window{A}(w, cr3, fl, M, nf, va) <==> pg_window{B}(w, cr3, fl, M, nf, va));
+  }
+*/
+
+/*@
+  // ------------------------------------------- tables as a tree (4.5)
+  // The SDM lets tables form any graph: two entries may name one table,
+  // an entry may name a table above it.  The mapper keeps a tree, and
+  // needs it: a store to a table another path also reaches would change
+  // translations it was not asked to change.  Tree: a table the walks
+  // inside the window reach is reached at one level only, and through
+  // one index a level above it.
+  axiomatic PgTree {
+  // va and vb agree on the indexes of the levels above L.
+  predicate pg_same_above(integer va, integer vb, integer L) =
+    \forall integer J; L < J <= 5 ==> pg_idx(va, J) == pg_idx(vb, J);
+  // The walk of va reaches level L inside the window.
+  predicate pg_reaches{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                          integer va, integer L) =
+    pg_canonical(fl, va) && !pg_window(w, cr3, fl, M, nf, va) &&
+    pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl);
+  predicate pg_tree{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf) =
+    \forall integer va, vb, L, K;
+      pg_reaches(w, cr3, fl, M, nf, va, L) && pg_reaches(w, cr3, fl, M, nf, vb, K) &&
+      pg_table(w, cr3, fl, M, va, L) == pg_table(w, cr3, fl, M, vb, K) ==>
+      L == K && pg_same_above(va, vb, L);
+
+  // No table is its own ancestor: the entry for va at L is read at no
+  // level above (pg_stored's last condition).
+  lemma tree_not_above{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, K;
+    pg_tree(w, cr3, fl, M, nf) && pg_reaches(w, cr3, fl, M, nf, va, L) && L < K <= pg_top(fl) ==>
+    pg_table(w, cr3, fl, M, va, K) != pg_table(w, cr3, fl, M, va, L);
+  // Only the addresses that share va's indexes from the top down to L
+  // read the entry for va at L.
+  lemma slot_apart: \forall integer t, i, u, j;
+    0 <= i < 512 && 0 <= j < 512 && t * 512 + i == u * 512 + j ==> t == u && i == j;
+  lemma tree_reads{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
+    13 <= M <= 52 && pg_tree(w, cr3, fl, M, nf) && pg_reaches(w, cr3, fl, M, nf, va, L) &&
+    pg_canonical(fl, v) && !pg_window(w, cr3, fl, M, nf, v) &&
+    pg_reads(w, cr3, fl, M, v, pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L)) ==>
+    pg_same_above(va, v, L) && pg_idx(va, L) == pg_idx(v, L);
   }
 */
 

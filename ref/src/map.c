@@ -648,6 +648,16 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 	}
 }
 
+/*@ // The cursor's real table at `level` is the one the space's walk of va
+    // reads there (x86 format), the walk gets there inside the window, and
+    // the space's tables form a tree (spec/paging.h, PgTree).
+    predicate map_at_walk{L}(struct cursor *c, integer level, integer va) =
+      c->sp->format == XPT_FMT_X86 && !c->path[level].virt &&
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table;
+*/
+
 /* The leaf e for va at `level` becomes repl, and its page goes into the
  * flush record (the commit pass only). */
 /*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
@@ -669,13 +679,28 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
       pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
     ensures flushed: c->fl != \null && c->commit && repl != e ==>
       xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
+    ensures gone: c->commit && !pg_has(repl, PG_P) && map_at_walk{Pre}(c, level, va) ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), va);
+    ensures kept: map_at_walk{Pre}(c, level, va) ==> \forall integer v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
 */
 static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t e, uint64_t repl)
 {
+	/*@ assert unread: map_at_walk(c, level, va) ==> \forall integer v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+	      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
+	      !pg_reads(XPT_SPACE_PGW(c->sp), v, c->path[level].table * 512 + pg_idx(va, level)); */
 	if (c->commit && repl != e) {
 		write_entry(c, level, va, repl);
 		record(c, va, e);
 	}
+	/*@ assert stored: c->commit && map_at_walk{Pre}(c, level, va) ==>
+	      pg_stored{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va,
+	                           c->path[level].table * 512 + pg_idx(va, level), level); */
 }
 
 /* Remove leaf e at va, or give it the new attributes (keeping A and D). */
