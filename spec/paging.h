@@ -384,6 +384,13 @@
     (pg_level{A}(w, cr3, fl, M, va) <= 1 ==>
        pg_e1{A}(w, cr3, fl, M, va) == pg_e1{B}(w, cr3, fl, M, va));
 
+  // The walk of va reaches level L, through tables inside the window
+  // [0, nf) from the root down to L.
+  predicate pg_reaches{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                          integer va, integer L) =
+    pg_canonical(fl, va) && pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
+    \forall integer K; L <= K <= pg_top(fl) ==> pg_table(w, cr3, fl, M, va, K) < nf;
+
   // A walk inside the window (4.5; pg_window) reads only words of it.
   lemma idx_bits: \forall integer x; 0 <= (511 & x) <= 511;
   lemma idx_range: \forall integer va, L; 0 <= pg_idx(va, L) <= 511;
@@ -408,15 +415,14 @@
     !pg_reads{A}(w, cr3, fl, M, va, x) ==> pg_same_walk{A, B}(w, cr3, fl, M, va);
 
   // A store to the entry the walk of va reads at level L, and at no level
-  // above, the walk inside the window [0, nf) and no other word of the
+  // above, the walk reaching L inside the window and no other word of the
   // window changed: the walk reads the same entries above L and the
   // stored one at L.  Stored absent, it ends there without a page;
   // stored a leaf, it ends there with that leaf.
   predicate pg_stored{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
                             integer va, integer x, integer L) =
-    13 <= M <= 52 && pg_canonical(fl, va) && !pg_window{A}(w, cr3, fl, M, nf, va) &&
+    13 <= M <= 52 && pg_reaches{A}(w, cr3, fl, M, nf, va, L) &&
     (\forall integer i; 0 <= i < nf * 512 && i != x ==> \at(w[i], A) == \at(w[i], B)) &&
-    pg_level{A}(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
     x == pg_table{A}(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) &&
     \forall integer K; L < K <= pg_top(fl) ==>
       x != pg_table{A}(w, cr3, fl, M, va, K) * 512 + pg_idx(va, K);
@@ -507,16 +513,63 @@
   // va and vb agree on the indexes of the levels above L.
   predicate pg_same_above(integer va, integer vb, integer L) =
     \forall integer J; L < J <= 5 ==> pg_idx(va, J) == pg_idx(vb, J);
-  // The walk of va reaches level L inside the window.
-  predicate pg_reaches{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
-                          integer va, integer L) =
-    pg_canonical(fl, va) && !pg_window(w, cr3, fl, M, nf, va) &&
-    pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl);
   predicate pg_tree{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf) =
     \forall integer va, vb, L, K;
       pg_reaches(w, cr3, fl, M, nf, va, L) && pg_reaches(w, cr3, fl, M, nf, vb, K) &&
       pg_table(w, cr3, fl, M, va, L) == pg_table(w, cr3, fl, M, vb, K) ==>
       L == K && pg_same_above(va, vb, L);
+
+  // Entries above the level where the walk ends do not stop it.
+  lemma level_above{H}: \forall uint64_t *w, integer cr3, fl, M, va, J;
+    pg_level(w, cr3, fl, M, va) < J <= pg_top(fl) ==>
+    !pg_stop(pg_entry(w, cr3, fl, M, va, J), J, fl, M);
+
+  // A store of an absent entry only cuts walks short: a walk that reaches
+  // a level afterwards reached it before, through the same tables; so the
+  // tables stay a tree (unmap's store).
+  predicate pg_cut{A, B}(uint64_t *w, integer nf, integer x) =
+    (\forall integer i; 0 <= i < nf * 512 && i != x ==> \at(w[i], A) == \at(w[i], B)) &&
+    !pg_has(\at(w[x], B), PG_P);
+  lemma reach_slot{H}: \forall uint64_t *w, integer cr3, fl, M, nf, v, K, J;
+    13 <= M <= 52 && pg_reaches(w, cr3, fl, M, nf, v, K) && K <= J <= pg_top(fl) ==>
+    0 <= pg_table(w, cr3, fl, M, v, J) * 512 + pg_idx(v, J) < nf * 512;
+  lemma cut_entry{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K, J;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K < J <= pg_top(fl) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J) ==>
+    pg_entry{B}(w, cr3, fl, M, v, J) == pg_entry{A}(w, cr3, fl, M, v, J);
+  // Level by level from the root (one lemma a level: the provers do not
+  // do the induction).
+  lemma cut_table_0{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 0 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 0) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 0);
+  lemma cut_table_1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 1 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 1) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 1);
+  lemma cut_table_2{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 2 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 2) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 2);
+  lemma cut_table_3{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 3 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 3) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 3);
+  lemma cut_table_4{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 4 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 4) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 4);
+  lemma cut_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K, J;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J <= pg_top(fl) ==>
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J);
+  lemma cut_reached{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x, v, K;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) ==>
+    pg_reaches{A}(w, cr3, fl, M, nf, v, K);
+  lemma cut_tree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x;
+    13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_tree{A}(w, cr3, fl, M, nf) ==>
+    pg_tree{B}(w, cr3, fl, M, nf);
 
   // No table is its own ancestor: the entry for va at L is read at no
   // level above (pg_stored's last condition).

@@ -681,6 +681,8 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
       xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures gone: c->commit && !pg_has(repl, PG_P) && map_at_walk{Pre}(c, level, va) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), va);
+    ensures tree: !pg_has(repl, PG_P) && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
     ensures kept: map_at_walk{Pre}(c, level, va) ==> \forall integer v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -698,6 +700,14 @@ static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t
 		write_entry(c, level, va, repl);
 		record(c, va, e);
 	}
+	/*@ assert window_but: \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
+	      i != c->path[level].table * 512 + pg_idx(va, level) ==>
+	      c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre); */
+	/*@ assert slot_is: c->commit ==>
+	      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)] == repl; */
+	/*@ assert cut: c->commit && !pg_has(repl, PG_P) ==>
+	      pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes,
+	                        c->path[level].table * 512 + pg_idx(va, level)); */
 	/*@ assert stored: c->commit && map_at_walk{Pre}(c, level, va) ==>
 	      pg_stored{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va,
 	                           c->path[level].table * 512 + pg_idx(va, level), level); */
