@@ -2,8 +2,8 @@
  * x86-64 paging (4-level, and 5-level under CR4.LA57) as ACSL logic:
  * Intel SDM Vol. 3A, chapter 4.
  *
- * Logic definitions, and the lemmas of block PgFrame (proof goals of
- * make prove): no code and no axioms.  spec/README.md maps
+ * Logic definitions, and the lemmas of blocks PgFrame and PgTree (proof
+ * goals of make prove): no code and no axioms.  spec/README.md maps
  * every definition to its SDM section.  Levels are numbered as in the
  * SDM: 5 = PML5 (only with LA57), 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT.
  * Physical memory is the window of ref/include/xpt.h: an array of 64-bit
