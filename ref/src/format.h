@@ -47,6 +47,9 @@ static inline uint64_t xpt_fmt_table(unsigned fmt, xpt_pfn t)
 }
 
 /* The hardware-owned accessed and dirty bits of a leaf. */
+/*@ assigns \nothing;
+    ensures \result == (fmt == XPT_FMT_EPT ? 0x300 : 0x60);
+*/
 static inline uint64_t xpt_fmt_ad(unsigned fmt)
 {
 	return fmt == XPT_FMT_EPT ? XPT_EPT_A | XPT_EPT_D : XPT_PTE_A | XPT_PTE_D;

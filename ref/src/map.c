@@ -662,8 +662,9 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
  * flush record (the commit pass only). */
 /*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
     requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
-    requires 1 <= level <= 3 && !c->path[level].virt && c->path[level].table < c->sp->mem.nframes;
-    requires e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    requires 1 <= level <= 3;
+    requires real: c->commit ==> !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
+      e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
     assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)],
             c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
     ensures ok: map_flush_ok(c);
@@ -713,15 +714,55 @@ static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t
 	                           c->path[level].table * 512 + pg_idx(va, level), level); */
 }
 
-/* Remove leaf e at va, or give it the new attributes (keeping A and D). */
+/* Leaf e of `level` with protect's new attributes: a leaf of them at
+ * address 0 (xpt_fmt_leaf ORs the address in), e's frame and e's accessed
+ * and dirty bits. */
+/*@ requires \valid_read(c) && \valid_read(op) && \valid_read(c->sp) && 12 < c->sp->maxphyaddr <= 52;
+    requires 1 <= level <= 3;
+    assigns \nothing;
+*/
+static uint64_t protected_leaf(const struct cursor *c, const struct op *op, unsigned level,
+                               uint64_t e)
+{
+	return xpt_fmt_leaf(c->sp->format, 0, op->attr, level) |
+	       xpt_leaf_base(e, level, c->sp->maxphyaddr) | (e & xpt_fmt_ad(c->sp->format));
+}
+
+/* Remove leaf e at va, or give it the new attributes. */
+/*@ requires \valid(c) && \valid_read(op) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires 1 <= level <= 3 && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
+    requires \separated(op, c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires c->fl == \null || \separated(op, c->fl);
+    requires real: c->commit ==> !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
+      e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)],
+            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures ok: map_flush_ok(c);
+    ensures cleared: c->commit && op->kind == OP_UNMAP ==>
+      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)] == 0;
+    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+      k != c->path[level].table * 512 + pg_idx(va, level) ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures frame: \forall integer cr3, fl, M, v;
+      13 <= M <= 52 && pg_canonical(fl, v) &&
+      !pg_window{Pre}(c->sp->mem.words, cr3, fl, M, c->sp->mem.nframes, v) &&
+      !pg_reads{Pre}(c->sp->mem.words, cr3, fl, M, v, c->path[level].table * 512 + pg_idx(va, level)) ==>
+      pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
+    ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), va);
+    ensures tree: op->kind == OP_UNMAP && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+    ensures kept: map_at_walk{Pre}(c, level, va) ==> \forall integer v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+*/
 static void change_leaf(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                         uint64_t e)
 {
-	uint64_t repl = 0;
-	if (op->kind == OP_PROTECT)
-		repl = xpt_fmt_leaf(c->sp->format, xpt_leaf_base(e, level, c->sp->maxphyaddr), op->attr,
-		                    level) |
-		       (e & xpt_fmt_ad(c->sp->format));
+	uint64_t repl = op->kind == OP_PROTECT ? protected_leaf(c, op, level, e) : 0;
 	replace_leaf(c, level, va, e, repl);
 }
 
