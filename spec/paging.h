@@ -391,6 +391,12 @@
     pg_canonical(fl, va) && pg_level(w, cr3, fl, M, va) <= L <= pg_top(fl) &&
     \forall integer K; L <= K <= pg_top(fl) ==> pg_table(w, cr3, fl, M, va, K) < nf;
 
+  // The word the walk of v reads at level J.
+  logic integer pg_word{H}(uint64_t *w, integer cr3, integer fl, integer M, integer v,
+                           integer J) =
+    w[pg_table(w, cr3, fl, M, v, J) * 512 + pg_idx(v, J)];
+  lemma entry_word{H}: \forall uint64_t *w, integer cr3, fl, M, v, J;
+    1 <= J <= pg_top(fl) ==> pg_entry(w, cr3, fl, M, v, J) == pg_word(w, cr3, fl, M, v, J);
   // A walk inside the window (4.5; pg_window) reads only words of it.
   lemma idx_bits: \forall integer x; 0 <= (511 & x) <= 511;
   lemma idx_range: \forall integer va, L; 0 <= pg_idx(va, L) <= 511;
@@ -570,6 +576,143 @@
   lemma cut_tree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, x;
     13 <= M <= 52 && pg_cut{A, B}(w, nf, x) && pg_tree{A}(w, cr3, fl, M, nf) ==>
     pg_tree{B}(w, cr3, fl, M, nf);
+
+  // A new table t, every entry absent, hung below the absent entry x for
+  // va at L, t no table any walk reached: a walk reaches what it reached
+  // before, or t at L - 1 through va's indexes; so the tables stay a tree
+  // (map's new tables; a split's table of leaves is not covered yet).
+  // Word indexes are absolute in the quantifiers (w[i] with t * 512 <= i),
+  // so that the provers can instantiate them on any word read.
+  predicate pg_unreached{H}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                            integer t) =
+    \forall integer v, K; pg_reaches(w, cr3, fl, M, nf, v, K) ==>
+      pg_table(w, cr3, fl, M, v, K) != t;
+  // An entry that is not present (a logic function, so that WP's
+  // simplifier leaves the same term on both sides of a proof).
+  logic boolean pg_absent(integer e) = !pg_has(e, PG_P);
+  predicate pg_link{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                          integer va, integer L, integer x, integer t) =
+    13 <= M <= 52 && 2 <= L && pg_tree{A}(w, cr3, fl, M, nf) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, va, L) &&
+    x == pg_table{A}(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) &&
+    !pg_has(\at(w[x], A), PG_P) &&
+    0 <= t < nf && pg_unreached{A}(w, cr3, fl, M, nf, t) &&
+    !pg_stop(\at(w[x], B), L, fl, M) && pg_next(\at(w[x], B), M) == t &&
+    (\forall integer i; t * 512 <= i < t * 512 + 512 ==> pg_absent(\at(w[i], B))) &&
+    (\forall integer i; 0 <= i < nf * 512 && i != x && !(t * 512 <= i < t * 512 + 512) ==>
+       \at(w[i], A) == \at(w[i], B));
+  // Where the walk of v is at level J: where it was, or in t.
+  predicate pg_link_at{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                             integer va, integer L, integer t, integer v, integer J) =
+    (pg_reaches{A}(w, cr3, fl, M, nf, v, J) &&
+     pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J)) ||
+    (J == L - 1 && pg_table{B}(w, cr3, fl, M, v, J) == t && pg_same_above(va, v, L - 1));
+  lemma frame_apart: \forall integer u, i, t;
+    0 <= i < 512 && u != t ==> !(t * 512 <= u * 512 + i < t * 512 + 512);
+  lemma link_word{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, u, i;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && 0 <= u < nf && u != t && 0 <= i < 512 &&
+    u * 512 + i != x ==> \at(w[u * 512 + i], B) == \at(w[u * 512 + i], A);
+  lemma link_apart{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{A}(w, cr3, fl, M, nf, v, J) ==>
+    pg_table{A}(w, cr3, fl, M, v, J) != t && 0 <= pg_table{A}(w, cr3, fl, M, v, J) < nf &&
+    1 <= J <= pg_top(fl);
+  lemma link_entry_a{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{A}(w, cr3, fl, M, nf, v, J) ==>
+    pg_entry{A}(w, cr3, fl, M, v, J) == pg_word{A}(w, cr3, fl, M, v, J);
+  lemma link_entry_b{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{A}(w, cr3, fl, M, nf, v, J) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J) &&
+    pg_table{A}(w, cr3, fl, M, v, J) * 512 + pg_idx(v, J) != x ==>
+    pg_entry{B}(w, cr3, fl, M, v, J) == pg_word{A}(w, cr3, fl, M, v, J);
+  lemma link_eq{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{A}(w, cr3, fl, M, nf, v, J) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J) &&
+    pg_table{A}(w, cr3, fl, M, v, J) * 512 + pg_idx(v, J) != x ==>
+    pg_entry{B}(w, cr3, fl, M, v, J) == pg_entry{A}(w, cr3, fl, M, v, J);
+  lemma link_top{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, pg_top(fl));
+  // table_below with the level below named J (its trigger, L - 1, does
+  // not match a level the provers would have to solve for).
+  lemma table_under{H}: \forall uint64_t *w, integer cr3, fl, M, v, J;
+    1 <= J < pg_top(fl) ==>
+    pg_table(w, cr3, fl, M, v, J) == pg_next(pg_entry(w, cr3, fl, M, v, J + 1), M);
+  lemma link_ot1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && 1 <= J < pg_top(fl) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
+    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) &&
+    pg_table{A}(w, cr3, fl, M, v, J + 1) * 512 + pg_idx(v, J + 1) != x ==>
+    pg_entry{B}(w, cr3, fl, M, v, J + 1) == pg_entry{A}(w, cr3, fl, M, v, J + 1);
+  lemma link_old_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && 1 <= J < pg_top(fl) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
+    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) &&
+    pg_table{A}(w, cr3, fl, M, v, J + 1) * 512 + pg_idx(v, J + 1) != x ==>
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J);
+  lemma link_old{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J < pg_top(fl) && pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
+    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) &&
+    pg_table{A}(w, cr3, fl, M, v, J + 1) * 512 + pg_idx(v, J + 1) != x ==>
+    pg_reaches{A}(w, cr3, fl, M, nf, v, J) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J);
+  lemma link_hit{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J < pg_top(fl) && pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
+    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) &&
+    pg_table{A}(w, cr3, fl, M, v, J + 1) * 512 + pg_idx(v, J + 1) == x ==>
+    J == L - 1 && pg_table{B}(w, cr3, fl, M, v, J) == t && pg_same_above(va, v, L - 1);
+  lemma word_in{H}: \forall uint64_t *w, integer cr3, fl, M, v, J, t;
+    pg_table(w, cr3, fl, M, v, J) == t ==>
+    pg_word(w, cr3, fl, M, v, J) == w[t * 512 + pg_idx(v, J)];
+  lemma link_t_word{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==>
+    pg_absent(\at(w[t * 512 + pg_idx(v, J)], B));
+  lemma link_t_entry{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && 1 <= J <= pg_top(fl) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == t ==>
+    pg_absent(pg_entry{B}(w, cr3, fl, M, v, J));
+  lemma link_new{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J && J + 1 == L - 1 && pg_table{B}(w, cr3, fl, M, v, J + 1) == t ==> \false;
+  lemma link_step_old{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J < pg_top(fl) && pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
+    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, J);
+  lemma link_step{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K, J;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J < pg_top(fl) && pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, J + 1) ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, J);
+  lemma link_at_1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 1 ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, pg_top(fl) - 1);
+  lemma link_at_2{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 2 ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, pg_top(fl) - 2);
+  lemma link_at_3{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 3 ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, pg_top(fl) - 3);
+  lemma link_at_4{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 4 ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, pg_top(fl) - 4);
+  lemma link_reached{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) ==>
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v, K);
+  lemma same_above_trans: \forall integer va, v1, v2, L;
+    pg_same_above(va, v1, L) && pg_same_above(va, v2, L) ==> pg_same_above(v1, v2, L);
+  lemma link_tree_cases{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v1, K1, v2, K2;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) &&
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v1, K1) &&
+    pg_link_at{A, B}(w, cr3, fl, M, nf, va, L, t, v2, K2) &&
+    pg_table{B}(w, cr3, fl, M, v1, K1) == pg_table{B}(w, cr3, fl, M, v2, K2) ==>
+    K1 == K2 && pg_same_above(v1, v2, K1);
+  lemma link_tree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==> pg_tree{B}(w, cr3, fl, M, nf);
 
   // No table is its own ancestor: the entry for va at L is read at no
   // level above (pg_stored's last condition).
