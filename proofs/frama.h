@@ -97,6 +97,37 @@
   (sp)->mem.words, (uint64_t)((sp)->root << 12), XPT_SPACE_FLAGS((sp)->levels),   \
   (sp)->maxphyaddr
 
+/* The contract both stores of one leaf of the mapper's cursor share
+ * (ref/src/map.c: replace_leaf, change_leaf): leaf e, the entry for va in
+ * the cursor's table at `level`, is the one word of the window that may
+ * change; every walk inside the window that does not read it is kept,
+ * and in a tree (map_at_walk) so is the walk of every address outside
+ * va's page. */
+#define XPT_LEAF_SLOT(c, level, va) ((c)->path[level].table * 512 + pg_idx(va, level))
+#define XPT_LEAF_STORE(c, level, va, e)                                             \
+  requires \valid(c) && XPT_SPACE_WRITABLE((c)->sp) && map_flush_ok(c);             \
+  requires \separated(c, (c)->sp->mem.words + (0 .. (c)->sp->mem.nframes * 512 - 1)); \
+  requires 1 <= level <= 3;                                                         \
+  requires real: (c)->commit ==> !(c)->path[level].virt &&                          \
+    (c)->path[level].table < (c)->sp->mem.nframes &&                                \
+    (e) == (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)];                         \
+  assigns (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], (c)->fl->npages,         \
+          (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global;     \
+  ensures ok: map_flush_ok(c);                                                      \
+  ensures others: \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 &&         \
+    k != XPT_LEAF_SLOT(c, level, va) ==>                                            \
+    (c)->sp->mem.words[k] == \old((c)->sp->mem.words[k]);                           \
+  ensures frame: \forall integer cr3, fl, M, v;                                     \
+    13 <= M <= 52 && pg_canonical(fl, v) &&                                         \
+    !pg_window{Pre}((c)->sp->mem.words, cr3, fl, M, (c)->sp->mem.nframes, v) &&     \
+    !pg_reads{Pre}((c)->sp->mem.words, cr3, fl, M, v, XPT_LEAF_SLOT(c, level, va)) ==> \
+    pg_same_walk{Pre, Post}((c)->sp->mem.words, cr3, fl, M, v);                     \
+  ensures kept: map_at_walk{Pre}(c, level, va) ==> \forall integer v;               \
+    pg_canonical(XPT_SPACE_FLAGS((c)->sp->levels), v) &&                            \
+    !pg_window{Pre}(XPT_SPACE_PGW((c)->sp), (c)->sp->mem.nframes, v) &&             \
+    !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>     \
+    pg_same_walk{Pre, Post}(XPT_SPACE_PGW((c)->sp), v)
+
 /* GCC: "Returns the number of trailing 0-bits in x, starting at the least
  * significant bit position.  If x is 0, the result is undefined."
  * Stated, not proved: see proofs/ASSUMPTIONS.md. */

@@ -660,35 +660,14 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 
 /* The leaf e for va at `level` becomes repl, and its page goes into the
  * flush record (the commit pass only). */
-/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
-    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
-    requires 1 <= level <= 3;
-    requires real: c->commit ==> !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
-      e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
-    assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)],
-            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
-    ensures ok: map_flush_ok(c);
-    ensures written: c->commit ==>
-      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)] == repl;
-    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
-      k != c->path[level].table * 512 + pg_idx(va, level) ==>
-      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures frame: \forall integer cr3, fl, M, v;
-      13 <= M <= 52 && pg_canonical(fl, v) &&
-      !pg_window{Pre}(c->sp->mem.words, cr3, fl, M, c->sp->mem.nframes, v) &&
-      !pg_reads{Pre}(c->sp->mem.words, cr3, fl, M, v, c->path[level].table * 512 + pg_idx(va, level)) ==>
-      pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
+/*@ XPT_LEAF_STORE(c, level, va, e);
+    ensures written: c->commit ==> c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == repl;
     ensures flushed: c->fl != \null && c->commit && repl != e ==>
       xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures gone: c->commit && !pg_has(repl, PG_P) && map_at_walk{Pre}(c, level, va) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), va);
     ensures tree: !pg_has(repl, PG_P) && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
-    ensures kept: map_at_walk{Pre}(c, level, va) ==> \forall integer v;
-      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
-      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
-      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
 */
 static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t e, uint64_t repl)
 {
@@ -696,22 +675,22 @@ static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
-	      !pg_reads(XPT_SPACE_PGW(c->sp), v, c->path[level].table * 512 + pg_idx(va, level)); */
+	      !pg_reads(XPT_SPACE_PGW(c->sp), v, XPT_LEAF_SLOT(c, level, va)); */
 	if (c->commit && repl != e) {
 		write_entry(c, level, va, repl);
 		record(c, va, e);
 	}
 	/*@ assert window_but: \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
-	      i != c->path[level].table * 512 + pg_idx(va, level) ==>
+	      i != XPT_LEAF_SLOT(c, level, va) ==>
 	      c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre); */
 	/*@ assert slot_is: c->commit ==>
-	      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)] == repl; */
+	      c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == repl; */
 	/*@ assert cut: c->commit && !pg_has(repl, PG_P) ==>
 	      pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes,
-	                        c->path[level].table * 512 + pg_idx(va, level)); */
+	                        XPT_LEAF_SLOT(c, level, va)); */
 	/*@ assert stored: c->commit && map_at_walk{Pre}(c, level, va) ==>
 	      pg_stored{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va,
-	                           c->path[level].table * 512 + pg_idx(va, level), level); */
+	                           XPT_LEAF_SLOT(c, level, va), level); */
 }
 
 /* Leaf e of `level` with protect's new attributes: a leaf of them at
@@ -729,35 +708,16 @@ static uint64_t protected_leaf(const struct cursor *c, const struct op *op, unsi
 }
 
 /* Remove leaf e at va, or give it the new attributes. */
-/*@ requires \valid(c) && \valid_read(op) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
-    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
-    requires 1 <= level <= 3 && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
+/*@ requires \valid_read(op) && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
     requires \separated(op, c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires c->fl == \null || \separated(op, c->fl);
-    requires real: c->commit ==> !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
-      e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
-    assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)],
-            c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
-    ensures ok: map_flush_ok(c);
+    XPT_LEAF_STORE(c, level, va, e);
     ensures cleared: c->commit && op->kind == OP_UNMAP ==>
-      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)] == 0;
-    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
-      k != c->path[level].table * 512 + pg_idx(va, level) ==>
-      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures frame: \forall integer cr3, fl, M, v;
-      13 <= M <= 52 && pg_canonical(fl, v) &&
-      !pg_window{Pre}(c->sp->mem.words, cr3, fl, M, c->sp->mem.nframes, v) &&
-      !pg_reads{Pre}(c->sp->mem.words, cr3, fl, M, v, c->path[level].table * 512 + pg_idx(va, level)) ==>
-      pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
+      c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == 0;
     ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), va);
     ensures tree: op->kind == OP_UNMAP && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
-    ensures kept: map_at_walk{Pre}(c, level, va) ==> \forall integer v;
-      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
-      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
-      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
 */
 static void change_leaf(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                         uint64_t e)
