@@ -17,6 +17,8 @@ variants=(
 	"a new table not zeroed|map.c|table_zero|s/sp->mem.words\[xpt_slot(t, i)\] = 0;/continue;/"
 	"a new table's last entry not zeroed|map.c|table_zero|s/for (unsigned i = 0; i < XPT_ENTRIES; i++)\$/for (unsigned i = 0; i + 1 < XPT_ENTRIES; i++)/"
 	"a new table hung without zeroing it|map.c|hang_table|s/^\t\ttable_zero(c->sp, t);\$/\t\t(void)0;/"
+	"unmap leaves the leaf in place|map.c|change_leaf|s/? protected_leaf(c, op, level, e) : 0;/? protected_leaf(c, op, level, e) : e;/"
+	"a leaf stored into the next entry|map.c|replace_leaf|s/write_entry(c, level, va, repl);/write_entry(c, level, va + xpt_level_bytes(level), repl);/"
 	"invlpg spares global entries|tlb.c|xpt_tlb_invlpg|/^void xpt_tlb_invlpg/,/^}/s/current_pcid(t), false, true);/current_pcid(t), false, false);/"
 	"a full flush spares global entries|tlb.c|xpt_tlb_flush_all|/^void xpt_tlb_flush_all/,/^}/s/drop(t, 0, true, 0, true, true);/drop(t, 0, true, 0, true, false);/"
 )
