@@ -637,18 +637,6 @@
   lemma table_under{H}: \forall uint64_t *w, integer cr3, fl, M, v, J;
     1 <= J < pg_top(fl) ==>
     pg_table(w, cr3, fl, M, v, J) == pg_next(pg_entry(w, cr3, fl, M, v, J + 1), M);
-  lemma link_ot1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
-    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && 1 <= J < pg_top(fl) &&
-    pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
-    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) &&
-    pg_table{A}(w, cr3, fl, M, v, J + 1) * 512 + pg_idx(v, J + 1) != x ==>
-    pg_entry{B}(w, cr3, fl, M, v, J + 1) == pg_entry{A}(w, cr3, fl, M, v, J + 1);
-  lemma link_old_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, J;
-    pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && 1 <= J < pg_top(fl) &&
-    pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
-    pg_table{B}(w, cr3, fl, M, v, J + 1) == pg_table{A}(w, cr3, fl, M, v, J + 1) &&
-    pg_table{A}(w, cr3, fl, M, v, J + 1) * 512 + pg_idx(v, J + 1) != x ==>
-    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J);
   lemma link_old{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, K, J;
     pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
     K <= J < pg_top(fl) && pg_reaches{A}(w, cr3, fl, M, nf, v, J + 1) &&
