@@ -66,6 +66,19 @@
     0 <= f < fa->nframes && bmp_wbit(fa->usable[f / 64], f % 64);
   predicate fr_free{L}(struct xpt_frames *fa, integer f) =
     0 <= f < fa->nframes && bmp_bit(&fa->free4k, 0, f);
+  // Usable frames among [0, n).
+  logic integer fr_ucount{L}(struct xpt_frames *fa, integer n) =
+    n <= 0 ? 0 : fr_ucount(fa, n - 1) + ((fa->usable[(n - 1) / 64] >> ((n - 1) % 64)) & 1);
+
+  // The frames a reservation of [base, base+len) touches: [first, last),
+  // aligned outward to whole frames and cut at nframes.
+  logic integer fr_rsv_first(integer base) = base / 4096;
+  logic integer fr_rsv_last{L}(struct xpt_frames *fa, integer base, integer len) =
+    \min((base + len + 4095) / 4096, fa->nframes);
+  // The usable frames among them.
+  logic integer fr_rsv_usable{L}(struct xpt_frames *fa, integer base, integer len) =
+    fr_rsv_first(base) < fr_rsv_last(fa, base, len) ?
+      fr_ucount(fa, fr_rsv_last(fa, base, len)) - fr_ucount(fa, fr_rsv_first(base)) : 0;
 
   // The memory of the allocator: bitmaps laid out, every array in reach
   // and apart from the others and from the descriptor.

@@ -184,6 +184,38 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
                     uint64_t *meta, uint64_t meta_words);
 /* Take [base, base+len) out of use for good (kernel image, metadata).
  * XPT_E_BUSY if a usable frame in it is allocated; then nothing changes. */
+/*@ requires xpt_frames_ok(fa);
+    assigns fa->nusable, fa->usable[0 .. fr_usable_words(fa->nframes) - 1], XPT_FRAMES_WRITES(fa);
+    ensures xpt_frames_ok(fa);
+    behavior empty:
+      assumes len == 0;
+      assigns \nothing;
+      ensures \result == XPT_OK;
+    behavior memmap:
+      assumes len != 0 && base + len > 0x10000000000000;
+      assigns \nothing;
+      ensures \result == XPT_E_MEMMAP;
+    behavior busy:
+      assumes len != 0 && base + len <= 0x10000000000000;
+      assumes \exists integer g; fr_rsv_first(base) <= g < fr_rsv_last(fa, base, len) &&
+        fr_usable(fa, g) && !fr_free(fa, g);
+      assigns \nothing;
+      ensures \result == XPT_E_BUSY;
+    behavior reserved:
+      assumes len != 0 && base + len <= 0x10000000000000;
+      assumes \forall integer g; fr_rsv_first(base) <= g < fr_rsv_last(fa, base, len) ==>
+        fr_usable(fa, g) ==> fr_free(fa, g);
+      ensures \result == XPT_OK;
+      ensures out: \forall integer g; fr_rsv_first(base) <= g < fr_rsv_last{Pre}(fa, base, len) ==>
+        !fr_usable(fa, g) && !fr_free(fa, g);
+      ensures usable: \forall integer g; !(fr_rsv_first(base) <= g < fr_rsv_last{Pre}(fa, base, len)) ==>
+        (fr_usable(fa, g) <==> fr_usable{Pre}(fa, g));
+      ensures free: \forall integer g; !(fr_rsv_first(base) <= g < fr_rsv_last{Pre}(fa, base, len)) ==>
+        (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+      ensures nusable: fa->nusable == (uint64_t)(\old(fa->nusable) - fr_rsv_usable{Pre}(fa, base, len));
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len);
 /* The lowest free frame.  It was free and is now used, and nothing else
  * changes: so no frame is handed out twice until it is freed. */

@@ -1091,6 +1091,10 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
 #define FR_DESCS_SAME(fa, L)                                                      \
   (bmp_desc_same{L, Here}(&(fa)->free4k) && bmp_desc_same{L, Here}(&(fa)->free2m) && \
    bmp_desc_same{L, Here}(&(fa)->free1g))
+#define FR_TOPS_SAME(fa, L)                                                       \
+  ((fa)->free4k.w == \at((fa)->free4k.w, L) && (fa)->free4k.off[BMP_TOP] == \at((fa)->free4k.off[BMP_TOP], L) && \
+   (fa)->free2m.w == \at((fa)->free2m.w, L) && (fa)->free2m.off[BMP_TOP] == \at((fa)->free2m.off[BMP_TOP], L) && \
+   (fa)->free1g.w == \at((fa)->free1g.w, L) && (fa)->free1g.off[BMP_TOP] == \at((fa)->free1g.off[BMP_TOP], L))
 #define FR_USABLE_SAME(fa, L)                                                     \
   (\forall integer x; 0 <= x < fr_usable_words((fa)->nframes) ==>                 \
      (fa)->usable[x] == \at((fa)->usable[x], L))
@@ -1296,6 +1300,8 @@ static void mark_used(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) && !(f <= j < f + n))); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
+	/*@ assert usable_kept: \forall integer g; 0 <= g < fa->nframes && !(f <= g < f + n) ==>
+	      (fr_usable(fa, g) <==> fr_usable{Pre}(fa, g)); */
 	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
 	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0) && f + n <= fa->nframes;
@@ -1521,6 +1527,8 @@ static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> (bmp_bit{Pre}(&fa->free4k, 0, j) || f <= j < f + n)); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
+	/*@ assert usable_kept: \forall integer g; 0 <= g < fa->nframes && !(f <= g < f + n) ==>
+	      (fr_usable(fa, g) <==> fr_usable{Pre}(fa, g)); */
 	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
 	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0) && f + n <= fa->nframes;
@@ -1549,33 +1557,18 @@ static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
 }
 
-/* Frames in [f, f+n) that are usable / usable and free, counted by word. */
-static void count_range(const struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint64_t *usable,
-                        uint64_t *nfree)
-{
-	*usable = *nfree = 0;
-	while (n > 0) {
-		unsigned lo = (unsigned)(f % 64);
-		unsigned k = n < 64u - lo ? (unsigned)n : 64u - lo;
-		uint64_t m = xpt_bit_range(lo, lo + k);
-		*usable += xpt_popcount(fa->usable[f / 64] & m);
-		*nfree += xpt_popcount(*bm_word(&fa->free4k, 0, f / 64) & m);
-		f += k;
-		n -= k;
-	}
-}
-
 /* ----------------------------------------------------------------- init */
 
 /*@ requires \valid_read(r) && \valid(end) && \separated(r, end);
     assigns *end;
-    ensures *end == (uint64_t)(r->base + r->len);
-    ensures \result <==> (r->base <= *end <= 0x10000000000000);
+    ensures fits: \result <==> r->base + r->len <= 0x10000000000000;
+    ensures end: \result ==> *end == r->base + r->len;
 */
 static bool region_end(const struct xpt_region *r, uint64_t *end)
 {
+	const uint64_t limit = (uint64_t)1 << XPT_MAXPHYADDR;
 	*end = r->base + r->len;
-	return *end >= r->base && *end <= ((uint64_t)1 << XPT_MAXPHYADDR);
+	return r->base <= limit && r->len <= limit - r->base;
 }
 
 /*@ requires map == \null || \valid_read(map + (0 .. nregions - 1));
@@ -1712,28 +1705,214 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
 	return XPT_OK;
 }
 
+/* Frame f is usable. */
+/*@ requires xpt_frames_mem(fa) && f < fa->nframes;
+    assigns \nothing;
+    ensures \result <==> fr_usable(fa, f);
+*/
+static bool frame_usable(const struct xpt_frames *fa, xpt_pfn f)
+{
+	return (fa->usable[f / 64] >> (f % 64)) & 1u;
+}
+
+/* Usable frames in [first, last). */
+/*@ requires xpt_frames_mem(fa) && first <= last <= fa->nframes;
+    assigns \nothing;
+    ensures \result == fr_ucount(fa, last) - fr_ucount(fa, first) && \result <= last - first;
+*/
+static uint64_t usable_count(const struct xpt_frames *fa, xpt_pfn first, xpt_pfn last)
+{
+	uint64_t n = 0;
+	/*@ loop invariant first <= f <= last && n <= f - first;
+	    loop invariant n == fr_ucount(fa, f) - fr_ucount(fa, first);
+	    loop assigns f, n;
+	    loop variant last - f;
+	*/
+	for (xpt_pfn f = first; f < last; f++) {
+		//@ assert in: f / 64 < fr_usable_words(fa->nframes);
+		n += (fa->usable[f / 64] >> (f % 64)) & 1u;
+	}
+	return n;
+}
+
+/* Every usable frame of [first, last) is free: none is allocated. */
+/*@ requires xpt_frames_mem(fa) && first <= last <= fa->nframes;
+    assigns \nothing;
+    ensures \result <==> \forall integer g; first <= g < last ==> fr_usable(fa, g) ==> fr_free(fa, g);
+*/
+static bool none_allocated(const struct xpt_frames *fa, xpt_pfn first, xpt_pfn last)
+{
+	/*@ loop invariant first <= f <= last;
+	    loop invariant \forall integer g; first <= g < f ==> fr_usable(fa, g) ==> fr_free(fa, g);
+	    loop assigns f;
+	    loop variant last - f;
+	*/
+	for (xpt_pfn f = first; f < last; f++)
+		if (frame_usable(fa, f) && !xpt_frame_is_free(fa, f))
+			return false;
+	return true;
+}
+
+/* Every free frame of [first, last) handed out, a run of free frames at a time. */
+/*@ requires xpt_frames_ok(fa) && first <= last <= fa->nframes;
+    assigns XPT_FRAMES_WRITES(fa);
+    ensures xpt_frames_ok(fa);
+    ensures kept: fr_desc_same{Pre, Here}(fa);
+    ensures taken: \forall integer g; \old(first) <= g < \old(last) ==> !fr_free(fa, g);
+    ensures others: \forall integer g; !(\old(first) <= g < \old(last)) ==>
+      (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+*/
+static void take_free(struct xpt_frames *fa, xpt_pfn first, xpt_pfn last)
+{
+	xpt_pfn f = first;
+	/*@ loop invariant first <= f <= last;
+	    loop invariant ok: xpt_frames_ok(fa);
+	    loop invariant kept: fr_desc_same{Pre, Here}(fa);
+	    loop invariant tops: FR_TOPS_SAME(fa, Pre);
+	    loop invariant taken: \forall integer g; first <= g < f ==> !fr_free(fa, g);
+	    loop invariant others: \forall integer g; !(first <= g < f) ==> (fr_free(fa, g) <==> fr_free{Pre}(fa, g));
+	    loop assigns f, fa->nfree, fa->free4k.w[0 .. \at(fa->free4k.off[BMP_TOP], Pre)],
+	      fa->free2m.w[0 .. \at(fa->free2m.off[BMP_TOP], Pre)],
+	      fa->free1g.w[0 .. \at(fa->free1g.off[BMP_TOP], Pre)];
+	    loop variant last - f;
+	*/
+	while (f < last) {
+		xpt_pfn e = f;
+		/*@ loop invariant f <= e <= last;
+		    loop invariant run: \forall integer g; f <= g < e ==> fr_free(fa, g);
+		    loop assigns e;
+		    loop variant last - e;
+		*/
+		while (e < last && xpt_frame_is_free(fa, e))
+			e++;
+		if (e == f) {
+			f++;
+			continue;
+		}
+		mark_used(fa, f, e - f);
+		f = e;
+	}
+}
+
+/* Frames [f, f+n), none of them free, are no longer usable; `drop` of them were. */
+/*@ requires xpt_frames_ok(fa);
+    requires 1 <= n && f + n <= fa->nframes;
+    requires \forall integer g; f <= g < f + n ==> !fr_free(fa, g);
+    assigns fa->nusable, fa->usable[f / 64 .. (f + n - 1) / 64];
+    ensures xpt_frames_ok(fa);
+    ensures cleared: \forall integer g; \old(f) <= g < \old(f) + \old(n) ==> !fr_usable(fa, g);
+    ensures others: \forall integer g; !(\old(f) <= g < \old(f) + \old(n)) ==>
+      (fr_usable(fa, g) <==> fr_usable{Pre}(fa, g));
+    ensures same: fa->nfree == \old(fa->nfree) && bmp_same{Pre, Here}(&fa->free4k) &&
+      bmp_same{Pre, Here}(&fa->free2m) && bmp_same{Pre, Here}(&fa->free1g);
+    ensures count: fa->nusable == (uint64_t)(\old(fa->nusable) - drop);
+*/
+static void clear_usable(struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint64_t drop)
+{
+	//@ assert in: (f + n - 1) / 64 < fr_usable_words(fa->nframes);
+	//@ assert pre_mem: xpt_frames_mem(fa);
+	/*@ assert pre_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	/*@ assert pre_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+	//@ assert apart_fa: \separated(fa, fa->usable + (f / 64 .. (f + n - 1) / 64));
+	//@ assert apart_4k: \separated(fa->usable + (f / 64 .. (f + n - 1) / 64), FR_WORDS(fa, free4k));
+	//@ assert apart_2m: \separated(fa->usable + (f / 64 .. (f + n - 1) / 64), FR_WORDS(fa, free2m));
+	//@ assert apart_1g: \separated(fa->usable + (f / 64 .. (f + n - 1) / 64), FR_WORDS(fa, free1g));
+	//@ assert apart_count: \separated(&fa->nusable, FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
+	//@ assert apart_use: \separated(&fa->nusable, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	words_fill(fa->usable, f, n, false);
+	/*@ ghost Filled: ; */
+	fa->nusable -= drop;
+	/*@ assert st_usable: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==>
+	      fa->usable[x] == \at(fa->usable[x], Filled); */
+	//@ assert st_fields: fa->nframes == \at(fa->nframes, Pre) && fa->nfree == \at(fa->nfree, Pre) && fa->usable == \at(fa->usable, Pre);
+	//@ assert st_off_4k: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free4k.off[k] == \at(fa->free4k.off[k], Pre);
+	//@ assert st_off_2m: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free2m.off[k] == \at(fa->free2m.off[k], Pre);
+	//@ assert st_off_1g: \forall integer k; 0 <= k <= BMP_TOP ==> fa->free1g.off[k] == \at(fa->free1g.off[k], Pre);
+	/*@ assert st_nbits0: fa->free4k.nbits == \at(fa->free4k.nbits, Pre) &&
+	      fa->free2m.nbits == \at(fa->free2m.nbits, Pre) && fa->free1g.nbits == \at(fa->free1g.nbits, Pre); */
+	//@ assert st_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert st_tops: FR_TOPS_SAME(fa, Pre);
+	//@ assert st_offs: bmp_offs(&fa->free4k) && bmp_offs(&fa->free2m) && bmp_offs(&fa->free1g);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	/*@ assert st_sep: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+	//@ assert mem: xpt_frames_mem(fa);
+	//@ assert same_4k: bmp_same{Pre, Here}(&fa->free4k);
+	//@ assert same_2m: bmp_same{Pre, Here}(&fa->free2m);
+	//@ assert same_1g: bmp_same{Pre, Here}(&fa->free1g);
+	//@ assert st_ok_4k: bmp_ok(&fa->free4k);
+	//@ assert st_ok_2m: bmp_ok(&fa->free2m);
+	//@ assert st_ok_1g: bmp_ok(&fa->free1g);
+	/*@ assert pre_only: \forall integer g; 0 <= g < 64 * bmp_nw{Pre}(&fa->free4k, 0) ==>
+	      bmp_bit{Pre}(&fa->free4k, 0, g) ==> fr_usable{Pre}(fa, g); */
+	//@ assert pre_out: \forall integer g; f <= g < f + n ==> !bmp_bit{Pre}(&fa->free4k, 0, g);
+	//@ assert fill_cleared: \forall integer g; f <= g < f + n ==> !bmp_wbit(\at(fa->usable[g / 64], Filled), g % 64);
+	/*@ assert fill_others: \forall integer g; 0 <= g < fa->nframes && !(f <= g < f + n) ==>
+	      (bmp_wbit(\at(fa->usable[g / 64], Filled), g % 64) <==> bmp_wbit(\at(fa->usable[g / 64], Pre), g % 64)); */
+	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      (bmp_bit(&fa->free4k, 0, j) <==> bmp_bit{Pre}(&fa->free4k, 0, j)); */
+	/*@ assert usable_kept: \forall integer g; 0 <= g < fa->nframes && !(f <= g < f + n) ==>
+	      (fr_usable(fa, g) <==> fr_usable{Pre}(fa, g)); */
+	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
+	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
+	/* The free count is unchanged: bmp_count unrolled frame by frame. */
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant \forall integer m; m == j ==> bmp_count(&fa->free4k, m) == bmp_count{Pre}(&fa->free4k, m);
+	     loop assigns j;
+	     loop variant fa->nframes - j; @/
+	  while (j < fa->nframes) {
+	    /@ assert jval: ((bmp_word(&fa->free4k, 0, j / 64) >> (j % 64)) & 1) ==
+	         ((bmp_word{Pre}(&fa->free4k, 0, j / 64) >> (j % 64)) & 1); @/
+	    j++;
+	  }
+	*/
+	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
+}
+
+/*
+ * Reserve [base, base+len): the frames it touches, aligned outward and cut
+ * at nframes, neither usable nor free afterwards.  The usable ones among
+ * them must all be free (else XPT_E_BUSY); they leave nfree and nusable.
+ */
 int xpt_frames_reserve(struct xpt_frames *fa, uint64_t base, uint64_t len)
 {
 	struct xpt_region r = { base, len, 0 };
-	uint64_t end, first, last, usable, nfree;
+	uint64_t end, first, last;
 	if (len == 0)
 		return XPT_OK;
 	if (!region_end(&r, &end))
 		return XPT_E_MEMMAP;
+	//@ assert end: end == base + len;
 	first = base / XPT_PAGE_SIZE;
 	last = div_up(end, XPT_PAGE_SIZE);
+	//@ assert up: last == (base + len + 4095) / 4096;
 	if (last > fa->nframes)
 		last = fa->nframes;
+	//@ assert span: first == fr_rsv_first(base) && last == fr_rsv_last(fa, base, len);
 	if (first >= last)
 		return XPT_OK;
-	count_range(fa, first, last - first, &usable, &nfree);
-	if (usable != nfree)
+	if (!none_allocated(fa, first, last))
 		return XPT_E_BUSY;
-	words_fill(fa->usable, first, last - first, false);
-	bm_fill(&fa->free4k, first, last - first, false);
-	clear_blocks(fa, first, last - first);
-	fa->nfree -= nfree;
-	fa->nusable -= usable;
+	uint64_t drop = usable_count(fa, first, last);
+	//@ assert drop: drop == fr_rsv_usable{Pre}(fa, base, len);
+	take_free(fa, first, last);
+	/*@ ghost Taken: ; */
+	//@ assert taken_usable: \forall integer g; fr_usable(fa, g) <==> fr_usable{Pre}(fa, g);
+	//@ assert taken_count: fa->nusable == \at(fa->nusable, Pre);
+	clear_usable(fa, first, last - first, drop);
+	//@ assert kept_free: \forall integer g; fr_free(fa, g) <==> fr_free{Taken}(fa, g);
+	//@ assert out_free: \forall integer g; first <= g < last ==> !fr_free(fa, g);
+	//@ assert out_usable: \forall integer g; first <= g < last ==> !fr_usable(fa, g);
+	//@ assert count: fa->nusable == (uint64_t)(\at(fa->nusable, Pre) - drop);
 	return XPT_OK;
 }
 
@@ -1857,6 +2036,8 @@ static void hand_out(struct xpt_frames *fa, xpt_pfn f, uint64_t n, xpt_pfn *out)
 	/*@ assert bits: \forall integer j; 0 <= j < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      (bmp_bit(&fa->free4k, 0, j) <==> \at(bmp_bit(&fa->free4k, 0, j), Marked)); */
 	//@ assert usable: \forall integer g; fr_usable(fa, g) <==> \at(fr_usable(fa, g), Marked);
+	/*@ assert usable_kept: \forall integer g; 0 <= g < fa->nframes && !(f <= g < f + n) ==>
+	      (fr_usable(fa, g) <==> fr_usable{Pre}(fa, g)); */
 	/*@ assert only_usable: \forall integer g; 0 <= g < 64 * bmp_nw(&fa->free4k, 0) ==>
 	      bmp_bit(&fa->free4k, 0, g) ==> fr_usable(fa, g); */
 	//@ assert in: fa->nframes <= 64 * bmp_nw(&fa->free4k, 0);
