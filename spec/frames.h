@@ -70,6 +70,22 @@
   logic integer fr_ucount{L}(struct xpt_frames *fa, integer n) =
     n <= 0 ? 0 : fr_ucount(fa, n - 1) + ((fa->usable[(n - 1) / 64] >> ((n - 1) % 64)) & 1);
 
+  // ------------------------------------------------------ the memory map
+  // Frame f lies wholly inside region r: a usable region gives whole frames.
+  predicate fr_region_holds{L}(struct xpt_region *r, integer f) =
+    r->len != 0 && r->base <= 4096 * f && 4096 * (f + 1) <= r->base + r->len;
+  // Frame f overlaps region r: a reserved region takes every frame it touches.
+  predicate fr_region_touches{L}(struct xpt_region *r, integer f) =
+    r->len != 0 && r->base < 4096 * (f + 1) && 4096 * f < r->base + r->len;
+  predicate fr_in_usable{L}(struct xpt_region *map, integer n, integer f) =
+    \exists integer i; 0 <= i < n && map[i].type == XPT_REGION_USABLE && fr_region_holds(map + i, f);
+  predicate fr_in_reserved{L}(struct xpt_region *map, integer n, integer f) =
+    \exists integer i; 0 <= i < n && map[i].type != XPT_REGION_USABLE && fr_region_touches(map + i, f);
+  // Frame f is usable by map[0 .. n-1]: inside a usable region, touching
+  // no reserved one.
+  predicate fr_map_usable{L}(struct xpt_region *map, integer n, integer f) =
+    fr_in_usable(map, n, f) && !fr_in_reserved(map, n, f);
+
   // The frames a reservation of [base, base+len) touches: [first, last),
   // aligned outward to whole frames and cut at nframes.
   logic integer fr_rsv_first(integer base) = base / 4096;

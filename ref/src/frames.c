@@ -258,58 +258,96 @@ static uint64_t max_u64(uint64_t a, uint64_t b)
 	return a > b ? a : b;
 }
 
-/* Words of level k: at least one, so the top can always be read. */
-/*@ requires k < XPT_BITMAP_LEVELS;
-    assigns \nothing;
-    ensures 1 <= \result <= nbits / 64 + 1;
-*/
-static uint64_t bm_level_words(uint64_t nbits, unsigned k)
-{
-	uint64_t n = nbits;
-	/*@ loop invariant 0 <= i <= k + 1;
-	    loop invariant n <= nbits && (0 < i ==> n <= nbits / 64 + 1);
-	    loop assigns i, n;
-	    loop variant k + 1 - i;
-	*/
-	for (unsigned i = 0; i <= k; i++)
-		n = div_up(n, 64);
-	return n ? n : 1;
-}
+/*@
+  // Level k of an nbits-bit bitmap has nbits / 64^(k+1) words rounded up
+  // (bm_up), at least one (bm_lw); the levels lie one after the other from
+  // word 0, level k at bm_off(nbits, k), bm_off(nbits, XPT_BITMAP_LEVELS)
+  // words in all.
+  logic integer bm_up(integer nbits, integer k) =
+    k < 0 ? nbits : bm_up(nbits, k - 1) / 64 + (bm_up(nbits, k - 1) % 64 != 0 ? 1 : 0);
+  logic integer bm_lw(integer nbits, integer k) = bm_up(nbits, k) == 0 ? 1 : bm_up(nbits, k);
+  logic integer bm_off(integer nbits, integer k) =
+    k <= 0 ? 0 : bm_off(nbits, k - 1) + bm_lw(nbits, k - 1);
+  // For nbits <= 2^36: bm_up(nbits, k - 1) <= bm_cap(k) and
+  // bm_off(nbits, k) <= bm_wcap(k), so the levels fit 2^32 words.
+  logic integer bm_cap(integer k) =
+    k <= 0 ? 0x1000000000 : k == 1 ? 0x40000000 : k == 2 ? 0x1000000 : k == 3 ? 0x40000 :
+    k == 4 ? 0x1000 : k == 5 ? 64 : 1;
+  logic integer bm_wcap(integer k) =
+    k <= 0 ? 0 : k == 1 ? 0x40000000 : k == 2 ? 0x41000000 : k == 3 ? 0x41040000 :
+    k == 4 ? 0x41041000 : k == 5 ? 0x41041040 : 0x41041041;
 
-/*@ assigns \nothing; */
-static uint64_t bm_words(uint64_t nbits)
-{
-	uint64_t total = 0;
-	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
-	    loop assigns k, total;
-	    loop variant XPT_BITMAP_LEVELS - k;
-	*/
-	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++)
-		total += bm_level_words(nbits, k);
-	return total;
-}
-
-/* Levels one after the other from w, each as bm_level_words says.  Not
- * stated yet: that the result satisfies bmp_offs (bm_level_words gives
- * only bounds, not the 64-to-1 ratio of the levels). */
-/*@ requires \valid(b);
-    assigns *b;
-    ensures b->w == w && b->nbits == nbits && b->off[0] == 0;
+  // Offsets as bmp_offs needs them, for an array of XPT_BITMAP_LEVELS.
+  predicate bm_plan_ok{L}(uint64_t *off, integer nbits) =
+    off[0] == 0 &&
+    (\forall integer k; 0 <= k < BMP_TOP ==> off[k] < off[k + 1]) &&
+    (\forall integer m, k; 0 <= m <= k <= BMP_TOP ==> off[m] <= off[k]) &&
+    (\forall integer k; 0 <= k < BMP_TOP - 1 ==> off[k + 1] - off[k] <= 64 * (off[k + 2] - off[k + 1])) &&
+    off[BMP_TOP] - off[BMP_TOP - 1] <= 64 &&
+    off[BMP_TOP] < 0x100000000 && nbits <= 64 * (off[1] - off[0]);
 */
-static void bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
+
+/* The level offsets of an nbits-bit bitmap into off[]; returns the words
+ * of all levels. */
+/*@ requires nbits <= MAX_FRAMES && \valid(off + (0 .. BMP_TOP));
+    assigns off[0 .. BMP_TOP];
+    ensures plan: bm_plan_ok(off, nbits);
+    ensures at: \forall integer k; 0 <= k <= BMP_TOP ==> off[k] == bm_off(nbits, k);
+    ensures words: \result == bm_off(nbits, XPT_BITMAP_LEVELS) && \result == off[BMP_TOP] + 1 && \result <= 0x41041041;
+*/
+static uint64_t bm_plan(uint64_t *off, uint64_t nbits)
 {
-	uint64_t off = 0;
-	b->w = w;
-	b->nbits = nbits;
+	uint64_t words = 0, n = nbits;
 	/*@ loop invariant 0 <= k <= XPT_BITMAP_LEVELS;
-	    loop invariant b->w == w && b->nbits == nbits && (k == 0 ==> off == 0) && (0 < k ==> b->off[0] == 0);
-	    loop assigns k, off, b->off[0 .. XPT_BITMAP_LEVELS - 1];
+	    loop invariant exact: n == bm_up(nbits, k - 1) && words == bm_off(nbits, k);
+	    loop invariant at: \forall integer j; 0 <= j < k ==> off[j] == bm_off(nbits, j);
+	    loop invariant cap: n <= bm_cap(k) && words <= bm_wcap(k);
+	    loop invariant last: 0 < k ==> words == off[k - 1] + (n == 0 ? 1 : n);
+	    loop invariant first: 0 < k ==> off[0] == 0 && nbits <= 64 * ((k == 1 ? words : off[1]) - off[0]);
+	    loop invariant grow: \forall integer j; 0 <= j && j + 1 < k ==> off[j] < off[j + 1];
+	    loop invariant grow_last: 0 < k ==> off[k - 1] < words;
+	    loop invariant ratio: \forall integer j; 0 <= j && j + 2 < k ==>
+	      off[j + 1] - off[j] <= 64 * (off[j + 2] - off[j + 1]);
+	    loop invariant ratio_last: 1 < k ==> off[k - 1] - off[k - 2] <= 64 * (words - off[k - 1]);
+	    loop assigns k, n, words, off[0 .. BMP_TOP];
 	    loop variant XPT_BITMAP_LEVELS - k;
 	*/
 	for (unsigned k = 0; k < XPT_BITMAP_LEVELS; k++) {
-		b->off[k] = off;
-		off += bm_level_words(nbits, k);
+		n = div_up(n, 64);
+		off[k] = words;
+		words += n ? n : 1;
 	}
+	//@ assert chain: off[0] < off[1] && off[1] < off[2] && off[2] < off[3] && off[3] < off[4] && off[4] < off[5];
+	//@ assert top: n <= 1 && words == off[BMP_TOP] + 1 && off[BMP_TOP] - off[BMP_TOP - 1] <= 64;
+	//@ assert p_grow: \forall integer k; 0 <= k < BMP_TOP ==> off[k] < off[k + 1];
+	//@ assert p_mono: \forall integer m, k; 0 <= m <= k <= BMP_TOP ==> off[m] <= off[k];
+	/*@ assert p_ratio: \forall integer k; 0 <= k < BMP_TOP - 1 ==>
+	      off[k + 1] - off[k] <= 64 * (off[k + 2] - off[k + 1]); */
+	//@ assert p_size: off[BMP_TOP] < 0x100000000 && nbits <= 64 * (off[1] - off[0]) && off[0] == 0;
+	return words;
+}
+
+/*@ requires nbits <= MAX_FRAMES;
+    assigns \nothing;
+    ensures \result == bm_off(nbits, XPT_BITMAP_LEVELS) && \result <= 0x41041041;
+*/
+static uint64_t bm_words(uint64_t nbits)
+{
+	uint64_t off[XPT_BITMAP_LEVELS];
+	return bm_plan(off, nbits);
+}
+
+/* Levels one after the other from w; returns the words they take. */
+/*@ requires \valid(b) && nbits <= MAX_FRAMES;
+    assigns *b;
+    ensures b->w == w && b->nbits == nbits && bmp_offs(b);
+    ensures \result == bm_off(nbits, XPT_BITMAP_LEVELS) && \result == b->off[BMP_TOP] + 1;
+*/
+static uint64_t bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
+{
+	b->w = w;
+	b->nbits = nbits;
+	return bm_plan(b->off, nbits);
 }
 
 /* Words of level k, from the layout (the top level is one word). */
@@ -1621,22 +1659,94 @@ uint64_t xpt_frames_meta_words(uint64_t nframes)
 	       bm_words(div_up(nframes, FRAMES_PER_1G));
 }
 
-/* Usable bits: usable regions aligned inward, minus reserved ones aligned outward. */
+/* The usable bits of frame g, below and above nframes alike. */
+#define FR_UBIT(fa, g) bmp_wbit((fa)->usable[(g) / 64], (g) % 64)
+/* What fill_region and mark_usable need of fa: its usable words writable
+ * and apart from the descriptor and the map. */
+#define FR_USABLE_WORDS(fa) ((fa)->usable + (0 .. fr_usable_words((fa)->nframes) - 1))
+
+/*@
+  // One more region of the map: the frames it holds or touches join.
+  lemma in_usable_step{L}: \forall struct xpt_region *map, integer n, g; 0 <= n ==>
+    (fr_in_usable(map, n + 1, g) <==>
+      (fr_in_usable(map, n, g) || (map[n].type == XPT_REGION_USABLE && fr_region_holds(map + n, g))));
+  lemma in_reserved_step{L}: \forall struct xpt_region *map, integer n, g; 0 <= n ==>
+    (fr_in_reserved(map, n + 1, g) <==>
+      (fr_in_reserved(map, n, g) || (map[n].type != XPT_REGION_USABLE && fr_region_touches(map + n, g))));
+*/
+
+/* The frames region r holds (usable: whole frames only) or touches
+ * (reserved: every frame it overlaps), below nframes, set to `usable`. */
+/*@ requires \valid(fa) && fa->nframes <= 0x1000000000 && \valid(FR_USABLE_WORDS(fa));
+    requires \valid_read(r) && r->base + r->len <= 0x10000000000000;
+    requires \separated(fa, FR_USABLE_WORDS(fa)) && \separated(r, FR_USABLE_WORDS(fa));
+    requires usable <==> r->type == XPT_REGION_USABLE;
+    assigns fa->usable[0 .. fr_usable_words(fa->nframes) - 1];
+    ensures set: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+      (FR_UBIT(fa, g) <==> (g < fa->nframes &&
+        (usable ? fr_region_holds(r, g) : fr_region_touches(r, g)) ? usable : \at(FR_UBIT(fa, g), Pre)));
+*/
+static void fill_region(struct xpt_frames *fa, const struct xpt_region *r, bool usable)
+{
+	uint64_t end = r->base + r->len;
+	uint64_t first = usable ? div_up(r->base, XPT_PAGE_SIZE) : r->base / XPT_PAGE_SIZE;
+	uint64_t last = usable ? end / XPT_PAGE_SIZE : div_up(end, XPT_PAGE_SIZE);
+	if (r->len == 0)
+		return;
+	if (last > fa->nframes)
+		last = fa->nframes;
+	//@ assert span: \forall integer g; (first <= g < last) <==> (g < fa->nframes && (usable ? fr_region_holds(r, g) : fr_region_touches(r, g)));
+	if (last > first)
+		words_fill(fa->usable, first, last - first, usable);
+}
+
+/* Usable bits: usable regions aligned inward, minus reserved ones aligned
+ * outward, below nframes; every other bit clear. */
+/*@ requires \valid(fa) && fa->nframes <= 0x1000000000 && \valid(FR_USABLE_WORDS(fa));
+    requires \valid_read(map + (0 .. nregions - 1));
+    requires \forall integer i; 0 <= i < nregions ==> map[i].base + map[i].len <= 0x10000000000000;
+    requires \separated(fa, FR_USABLE_WORDS(fa)) && \separated(map + (0 .. nregions - 1), FR_USABLE_WORDS(fa));
+    requires zero: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> fa->usable[x] == 0;
+    assigns fa->usable[0 .. fr_usable_words(fa->nframes) - 1];
+    ensures \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+      (FR_UBIT(fa, g) <==> (g < fa->nframes && fr_map_usable{Pre}(map, nregions, g)));
+*/
 static void mark_usable(struct xpt_frames *fa, const struct xpt_region *map, size_t nregions)
 {
-	for (unsigned pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < nregions; i++) {
-			bool usable = map[i].type == XPT_REGION_USABLE;
-			uint64_t end = map[i].base + map[i].len, first, last;
-			if (map[i].len == 0 || usable != (pass == 0))
-				continue;
-			first = usable ? div_up(map[i].base, XPT_PAGE_SIZE) : map[i].base / XPT_PAGE_SIZE;
-			last = usable ? end / XPT_PAGE_SIZE : div_up(end, XPT_PAGE_SIZE);
-			if (last > fa->nframes)
-				last = fa->nframes;
-			if (last > first)
-				words_fill(fa->usable, first, last - first, usable);
+	//@ assert none: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==> !FR_UBIT(fa, g);
+	/*@ loop invariant 0 <= i <= nregions;
+	    loop invariant \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+	      (FR_UBIT(fa, g) <==> (g < fa->nframes && fr_in_usable{Pre}(map, i, g)));
+	    loop invariant same: fa->nframes == \at(fa->nframes, Pre) && fa->usable == \at(fa->usable, Pre);
+	    loop invariant map: \forall integer j; 0 <= j < nregions ==> map[j].base == \at(map[j].base, Pre) &&
+	      map[j].len == \at(map[j].len, Pre) && map[j].type == \at(map[j].type, Pre);
+	    loop assigns i, \at(fa->usable, Pre)[0 .. fr_usable_words(\at(fa->nframes, Pre)) - 1];
+	    loop variant nregions - i;
+	*/
+	for (size_t i = 0; i < nregions; i++)
+		if (map[i].type == XPT_REGION_USABLE)
+			fill_region(fa, &map[i], true);
+	/*@ loop invariant 0 <= i <= nregions;
+	    loop invariant \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+	      (FR_UBIT(fa, g) <==> (g < fa->nframes && fr_in_usable{Pre}(map, nregions, g) && !fr_in_reserved{Pre}(map, i, g)));
+	    loop invariant same: fa->nframes == \at(fa->nframes, Pre) && fa->usable == \at(fa->usable, Pre);
+	    loop invariant map: \forall integer j; 0 <= j < nregions ==> map[j].base == \at(map[j].base, Pre) &&
+	      map[j].len == \at(map[j].len, Pre) && map[j].type == \at(map[j].type, Pre);
+	    loop assigns i, \at(fa->usable, Pre)[0 .. fr_usable_words(\at(fa->nframes, Pre)) - 1];
+	    loop variant nregions - i;
+	*/
+	for (size_t i = 0; i < nregions; i++) {
+		/*@ assert step: \forall integer g; fr_in_reserved{Pre}(map, i + 1, g) <==>
+		      (fr_in_reserved{Pre}(map, i, g) || (map[i].type != XPT_REGION_USABLE && fr_region_touches{Pre}(map + i, g))); */
+		if (map[i].type != XPT_REGION_USABLE) {
+			fill_region(fa, &map[i], false);
+			/*@ assert cleared: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+			      (FR_UBIT(fa, g) <==> (!fr_region_touches{Pre}(map + i, g) && \at(FR_UBIT(fa, g), LoopCurrent))); */
 		}
+		//@ assert nf: fa->nframes == \at(fa->nframes, Pre) && fa->usable == \at(fa->usable, Pre);
+		/*@ assert next: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+		      (FR_UBIT(fa, g) <==> (g < fa->nframes && fr_in_usable{Pre}(map, nregions, g) &&
+		        !fr_in_reserved{Pre}(map, i + 1, g))); */
 	}
 }
 
@@ -1686,10 +1796,8 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
 	fa->nframes = n;
 	fa->usable = w;
 	w += usable_words(n);
-	bm_layout(&fa->free4k, w, n);
-	w += bm_words(n);
-	bm_layout(&fa->free2m, w, div_up(n, FRAMES_PER_2M));
-	w += bm_words(div_up(n, FRAMES_PER_2M));
+	w += bm_layout(&fa->free4k, w, n);
+	w += bm_layout(&fa->free2m, w, div_up(n, FRAMES_PER_2M));
 	bm_layout(&fa->free1g, w, div_up(n, FRAMES_PER_1G));
 
 	mark_usable(fa, map, nregions);
