@@ -288,6 +288,17 @@ TEST(frames_meta_too_small_is_inval)
 	free(meta);
 }
 
+/* 2^36 frames (256 TiB) is the most the bitmaps track; one more needs more
+ * words than any buffer holds. */
+TEST(frames_meta_words_at_and_past_the_limit)
+{
+	uint64_t max = (uint64_t)1 << 36;
+	CHECK(xpt_frames_meta_words(max) > max / 64);
+	CHECK(xpt_frames_meta_words(max) < (uint64_t)1 << 32);
+	CHECK_EQ(xpt_frames_meta_words(max + 1), UINT64_MAX);
+	CHECK_EQ(xpt_frames_meta_words(UINT64_MAX), UINT64_MAX);
+}
+
 TEST(frames_empty_map_has_nothing_to_give)
 {
 	struct xpt_frames fa;

@@ -16,18 +16,6 @@ static inline unsigned xpt_lowest_bit(uint64_t w)
 	return (unsigned)__builtin_ctzll(w);
 }
 
-/* Set bits of a word; by hand, as freestanding code has no libgcc helper. */
-/*@ assigns \nothing;
-    ensures \result < 256;
-*/
-static inline unsigned xpt_popcount(uint64_t w)
-{
-	w = w - ((w >> 1) & 0x5555555555555555ull);
-	w = (w & 0x3333333333333333ull) + ((w >> 2) & 0x3333333333333333ull);
-	w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0full;
-	return (unsigned)((w * 0x0101010101010101ull) >> 56);
-}
-
 /* Bits lo..hi-1 set (lo < hi <= 64). */
 /*@ requires lo <= hi <= 64 && lo < 64;
     assigns \nothing;

@@ -341,6 +341,7 @@ static uint64_t bm_words(uint64_t nbits)
 /*@ requires \valid(b) && nbits <= MAX_FRAMES;
     assigns *b;
     ensures b->w == w && b->nbits == nbits && bmp_offs(b);
+    ensures at: \forall integer k; 0 <= k <= BMP_TOP ==> b->off[k] == bm_off(nbits, k);
     ensures \result == bm_off(nbits, XPT_BITMAP_LEVELS) && \result == b->off[BMP_TOP] + 1;
 */
 static uint64_t bm_layout(struct xpt_bitmap *b, uint64_t *w, uint64_t nbits)
@@ -1617,6 +1618,8 @@ static bool region_end(const struct xpt_region *r, uint64_t *end)
     ensures \result == XPT_OK ==> *nframes <= MAX_FRAMES;
     ensures \result != XPT_OK ==> *nframes == \old(*nframes);
     ensures map == \null && nregions != 0 ==> \result == XPT_E_INVAL;
+    ensures fits: \result == XPT_OK ==> \forall integer i; 0 <= i < nregions ==>
+      map[i].len == 0 || map[i].base + map[i].len <= 0x10000000000000;
 */
 int xpt_frames_span(const struct xpt_region *map, size_t nregions, uint64_t *nframes)
 {
@@ -1625,6 +1628,8 @@ int xpt_frames_span(const struct xpt_region *map, size_t nregions, uint64_t *nfr
 		return XPT_E_INVAL;
 	/*@ loop invariant 0 <= i <= nregions;
 	    loop invariant span <= 0x10000000000;
+	    loop invariant fits: \forall integer j; 0 <= j < i ==>
+	      map[j].len == 0 || map[j].base + map[j].len <= 0x10000000000000;
 	    loop assigns i, span;
 	    loop variant nregions - i;
 	*/
@@ -1652,11 +1657,28 @@ static uint64_t usable_words(uint64_t nframes)
 	return max_u64(1, div_up(nframes, 64));
 }
 
-/*@ assigns \nothing; */
+/*@
+  // The words of metadata for nframes frames: the usable bits, then the
+  // 4 KiB, 2 MiB and 1 GiB bitmaps.
+  logic integer fr_meta_words(integer n) =
+    fr_usable_words(n) + bm_off(n, XPT_BITMAP_LEVELS) + bm_off((n + 511) / 512, XPT_BITMAP_LEVELS) +
+    bm_off((n + 262143) / 262144, XPT_BITMAP_LEVELS);
+*/
+
+/* More frames than the allocator can track need more words than exist. */
+/*@ assigns \nothing;
+    ensures nframes <= MAX_FRAMES ==> \result == fr_meta_words(nframes) && \result <= 0x400000000;
+    ensures nframes > MAX_FRAMES ==> \result == UINT64_MAX;
+*/
 uint64_t xpt_frames_meta_words(uint64_t nframes)
 {
-	return usable_words(nframes) + bm_words(nframes) + bm_words(div_up(nframes, FRAMES_PER_2M)) +
-	       bm_words(div_up(nframes, FRAMES_PER_1G));
+	uint64_t n2m, n1g;
+	if (nframes > MAX_FRAMES)
+		return UINT64_MAX;
+	n2m = div_up(nframes, FRAMES_PER_2M);
+	n1g = div_up(nframes, FRAMES_PER_1G);
+	//@ assert up: n2m == (nframes + 511) / 512 && n1g == (nframes + 262143) / 262144;
+	return usable_words(nframes) + bm_words(nframes) + bm_words(n2m) + bm_words(n1g);
 }
 
 /* The usable bits of frame g, below and above nframes alike. */
@@ -1678,7 +1700,7 @@ uint64_t xpt_frames_meta_words(uint64_t nframes)
 /* The frames region r holds (usable: whole frames only) or touches
  * (reserved: every frame it overlaps), below nframes, set to `usable`. */
 /*@ requires \valid(fa) && fa->nframes <= 0x1000000000 && \valid(FR_USABLE_WORDS(fa));
-    requires \valid_read(r) && r->base + r->len <= 0x10000000000000;
+    requires \valid_read(r) && (r->len == 0 || r->base + r->len <= 0x10000000000000);
     requires \separated(fa, FR_USABLE_WORDS(fa)) && \separated(r, FR_USABLE_WORDS(fa));
     requires usable <==> r->type == XPT_REGION_USABLE;
     assigns fa->usable[0 .. fr_usable_words(fa->nframes) - 1];
@@ -1704,7 +1726,8 @@ static void fill_region(struct xpt_frames *fa, const struct xpt_region *r, bool 
  * outward, below nframes; every other bit clear. */
 /*@ requires \valid(fa) && fa->nframes <= 0x1000000000 && \valid(FR_USABLE_WORDS(fa));
     requires \valid_read(map + (0 .. nregions - 1));
-    requires \forall integer i; 0 <= i < nregions ==> map[i].base + map[i].len <= 0x10000000000000;
+    requires \forall integer i; 0 <= i < nregions ==>
+      map[i].len == 0 || map[i].base + map[i].len <= 0x10000000000000;
     requires \separated(fa, FR_USABLE_WORDS(fa)) && \separated(map + (0 .. nregions - 1), FR_USABLE_WORDS(fa));
     requires zero: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> fa->usable[x] == 0;
     assigns fa->usable[0 .. fr_usable_words(fa->nframes) - 1];
@@ -1757,6 +1780,7 @@ static void mark_usable(struct xpt_frames *fa, const struct xpt_region *map, siz
     requires \separated(blocks->w + (0 .. blocks->off[BMP_TOP]), below, below->w + (0 .. below->off[BMP_TOP]));
     assigns blocks->w[0 .. blocks->off[BMP_TOP]];
     ensures bmp_ok(blocks);
+    ensures below: bmp_same{Pre, Here}(below) && bmp_layout(below);
 */
 static void build_blocks(struct xpt_bitmap *blocks, const struct xpt_bitmap *below)
 {
@@ -1780,39 +1804,6 @@ static void build_blocks(struct xpt_bitmap *blocks, const struct xpt_bitmap *bel
 	bm_rebuild(blocks);
 }
 
-int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t nregions,
-                    uint64_t *meta, uint64_t meta_words)
-{
-	uint64_t n, *w = meta;
-	int err = xpt_frames_span(map, nregions, &n);
-	if (err != XPT_OK)
-		return err;
-	if (fa == NULL || meta == NULL || meta_words < xpt_frames_meta_words(n))
-		return XPT_E_INVAL;
-	meta_words = xpt_frames_meta_words(n);
-	for (uint64_t i = 0; i < meta_words; i++)
-		meta[i] = 0;
-
-	fa->nframes = n;
-	fa->usable = w;
-	w += usable_words(n);
-	w += bm_layout(&fa->free4k, w, n);
-	w += bm_layout(&fa->free2m, w, div_up(n, FRAMES_PER_2M));
-	bm_layout(&fa->free1g, w, div_up(n, FRAMES_PER_1G));
-
-	mark_usable(fa, map, nregions);
-	fa->nusable = 0;
-	for (uint64_t i = 0; i < usable_words(n); i++) {
-		*bm_word(&fa->free4k, 0, i) = fa->usable[i];
-		fa->nusable += xpt_popcount(fa->usable[i]);
-	}
-	fa->nfree = fa->nusable;
-	bm_rebuild(&fa->free4k);
-	build_blocks(&fa->free2m, &fa->free4k);
-	build_blocks(&fa->free1g, &fa->free2m);
-	return XPT_OK;
-}
-
 /* Frame f is usable. */
 /*@ requires xpt_frames_mem(fa) && f < fa->nframes;
     assigns \nothing;
@@ -1824,7 +1815,8 @@ static bool frame_usable(const struct xpt_frames *fa, xpt_pfn f)
 }
 
 /* Usable frames in [first, last). */
-/*@ requires xpt_frames_mem(fa) && first <= last <= fa->nframes;
+/*@ requires \valid_read(fa) && first <= last <= fa->nframes && fa->nframes <= 0x1000000000;
+    requires \valid_read(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
     assigns \nothing;
     ensures \result == fr_ucount(fa, last) - fr_ucount(fa, first) && \result <= last - first;
 */
@@ -1984,6 +1976,141 @@ static void clear_usable(struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint64_t 
 	  }
 	*/
 	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
+}
+
+/*@
+  // The map read in two states that agree on its regions.
+  predicate fr_map_same{L1, L2}(struct xpt_region *map, integer n) =
+    \forall integer i; 0 <= i < n ==> \at(map[i].base, L1) == \at(map[i].base, L2) &&
+      \at(map[i].len, L1) == \at(map[i].len, L2) && \at(map[i].type, L1) == \at(map[i].type, L2);
+  lemma fr_map_usable_same{L1, L2}: \forall struct xpt_region *map, integer n, g;
+    fr_map_same{L1, L2}(map, n) ==> (fr_map_usable{L1}(map, n, g) <==> fr_map_usable{L2}(map, n, g));
+  lemma lw0_words: \forall integer n; 0 <= n ==> bm_lw(n, 0) == fr_usable_words(n);
+*/
+
+/* xpt_frames_mem from its parts: a proof step, called where the parts are
+ * known, so that the whole is proved apart from the caller's context. */
+/*@ ghost
+  /@ requires \valid(fa) && fa->nframes <= 0x1000000000;
+     requires bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+     requires fa->free4k.nbits == fa->nframes && fa->free2m.nbits == (fa->nframes + 511) / 512 &&
+       fa->free1g.nbits == (fa->nframes + 262143) / 262144;
+     requires \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+     requires \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+       FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
+     assigns \nothing;
+     ensures xpt_frames_mem(fa); @/
+  static void fr_mem_intro(struct xpt_frames *fa) { }
+*/
+
+/* fa over meta: the usable bits, then the 4 KiB, 2 MiB and 1 GiB bitmaps,
+ * one after the other. */
+/*@ requires \valid(fa) && n <= MAX_FRAMES;
+    requires \valid(meta + (0 .. fr_meta_words(n) - 1)) && \separated(fa, meta + (0 .. fr_meta_words(n) - 1));
+    assigns *fa;
+    ensures mem: xpt_frames_mem(fa);
+    ensures fields: fa->nframes == n && fa->usable == meta;
+    ensures level0: fa->free4k.w == meta + fr_usable_words(n) && fa->free4k.off[0] == 0 &&
+      bmp_nw(&fa->free4k, 0) == fr_usable_words(n);
+    ensures inside: fr_usable_words(n) + fa->free4k.off[BMP_TOP] + 1 <= fr_meta_words(n) &&
+      \forall integer x; 0 <= x <= fa->free4k.off[BMP_TOP] ==> \separated(fa->free4k.w + x, meta + (0 .. fr_usable_words(n) - 1));
+*/
+static void describe(struct xpt_frames *fa, uint64_t *meta, uint64_t n)
+{
+	uint64_t uw = usable_words(n), w4, w2;
+	fa->nframes = n;
+	fa->usable = meta;
+	w4 = bm_layout(&fa->free4k, meta + uw, n);
+	/*@ ghost Laid4: ; */
+	w2 = bm_layout(&fa->free2m, meta + uw + w4, div_up(n, FRAMES_PER_2M));
+	//@ assert d4a: bmp_desc_same{Laid4, Here}(&fa->free4k);
+	/*@ ghost Laid2: ; */
+	bm_layout(&fa->free1g, meta + uw + w4 + w2, div_up(n, FRAMES_PER_1G));
+	//@ assert d4: bmp_desc_same{Laid4, Here}(&fa->free4k);
+	//@ assert d2: bmp_desc_same{Laid2, Here}(&fa->free2m);
+	//@ assert l_fields: fa->nframes == n && fa->usable == meta && uw == fr_usable_words(n);
+	//@ assert l_nbits: fa->free4k.nbits == n && fa->free2m.nbits == (n + 511) / 512 && fa->free1g.nbits == (n + 262143) / 262144;
+	//@ assert l_w: fa->free4k.w == meta + uw && fa->free2m.w == meta + (uw + w4) && fa->free1g.w == meta + (uw + w4 + w2);
+	//@ assert l_off0: fa->free4k.off[0] == bm_off(n, 0) && bm_off(n, 0) == 0;
+	//@ assert l_level0: fa->free4k.w == meta + fr_usable_words(n) && fa->free4k.off[0] == 0;
+	/*@ assert l_words: fa->free4k.off[BMP_TOP] + 1 == w4 && fa->free2m.off[BMP_TOP] + 1 == w2 &&
+	      fr_meta_words(n) == uw + w4 + w2 + (fa->free1g.off[BMP_TOP] + 1); */
+	//@ assert l_offs: bmp_offs(&fa->free4k) && bmp_offs(&fa->free2m) && bmp_offs(&fa->free1g);
+	//@ assert l_v4: \valid(fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP])) && \separated(fa, fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]));
+	//@ assert l_v2: \valid(fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP])) && \separated(fa, fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]));
+	//@ assert l_v1: \valid(fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP])) && \separated(fa, fa->free1g.w + (0 .. fa->free1g.off[BMP_TOP]));
+	//@ assert l_vu: \valid(fa->usable + (0 .. fr_usable_words(fa->nframes) - 1));
+	//@ assert l_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert l_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert l_lay_1g: bmp_layout(&fa->free1g);
+	/*@ assert l_apart: \separated(fa, fa->usable + (0 .. fr_usable_words(fa->nframes) - 1),
+	      FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g)); */
+	/*@ assert l_nb: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert l_off1: fa->free4k.off[1] == bm_off(n, 1) && bm_off(n, 1) == bm_lw(n, 0);
+	//@ assert l_nw0: bmp_nw(&fa->free4k, 0) == uw;
+	/*@ ghost fr_mem_intro(fa); */
+}
+
+/*@ requires map == \null || \valid_read(map + (0 .. nregions - 1));
+    requires fa == \null || \valid(fa);
+    requires meta == \null || \valid(meta + (0 .. meta_words - 1));
+    requires \separated(fa, meta + (0 .. meta_words - 1));
+    requires \separated(map + (0 .. nregions - 1), fa, meta + (0 .. meta_words - 1));
+    assigns *fa, meta[0 .. meta_words - 1];
+    ensures \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_MEMMAP || \result == XPT_E_RANGE;
+    ensures ok: \result == XPT_OK ==> xpt_frames_ok(fa);
+    ensures usable: \result == XPT_OK ==> \forall integer f; 0 <= f < fa->nframes ==>
+      (fr_usable(fa, f) <==> fr_map_usable{Pre}(map, nregions, f));
+    ensures free: \result == XPT_OK ==> \forall integer f; fr_free(fa, f) <==> fr_usable(fa, f);
+    ensures counts: \result == XPT_OK ==> fa->nusable == fa->nfree;
+*/
+int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t nregions,
+                    uint64_t *meta, uint64_t meta_words)
+{
+	uint64_t n, total, count;
+	int err = xpt_frames_span(map, nregions, &n);
+	if (err != XPT_OK)
+		return err;
+	if (fa == NULL || meta == NULL || meta_words < xpt_frames_meta_words(n))
+		return XPT_E_INVAL;
+	total = xpt_frames_meta_words(n);
+	//@ assert total: total == fr_meta_words(n) && total <= meta_words;
+	//@ assert z_sep: \separated(fa, meta + (0 .. total - 1)) && \separated(map + (0 .. nregions - 1), meta + (0 .. total - 1));
+	/*@ loop invariant 0 <= i <= total;
+	    loop invariant \forall integer j; 0 <= j < i ==> meta[j] == 0;
+	    loop assigns i, meta[0 .. total - 1];
+	    loop variant total - i;
+	*/
+	for (uint64_t i = 0; i < total; i++)
+		meta[i] = 0;
+	//@ assert z_map: fr_map_same{Pre, Here}(map, nregions);
+	//@ assert z_fits: \forall integer i; 0 <= i < nregions ==> map[i].len == 0 || map[i].base + map[i].len <= 0x10000000000000;
+	describe(fa, meta, n);
+	//@ assert d_map: fr_map_same{Pre, Here}(map, nregions);
+	//@ assert d_fits: \forall integer i; 0 <= i < nregions ==> map[i].len == 0 || map[i].base + map[i].len <= 0x10000000000000;
+	//@ assert d_zero: \forall integer j; 0 <= j < total ==> meta[j] == 0;
+	//@ assert d_uzero: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> fa->usable[x] == 0;
+	//@ assert d_umap: \separated(map + (0 .. nregions - 1), FR_USABLE_WORDS(fa));
+	//@ assert d_ufa: \separated(fa, FR_USABLE_WORDS(fa)) && \valid(FR_USABLE_WORDS(fa)) && fa->nframes <= 0x1000000000;
+	mark_usable(fa, map, nregions);
+	/* Every usable frame starts free: level 0 of free4k is the usable bits. */
+	/*@ loop invariant 0 <= i <= fr_usable_words(n);
+	    loop invariant at: fa->free4k.w == meta + fr_usable_words(n) && fa->free4k.off[0] == 0 && fa->usable == meta &&
+	      fa->nframes == n;
+	    loop invariant \forall integer x; 0 <= x < i ==> meta[fr_usable_words(n) + x] == meta[x];
+	    loop assigns i, meta[fr_usable_words(n) .. 2 * fr_usable_words(n) - 1];
+	    loop variant fr_usable_words(n) - i;
+	*/
+	for (uint64_t i = 0; i < usable_words(n); i++)
+		*bm_word(&fa->free4k, 0, i) = fa->usable[i];
+	bm_rebuild(&fa->free4k);
+	build_blocks(&fa->free2m, &fa->free4k);
+	build_blocks(&fa->free1g, &fa->free2m);
+	count = usable_count(fa, 0, n);
+	fa->nusable = count;
+	fa->nfree = count;
+	return XPT_OK;
 }
 
 /*
