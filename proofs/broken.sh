@@ -19,6 +19,8 @@ variants=(
 	"a new table hung without zeroing it|map.c|hang_table|s/^\t\ttable_zero(c->sp, t);\$/\t\t(void)0;/"
 	"unmap leaves the leaf in place|map.c|change_leaf|s/? protected_leaf(c, op, level, e) : 0;/? protected_leaf(c, op, level, e) : e;/"
 	"a leaf stored into the next entry|map.c|replace_leaf|s/write_entry(c, level, va, repl);/write_entry(c, level, va + xpt_level_bytes(level), repl);/"
+	"a run of free frames handed out one frame short|frames.c|take_free|s/mark_used(fa, f, e - f);/mark_used(fa, f, e - f - 1);/"
+	"a reserved region cut to its whole frames|frames.c|fill_region|s/uint64_t first = usable ? div_up(r->base, XPT_PAGE_SIZE) : r->base \/ XPT_PAGE_SIZE;/uint64_t first = div_up(r->base, XPT_PAGE_SIZE);/"
 	"invlpg spares global entries|tlb.c|xpt_tlb_invlpg|/^void xpt_tlb_invlpg/,/^}/s/current_pcid(t), false, true);/current_pcid(t), false, false);/"
 	"a full flush spares global entries|tlb.c|xpt_tlb_flush_all|/^void xpt_tlb_flush_all/,/^}/s/drop(t, 0, true, 0, true, true);/drop(t, 0, true, 0, true, false);/"
 )
