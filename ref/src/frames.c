@@ -1698,18 +1698,19 @@ uint64_t xpt_frames_meta_words(uint64_t nframes)
 */
 
 /* The frames region r holds (usable: whole frames only) or touches
- * (reserved: every frame it overlaps), below nframes, set to `usable`. */
+ * (reserved: every frame it overlaps), below nframes, set to whether r is usable. */
 /*@ requires \valid(fa) && fa->nframes <= 0x1000000000 && \valid(FR_USABLE_WORDS(fa));
     requires \valid_read(r) && (r->len == 0 || r->base + r->len <= 0x10000000000000);
     requires \separated(fa, FR_USABLE_WORDS(fa)) && \separated(r, FR_USABLE_WORDS(fa));
-    requires usable <==> r->type == XPT_REGION_USABLE;
     assigns fa->usable[0 .. fr_usable_words(fa->nframes) - 1];
     ensures set: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
       (FR_UBIT(fa, g) <==> (g < fa->nframes &&
-        (usable ? fr_region_holds(r, g) : fr_region_touches(r, g)) ? usable : \at(FR_UBIT(fa, g), Pre)));
+        (r->type == XPT_REGION_USABLE ? fr_region_holds(r, g) : fr_region_touches(r, g)) ?
+          r->type == XPT_REGION_USABLE : \at(FR_UBIT(fa, g), Pre)));
 */
-static void fill_region(struct xpt_frames *fa, const struct xpt_region *r, bool usable)
+static void fill_region(struct xpt_frames *fa, const struct xpt_region *r)
 {
+	bool usable = r->type == XPT_REGION_USABLE;
 	uint64_t end = r->base + r->len;
 	uint64_t first = usable ? div_up(r->base, XPT_PAGE_SIZE) : r->base / XPT_PAGE_SIZE;
 	uint64_t last = usable ? end / XPT_PAGE_SIZE : div_up(end, XPT_PAGE_SIZE);
@@ -1748,7 +1749,7 @@ static void mark_usable(struct xpt_frames *fa, const struct xpt_region *map, siz
 	*/
 	for (size_t i = 0; i < nregions; i++)
 		if (map[i].type == XPT_REGION_USABLE)
-			fill_region(fa, &map[i], true);
+			fill_region(fa, &map[i]);
 	/*@ loop invariant 0 <= i <= nregions;
 	    loop invariant \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
 	      (FR_UBIT(fa, g) <==> (g < fa->nframes && fr_in_usable{Pre}(map, nregions, g) && !fr_in_reserved{Pre}(map, i, g)));
@@ -1762,7 +1763,7 @@ static void mark_usable(struct xpt_frames *fa, const struct xpt_region *map, siz
 		/*@ assert step: \forall integer g; fr_in_reserved{Pre}(map, i + 1, g) <==>
 		      (fr_in_reserved{Pre}(map, i, g) || (map[i].type != XPT_REGION_USABLE && fr_region_touches{Pre}(map + i, g))); */
 		if (map[i].type != XPT_REGION_USABLE) {
-			fill_region(fa, &map[i], false);
+			fill_region(fa, &map[i]);
 			/*@ assert cleared: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
 			      (FR_UBIT(fa, g) <==> (!fr_region_touches{Pre}(map + i, g) && \at(FR_UBIT(fa, g), LoopCurrent))); */
 		}
@@ -2431,7 +2432,7 @@ int xpt_frame_free(struct xpt_frames *fa, xpt_pfn f)
 {
 	if (f >= fa->nframes)
 		return XPT_E_RANGE;
-	if (!((fa->usable[f / 64] >> (f % 64)) & 1u))
+	if (!frame_usable(fa, f))
 		return XPT_E_RESERVED;
 	if (bm_test(&fa->free4k, f))
 		return XPT_E_DOUBLE_FREE;
