@@ -851,6 +851,12 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
 	}
 }
 
+/*@
+  // With level 0 first in the array, word x of level 0 is b->w[x].
+  lemma bmp_word_0{L}: \forall struct xpt_bitmap *b, integer x;
+    b->off[0] == 0 ==> bmp_word(b, 0, x) == b->w[x];
+*/
+
 /*
  * What bm_refresh starts from, and what stays of a bitmap when only its
  * level-0 words change.  An axiomatic block, so that only the goals that
@@ -861,9 +867,6 @@ static void words_fill(uint64_t *w, uint64_t first, uint64_t count, bool set)
   predicate bmp_sum_out{L}(struct xpt_bitmap *b, integer k, integer lo, integer hi) =
     \forall integer j; 0 <= j < 64 * bmp_nw(b, k + 1) && !(lo <= j <= hi) ==>
       (bmp_bit(b, k + 1, j) <==> (j < bmp_nw(b, k) && bmp_word(b, k, j) != 0));
-  // With level 0 first in the array, word x of level 0 is b->w[x].
-  lemma bmp_word_0{L}: \forall struct xpt_bitmap *b, integer x;
-    b->off[0] == 0 ==> bmp_word(b, 0, x) == b->w[x];
   // The descriptor of b and the words above level 0 are the same.
   predicate bmp_up_same{L1, L2}(struct xpt_bitmap *b) =
     bmp_desc_same{L1, L2}(b) &&
@@ -1124,6 +1127,8 @@ static bool bm_block_full(const struct xpt_bitmap *b, uint64_t blk)
    \separated((fa)->usable + (0 .. fr_usable_words((fa)->nframes) - 1), FR_WORDS(fa, B)) && \
    \separated(FR_WORDS(fa, C), FR_WORDS(fa, B)) && \separated(FR_WORDS(fa, D), FR_WORDS(fa, B)))
 /* The fields of fa, its usable bits and its bitmap descriptors at L and here. */
+/* The summary levels of B's words, above level 0. */
+#define FR_SUMS(fa, B) ((fa)->B.w + ((fa)->B.off[1] .. (fa)->B.off[BMP_TOP]))
 #define FR_FIELDS_SAME(fa, L)                                                     \
   ((fa)->nframes == \at((fa)->nframes, L) && (fa)->nusable == \at((fa)->nusable, L) && \
    (fa)->nfree == \at((fa)->nfree, L) && (fa)->usable == \at((fa)->usable, L))
@@ -1667,7 +1672,8 @@ static uint64_t usable_words(uint64_t nframes)
 
 /* More frames than the allocator can track need more words than exist. */
 /*@ assigns \nothing;
-    ensures nframes <= MAX_FRAMES ==> \result == fr_meta_words(nframes) && \result <= 0x400000000;
+    ensures nframes <= MAX_FRAMES ==> \result == fr_meta_words(nframes) && \result <= 0x400000000 &&
+      fr_usable_words(nframes) <= \result;
     ensures nframes > MAX_FRAMES ==> \result == UINT64_MAX;
 */
 uint64_t xpt_frames_meta_words(uint64_t nframes)
@@ -2004,29 +2010,53 @@ static void clear_usable(struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint64_t 
   static void fr_mem_intro(struct xpt_frames *fa) { }
 */
 
-/* fa over meta: the usable bits, then the 4 KiB, 2 MiB and 1 GiB bitmaps,
- * one after the other. */
-/*@ requires \valid(fa) && n <= MAX_FRAMES;
+/* fr_usable unfolded below nframes: a proof step, as fr_mem_intro, for
+ * callers whose context is too large to unfold it themselves. */
+/*@ ghost
+  /@ assigns \nothing;
+     ensures \forall integer f; 0 <= f < fa->nframes ==> (fr_usable(fa, f) <==> FR_UBIT(fa, f)); @/
+  static void fr_usable_bits(struct xpt_frames *fa) { }
+*/
+
+/* The rest of fa's descriptor, its usable bits in place: nusable usable
+ * frames, all free, and the three bitmaps laid over meta after the usable
+ * bits, one after the other. */
+/*@ requires \valid(fa) && n <= MAX_FRAMES && fa->nframes == n && fa->usable == meta;
     requires \valid(meta + (0 .. fr_meta_words(n) - 1)) && \separated(fa, meta + (0 .. fr_meta_words(n) - 1));
-    assigns *fa;
+    assigns fa->nusable, fa->nfree, fa->free4k, fa->free2m, fa->free1g;
     ensures mem: xpt_frames_mem(fa);
     ensures fields: fa->nframes == n && fa->usable == meta;
     ensures level0: fa->free4k.w == meta + fr_usable_words(n) && fa->free4k.off[0] == 0 &&
       bmp_nw(&fa->free4k, 0) == fr_usable_words(n);
     ensures inside: fr_usable_words(n) + fa->free4k.off[BMP_TOP] + 1 <= fr_meta_words(n) &&
       \forall integer x; 0 <= x <= fa->free4k.off[BMP_TOP] ==> \separated(fa->free4k.w + x, meta + (0 .. fr_usable_words(n) - 1));
+    ensures counts: fa->nusable == nusable && fa->nfree == nusable;
+    ensures within: \subset(FR_WORDS(fa, free4k), meta + (0 .. fr_meta_words(n) - 1)) &&
+      \subset(FR_WORDS(fa, free2m), meta + (0 .. fr_meta_words(n) - 1)) &&
+      \subset(FR_WORDS(fa, free1g), meta + (0 .. fr_meta_words(n) - 1));
+    ensures kept: \forall integer x; 0 <= x < fr_meta_words(n) ==> meta[x] == \old(meta[x]);
+    ensures count: fr_ucount(fa, n) == fr_ucount{Pre}(fa, n);
 */
-static void describe(struct xpt_frames *fa, uint64_t *meta, uint64_t n)
+static void describe(struct xpt_frames *fa, uint64_t *meta, uint64_t n, uint64_t nusable)
 {
 	uint64_t uw = usable_words(n), w4, w2;
-	fa->nframes = n;
-	fa->usable = meta;
+	fa->nusable = nusable;
+	fa->nfree = nusable;
+	//@ assert k0: \forall integer x; 0 <= x < fr_meta_words(n) ==> meta[x] == \at(meta[x], Pre);
+	/*@ ghost Counted: ; */
+	//@ assert apart_4k: \forall integer x; 0 <= x < fr_meta_words(n) ==> \separated(&fa->free4k, meta + x);
+	//@ assert apart_2m: \forall integer x; 0 <= x < fr_meta_words(n) ==> \separated(&fa->free2m, meta + x);
+	//@ assert apart_1g: \forall integer x; 0 <= x < fr_meta_words(n) ==> \separated(&fa->free1g, meta + x);
 	w4 = bm_layout(&fa->free4k, meta + uw, n);
+	//@ assert k4: \forall integer x; 0 <= x < fr_meta_words(n) ==> meta[x] == \at(meta[x], Counted);
 	/*@ ghost Laid4: ; */
 	w2 = bm_layout(&fa->free2m, meta + uw + w4, div_up(n, FRAMES_PER_2M));
+	//@ assert k2: \forall integer x; 0 <= x < fr_meta_words(n) ==> meta[x] == \at(meta[x], Laid4);
 	//@ assert d4a: bmp_desc_same{Laid4, Here}(&fa->free4k);
 	/*@ ghost Laid2: ; */
 	bm_layout(&fa->free1g, meta + uw + w4 + w2, div_up(n, FRAMES_PER_1G));
+	//@ assert k1: \forall integer x; 0 <= x < fr_meta_words(n) ==> meta[x] == \at(meta[x], Laid2);
+	//@ assert k_words: \forall integer x; 0 <= x < fr_meta_words(n) ==> meta[x] == \at(meta[x], Pre);
 	//@ assert d4: bmp_desc_same{Laid4, Here}(&fa->free4k);
 	//@ assert d2: bmp_desc_same{Laid2, Here}(&fa->free2m);
 	//@ assert l_fields: fa->nframes == n && fa->usable == meta && uw == fr_usable_words(n);
@@ -2036,6 +2066,9 @@ static void describe(struct xpt_frames *fa, uint64_t *meta, uint64_t n)
 	//@ assert l_level0: fa->free4k.w == meta + fr_usable_words(n) && fa->free4k.off[0] == 0;
 	/*@ assert l_words: fa->free4k.off[BMP_TOP] + 1 == w4 && fa->free2m.off[BMP_TOP] + 1 == w2 &&
 	      fr_meta_words(n) == uw + w4 + w2 + (fa->free1g.off[BMP_TOP] + 1); */
+	//@ assert l_in4: \subset(FR_WORDS(fa, free4k), meta + (0 .. fr_meta_words(n) - 1));
+	//@ assert l_in2: \subset(FR_WORDS(fa, free2m), meta + (0 .. fr_meta_words(n) - 1));
+	//@ assert l_in1: \subset(FR_WORDS(fa, free1g), meta + (0 .. fr_meta_words(n) - 1));
 	//@ assert l_offs: bmp_offs(&fa->free4k) && bmp_offs(&fa->free2m) && bmp_offs(&fa->free1g);
 	//@ assert l_v4: \valid(fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP])) && \separated(fa, fa->free4k.w + (0 .. fa->free4k.off[BMP_TOP]));
 	//@ assert l_v2: \valid(fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP])) && \separated(fa, fa->free2m.w + (0 .. fa->free2m.off[BMP_TOP]));
@@ -2051,6 +2084,182 @@ static void describe(struct xpt_frames *fa, uint64_t *meta, uint64_t n)
 	//@ assert l_off1: fa->free4k.off[1] == bm_off(n, 1) && bm_off(n, 1) == bm_lw(n, 0);
 	//@ assert l_nw0: bmp_nw(&fa->free4k, 0) == uw;
 	/*@ ghost fr_mem_intro(fa); */
+	/* The usable bits stayed: so did their count, frame by frame. */
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= n;
+	     loop invariant \forall integer m; m == j ==> fr_ucount(fa, m) == fr_ucount{Pre}(fa, m);
+	     loop assigns j;
+	     loop variant n - j; @/
+	  while (j < n) {
+	    /@ assert jword: \let x = j / 64; fa->usable[x] == \at(fa->usable[x], Pre); @/
+	    /@ assert jval: \let x = j / 64; ((fa->usable[x] >> (j % 64)) & 1) == ((\at(fa->usable[x], Pre) >> (j % 64)) & 1); @/
+	    j++;
+	  }
+	*/
+}
+
+
+/* Level 0 of the 4 KiB bitmap from the usable bits: every usable frame
+ * free.  Level 0 has as many words as the usable bits. */
+/*@ requires xpt_frames_mem(fa) && bmp_nw(&fa->free4k, 0) == fr_usable_words(fa->nframes);
+    assigns fa->free4k.w[0 .. fr_usable_words(fa->nframes) - 1];
+    ensures mem: xpt_frames_mem(fa);
+    ensures level0: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==>
+      bmp_word(&fa->free4k, 0, x) == fa->usable[x];
+    ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
+*/
+static void seed_level0(struct xpt_frames *fa)
+{
+	//@ assert pre_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert pre_sep: \separated(fa, FR_USABLE_WORDS(fa), FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
+	//@ assert pre_in: fa->free4k.off[0] == 0 && fr_usable_words(fa->nframes) <= fa->free4k.off[1] <= fa->free4k.off[BMP_TOP];
+	/*@ loop invariant 0 <= i <= fr_usable_words(fa->nframes);
+	    loop invariant fields: FR_FIELDS_SAME(fa, Pre) && FR_DESCS_SAME(fa, Pre);
+	    loop invariant copied: \forall integer x; 0 <= x < i ==> fa->free4k.w[x] == fa->usable[x];
+	    loop invariant kept: FR_USABLE_SAME(fa, Pre);
+	    loop assigns i, \at(fa->free4k.w, Pre)[0 .. fr_usable_words(\at(fa->nframes, Pre)) - 1];
+	    loop variant fr_usable_words(fa->nframes) - i;
+	*/
+	for (uint64_t i = 0; i < usable_words(fa->nframes); i++) {
+		//@ assert apart: \separated(fa->free4k.w + i, fa, FR_USABLE_WORDS(fa));
+		fa->free4k.w[i] = fa->usable[i];
+	}
+	//@ assert at0: fa->free4k.off[0] == 0 && fa->free4k.w == \at(fa->free4k.w, Pre);
+	//@ assert words: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> bmp_word(&fa->free4k, 0, x) == fa->free4k.w[x];
+	//@ assert st_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert st_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert st_offs: bmp_offs(&fa->free4k) && bmp_offs(&fa->free2m) && bmp_offs(&fa->free1g);
+	//@ assert st_lay_4k: bmp_layout(&fa->free4k);
+	//@ assert st_lay_2m: bmp_layout(&fa->free2m);
+	//@ assert st_lay_1g: bmp_layout(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(FR_USABLE_WORDS(fa));
+	//@ assert st_sep: \separated(fa, FR_USABLE_WORDS(fa), FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
+	/*@ ghost fr_mem_intro(fa); */
+}
+
+/* The summaries of the 4 KiB bitmap, over its level 0. */
+/*@ requires xpt_frames_mem(fa);
+    assigns fa->free4k.w[fa->free4k.off[1] .. fa->free4k.off[BMP_TOP]];
+    ensures mem: xpt_frames_mem(fa);
+    ensures ok: bmp_ok(&fa->free4k);
+    ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
+    ensures level0: \forall integer x; 0 <= x < fa->free4k.off[1] ==> fa->free4k.w[x] == \old(fa->free4k.w[x]);
+*/
+static void sum_4k(struct xpt_frames *fa)
+{
+	//@ assert s_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert s_apart: FR_APART(fa, free4k, free2m, free1g);
+	//@ assert s_up_fa: \separated(fa, FR_SUMS(fa, free4k));
+	//@ assert s_up_use: \separated(FR_USABLE_WORDS(fa), FR_SUMS(fa, free4k));
+	//@ assert s_up_2m: \separated(FR_WORDS(fa, free2m), FR_SUMS(fa, free4k));
+	//@ assert s_up_1g: \separated(FR_WORDS(fa, free1g), FR_SUMS(fa, free4k));
+	bm_rebuild(&fa->free4k);
+	//@ assert r_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert r_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert r_usable: FR_USABLE_SAME(fa, Pre);
+	//@ assert r_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	/*@ assert r_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert r_valid: \valid(fa) && \valid(FR_USABLE_WORDS(fa));
+	//@ assert r_sep: \separated(fa, FR_USABLE_WORDS(fa), FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
+	/*@ ghost fr_mem_intro(fa); */
+}
+
+/* The 2 MiB and 1 GiB block bitmaps, over the 4 KiB and 2 MiB ones. */
+/*@ requires xpt_frames_mem(fa) && bmp_ok(&fa->free4k);
+    assigns fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures mem: xpt_frames_mem(fa);
+    ensures ok: bmp_ok(&fa->free4k) && bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
+    ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
+    ensures kept_4k: bmp_same{Pre, Here}(&fa->free4k);
+*/
+static void sum_blocks(struct xpt_frames *fa)
+{
+	//@ assert p_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert p_apart: FR_APART(fa, free2m, free4k, free1g);
+	build_blocks(&fa->free2m, &fa->free4k);
+	/*@ ghost Built2: ; */
+	//@ assert b2_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert b2_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert b2_usable: FR_USABLE_SAME(fa, Pre);
+	//@ assert b2_same4: bmp_same{Pre, Here}(&fa->free4k);
+	//@ assert b2_ok4: bmp_ok(&fa->free4k);
+	//@ assert b2_lay: bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	//@ assert b2_apart: FR_APART(fa, free1g, free4k, free2m);
+	build_blocks(&fa->free1g, &fa->free2m);
+	//@ assert b1_fields: FR_FIELDS_SAME(fa, Built2);
+	//@ assert b1_descs: FR_DESCS_SAME(fa, Built2);
+	//@ assert b1_usable: FR_USABLE_SAME(fa, Built2);
+	//@ assert b1_same4: bmp_same{Built2, Here}(&fa->free4k);
+	//@ assert b1_ok4: bmp_ok(&fa->free4k);
+	//@ assert b1_ok2: bmp_ok(&fa->free2m);
+	//@ assert st_fields: FR_FIELDS_SAME(fa, Pre);
+	//@ assert st_descs: FR_DESCS_SAME(fa, Pre);
+	//@ assert st_usable: FR_USABLE_SAME(fa, Pre);
+	//@ assert st_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
+	/*@ assert st_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
+	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
+	//@ assert st_valid: \valid(fa) && \valid(FR_USABLE_WORDS(fa));
+	//@ assert st_sep: \separated(fa, FR_USABLE_WORDS(fa), FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
+	/*@ ghost fr_mem_intro(fa); */
+}
+
+/* The bitmaps from the usable bits: every usable frame free, with the
+ * summaries and the block bitmaps over them.  nfree already counts the
+ * usable frames. */
+/*@ requires xpt_frames_mem(fa) && bmp_nw(&fa->free4k, 0) == fr_usable_words(fa->nframes);
+    requires beyond: \forall integer g; fa->nframes <= g < 64 * fr_usable_words(fa->nframes) ==> !FR_UBIT(fa, g);
+    requires count: fa->nfree == fr_ucount(fa, fa->nframes);
+    assigns fa->free4k.w[0 .. fa->free4k.off[BMP_TOP]], fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]],
+      fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
+    ensures ok: xpt_frames_ok(fa);
+    ensures free: \forall integer f; fr_free(fa, f) <==> fr_usable(fa, f);
+    ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
+    ensures fields: fa->nframes == \old(fa->nframes) && fa->nusable == \old(fa->nusable);
+    ensures usable: \forall integer f; fr_usable(fa, f) <==> fr_usable{Pre}(fa, f);
+*/
+static void seed_free(struct xpt_frames *fa)
+{
+	//@ assert in0: fr_usable_words(fa->nframes) - 1 <= fa->free4k.off[BMP_TOP];
+	seed_level0(fa);
+	/*@ ghost Seeded: ; */
+	//@ assert s_tops: FR_TOPS_SAME(fa, Pre) && fa->free4k.off[1] == \at(fa->free4k.off[1], Pre);
+	sum_4k(fa);
+	/*@ ghost Summed: ; */
+	//@ assert s_kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	//@ assert b_tops: FR_TOPS_SAME(fa, Pre);
+	sum_blocks(fa);
+	//@ assert kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
+	//@ assert w0_top: fa->free4k.off[1] <= fa->free4k.off[BMP_TOP] && fa->free4k.off[0] == 0;
+	//@ assert w0_summed: \forall integer x; 0 <= x < fa->free4k.off[1] ==> fa->free4k.w[x] == \at(fa->free4k.w[x], Summed);
+	//@ assert w0_off: fa->free4k.off[1] == \at(fa->free4k.off[1], Summed) && fa->free4k.w == \at(fa->free4k.w, Summed);
+	//@ assert w0: \forall integer x; 0 <= x < fa->free4k.off[1] ==> fa->free4k.w[x] == \at(fa->free4k.w[x], Seeded);
+	//@ assert w0_seeded: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> \at(fa->free4k.w[x], Seeded) == fa->usable[x];
+	//@ assert w0_in: fr_usable_words(fa->nframes) <= fa->free4k.off[1];
+	//@ assert level0: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> bmp_word(&fa->free4k, 0, x) == fa->usable[x];
+	/*@ assert level0_pre: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==>
+	      bmp_word(&fa->free4k, 0, x) == \at(fa->usable[x], Pre); */
+	/* nfree counted the usable bits; level 0 holds them: the same count,
+	 * frame by frame. */
+	/*@ ghost
+	  uint64_t j = 0;
+	  /@ loop invariant 0 <= j <= fa->nframes;
+	     loop invariant \forall integer m; m == j ==> bmp_count(&fa->free4k, m) == fr_ucount{Pre}(fa, m);
+	     loop assigns j;
+	     loop variant fa->nframes - j; @/
+	  while (j < fa->nframes) {
+	    /@ assert in: j / 64 < fr_usable_words(fa->nframes); @/
+	    /@ assert jval: \let x = j / 64; ((bmp_word(&fa->free4k, 0, x) >> (j % 64)) & 1) ==
+	         ((\at(fa->usable[x], Pre) >> (j % 64)) & 1); @/
+	    j++;
+	  }
+	*/
+	//@ assert count: fa->nfree == bmp_count(&fa->free4k, fa->nframes);
+	//@ assert bits: \forall integer f; 0 <= f < 64 * bmp_nw(&fa->free4k, 0) ==> (bmp_bit(&fa->free4k, 0, f) <==> FR_UBIT(fa, f));
+	//@ assert only: \forall integer f; 0 <= f < 64 * bmp_nw(&fa->free4k, 0) ==> bmp_bit(&fa->free4k, 0, f) ==> fr_usable(fa, f);
 }
 
 /*@ requires map == \null || \valid_read(map + (0 .. nregions - 1));
@@ -2076,7 +2285,7 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
 	if (fa == NULL || meta == NULL || meta_words < xpt_frames_meta_words(n))
 		return XPT_E_INVAL;
 	total = xpt_frames_meta_words(n);
-	//@ assert total: total == fr_meta_words(n) && total <= meta_words;
+	//@ assert total: total == fr_meta_words(n) && total <= meta_words && fr_usable_words(n) <= total;
 	//@ assert z_sep: \separated(fa, meta + (0 .. total - 1)) && \separated(map + (0 .. nregions - 1), meta + (0 .. total - 1));
 	/*@ loop invariant 0 <= i <= total;
 	    loop invariant \forall integer j; 0 <= j < i ==> meta[j] == 0;
@@ -2085,32 +2294,34 @@ int xpt_frames_init(struct xpt_frames *fa, const struct xpt_region *map, size_t 
 	*/
 	for (uint64_t i = 0; i < total; i++)
 		meta[i] = 0;
+	/* The usable bits first, at the head of meta; then the rest of the
+	 * descriptor, whose counts they give; then the bitmaps over them. */
+	fa->nframes = n;
+	fa->usable = meta;
 	//@ assert z_map: fr_map_same{Pre, Here}(map, nregions);
 	//@ assert z_fits: \forall integer i; 0 <= i < nregions ==> map[i].len == 0 || map[i].base + map[i].len <= 0x10000000000000;
-	describe(fa, meta, n);
-	//@ assert d_map: fr_map_same{Pre, Here}(map, nregions);
-	//@ assert d_fits: \forall integer i; 0 <= i < nregions ==> map[i].len == 0 || map[i].base + map[i].len <= 0x10000000000000;
-	//@ assert d_zero: \forall integer j; 0 <= j < total ==> meta[j] == 0;
-	//@ assert d_uzero: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> fa->usable[x] == 0;
-	//@ assert d_umap: \separated(map + (0 .. nregions - 1), FR_USABLE_WORDS(fa));
-	//@ assert d_ufa: \separated(fa, FR_USABLE_WORDS(fa)) && \valid(FR_USABLE_WORDS(fa)) && fa->nframes <= 0x1000000000;
+	//@ assert z_uzero: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> fa->usable[x] == 0;
+	//@ assert z_umap: \separated(map + (0 .. nregions - 1), FR_USABLE_WORDS(fa));
+	//@ assert z_ufa: \separated(fa, FR_USABLE_WORDS(fa)) && \valid(FR_USABLE_WORDS(fa)) && fa->nframes <= 0x1000000000;
 	mark_usable(fa, map, nregions);
-	/* Every usable frame starts free: level 0 of free4k is the usable bits. */
-	/*@ loop invariant 0 <= i <= fr_usable_words(n);
-	    loop invariant at: fa->free4k.w == meta + fr_usable_words(n) && fa->free4k.off[0] == 0 && fa->usable == meta &&
-	      fa->nframes == n;
-	    loop invariant \forall integer x; 0 <= x < i ==> meta[fr_usable_words(n) + x] == meta[x];
-	    loop assigns i, meta[fr_usable_words(n) .. 2 * fr_usable_words(n) - 1];
-	    loop variant fr_usable_words(n) - i;
-	*/
-	for (uint64_t i = 0; i < usable_words(n); i++)
-		*bm_word(&fa->free4k, 0, i) = fa->usable[i];
-	bm_rebuild(&fa->free4k);
-	build_blocks(&fa->free2m, &fa->free4k);
-	build_blocks(&fa->free1g, &fa->free2m);
 	count = usable_count(fa, 0, n);
-	fa->nusable = count;
-	fa->nfree = count;
+	/*@ assert m_bits: \forall integer g; 0 <= g < 64 * fr_usable_words(n) ==>
+	      (FR_UBIT(fa, g) <==> (g < n && fr_map_usable{Pre}(map, nregions, g))); */
+	//@ assert m_count: count == fr_ucount(fa, n);
+	describe(fa, meta, n, count);
+	//@ assert d_count: fa->nusable == fa->nfree && fa->nfree == fr_ucount(fa, fa->nframes);
+	/*@ assert d_bits: \forall integer g; 0 <= g < 64 * fr_usable_words(fa->nframes) ==>
+	      (FR_UBIT(fa, g) <==> (g < fa->nframes && fr_map_usable{Pre}(map, nregions, g))); */
+	//@ assert in_4k: \subset(FR_WORDS(fa, free4k), meta + (0 .. meta_words - 1));
+	//@ assert in_2m: \subset(FR_WORDS(fa, free2m), meta + (0 .. meta_words - 1));
+	//@ assert in_1g: \subset(FR_WORDS(fa, free1g), meta + (0 .. meta_words - 1));
+	//@ assert d_n: fa->nframes == n && fa->usable == meta;
+	//@ assert d_cover: n <= 64 * fr_usable_words(n);
+	//@ assert d_bits_n: \forall integer f; 0 <= f < n ==> (FR_UBIT(fa, f) <==> fr_map_usable{Pre}(map, nregions, f));
+	/*@ ghost fr_usable_bits(fa); */
+	/*@ assert d_usable: \forall integer f; 0 <= f < fa->nframes ==>
+	      (fr_usable(fa, f) <==> fr_map_usable{Pre}(map, nregions, f)); */
+	seed_free(fa);
 	return XPT_OK;
 }
 
