@@ -195,6 +195,15 @@
     bmp_same_but{L1, L2}(b, x) && x == \at(b->off[m], L1) + i && bmp_sum{L1}(b, m) &&
     (bmp_word{L1}(b, m, i) == 0 <==> bmp_word{L2}(b, m, i) == 0) ==>
     bmp_sum{L2}(b, m);
+  // A write above level m that keeps the other bits of level m+1 keeps a
+  // summary right but at bit e: level m's words stay.
+  lemma bmp_sum_but_keep{L1, L2}: \forall struct xpt_bitmap *b, integer x, m, e;
+    bmp_layout{L1}(b) && 0 <= m < BMP_TOP &&
+    bmp_same_but{L1, L2}(b, x) && \at(b->off[m + 1], L1) <= x &&
+    bmp_sum_but{L1}(b, m, e) &&
+    (\forall integer j; 0 <= j < 64 * bmp_nw{L1}(b, m + 1) && j != e ==>
+       (bmp_bit{L2}(b, m + 1, j) <==> bmp_bit{L1}(b, m + 1, j))) ==>
+    bmp_sum_but{L2}(b, m, e);
   // A write at level m+1 that puts bit e right and keeps its other bits
   // mends a summary that was right but at bit e.
   lemma bmp_sum_fix{L1, L2}: \forall struct xpt_bitmap *b, integer x, m, e;
@@ -1077,12 +1086,15 @@ static void bm_fill(struct xpt_bitmap *b, uint64_t first, uint64_t count, bool s
 /*@ requires bmp_layout(b);
     assigns b->w[b->off[1] .. b->off[BMP_TOP]];
     ensures bmp_ok(b);
+    ensures desc: bmp_desc_same{Pre, Here}(b);
+    ensures level0: \forall integer x; 0 <= x < b->off[1] ==> b->w[x] == \old(b->w[x]);
 */
 static void bm_rebuild(struct xpt_bitmap *b)
 {
 	/*@ loop invariant b->off[1] <= y <= b->off[BMP_TOP] + 1;
 	    loop invariant desc: bmp_desc_same{Pre, Here}(b);
 	    loop invariant zero: \forall integer x; b->off[1] <= x < y ==> b->w[x] == 0;
+	    loop invariant level0: \forall integer x; 0 <= x < b->off[1] ==> b->w[x] == \at(b->w[x], Pre);
 	    loop assigns y, b->w[\at(b->off[1], Pre) .. \at(b->off[BMP_TOP], Pre)];
 	    loop variant b->off[BMP_TOP] + 1 - y;
 	*/
@@ -1095,7 +1107,10 @@ static void bm_rebuild(struct xpt_bitmap *b)
 	//@ assert out: bmp_sum_out(b, 0, 0, bmp_nw(b, 0) - 1);
 	/*@ assert same_off: b->w == \at(b->w, Pre) && b->off[1] == \at(b->off[1], Pre) &&
 	      b->off[BMP_TOP] == \at(b->off[BMP_TOP], Pre); */
+	/*@ ghost Cleared: ; */
 	bm_refresh(b, 0, bm_words_at(b, 0) - 1);
+	//@ assert desc_kept: bmp_desc_same{Cleared, Here}(b);
+	//@ assert level0_kept: \forall integer x; 0 <= x < b->off[1] ==> b->w[x] == \at(b->w[x], Cleared);
 }
 
 /* Are the eight level-0 words from word 8*blk all ones? */
@@ -1794,15 +1809,20 @@ static void build_blocks(struct xpt_bitmap *blocks, const struct xpt_bitmap *bel
 	/*@ loop invariant 0 <= b <= blocks->nbits;
 	    loop invariant desc: bmp_desc_same{Pre, Here}(blocks);
 	    loop invariant below: bmp_layout(below) && bmp_layout(blocks);
+	    loop invariant apart: \separated(blocks->w + (0 .. blocks->off[BMP_TOP]), below);
 	    loop assigns b, blocks->w[0 .. \at(blocks->off[BMP_TOP], Pre)];
 	    loop variant blocks->nbits - b;
 	*/
 	for (uint64_t b = 0; b < blocks->nbits; b++) {
 		if (bm_block_full(below, b)) {
 			//@ assert in: b / 64 < bmp_nw(blocks, 0) && 0 <= blocks->off[0] + b / 64 <= blocks->off[BMP_TOP];
+			//@ assert apart: \separated(blocks->w + (blocks->off[0] + b / 64), blocks);
+			//@ assert apart_below: \separated(blocks->w + (blocks->off[0] + b / 64), below);
 			*bm_word(blocks, 0, b / 64) |= (uint64_t)1 << (b % 64);
 			//@ assert desc: bmp_desc_same{LoopCurrent, Here}(blocks);
 			//@ assert offs: bmp_offs(blocks);
+			//@ assert below_w: below->w == \at(below->w, LoopCurrent) && below->nbits == \at(below->nbits, LoopCurrent);
+			//@ assert below_off: \forall integer k; 0 <= k <= BMP_TOP ==> below->off[k] == \at(below->off[k], LoopCurrent);
 			//@ assert below_desc: bmp_desc_same{LoopCurrent, Here}(below);
 			//@ assert below_offs: bmp_offs(below);
 			//@ assert lay: bmp_layout(below) && bmp_layout(blocks);
@@ -1990,6 +2010,10 @@ static void clear_usable(struct xpt_frames *fa, xpt_pfn f, uint64_t n, uint64_t 
   predicate fr_map_same{L1, L2}(struct xpt_region *map, integer n) =
     \forall integer i; 0 <= i < n ==> \at(map[i].base, L1) == \at(map[i].base, L2) &&
       \at(map[i].len, L1) == \at(map[i].len, L2) && \at(map[i].type, L1) == \at(map[i].type, L2);
+  lemma fr_in_usable_same{L1, L2}: \forall struct xpt_region *map, integer n, g;
+    fr_map_same{L1, L2}(map, n) ==> (fr_in_usable{L1}(map, n, g) <==> fr_in_usable{L2}(map, n, g));
+  lemma fr_in_reserved_same{L1, L2}: \forall struct xpt_region *map, integer n, g;
+    fr_map_same{L1, L2}(map, n) ==> (fr_in_reserved{L1}(map, n, g) <==> fr_in_reserved{L2}(map, n, g));
   lemma fr_map_usable_same{L1, L2}: \forall struct xpt_region *map, integer n, g;
     fr_map_same{L1, L2}(map, n) ==> (fr_map_usable{L1}(map, n, g) <==> fr_map_usable{L2}(map, n, g));
   lemma lw0_words: \forall integer n; 0 <= n ==> bm_lw(n, 0) == fr_usable_words(n);
@@ -2140,13 +2164,19 @@ static void seed_level0(struct xpt_frames *fa)
 	/*@ ghost fr_mem_intro(fa); */
 }
 
+/* Level 0 of the 4 KiB bitmap holds the usable bits, word for word. */
+#define FR_SEEDED(fa)                                                             \
+  (\forall integer x; 0 <= x < fr_usable_words((fa)->nframes) ==>                \
+     bmp_word(&(fa)->free4k, 0, x) == (fa)->usable[x])
+
 /* The summaries of the 4 KiB bitmap, over its level 0. */
-/*@ requires xpt_frames_mem(fa);
+/*@ requires xpt_frames_mem(fa) && bmp_nw(&fa->free4k, 0) == fr_usable_words(fa->nframes);
+    requires seeded: FR_SEEDED(fa);
     assigns fa->free4k.w[fa->free4k.off[1] .. fa->free4k.off[BMP_TOP]];
     ensures mem: xpt_frames_mem(fa);
     ensures ok: bmp_ok(&fa->free4k);
     ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
-    ensures level0: \forall integer x; 0 <= x < fa->free4k.off[1] ==> fa->free4k.w[x] == \old(fa->free4k.w[x]);
+    ensures seeded: FR_SEEDED(fa);
 */
 static void sum_4k(struct xpt_frames *fa)
 {
@@ -2160,6 +2190,8 @@ static void sum_4k(struct xpt_frames *fa)
 	//@ assert r_fields: FR_FIELDS_SAME(fa, Pre);
 	//@ assert r_descs: FR_DESCS_SAME(fa, Pre);
 	//@ assert r_usable: FR_USABLE_SAME(fa, Pre);
+	//@ assert r_below: fr_usable_words(fa->nframes) <= fa->free4k.off[1] && fa->free4k.off[0] == 0;
+	//@ assert r_words: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> bmp_word(&fa->free4k, 0, x) == \at(bmp_word(&fa->free4k, 0, x), Pre);
 	//@ assert r_lay: bmp_layout(&fa->free4k) && bmp_layout(&fa->free2m) && bmp_layout(&fa->free1g);
 	/*@ assert r_nbits: fa->nframes <= 0x1000000000 && fa->free4k.nbits == fa->nframes &&
 	      fa->free2m.nbits == (fa->nframes + 511) / 512 && fa->free1g.nbits == (fa->nframes + 262143) / 262144; */
@@ -2169,12 +2201,14 @@ static void sum_4k(struct xpt_frames *fa)
 }
 
 /* The 2 MiB and 1 GiB block bitmaps, over the 4 KiB and 2 MiB ones. */
-/*@ requires xpt_frames_mem(fa) && bmp_ok(&fa->free4k);
+/*@ requires xpt_frames_mem(fa) && bmp_ok(&fa->free4k) && bmp_nw(&fa->free4k, 0) == fr_usable_words(fa->nframes);
+    requires seeded: FR_SEEDED(fa);
     assigns fa->free2m.w[0 .. fa->free2m.off[BMP_TOP]], fa->free1g.w[0 .. fa->free1g.off[BMP_TOP]];
     ensures mem: xpt_frames_mem(fa);
     ensures ok: bmp_ok(&fa->free4k) && bmp_ok(&fa->free2m) && bmp_ok(&fa->free1g);
     ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
     ensures kept_4k: bmp_same{Pre, Here}(&fa->free4k);
+    ensures seeded: FR_SEEDED(fa);
 */
 static void sum_blocks(struct xpt_frames *fa)
 {
@@ -2194,6 +2228,8 @@ static void sum_blocks(struct xpt_frames *fa)
 	//@ assert b1_descs: FR_DESCS_SAME(fa, Built2);
 	//@ assert b1_usable: FR_USABLE_SAME(fa, Built2);
 	//@ assert b1_same4: bmp_same{Built2, Here}(&fa->free4k);
+	//@ assert b1_lay4: bmp_layout(&fa->free4k);
+	//@ assert b1_sums4: \forall integer k; 0 <= k < BMP_TOP ==> bmp_sum(&fa->free4k, k);
 	//@ assert b1_ok4: bmp_ok(&fa->free4k);
 	//@ assert b1_ok2: bmp_ok(&fa->free2m);
 	//@ assert st_fields: FR_FIELDS_SAME(fa, Pre);
@@ -2233,13 +2269,7 @@ static void seed_free(struct xpt_frames *fa)
 	//@ assert b_tops: FR_TOPS_SAME(fa, Pre);
 	sum_blocks(fa);
 	//@ assert kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \at(fa->nfree, Pre);
-	//@ assert w0_top: fa->free4k.off[1] <= fa->free4k.off[BMP_TOP] && fa->free4k.off[0] == 0;
-	//@ assert w0_summed: \forall integer x; 0 <= x < fa->free4k.off[1] ==> fa->free4k.w[x] == \at(fa->free4k.w[x], Summed);
-	//@ assert w0_off: fa->free4k.off[1] == \at(fa->free4k.off[1], Summed) && fa->free4k.w == \at(fa->free4k.w, Summed);
-	//@ assert w0: \forall integer x; 0 <= x < fa->free4k.off[1] ==> fa->free4k.w[x] == \at(fa->free4k.w[x], Seeded);
-	//@ assert w0_seeded: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> \at(fa->free4k.w[x], Seeded) == fa->usable[x];
-	//@ assert w0_in: fr_usable_words(fa->nframes) <= fa->free4k.off[1];
-	//@ assert level0: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==> bmp_word(&fa->free4k, 0, x) == fa->usable[x];
+	//@ assert level0: FR_SEEDED(fa);
 	/*@ assert level0_pre: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==>
 	      bmp_word(&fa->free4k, 0, x) == \at(fa->usable[x], Pre); */
 	/* nfree counted the usable bits; level 0 holds them: the same count,
