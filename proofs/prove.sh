@@ -59,7 +59,8 @@ echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-rep
 # One WP run a line of the scope, up to PROVE_JOBS of them at once, each
 # with its own log.  The lemmas every file sees (those of the headers and
 # proofs/lemmas.h) are goals of the first run only; a file's own lemmas
-# are goals of its run.  (A line that names functions has no lemma goals.)
+# are goals of its run.  (A line that names functions has no lemma goals;
+# a line that names "lemmas" instead has only them.)
 shared=$(grep -ho 'lemma [A-Za-z_0-9]*[ {:]' proofs/lemmas.h spec/*.h ref/include/*.h ref/src/*.h |
 	sed 's/lemma \([A-Za-z_0-9]*\).*/-\1/' | sort -u | paste -sd,)
 jobs=${PROVE_JOBS:-1}
@@ -72,15 +73,26 @@ progress() { # goals done of goals scheduled, over every run so far
 	echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
 }
 n=0
+declare -A runs # lines of the scope so far a file, to name their reports apart
 while read -r file fcts; do
 	n=$((n + 1))
 	fcts=${PROVE_FCT:-$(echo $fcts | tr ' ' ',')}
+	# "lemmas" in place of functions: the file's own lemmas alone.
+	select=()
+	if [ "$fcts" = lemmas ]; then
+		select=(-wp-prop=@lemma)
+	elif [ -n "$fcts" ]; then
+		select=(-wp-fct "$fcts")
+	fi
+	base=$(basename "$file" .c)
+	runs[$base]=$((${runs[$base]:-0} + 1))
+	[ "${runs[$base]}" -gt 1 ] && base=$base-${runs[$base]}
 	echo "prove: $file${fcts:+ ($fcts)}"
 	(frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
 		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
-		${fcts:+-wp-fct "$fcts"} ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
-		-wp-report-json "$reports/$(basename "$file" .c).json" </dev/null >"$log.$n" 2>&1
+		"${select[@]}" ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
+		-wp-report-json "$reports/$base.json" </dev/null >"$log.$n" 2>&1
 	 echo $? >"$log.$n.rc") &
 	# Progress every PROGRESS seconds (default 20) while PROVE_JOBS runs go on.
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
