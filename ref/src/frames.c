@@ -2124,13 +2124,17 @@ static void describe(struct xpt_frames *fa, uint64_t *meta, uint64_t n, uint64_t
 }
 
 
+/* Level 0 of the 4 KiB bitmap holds the usable bits, word for word. */
+#define FR_SEEDED(fa)                                                             \
+  (\forall integer x; 0 <= x < fr_usable_words((fa)->nframes) ==>                \
+     bmp_word(&(fa)->free4k, 0, x) == (fa)->usable[x])
+
 /* Level 0 of the 4 KiB bitmap from the usable bits: every usable frame
  * free.  Level 0 has as many words as the usable bits. */
 /*@ requires xpt_frames_mem(fa) && bmp_nw(&fa->free4k, 0) == fr_usable_words(fa->nframes);
     assigns fa->free4k.w[0 .. fr_usable_words(fa->nframes) - 1];
     ensures mem: xpt_frames_mem(fa);
-    ensures level0: \forall integer x; 0 <= x < fr_usable_words(fa->nframes) ==>
-      bmp_word(&fa->free4k, 0, x) == fa->usable[x];
+    ensures level0: FR_SEEDED(fa);
     ensures kept: fr_desc_same{Pre, Here}(fa) && fa->nfree == \old(fa->nfree);
 */
 static void seed_level0(struct xpt_frames *fa)
@@ -2163,11 +2167,6 @@ static void seed_level0(struct xpt_frames *fa)
 	//@ assert st_sep: \separated(fa, FR_USABLE_WORDS(fa), FR_WORDS(fa, free4k), FR_WORDS(fa, free2m), FR_WORDS(fa, free1g));
 	/*@ ghost fr_mem_intro(fa); */
 }
-
-/* Level 0 of the 4 KiB bitmap holds the usable bits, word for word. */
-#define FR_SEEDED(fa)                                                             \
-  (\forall integer x; 0 <= x < fr_usable_words((fa)->nframes) ==>                \
-     bmp_word(&(fa)->free4k, 0, x) == (fa)->usable[x])
 
 /* The summaries of the 4 KiB bitmap, over its level 0. */
 /*@ requires xpt_frames_mem(fa) && bmp_nw(&fa->free4k, 0) == fr_usable_words(fa->nframes);
