@@ -692,9 +692,10 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
     bmp_ok(b) && 0 <= k <= BMP_TOP && bmp_clear_upto(b, k, i, i0) &&
     (\forall integer j; i <= j < e ==> !bmp_bit(b, k, j)) ==> bmp_clear_upto(b, k, e, i0);
   // The same bits seen one level up or down.
-  lemma clear_up{L}: \forall struct xpt_bitmap *b, integer k, i, i0;
-    0 <= k < BMP_TOP && bmp_clear_upto(b, k, 64 * (i / 64) + 64, i0) ==>
-    bmp_clear_upto(b, k + 1, i / 64 + 1, i0);
+  // (Word w of level k, as the bit w one level up.)
+  lemma clear_up{L}: \forall struct xpt_bitmap *b, integer k, w, i0;
+    0 <= k < BMP_TOP && 0 <= w && bmp_clear_upto(b, k, 64 * w + 64, i0) ==>
+    bmp_clear_upto(b, k + 1, w + 1, i0);
   lemma clear_down_1{L}: \forall struct xpt_bitmap *b, integer i, i0;
     bmp_clear_upto(b, 1, i, i0) ==> bmp_clear_upto(b, 0, 64 * i, i0);
   lemma clear_down_2{L}: \forall struct xpt_bitmap *b, integer i, i0;
@@ -714,6 +715,15 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 }
 */
 
+/* clear_up as a proof step of bm_next, whose context hides the instance
+ * from the provers. */
+/*@ ghost
+  /@ requires 0 <= k < BMP_TOP && bmp_clear_upto(b, k, 64 * w + 64, i0);
+     assigns \nothing;
+     ensures bmp_clear_upto(b, k + 1, w + 1, i0); @/
+  static void bm_climb(const struct xpt_bitmap *b, unsigned k, uint64_t w, uint64_t i0) { }
+*/
+
 /* The lowest set bit at or above i, or false when none is: climb the
  * summaries past empty words, then descend as bm_find does.  Both loops
  * keep the level-0 bits from i0 up to what bit i of level k covers clear
@@ -729,6 +739,7 @@ static bool bm_find(const struct xpt_bitmap *b, uint64_t *out)
 static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 {
 	unsigned k = 0;
+	//@ ghost uint64_t i0 = i;
 	/*@ loop invariant 0 <= k <= BMP_TOP;
 	    loop invariant cover: bmp_covers(k, i, \at(i, Pre));
 	    loop invariant clear: bmp_clear_upto(b, k, i, \at(i, Pre));
@@ -776,6 +787,8 @@ static bool bm_next(const struct xpt_bitmap *b, uint64_t i, uint64_t *out)
 			return false;
 		}
 		//@ assert climb: bmp_covers(k + 1, wi + 1, \at(i, Pre));
+		//@ assert below_top: k < BMP_TOP;
+		//@ ghost bm_climb(b, k, wi, i0);
 		//@ assert climb_clear: bmp_clear_upto(b, k + 1, wi + 1, \at(i, Pre));
 		//@ assert casts: (unsigned)(k + 1u) == k + 1 && (uint64_t)(wi + 1u) == wi + 1;
 		//@ assert climb_next: bmp_clear_upto(b, (unsigned)(k + 1u), (uint64_t)(wi + 1u), \at(i, Pre));
