@@ -126,4 +126,109 @@
       (!pg_canonical(fl, va) ? FAULT_GP : pg_mapped(w, cr3, fl, M, va) ? FAULT_NONE : FAULT_PF);
 */
 
+/*@
+  // ----------------------------------- consecutive entries of one table
+  // The pages a run of the mapper steps through (ref/src/map.c,
+  // change_run): entry after entry of one table.  The lemmas turn indexes
+  // into arithmetic, so they sit in a block: only goals that name
+  // pg_run_at see them.  No product of two unknowns and no remainder by
+  // one reaches the provers (their logic is linear): the levels are cases.
+  axiomatic PgRun {
+  // A mask of low bits is a remainder (proved by WP's Mod-Mask tactic);
+  // shifts are divisions (Logical Shift).
+  lemma land_511: \forall integer x; 0 <= x ==> (x & 511) == x % 512;
+  lemma lsr_21: \forall integer x; 0 <= x ==> (x >> 21) == x / 2097152;
+  lemma lsr_30: \forall integer x; 0 <= x ==> (x >> 30) == x / 1073741824;
+  lemma lsr_39: \forall integer x; 0 <= x ==> (x >> 39) == x / 549755813888;
+  lemma lsr_47: \forall integer x; 0 <= x ==> (x >> 47) == x / 140737488355328;
+  lemma lsr_48: \forall integer x; 0 <= x ==> (x >> 48) == x / 281474976710656;
+  lemma lsr_56: \forall integer x; 0 <= x ==> (x >> 56) == x / 72057594037927936;
+  // The index of each level, in arithmetic.
+  lemma idx_1: \forall integer va; 0 <= va ==> pg_idx(va, 1) == va / 4096 % 512;
+  lemma idx_2: \forall integer va; 0 <= va ==> pg_idx(va, 2) == va / 2097152 % 512;
+  lemma idx_3: \forall integer va; 0 <= va ==> pg_idx(va, 3) == va / 1073741824 % 512;
+  lemma idx_4: \forall integer va; 0 <= va ==> pg_idx(va, 4) == va / 549755813888 % 512;
+  lemma idx_5: \forall integer va; 0 <= va ==> pg_idx(va, 5) == va / 281474976710656 % 512;
+  lemma div_2: \forall integer x; 0 <= x ==> x / 1073741824 == x / 2097152 / 512;
+  lemma div_3: \forall integer x; 0 <= x ==> x / 549755813888 == x / 1073741824 / 512;
+  lemma div_4: \forall integer x; 0 <= x ==> x / 281474976710656 == x / 549755813888 / 512;
+  lemma div_47: \forall integer x; 0 <= x ==> x / 140737488355328 == x / 549755813888 / 256;
+  lemma div_56: \forall integer x; 0 <= x ==> x / 72057594037927936 == x / 549755813888 / 131072;
+  // Addresses alike above the table of level L have its indexes above L
+  // and the same canonical form (L <= 3: bits 39 and up).
+  lemma above_3: \forall integer va, vb; 0 <= va && 0 <= vb && va / 549755813888 == vb / 549755813888 ==>
+    pg_same_above(va, vb, 3);
+  lemma above_2: \forall integer va, vb; 0 <= va && 0 <= vb && va / 1073741824 == vb / 1073741824 ==>
+    pg_same_above(va, vb, 2) && va / 549755813888 == vb / 549755813888;
+  lemma above_1: \forall integer va, vb; 0 <= va && 0 <= vb && va / 2097152 == vb / 2097152 ==>
+    pg_same_above(va, vb, 1) && va / 549755813888 == vb / 549755813888;
+  lemma canon_48: \forall integer va, vb; 0 <= va && 0 <= vb && va / 549755813888 == vb / 549755813888 ==>
+    (pg_canonical_w(va, 48) <==> pg_canonical_w(vb, 48));
+  lemma canon_57: \forall integer va, vb; 0 <= va && 0 <= vb && va / 549755813888 == vb / 549755813888 ==>
+    (pg_canonical_w(va, 57) <==> pg_canonical_w(vb, 57));
+  lemma canon_hi: \forall integer fl, va, vb; 0 <= va && 0 <= vb && va / 549755813888 == vb / 549755813888 ==>
+    (pg_canonical(fl, va) <==> pg_canonical(fl, vb));
+  // n entries on from an aligned va, inside its table: the same table
+  // above, index n on, no carry out of 64 bits.
+  lemma step_1: \forall integer va, n;
+    0 <= va <= 18446744073709551615 && va % 4096 == 0 && 0 <= n && va / 4096 % 512 + n < 512 ==>
+    (va + n * 4096) / 2097152 == va / 2097152 &&
+    (va + n * 4096) / 4096 % 512 == va / 4096 % 512 + n && va + n * 4096 <= 18446744073709551615;
+  lemma step_2: \forall integer va, n;
+    0 <= va <= 18446744073709551615 && va % 2097152 == 0 && 0 <= n && va / 2097152 % 512 + n < 512 ==>
+    (va + n * 2097152) / 1073741824 == va / 1073741824 &&
+    (va + n * 2097152) / 2097152 % 512 == va / 2097152 % 512 + n &&
+    va + n * 2097152 <= 18446744073709551615;
+  lemma step_3: \forall integer va, n;
+    0 <= va <= 18446744073709551615 && va % 1073741824 == 0 && 0 <= n &&
+    va / 1073741824 % 512 + n < 512 ==>
+    (va + n * 1073741824) / 549755813888 == va / 549755813888 &&
+    (va + n * 1073741824) / 1073741824 % 512 == va / 1073741824 % 512 + n &&
+    va + n * 1073741824 <= 18446744073709551615;
+  lemma size_1: pg_size(1) == 4096;
+  lemma size_2: pg_size(2) == 2097152;
+  lemma size_3: pg_size(3) == 1073741824;
+  // v is aligned to the pages of level L (1 .. 3): one linear case a level.
+  predicate pg_aligned(integer v, integer L) =
+    (L == 1 ==> v % 4096 == 0) && (L == 2 ==> v % 2097152 == 0) &&
+    (L == 3 ==> v % 1073741824 == 0);
+  // vb lies n entries of level L after va, in the same table.
+  predicate pg_run_at(integer fl, integer va, integer L, integer n, integer vb) =
+    pg_idx(vb, L) == pg_idx(va, L) + n && pg_same_above(va, vb, L) &&
+    (pg_canonical(fl, va) <==> pg_canonical(fl, vb)) &&
+    0 <= vb <= 18446744073709551615 && pg_aligned(vb, L);
+  lemma run_start: \forall integer fl, va, L;
+    1 <= L <= 3 && 0 <= va <= 18446744073709551615 && pg_aligned(va, L) ==>
+    pg_run_at(fl, va, L, 0, va);
+  // One entry on from an aligned address, inside its table.
+  lemma hop_1: \forall integer fl, v;
+    0 <= v <= 18446744073709551615 && v % 4096 == 0 && pg_idx(v, 1) < 511 ==>
+    pg_idx(v + 4096, 1) == pg_idx(v, 1) + 1 && pg_same_above(v, v + 4096, 1) &&
+    (pg_canonical(fl, v) <==> pg_canonical(fl, v + 4096)) && v + 4096 <= 18446744073709551615;
+  lemma hop_2: \forall integer fl, v;
+    0 <= v <= 18446744073709551615 && v % 2097152 == 0 && pg_idx(v, 2) < 511 ==>
+    pg_idx(v + 2097152, 2) == pg_idx(v, 2) + 1 && pg_same_above(v, v + 2097152, 2) &&
+    (pg_canonical(fl, v) <==> pg_canonical(fl, v + 2097152)) &&
+    v + 2097152 <= 18446744073709551615;
+  lemma hop_3: \forall integer fl, v;
+    0 <= v <= 18446744073709551615 && v % 1073741824 == 0 && pg_idx(v, 3) < 511 ==>
+    pg_idx(v + 1073741824, 3) == pg_idx(v, 3) + 1 && pg_same_above(v, v + 1073741824, 3) &&
+    (pg_canonical(fl, v) <==> pg_canonical(fl, v + 1073741824)) &&
+    v + 1073741824 <= 18446744073709551615;
+  // ... so a run goes on one entry at a time.
+  lemma run_next_1: \forall integer fl, va, n, vb;
+    pg_run_at(fl, va, 1, n, vb) && pg_idx(va, 1) + n + 1 < 512 ==>
+    pg_run_at(fl, va, 1, n + 1, vb + 4096);
+  lemma run_next_2: \forall integer fl, va, n, vb;
+    pg_run_at(fl, va, 2, n, vb) && pg_idx(va, 2) + n + 1 < 512 ==>
+    pg_run_at(fl, va, 2, n + 1, vb + 2097152);
+  lemma run_next_3: \forall integer fl, va, n, vb;
+    pg_run_at(fl, va, 3, n, vb) && pg_idx(va, 3) + n + 1 < 512 ==>
+    pg_run_at(fl, va, 3, n + 1, vb + 1073741824);
+  lemma run_next: \forall integer fl, va, L, n, vb;
+    1 <= L <= 3 && pg_run_at(fl, va, L, n, vb) && pg_idx(va, L) + n + 1 < 512 ==>
+    pg_run_at(fl, va, L, n + 1, vb + pg_size(L));
+  }
+*/
+
 #endif
