@@ -114,6 +114,8 @@
   assigns (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], (c)->fl->npages,         \
           (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global;     \
   ensures ok: map_flush_ok(c);                                                      \
+  ensures cursor: (c)->path[level].table == \old((c)->path[level].table) &&         \
+    (c)->sp->mem.nframes == \old((c)->sp->mem.nframes);                            \
   ensures others: \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 &&         \
     k != XPT_LEAF_SLOT(c, level, va) ==>                                            \
     (c)->sp->mem.words[k] == \old((c)->sp->mem.words[k]);                           \
@@ -127,6 +129,18 @@
     !pg_window{Pre}(XPT_SPACE_PGW((c)->sp), (c)->sp->mem.nframes, v) &&             \
     !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>     \
     pg_same_walk{Pre, Post}(XPT_SPACE_PGW((c)->sp), v)
+
+/* The slots a run of leaves of the mapper's cursor may change (ref/src/map.c,
+ * change_run): those of va's entry and the ones after it in the cursor's
+ * table at `level`; and whether word k is one of the first n of them. */
+#define MAP_RUN_SLOTS(c, level, va)                                               \
+  (c)->path[level].table * 512 + pg_idx(va, level) .. (c)->path[level].table * 512 + 511
+#define MAP_RUN_SLOTS_AT(c, level, va, L)                                         \
+  \at((c)->path[level].table, L) * 512 + pg_idx(va, level) ..                    \
+  \at((c)->path[level].table, L) * 512 + 511
+#define MAP_IN_RUN(c, level, va, n, k)                                            \
+  ((c)->path[level].table * 512 + pg_idx(va, level) <= (k) &&                     \
+   (k) < (c)->path[level].table * 512 + pg_idx(va, level) + (n))
 
 /* GCC: "Returns the number of trailing 0-bits in x, starting at the least
  * significant bit position.  If x is 0, the result is undefined."

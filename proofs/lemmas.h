@@ -228,6 +228,25 @@
   lemma run_next: \forall integer fl, va, L, n, vb;
     1 <= L <= 3 && pg_run_at(fl, va, L, n, vb) && pg_idx(va, L) + n + 1 < 512 ==>
     pg_run_at(fl, va, L, n + 1, vb + pg_size(L));
+  // b bytes are n entries of level L; the entries b bytes cover.
+  predicate pg_count(integer L, integer n, integer b) =
+    (L == 1 ==> b == n * 4096) && (L == 2 ==> b == n * 2097152) &&
+    (L == 3 ==> b == n * 1073741824);
+  logic integer pg_ents(integer L, integer b) =
+    L == 1 ? b / 4096 : L == 2 ? b / 2097152 : b / 1073741824;
+  lemma ents_count: \forall integer L, n, b;
+    1 <= L <= 3 && pg_count(L, n, b) ==> pg_ents(L, b) == n;
+  lemma count_next: \forall integer L, n, b;
+    1 <= L <= 3 && pg_count(L, n, b) ==> pg_count(L, n + 1, b + pg_size(L));
+  // v's page is one of the n entries of level L from va's on.
+  predicate pg_in_run(integer va, integer L, integer n, integer v) =
+    pg_same_above(va, v, L) && pg_idx(va, L) <= pg_idx(v, L) < pg_idx(va, L) + n;
+  // Addresses that share the indexes above L share the walk down to L.
+  lemma reach_above{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
+    1 <= L <= 3 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
+    pg_same_above(va, v, L) ==>
+    pg_reaches(w, cr3, fl, M, nf, v, L) &&
+    pg_table(w, cr3, fl, M, v, L) == pg_table(w, cr3, fl, M, va, L);
   }
 */
 

@@ -732,20 +732,82 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
  * an unmap steps over absent entries.  Returns the bytes covered.  A table
  * entry, or a hole for protect, ends the run; the next step deals with it.
  */
+/*@ requires \valid_read(op) && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
+    requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires \separated(op, c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires c->fl == \null || \separated(op, c->fl);
+    requires 1 <= level <= 3 && pg_aligned(va, level) && pg_size(level) <= left;
+    requires !c->path[level].virt ==> c->path[level].table < c->sp->mem.nframes;
+    requires c->path[level].virt && c->path[level].split != 0 ==> level <= 2;
+    requires real: c->commit ==> !c->path[level].virt;
+    assigns c->sp->mem.words[MAP_RUN_SLOTS(c, level, va)], c->fl->npages, c->fl->all,
+            c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures ok: map_flush_ok(c);
+    ensures covered: \result <= left && pg_count(level, pg_ents(level, \result), \result) &&
+      pg_idx(va, level) + pg_ents(level, \result) <= 512;
+    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+      !MAP_IN_RUN(c, level, va, pg_ents(level, \result), k) ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures tree: op->kind == OP_UNMAP && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+*/
 static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                            uint64_t left)
 {
 	uint64_t bytes = xpt_level_bytes(level), done = 0;
 	unsigned i = xpt_index(va, level);
+	/*@ loop invariant kind: op->kind == \at(op->kind, Pre);
+	    loop invariant commit: c->commit == \at(c->commit, Pre);
+	    loop invariant table: c->path[level].table == \at(c->path[level].table, Pre);
+	    loop invariant virt: c->path[level].virt == \at(c->path[level].virt, Pre);
+	    loop invariant split: c->path[level].split == \at(c->path[level].split, Pre);
+	    loop invariant nframes: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+	    loop invariant root: c->sp->root == \at(c->sp->root, Pre);
+	    loop invariant idx: pg_idx(va, level) <= i < 512;
+	    loop invariant run: pg_run_at(XPT_SPACE_FLAGS(c->sp->levels), va, level,
+	                                  i - pg_idx(va, level), va + done);
+	    loop invariant count: pg_count(level, i - pg_idx(va, level), done);
+	    loop invariant room: done + bytes <= left;
+	    loop invariant ok: map_flush_ok(c);
+	    loop invariant others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+	      !MAP_IN_RUN(c, level, va, i - pg_idx(va, level), k) ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
+	    loop invariant tree: op->kind == OP_UNMAP &&
+	      pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+	    loop assigns i, done, c->sp->mem.words[MAP_RUN_SLOTS_AT(c, level, va, Pre)], c->fl->npages,
+	      c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+	*/
 	do {
-		uint64_t e = read_entry(c, level, va + done);
-		if (present(c, e) && xpt_is_leaf(e, level))
-			change_leaf(c, op, level, va + done, e);
-		else if (present(c, e) || op->kind == OP_PROTECT)
+		uint64_t at = va + done, e;
+		//@ assert at: at == va + done && pg_idx(at, level) == i;
+		e = read_entry(c, level, at);
+		if (present(c, e) && xpt_is_leaf(e, level)) {
+			if (c->commit) { /* the check pass only measures the run */
+				/*@ ghost Leaf: ; */
+				change_leaf(c, op, level, at, e);
+				//@ assert table: c->path[level].table == \at(c->path[level].table, Pre);
+				//@ assert frames: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+				/*@ assert slot_only: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+				      k != c->path[level].table * 512 + i ==>
+				      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Leaf); */
+			}
+		} else if (present(c, e) || op->kind == OP_PROTECT) {
 			break;
+		}
+		/*@ assert kept: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+		      !MAP_IN_RUN(c, level, va, i + 1 - pg_idx(va, level), k) ==>
+		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+		//@ assert next: i + 1 < 512 ==> pg_run_at(XPT_SPACE_FLAGS(c->sp->levels), va, level, i + 1 - pg_idx(va, level), va + done + bytes);
+		//@ assert counted: pg_count(level, i + 1 - pg_idx(va, level), done + bytes);
 		done += bytes;
 		i++;
+		//@ assert done_is: done == \at(done, LoopCurrent) + bytes;
+		//@ assert i_is: i == \at(i, LoopCurrent) + 1;
 	} while (i < XPT_ENTRIES && left - done >= bytes);
+	//@ assert count_end: pg_count(level, i - pg_idx(va, level), done);
+	//@ assert ents: pg_ents(level, done) == i - pg_idx(va, level);
 	return done;
 }
 
