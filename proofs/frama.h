@@ -115,7 +115,11 @@
           (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global;     \
   ensures ok: map_flush_ok(c);                                                      \
   ensures cursor: (c)->path[level].table == \old((c)->path[level].table) &&         \
-    (c)->sp->mem.nframes == \old((c)->sp->mem.nframes);                            \
+    (c)->path[level].virt == \old((c)->path[level].virt) &&                        \
+    (c)->path[level].split == \old((c)->path[level].split) &&                      \
+    (c)->commit == \old((c)->commit) &&                                            \
+    (c)->sp->mem.nframes == \old((c)->sp->mem.nframes) &&                          \
+    (c)->sp->root == \old((c)->sp->root);                                          \
   ensures others: \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 &&         \
     k != XPT_LEAF_SLOT(c, level, va) ==>                                            \
     (c)->sp->mem.words[k] == \old((c)->sp->mem.words[k]);                           \

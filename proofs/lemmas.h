@@ -247,6 +247,30 @@
     pg_same_above(va, v, L) ==>
     pg_reaches(w, cr3, fl, M, nf, v, L) &&
     pg_table(w, cr3, fl, M, v, L) == pg_table(w, cr3, fl, M, va, L);
+  // A walk that reaches L and finds there an entry that stops it ends at
+  // L, inside the window.
+  lemma reach_stop{H}: \forall uint64_t *w, integer cr3, fl, M, nf, v, L;
+    1 <= L && pg_reaches(w, cr3, fl, M, nf, v, L) &&
+    pg_stop(pg_entry(w, cr3, fl, M, v, L), L, fl, M) ==>
+    pg_level(w, cr3, fl, M, v) == L && !pg_window(w, cr3, fl, M, nf, v);
+  // A walk that reads the same entries reaches what it reached.
+  lemma same_reaches{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, L;
+    pg_same_walk{A, B}(w, cr3, fl, M, v) && pg_reaches{A}(w, cr3, fl, M, nf, v, L) ==>
+    pg_reaches{B}(w, cr3, fl, M, nf, v, L) &&
+    pg_table{B}(w, cr3, fl, M, v, L) == pg_table{A}(w, cr3, fl, M, v, L);
+  // The entry of v at L, as a word of the window.
+  lemma entry_in{H}: \forall uint64_t *w, integer cr3, fl, M, v, L;
+    1 <= L < pg_top(fl) ==>
+    pg_entry(w, cr3, fl, M, v, L) == w[pg_idx(v, L) + 512 * pg_table(w, cr3, fl, M, v, L)];
+  lemma above_chain: \forall integer a, b, d, L;
+    pg_same_above(a, b, L) && pg_same_above(b, d, L) ==> pg_same_above(a, d, L);
+  // An address outside the first n + 1 entries is outside the first n,
+  // and outside the page of the (n+1)-th.
+  lemma out_run: \forall integer va, L, n, v;
+    0 <= n && !pg_in_run(va, L, n + 1, v) ==> !pg_in_run(va, L, n, v);
+  lemma out_page: \forall integer fl, va, L, n, vb, v;
+    0 <= n && pg_run_at(fl, va, L, n, vb) && !pg_in_run(va, L, n + 1, v) ==>
+    !(pg_same_above(vb, v, L) && pg_idx(vb, L) == pg_idx(v, L));
   }
 */
 

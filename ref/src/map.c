@@ -732,6 +732,19 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
  * an unmap steps over absent entries.  Returns the bytes covered.  A table
  * entry, or a hole for protect, ends the run; the next step deals with it.
  */
+/* entry_in for every address whose table at `level` is t: a proof step
+ * of change_run, whose context is too large for the provers to find the
+ * instances. */
+/*@ ghost
+  /@ requires 1 <= level <= 3 && (levels == 4 || levels == 5);
+     assigns \nothing;
+     ensures \forall integer v;
+       pg_table(w, cr3, XPT_SPACE_FLAGS(levels), M, v, level) == t ==>
+       pg_entry(w, cr3, XPT_SPACE_FLAGS(levels), M, v, level) == w[t * 512 + pg_idx(v, level)]; @/
+  static void map_entries(uint64_t *w, uint64_t cr3, unsigned levels, unsigned M,
+                          unsigned level, uint64_t t) { }
+*/
+
 /*@ requires \valid_read(op) && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
     requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
     requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
@@ -751,12 +764,27 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures tree: op->kind == OP_UNMAP && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+    ensures kept: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==> \forall integer v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      !pg_in_run(va, level, pg_ents(level, \result), v) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
 */
 static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                            uint64_t left)
 {
 	uint64_t bytes = xpt_level_bytes(level), done = 0;
 	unsigned i = xpt_index(va, level);
+	/*@ assert reach_pre: map_at_walk(c, level, va) ==> \forall integer v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_same_above(va, v, level) ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, level) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), v, level) == c->path[level].table; */
+	/*@ ghost map_entries(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr,
+	                      level, c->path[level].table); */
+	/*@ assert entry_pre: \forall integer v; pg_in_run(va, level, 512 - pg_idx(va, level), v) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), v, level) == c->path[level].table ==>
+	      pg_entry(XPT_SPACE_PGW(c->sp), v, level) ==
+	        c->sp->mem.words[c->path[level].table * 512 + pg_idx(v, level)]; */
 	/*@ loop invariant kind: op->kind == \at(op->kind, Pre);
 	    loop invariant commit: c->commit == \at(c->commit, Pre);
 	    loop invariant table: c->path[level].table == \at(c->path[level].table, Pre);
@@ -776,19 +804,81 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	    loop invariant tree: op->kind == OP_UNMAP &&
 	      pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
 	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+	    loop invariant table_pre: map_at_walk{Pre}(c, level, va) ==> \forall integer v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      pg_in_run(va, level, 512 - pg_idx(va, level), v) ==>
+	      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, level) &&
+	      pg_table{Pre}(XPT_SPACE_PGW(c->sp), v, level) == c->path[level].table &&
+	      pg_entry{Pre}(XPT_SPACE_PGW(c->sp), v, level) ==
+	        \at(c->sp->mem.words[c->path[level].table * 512 + pg_idx(v, level)], Pre);
+	    loop invariant walks: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+	      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+	      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v);
 	    loop assigns i, done, c->sp->mem.words[MAP_RUN_SLOTS_AT(c, level, va, Pre)], c->fl->npages,
 	      c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
 	*/
 	do {
 		uint64_t at = va + done, e;
-		//@ assert at: at == va + done && pg_idx(at, level) == i;
+		//@ assert at: at == va + done;
+		//@ assert at_idx: pg_idx(at, level) == i;
 		e = read_entry(c, level, at);
+		/*@ assert walks_here: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 		if (present(c, e) && xpt_is_leaf(e, level)) {
 			if (c->commit) { /* the check pass only measures the run */
+				/*@ assert at_pre: map_at_walk{Pre}(c, level, va) ==>
+				      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, at, level) &&
+				      pg_table{Pre}(XPT_SPACE_PGW(c->sp), at, level) == c->path[level].table; */
+				/*@ assert slot_pre: \let k = c->path[level].table * 512 + i;
+				      e == \at(c->sp->mem.words[k], Pre); */
+				//@ assert stop: pg_stop(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr);
+				/*@ assert stop_pre: \let k = c->path[level].table * 512 + pg_idx(at, level);
+				      pg_stop(\at(c->sp->mem.words[k], Pre), level,
+				              XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+				/*@ assert entry_def: map_at_walk{Pre}(c, level, va) ==>
+				      \let k = c->path[level].table * 512 + pg_idx(at, level);
+				      pg_entry{Pre}(XPT_SPACE_PGW(c->sp), at, level) == \at(c->sp->mem.words[k], Pre); */
+				/*@ assert in_pre: map_at_walk{Pre}(c, level, va) ==>
+				      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, at); */
+				/*@ assert same_now: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), at); */
+				/*@ assert at_now: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      map_at_walk(c, level, at); */
+				/*@ assert win_leaf: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+				      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+				      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+				/*@ assert page_leaf: \forall integer v;
+				      !pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+				      !pg_in_run(va, level, i - pg_idx(va, level), v) &&
+				      !(pg_same_above(at, v, level) && pg_idx(at, level) == pg_idx(v, level)); */
+				/*@ assert walks_mid: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+				      !pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+				      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v) &&
+				      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+				      !(pg_same_above(at, v, level) && pg_idx(at, level) == pg_idx(v, level)); */
 				/*@ ghost Leaf: ; */
 				change_leaf(c, op, level, at, e);
 				//@ assert table: c->path[level].table == \at(c->path[level].table, Pre);
 				//@ assert frames: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+				/*@ assert walks_leaf: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      !pg_window{Leaf}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+				      !(pg_same_above(at, v, level) && pg_idx(at, level) == pg_idx(v, level)) ==>
+				      pg_same_walk{Leaf, Here}(XPT_SPACE_PGW(c->sp), v); */
+				/*@ assert walks_now: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+				      !pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+				      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 				/*@ assert slot_only: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 				      k != c->path[level].table * 512 + i ==>
 				      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Leaf); */
@@ -796,6 +886,11 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 		} else if (present(c, e) || op->kind == OP_PROTECT) {
 			break;
 		}
+		/*@ assert walks_next: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 		/*@ assert kept: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 		      !MAP_IN_RUN(c, level, va, i + 1 - pg_idx(va, level), k) ==>
 		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
@@ -805,9 +900,15 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 		i++;
 		//@ assert done_is: done == \at(done, LoopCurrent) + bytes;
 		//@ assert i_is: i == \at(i, LoopCurrent) + 1;
+		//@ assert count_now: pg_count(level, i - pg_idx(va, level), done);
 	} while (i < XPT_ENTRIES && left - done >= bytes);
 	//@ assert count_end: pg_count(level, i - pg_idx(va, level), done);
 	//@ assert ents: pg_ents(level, done) == i - pg_idx(va, level);
+	/*@ assert walks_end: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+	      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+	      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 	return done;
 }
 
