@@ -726,12 +726,6 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
 	replace_leaf(c, level, va, e, repl);
 }
 
-/*
- * Change the leaf at va (whole, and inside the range) and the ones after it
- * in the same table while they are leaves of this level inside the range;
- * an unmap steps over absent entries.  Returns the bytes covered.  A table
- * entry, or a hole for protect, ends the run; the next step deals with it.
- */
 /* entry_in for every address whose table at `level` is t: a proof step
  * of change_run, whose context is too large for the provers to find the
  * instances. */
@@ -745,6 +739,12 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
                           unsigned level, uint64_t t) { }
 */
 
+/*
+ * Change the leaf at va (whole, and inside the range) and the ones after it
+ * in the same table while they are leaves of this level inside the range;
+ * an unmap steps over absent entries.  Returns the bytes covered.  A table
+ * entry, or a hole for protect, ends the run; the next step deals with it.
+ */
 /*@ requires \valid_read(op) && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
     requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
     requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
