@@ -528,6 +528,9 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
 
 /* Leaves into w[first .. end - 1]: the first is `leaf`, each next one
  * `bytes` further. */
+/*@ predicate map_linked{L}(uint64_t *w, integer k, uint64_t bytes) =
+      w[k] == (uint64_t)(w[k - 1] + bytes);
+*/
 /*@ requires first < end <= first + 512 && \valid(w + (first .. end - 1));
     assigns w[first .. end - 1];
     ensures first: w[first] == leaf;
@@ -535,11 +538,14 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
 */
 static void put_leaves(uint64_t *w, uint64_t first, uint64_t end, uint64_t leaf, uint64_t bytes)
 {
+	/* The links are carried folded (map_linked): unfolded, each names
+	 * w[j - 1], which the provers matched against the invariant again
+	 * without end. */
 	/*@ loop invariant first <= k <= end;
 	    loop invariant first: first < k ==> w[first] == \at(leaf, Pre);
 	    loop invariant at: k == first ==> leaf == \at(leaf, Pre);
 	    loop invariant step: first < k ==> leaf == (uint64_t)(w[k - 1] + bytes);
-	    loop invariant next: \forall integer j; first < j < k ==> w[j] == (uint64_t)(w[j - 1] + bytes);
+	    loop invariant next: \forall integer j; first < j < k ==> map_linked(w, j, bytes);
 	    loop assigns k, leaf, w[first .. end - 1];
 	    loop variant end - k;
 	*/
@@ -547,9 +553,8 @@ static void put_leaves(uint64_t *w, uint64_t first, uint64_t end, uint64_t leaf,
 		w[k] = leaf;
 		/* The solvers need the write's frame and the new link spelt out. */
 		//@ assert kept: \forall integer j; first <= j < k ==> w[j] == \at(w[j], LoopCurrent);
-		//@ assert linked: first < k ==> w[k] == (uint64_t)(w[k - 1] + bytes);
-		//@ assert before: \forall integer j; first < j < k ==> w[j] == (uint64_t)(w[j - 1] + bytes);
-		//@ assert upto: \forall integer j; first < j <= k ==> w[j] == (uint64_t)(w[j - 1] + bytes);
+		//@ assert linked: first < k ==> map_linked(w, k, bytes);
+		//@ assert before: \forall integer j; first < j < k ==> map_linked(w, j, bytes);
 		leaf += bytes;
 	}
 }
