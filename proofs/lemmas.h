@@ -271,6 +271,16 @@
   lemma out_page: \forall integer fl, va, L, n, vb, v;
     0 <= n && pg_run_at(fl, va, L, n, vb) && !pg_in_run(va, L, n + 1, v) ==>
     !(pg_same_above(vb, v, L) && pg_idx(vb, L) == pg_idx(v, L));
+  // An address of the first n + 1 entries outside the first n is in the
+  // page of the (n+1)-th.
+  lemma in_page: \forall integer fl, va, L, n, vb, v;
+    0 <= n && pg_run_at(fl, va, L, n, vb) && pg_in_run(va, L, n + 1, v) &&
+    !pg_in_run(va, L, n, v) ==> pg_in_run(vb, L, 1, v);
+  // A walk whose entry at L is stored absent ends there, inside the
+  // window, without a page.
+  lemma stored_gone{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
+    1 <= L && pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && !pg_has(\at(w[x], B), PG_P) ==>
+    !pg_mapped{B}(w, cr3, fl, M, va) && !pg_window{B}(w, cr3, fl, M, nf, va);
   }
 */
 

@@ -670,7 +670,10 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
     ensures flushed: c->fl != \null && c->commit && repl != e ==>
       xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures gone: c->commit && !pg_has(repl, PG_P) && map_at_walk{Pre}(c, level, va) ==>
-      !pg_mapped(XPT_SPACE_PGW(c->sp), va);
+      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      pg_in_run(va, level, 1, v) ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures tree: !pg_has(repl, PG_P) && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
 */
@@ -681,6 +684,11 @@ static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      !(pg_same_above(va, v, level) && pg_idx(va, level) == pg_idx(v, level)) ==>
 	      !pg_reads(XPT_SPACE_PGW(c->sp), v, XPT_LEAF_SLOT(c, level, va)); */
+	/*@ assert page_pre: map_at_walk(c, level, va) ==> \forall integer v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, 1, v) ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, level) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), v, level) == c->path[level].table &&
+	      pg_idx(v, level) == pg_idx(va, level); */
 	if (c->commit && repl != e) {
 		write_entry(c, level, va, repl);
 		record(c, va, e);
@@ -693,8 +701,9 @@ static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t
 	/*@ assert cut: c->commit && !pg_has(repl, PG_P) ==>
 	      pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes,
 	                        XPT_LEAF_SLOT(c, level, va)); */
-	/*@ assert stored: c->commit && map_at_walk{Pre}(c, level, va) ==>
-	      pg_stored{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va,
+	/*@ assert stored: c->commit && map_at_walk{Pre}(c, level, va) ==> \forall integer v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, 1, v) ==>
+	      pg_stored{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v,
 	                           XPT_LEAF_SLOT(c, level, va), level); */
 }
 
@@ -720,7 +729,10 @@ static uint64_t protected_leaf(const struct cursor *c, const struct op *op, unsi
     ensures cleared: c->commit && op->kind == OP_UNMAP ==>
       c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == 0;
     ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
-      !pg_mapped(XPT_SPACE_PGW(c->sp), va);
+      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      pg_in_run(va, level, 1, v) ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures tree: op->kind == OP_UNMAP && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
 */
@@ -728,6 +740,7 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
                         uint64_t e)
 {
 	uint64_t repl = op->kind == OP_PROTECT ? protected_leaf(c, op, level, e) : 0;
+	//@ assert absent: op->kind == OP_UNMAP ==> !pg_has(repl, PG_P);
 	replace_leaf(c, level, va, e, repl);
 }
 
@@ -774,6 +787,10 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
       !pg_in_run(va, level, pg_ents(level, \result), v) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+    ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      pg_in_run(va, level, pg_ents(level, \result), v) ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v);
 */
 static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                            uint64_t left)
@@ -821,20 +838,27 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v);
+	    loop invariant gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+	      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 	    loop assigns i, done, c->sp->mem.words[MAP_RUN_SLOTS_AT(c, level, va, Pre)], c->fl->npages,
 	      c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
 	*/
 	do {
 		uint64_t at = va + done, e;
+		bool here;
 		//@ assert at: at == va + done;
 		//@ assert at_idx: pg_idx(at, level) == i;
 		e = read_entry(c, level, at);
+		here = present(c, e);
 		/*@ assert walks_here: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 		      !pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
-		if (present(c, e) && xpt_is_leaf(e, level)) {
+		if (here && xpt_is_leaf(e, level)) {
 			if (c->commit) { /* the check pass only measures the run */
 				/*@ assert at_pre: map_at_walk{Pre}(c, level, va) ==>
 				      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, at, level) &&
@@ -887,10 +911,59 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 				/*@ assert slot_only: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 				      k != c->path[level].table * 512 + i ==>
 				      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Leaf); */
+				/*@ assert gone_kept: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+				      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+				      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+				/*@ assert gone_leaf: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+				      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+				      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 			}
-		} else if (present(c, e) || op->kind == OP_PROTECT) {
+		} else if (here || op->kind == OP_PROTECT) {
+			/*@ assert walks_brk: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+			      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+			      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+			      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+			      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+			/*@ assert gone_brk: \at(c->commit, Pre) && \at(op->kind, Pre) == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+			      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+			      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+			      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+			      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 			break;
 		}
+		/* An unmap steps over an absent entry: its page had no translation
+		 * and keeps none. */
+		/*@ assert hole_in: !here ==> \forall integer v; pg_in_run(at, level, 1, v) ==>
+		      pg_in_run(va, level, 512 - pg_idx(va, level), v) &&
+		      !pg_in_run(va, level, i - pg_idx(va, level), v) &&
+		      pg_idx(v, level) == i; */
+		//@ assert hole_absent: !here && c->sp->format == XPT_FMT_X86 ==> !pg_has(e, PG_P);
+		/*@ assert hole_slot: !here && c->commit ==>
+		      \let k = c->path[level].table * 512 + i; e == \at(c->sp->mem.words[k], Pre); */
+		/*@ assert hole_pre: !here && c->commit && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      pg_in_run(at, level, 1, v) ==>
+		      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, level) &&
+		      pg_entry{Pre}(XPT_SPACE_PGW(c->sp), v, level) == e; */
+		/*@ assert hole_was: !here && c->commit && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      pg_in_run(at, level, 1, v) ==>
+		      !pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert hole_gone: !here && c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      pg_in_run(at, level, 1, v) ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert gone_next: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		/*@ assert walks_next: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -906,7 +979,23 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 		//@ assert done_is: done == \at(done, LoopCurrent) + bytes;
 		//@ assert i_is: i == \at(i, LoopCurrent) + 1;
 		//@ assert count_now: pg_count(level, i - pg_idx(va, level), done);
+		/* The exit below reads the invariants in the new i. */
+		/*@ assert walks_step: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+		/*@ assert gone_step: \at(c->commit, Pre) && \at(op->kind, Pre) == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 	} while (i < XPT_ENTRIES && left - done >= bytes);
+	/*@ assert gone_end: \at(c->commit, Pre) && \at(op->kind, Pre) == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+	      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
+	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 	//@ assert count_end: pg_count(level, i - pg_idx(va, level), done);
 	//@ assert ents: pg_ents(level, done) == i - pg_idx(va, level);
 	/*@ assert walks_end: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
