@@ -114,6 +114,8 @@
   assigns (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], (c)->fl->npages,         \
           (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global;     \
   ensures ok: map_flush_ok(c);                                                      \
+  ensures keeps: (c)->fl != \null ==> \forall integer page;                          \
+    \old(xpt_flush_covers((c)->fl, page)) ==> xpt_flush_covers((c)->fl, page);      \
   ensures cursor: (c)->path[level].table == \old((c)->path[level].table) &&         \
     (c)->path[level].virt == \old((c)->path[level].virt) &&                        \
     (c)->path[level].split == \old((c)->path[level].split) &&                      \

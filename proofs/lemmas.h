@@ -271,6 +271,9 @@
   lemma out_page: \forall integer fl, va, L, n, vb, v;
     0 <= n && pg_run_at(fl, va, L, n, vb) && !pg_in_run(va, L, n + 1, v) ==>
     !(pg_same_above(vb, v, L) && pg_idx(vb, L) == pg_idx(v, L));
+  // The address of the run's entry n: linear, one case a level.
+  logic integer pg_run_addr(integer va, integer L, integer n) =
+    L == 1 ? va + n * 4096 : L == 2 ? va + n * 2097152 : va + n * 1073741824;
   // An address of the first n + 1 entries outside the first n is in the
   // page of the (n+1)-th.
   lemma in_page: \forall integer fl, va, L, n, vb, v;

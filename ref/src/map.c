@@ -667,7 +667,8 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
  * flush record (the commit pass only). */
 /*@ XPT_LEAF_STORE(c, level, va, e);
     ensures written: c->commit ==> c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == repl;
-    ensures flushed: c->fl != \null && c->commit && repl != e ==>
+    ensures flushed: c->fl != \null && c->commit &&
+      c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] != \old(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) ==>
       xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures gone: c->commit && !pg_has(repl, PG_P) && map_at_walk{Pre}(c, level, va) ==>
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
@@ -691,6 +692,8 @@ static void replace_leaf(struct cursor *c, unsigned level, uint64_t va, uint64_t
 	      pg_idx(v, level) == pg_idx(va, level); */
 	if (c->commit && repl != e) {
 		write_entry(c, level, va, repl);
+		/*@ assert fl_kept: c->fl != \null ==> \forall integer page;
+		      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page); */
 		record(c, va, e);
 	}
 	/*@ assert window_but: \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
@@ -726,6 +729,9 @@ static uint64_t protected_leaf(const struct cursor *c, const struct op *op, unsi
     requires \separated(op, c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires c->fl == \null || \separated(op, c->fl);
     XPT_LEAF_STORE(c, level, va, e);
+    ensures flushed: c->fl != \null && c->commit &&
+      c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] != \old(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) ==>
+      xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures cleared: c->commit && op->kind == OP_UNMAP ==>
       c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == 0;
     ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
@@ -791,6 +797,11 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       pg_in_run(va, level, pg_ents(level, \result), v) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+    ensures flushed: c->fl != \null && c->commit ==> \forall integer n;
+      0 <= n < pg_ents(level, \result) ==>
+      \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
+      c->sp->mem.words[k] != \old(c->sp->mem.words[k]) ==>
+      xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000);
 */
 static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                            uint64_t left)
@@ -843,6 +854,11 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
+	    loop invariant flushed: c->fl != \null && c->commit ==> \forall integer n;
+	      0 <= n < i - pg_idx(va, level) ==>
+	      \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
+	      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre) ==>
+	      xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000);
 	    loop assigns i, done, c->sp->mem.words[MAP_RUN_SLOTS_AT(c, level, va, Pre)], c->fl->npages,
 	      c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
 	*/
@@ -911,6 +927,28 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 				/*@ assert slot_only: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 				      k != c->path[level].table * 512 + i ==>
 				      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Leaf); */
+				/*@ assert at_addr: at == pg_run_addr(va, level, i - pg_idx(va, level)); */
+				/*@ assert fl_leaf: c->fl != \null ==> \forall integer page;
+				      \at(xpt_flush_covers(c->fl, page), Leaf) ==> xpt_flush_covers(c->fl, page); */
+				/*@ assert fl_new: c->fl != \null ==>
+				      \let k = c->path[level].table * 512 + i;
+				      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre) ==>
+				      xpt_flush_covers(c->fl, at & 0xfffffffffffff000); */
+				/*@ assert fl_this: c->fl != \null ==> \forall integer n;
+				      i - pg_idx(va, level) <= n <= i - pg_idx(va, level) ==>
+				      \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
+				      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre) ==>
+				      xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000); */
+				/*@ assert fl_old: c->fl != \null ==> \forall integer n;
+				      0 <= n < i - pg_idx(va, level) ==>
+				      \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
+				      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre) ==>
+				      xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000); */
+				/*@ assert flushed_leaf: c->fl != \null ==> \forall integer n;
+				      0 <= n <= i - pg_idx(va, level) ==>
+				      \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
+				      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre) ==>
+				      xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000); */
 				/*@ assert gone_kept: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 				      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
