@@ -100,9 +100,10 @@
 /* The contract both stores of one leaf of the mapper's cursor share
  * (ref/src/map.c: replace_leaf, change_leaf): leaf e, the entry for va in
  * the cursor's table at `level`, is the one word of the window that may
- * change; every walk inside the window that does not read it is kept,
- * and in a tree (map_at_walk) so is the walk of every address outside
- * va's page. */
+ * change; a change of it puts va's page in the flush record, which keeps
+ * what it covered; every walk inside the window that does not read it is
+ * kept, and in a tree (map_at_walk) so is the walk of every address
+ * outside va's page. */
 #define XPT_LEAF_SLOT(c, level, va) ((c)->path[level].table * 512 + pg_idx(va, level))
 #define XPT_LEAF_STORE(c, level, va, e)                                             \
   requires \valid(c) && XPT_SPACE_WRITABLE((c)->sp) && map_flush_ok(c);             \
@@ -114,14 +115,18 @@
   assigns (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], (c)->fl->npages,         \
           (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global;     \
   ensures ok: map_flush_ok(c);                                                      \
-  ensures keeps: (c)->fl != \null ==> \forall integer page;                          \
+  ensures flushed: (c)->fl != \null && (c)->commit &&                               \
+    (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] !=                              \
+      \old((c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) ==>                     \
+    xpt_flush_covers((c)->fl, (va) & 0xfffffffffffff000);                           \
+  ensures keeps: (c)->fl != \null ==> \forall integer page;                         \
     \old(xpt_flush_covers((c)->fl, page)) ==> xpt_flush_covers((c)->fl, page);      \
   ensures cursor: (c)->path[level].table == \old((c)->path[level].table) &&         \
-    (c)->path[level].virt == \old((c)->path[level].virt) &&                        \
-    (c)->path[level].split == \old((c)->path[level].split) &&                      \
-    (c)->commit == \old((c)->commit) &&                                            \
-    (c)->sp->mem.nframes == \old((c)->sp->mem.nframes) &&                          \
-    (c)->sp->root == \old((c)->sp->root);                                          \
+    (c)->path[level].virt == \old((c)->path[level].virt) &&                         \
+    (c)->path[level].split == \old((c)->path[level].split) &&                       \
+    (c)->commit == \old((c)->commit) &&                                             \
+    (c)->sp->mem.nframes == \old((c)->sp->mem.nframes) &&                           \
+    (c)->sp->root == \old((c)->sp->root);                                           \
   ensures others: \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 &&         \
     k != XPT_LEAF_SLOT(c, level, va) ==>                                            \
     (c)->sp->mem.words[k] == \old((c)->sp->mem.words[k]);                           \

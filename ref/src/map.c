@@ -667,9 +667,6 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
  * flush record (the commit pass only). */
 /*@ XPT_LEAF_STORE(c, level, va, e);
     ensures written: c->commit ==> c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == repl;
-    ensures flushed: c->fl != \null && c->commit &&
-      c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] != \old(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) ==>
-      xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures gone: c->commit && !pg_has(repl, PG_P) && map_at_walk{Pre}(c, level, va) ==>
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       pg_in_run(va, level, 1, v) ==>
@@ -729,9 +726,6 @@ static uint64_t protected_leaf(const struct cursor *c, const struct op *op, unsi
     requires \separated(op, c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires c->fl == \null || \separated(op, c->fl);
     XPT_LEAF_STORE(c, level, va, e);
-    ensures flushed: c->fl != \null && c->commit &&
-      c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] != \old(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) ==>
-      xpt_flush_covers(c->fl, va & 0xfffffffffffff000);
     ensures cleared: c->commit && op->kind == OP_UNMAP ==>
       c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] == 0;
     ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
@@ -928,6 +922,7 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 				      k != c->path[level].table * 512 + i ==>
 				      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Leaf); */
 				/*@ assert at_addr: at == pg_run_addr(va, level, i - pg_idx(va, level)); */
+				/* The flush record: this entry's page, the earlier ones kept. */
 				/*@ assert fl_leaf: c->fl != \null ==> \forall integer page;
 				      \at(xpt_flush_covers(c->fl, page), Leaf) ==> xpt_flush_covers(c->fl, page); */
 				/*@ assert fl_new: c->fl != \null ==>
@@ -961,12 +956,14 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 				      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 			}
 		} else if (here || op->kind == OP_PROTECT) {
+			/* The goals after the loop read the invariants restated at
+			 * each exit. */
 			/*@ assert walks_brk: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 			      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 			      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 			      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 			      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
-			/*@ assert gone_brk: \at(c->commit, Pre) && \at(op->kind, Pre) == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+			/*@ assert gone_brk: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 			      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 			      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 			      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
@@ -1017,19 +1014,19 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 		//@ assert done_is: done == \at(done, LoopCurrent) + bytes;
 		//@ assert i_is: i == \at(i, LoopCurrent) + 1;
 		//@ assert count_now: pg_count(level, i - pg_idx(va, level), done);
-		/* The exit below reads the invariants in the new i. */
+		/* The same at the exit below, in the new i. */
 		/*@ assert walks_step: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 		      !pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
-		/*@ assert gone_step: \at(c->commit, Pre) && \at(op->kind, Pre) == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+		/*@ assert gone_step: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 	} while (i < XPT_ENTRIES && left - done >= bytes);
-	/*@ assert gone_end: \at(c->commit, Pre) && \at(op->kind, Pre) == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
+	/*@ assert gone_end: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 	      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 	      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
