@@ -1560,6 +1560,7 @@ static void mark_free(struct xpt_frames *fa, xpt_pfn f, uint64_t n)
 	/*@ FR_BLOCKS_INV(g, f / FRAMES_PER_1G, (f + n - 1) / FRAMES_PER_1G, Blocks2m, free1g, free4k, free2m) */
 	for (uint64_t g = f / FRAMES_PER_1G; g <= (f + n - 1) / FRAMES_PER_1G; g++) {
 		if (bm_block_full(&fa->free2m, g)) {
+			//@ assert g_bits: g < fa->free1g.nbits;
 			//@ assert in_1g: g < 64 * bmp_nw(&fa->free1g, 0);
 			block_set_1g(fa, g);
 		}
