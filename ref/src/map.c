@@ -906,8 +906,6 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 				      !(pg_same_above(at, v, level) && pg_idx(at, level) == pg_idx(v, level)); */
 				/*@ ghost Leaf: ; */
 				change_leaf(c, op, level, at, e);
-				//@ assert table: c->path[level].table == \at(c->path[level].table, Pre);
-				//@ assert frames: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
 				/*@ assert walks_leaf: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 				      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 				      !pg_window{Leaf}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
