@@ -532,10 +532,12 @@
 
   // A store of an absent entry only cuts walks short: a walk that reaches
   // a level afterwards reached it before, through the same tables; so the
-  // tables stay a tree (unmap's store).
+  // tables stay a tree (unmap's store).  Word x may also keep its value:
+  // then the window is unchanged, and so is every walk inside it (a
+  // store outside the window, such as the mapper's own cursor).
   predicate pg_cut{A, B}(uint64_t *w, integer nf, integer x) =
     (\forall integer i; 0 <= i < nf * 512 && i != x ==> \at(w[i], A) == \at(w[i], B)) &&
-    !pg_has(\at(w[x], B), PG_P);
+    (!pg_has(\at(w[x], B), PG_P) || \at(w[x], B) == \at(w[x], A));
   lemma reach_slot{H}: \forall uint64_t *w, integer cr3, fl, M, nf, v, K, J;
     13 <= M <= 52 && pg_reaches(w, cr3, fl, M, nf, v, K) && K <= J <= pg_top(fl) ==>
     0 <= pg_table(w, cr3, fl, M, v, J) * 512 + pg_idx(v, J) < nf * 512;

@@ -504,3 +504,39 @@ TEST(map_window_and_reserved_tables)
 	CHECK_EQ(m.pa, (uint64_t)(NF + 100) << 12);
 	env_free(&e);
 }
+
+/* A table entry with an address bit at or above MAXPHYADDR stops the walk
+ * with a reserved-bit fault (SDM 4.5): the mapper does not descend through
+ * it either, whatever the request, and changes nothing. */
+TEST(map_reserved_address_bit_in_table_entry)
+{
+	struct env e;
+	struct xpt_mapping m;
+	const uint64_t va = 0x40000000; /* PDPTE 1 */
+	if (!env_init(&e, NF, 40))
+		return;
+	REQUIRE_OK(xpt_map(&e.sp, va, 0x5000, XPT_4K, XPT_WRITE, &e.fl));
+	REQUIRE_OK(xpt_map(&e.sp, va + 0x200000, 0x6000, XPT_4K, XPT_WRITE, &e.fl));
+	uint64_t *pdpte = entry_at(&e, va, 3), *pde = entry_at(&e, va, 2);
+	*pdpte |= 1ull << 45; /* bits 40..51 are reserved with MAXPHYADDR 40 */
+	CHECK_ERR(xpt_translate(&e.sp, va, &m), XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_map(&e.sp, va + 0x1000, 0x7000, XPT_4K, 0, &e.fl), XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_map(&e.sp, va + 0x400000, 0x200000, XPT_2M, 0, &e.fl),
+	                    XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_unmap_range(&e.sp, va, 0x400000, 0, &e.fl), XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_protect_range(&e.sp, va, 0x1000, 0, 0, &e.fl), XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_unmap(&e.sp, va, 0, NULL, &e.fl), XPT_E_RSVD_BITS);
+	/* The same one level down, in a PDE. */
+	*pdpte &= ~(1ull << 45);
+	*pde |= 1ull << 51;
+	CHECK_ERR(xpt_translate(&e.sp, va, &m), XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_unmap_range(&e.sp, va, 0x200000, 0, &e.fl), XPT_E_RSVD_BITS);
+	CHECK_ERR_UNCHANGED(&e, xpt_map(&e.sp, va + 0x1000, 0x7000, XPT_4K, 0, &e.fl), XPT_E_RSVD_BITS);
+	/* Cleared again, the tables below were left as they were. */
+	*pde &= ~(1ull << 51);
+	REQUIRE_OK(xpt_translate(&e.sp, va, &m));
+	CHECK_EQ(m.pa, 0x5000);
+	REQUIRE_OK(xpt_translate(&e.sp, va + 0x200000, &m));
+	CHECK_EQ(m.pa, 0x6000);
+	env_free(&e);
+}

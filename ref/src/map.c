@@ -43,6 +43,12 @@ struct cursor {
 	struct xpt_mapping *out;
 };
 
+/* Table entry e at `level` has a reserved bit both formats share: an
+ * address bit at or above MAXPHYADDR M, or PS in a PML4E or PML5E.  (A
+ * macro: WP's simplifier then folds the mask as the code computes it.) */
+#define MAP_TABLE_RSVD(e, level, M) \
+  (((e) & pg_bits(M, 52)) != 0 || ((level) >= 4 && pg_has(e, PG_PS)))
+
 /*@ // The allocator of sp can hand its frames out as tables: every frame it
     // covers lies in the window, and every frame it can hand out lies apart
     // from its own memory (which sits in frames it never hands out).
@@ -58,6 +64,14 @@ struct cursor {
         \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)));
     predicate map_flush_apart{L}(struct cursor *c) =
       map_flush_ok(c) && (c->fl == \null || \separated(c->fl, XPT_FRAMES_META(c->sp->fa)));
+    // The cursor's real table at `level` is the one the space's walk of va
+    // reads there (x86 format), the walk gets there inside the window, and
+    // the space's tables form a tree (spec/paging.h, PgTree).
+    predicate map_at_walk{L}(struct cursor *c, integer level, integer va) =
+      c->sp->format == XPT_FMT_X86 && !c->path[level].virt &&
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table;
 */
 
 /* ------------------------------------------------------------- entries */
@@ -155,32 +169,86 @@ static void record(struct cursor *c, uint64_t va, uint64_t e)
 		c->fl->global = true;
 }
 
+/* Whether table entry e at `level` has a reserved bit both formats share. */
+/*@ requires 12 < maxphyaddr <= 52;
+    assigns \nothing;
+    ensures \result <==> MAP_TABLE_RSVD(e, level, maxphyaddr);
+*/
+static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
+{
+	return (e & xpt_bit_range(maxphyaddr, 52u)) != 0 || (level >= 4u && (e & XPT_PTE_PS));
+}
+
+/* A present table entry with no reserved bit of MAP_TABLE_RSVD does not
+ * stop a walk with EFER.NXE set (SDM 4.5): a proof step of enter, stated
+ * for it alone so that other goals do not see it. */
+/*@ ghost
+  /@ requires 2 <= level <= 5 && pg_has(fl, CTL_NXE);
+     requires pg_has(e, PG_P) && !pg_leaf(e, level) && !MAP_TABLE_RSVD(e, level, M);
+     assigns \nothing;
+     ensures !pg_stop(e, level, fl, M); @/
+  static void table_goes_on(uint64_t e, unsigned level, unsigned fl, unsigned M) { }
+*/
+
 /* Follow a present table entry at `level` down to level - 1: to the frame
- * it names, as the walk does (pg_next), unless PS makes a PML4E or PML5E
- * reserved or the frame lies outside the window. */
-/*@ requires \valid(c) && \valid_read(c->sp) && \separated(c, c->sp);
+ * it names, as the walk does (pg_next).  Not when the walk stops there
+ * with a reserved bit set (an address bit at or above MAXPHYADDR, or PS
+ * in a PML4E or PML5E; the rules both formats share), nor when the
+ * frame lies outside the window. */
+/*@ requires \valid(c) && XPT_SPACE_READABLE(c->sp) && \separated(c, c->sp);
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires 2 <= level <= XPT_MAX_LEVELS && 12 < c->sp->maxphyaddr <= 52;
     assigns c->path[level - 1], c->valid;
     ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
-    ensures huge: \result == XPT_E_RSVD_BITS <==> level >= 4 && pg_has(e, PG_PS);
+    ensures rsvd: \result == XPT_E_RSVD_BITS <==> MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr);
     ensures window: \result == XPT_E_WINDOW <==>
-      !(level >= 4 && pg_has(e, PG_PS)) && pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
+      !MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr) &&
+      pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
     ensures next: \result == XPT_OK ==>
       c->path[level - 1].table == pg_next(e, c->sp->maxphyaddr) && !c->path[level - 1].virt &&
       c->path[level - 1].split == 0 && c->valid == level - 1;
     ensures failed: \result != XPT_OK ==> c->valid == \old(c->valid);
+    ensures walk: \result == XPT_OK ==> \forall integer va;
+      map_at_walk{Pre}(c, level, va) &&
+      e == pg_entry{Pre}(XPT_SPACE_PGW(c->sp), va, level) && pg_has(e, PG_P) &&
+      !pg_leaf(e, level) ==>
+      map_at_walk(c, level - 1, va);
 */
 static int enter(struct cursor *c, unsigned level, uint64_t e)
 {
 	xpt_pfn t = xpt_entry_frame(e, c->sp->maxphyaddr);
-	if (level >= 4u && (e & XPT_PTE_PS))
+	if (table_rsvd(e, level, c->sp->maxphyaddr))
 		return XPT_E_RSVD_BITS;
 	if (t >= c->sp->mem.nframes)
 		return XPT_E_WINDOW;
+	/*@ ghost if (xpt_fmt_present(XPT_FMT_X86, e) && !xpt_is_leaf(e, level))
+	      table_goes_on(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+	/*@ assert below: \forall integer va;
+	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
+	      pg_level(XPT_SPACE_PGW(c->sp), va) < level &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == t; */
+	/*@ assert reaches: \forall integer va;
+	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
+	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1); */
 	c->path[level - 1u].table = t;
 	c->path[level - 1u].virt = false;
 	c->path[level - 1u].split = 0;
 	c->valid = level - 1u;
+	/* The window is as it was: every walk in it is too (pg_cut, x kept). */
+	//@ assert kept: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	//@ assert back: pg_cut{Here, Pre}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	/*@ assert tree: \forall integer va; map_at_walk{Pre}(c, level, va) ==>
+	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes); */
+	/*@ assert reaches_now: \forall integer va;
+	      map_at_walk{Pre}(c, level, va) && e == pg_entry{Pre}(XPT_SPACE_PGW(c->sp), va, level) &&
+	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == t; */
+	//@ assert fmt: \forall integer va; map_at_walk{Pre}(c, level, va) ==> c->sp->format == XPT_FMT_X86;
+	//@ assert cur: c->path[level - 1].table == t && !c->path[level - 1].virt;
 	return XPT_OK;
 }
 
@@ -652,16 +720,6 @@ static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t
 			return err;
 	}
 }
-
-/*@ // The cursor's real table at `level` is the one the space's walk of va
-    // reads there (x86 format), the walk gets there inside the window, and
-    // the space's tables form a tree (spec/paging.h, PgTree).
-    predicate map_at_walk{L}(struct cursor *c, integer level, integer va) =
-      c->sp->format == XPT_FMT_X86 && !c->path[level].virt &&
-      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
-      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
-      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table;
-*/
 
 /* The leaf e for va at `level` becomes repl, and its page goes into the
  * flush record (the commit pass only). */
