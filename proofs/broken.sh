@@ -20,6 +20,7 @@ variants=(
 	"unmap leaves the leaf in place|map.c|change_leaf|s/? protected_leaf(c, op, level, e) : 0;/? protected_leaf(c, op, level, e) : e;/"
 	"a leaf stored into the next entry|map.c|replace_leaf|s/write_entry(c, level, va, repl);/write_entry(c, level, va + xpt_level_bytes(level), repl);/"
 	"a changed leaf left out of the flush record|map.c|replace_leaf|s/^\t\trecord(c, va, e);\$/\t\t(void)0;/"
+	"a table entry with an address bit above MAXPHYADDR followed|map.c|enter|s/if (table_rsvd(e, level, c->sp->maxphyaddr))/if (level >= 4u \&\& (e \& XPT_PTE_PS))/"
 	"a run of free frames handed out one frame short|frames.c|take_free|s/mark_used(fa, f, e - f);/mark_used(fa, f, e - f - 1);/"
 	"a reserved region cut to its whole frames|frames.c|fill_region|s/uint64_t first = usable ? div_up(r->base, XPT_PAGE_SIZE) : r->base \/ XPT_PAGE_SIZE;/uint64_t first = div_up(r->base, XPT_PAGE_SIZE);/"
 	"the last word of usable frames not made free at init|frames.c|seed_level0|s/for (uint64_t i = 0; i < usable_words(fa->nframes); i++) {/for (uint64_t i = 0; i + 1 < usable_words(fa->nframes); i++) {/"

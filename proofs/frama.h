@@ -127,6 +127,10 @@
     (c)->commit == \old((c)->commit) &&                                             \
     (c)->sp->mem.nframes == \old((c)->sp->mem.nframes) &&                           \
     (c)->sp->root == \old((c)->sp->root);                                           \
+  ensures held: (c)->valid == \old((c)->valid) &&                                   \
+    \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>                                 \
+    (c)->path[l].table == \old((c)->path[l].table) &&                               \
+    (c)->path[l].virt == \old((c)->path[l].virt);                                   \
   ensures others: \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 &&         \
     k != XPT_LEAF_SLOT(c, level, va) ==>                                            \
     (c)->sp->mem.words[k] == \old((c)->sp->mem.words[k]);                           \

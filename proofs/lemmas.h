@@ -243,7 +243,7 @@
     pg_same_above(va, v, L) && pg_idx(va, L) <= pg_idx(v, L) < pg_idx(va, L) + n;
   // Addresses that share the indexes above L share the walk down to L.
   lemma reach_above{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
-    1 <= L <= 3 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
+    1 <= L <= 5 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
     pg_same_above(va, v, L) ==>
     pg_reaches(w, cr3, fl, M, nf, v, L) &&
     pg_table(w, cr3, fl, M, v, L) == pg_table(w, cr3, fl, M, va, L);
@@ -253,6 +253,13 @@
     1 <= L && pg_reaches(w, cr3, fl, M, nf, v, L) &&
     pg_stop(pg_entry(w, cr3, fl, M, v, L), L, fl, M) ==>
     pg_level(w, cr3, fl, M, v) == L && !pg_window(w, cr3, fl, M, nf, v);
+  // The addresses of the page of va at L, when va's walk reaches L and
+  // finds there an absent entry: no translation, and inside the window.
+  lemma hole_block{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
+    1 <= L <= 5 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
+    pg_same_above(va, v, L) && pg_idx(v, L) == pg_idx(va, L) &&
+    !pg_has(pg_entry(w, cr3, fl, M, va, L), PG_P) ==>
+    !pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v);
   // A walk that reads the same entries reaches what it reached.
   lemma same_reaches{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, L;
     pg_same_walk{A, B}(w, cr3, fl, M, v) && pg_reaches{A}(w, cr3, fl, M, nf, v, L) ==>
@@ -279,6 +286,41 @@
   lemma in_page: \forall integer fl, va, L, n, vb, v;
     0 <= n && pg_run_at(fl, va, L, n, vb) && pg_in_run(va, L, n + 1, v) &&
     !pg_in_run(va, L, n, v) ==> pg_in_run(vb, L, 1, v);
+  // The addresses of va's page at level L (1 .. 5) read va's entry there:
+  // the same indexes down to L.  One linear case a level.
+  lemma size_4: pg_size(4) == 549755813888;
+  lemma size_5: pg_size(5) == 281474976710656;
+  lemma block_1: \forall integer va, v; 0 <= va && va - va % 4096 <= v < va - va % 4096 + 4096 ==>
+    pg_same_above(va, v, 1) && pg_idx(v, 1) == pg_idx(va, 1);
+  lemma block_2: \forall integer va, v;
+    0 <= va && va - va % 2097152 <= v < va - va % 2097152 + 2097152 ==>
+    pg_same_above(va, v, 2) && pg_idx(v, 2) == pg_idx(va, 2);
+  lemma block_3: \forall integer va, v;
+    0 <= va && va - va % 1073741824 <= v < va - va % 1073741824 + 1073741824 ==>
+    pg_same_above(va, v, 3) && pg_idx(v, 3) == pg_idx(va, 3);
+  lemma block_4: \forall integer va, v;
+    0 <= va && va - va % 549755813888 <= v < va - va % 549755813888 + 549755813888 ==>
+    pg_same_above(va, v, 4) && pg_idx(v, 4) == pg_idx(va, 4);
+  lemma block_5: \forall integer va, v;
+    0 <= va && va - va % 281474976710656 <= v < va - va % 281474976710656 + 281474976710656 ==>
+    pg_same_above(va, v, 5) && pg_idx(v, 5) == pg_idx(va, 5);
+  lemma in_block: \forall integer va, v, L;
+    1 <= L <= 5 && 0 <= va && va - va % pg_size(L) <= v < va - va % pg_size(L) + pg_size(L) ==>
+    pg_same_above(va, v, L) && pg_idx(v, L) == pg_idx(va, L);
+  // The b bytes from an aligned va, n entries inside its table, are
+  // those n entries.
+  lemma range_1: \forall integer va, n, v;
+    0 <= va && va % 4096 == 0 && 0 <= n && va / 4096 % 512 + n <= 512 &&
+    va <= v < va + n * 4096 ==> pg_in_run(va, 1, n, v);
+  lemma range_2: \forall integer va, n, v;
+    0 <= va && va % 2097152 == 0 && 0 <= n && va / 2097152 % 512 + n <= 512 &&
+    va <= v < va + n * 2097152 ==> pg_in_run(va, 2, n, v);
+  lemma range_3: \forall integer va, n, v;
+    0 <= va && va % 1073741824 == 0 && 0 <= n && va / 1073741824 % 512 + n <= 512 &&
+    va <= v < va + n * 1073741824 ==> pg_in_run(va, 3, n, v);
+  lemma in_range: \forall integer va, L, n, b, v;
+    1 <= L <= 3 && 0 <= va && pg_aligned(va, L) && 0 <= n && pg_count(L, n, b) &&
+    pg_idx(va, L) + n <= 512 && va <= v < va + b ==> pg_in_run(va, L, n, v);
   // A walk whose entry at L is stored absent ends there, inside the
   // window, without a page.
   lemma stored_gone{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;

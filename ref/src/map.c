@@ -64,6 +64,11 @@ struct cursor {
         \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)));
     predicate map_flush_apart{L}(struct cursor *c) =
       map_flush_ok(c) && (c->fl == \null || \separated(c->fl, XPT_FRAMES_META(c->sp->fa)));
+    // The cursor's levels from `from` up to the root are real tables of
+    // the window (no split has made a virtual one).
+    predicate map_cursor_real{L}(struct cursor *c, integer from) =
+      \forall integer l; from <= l <= c->sp->levels ==>
+        !c->path[l].virt && c->path[l].table < c->sp->mem.nframes;
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
@@ -208,6 +213,8 @@ static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
       c->path[level - 1].table == pg_next(e, c->sp->maxphyaddr) && !c->path[level - 1].virt &&
       c->path[level - 1].split == 0 && c->valid == level - 1;
     ensures failed: \result != XPT_OK ==> c->valid == \old(c->valid);
+    ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+      c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt);
     ensures walk: \result == XPT_OK ==> \forall integer va;
       map_at_walk{Pre}(c, level, va) &&
       e == pg_entry{Pre}(XPT_SPACE_PGW(c->sp), va, level) && pg_has(e, PG_P) &&
@@ -695,29 +702,35 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	return (unsigned)(end - first);
 }
 
-static int map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
-                    uint64_t left, uint64_t *done)
+/* Map at va: a run of leaves of the size map_size picks, below the tables
+ * it finds or makes.  Returns the bytes mapped, or sets *err. */
+static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
+                         uint64_t left, int *err)
 {
 	unsigned want = map_size(op, va, pa, left);
+	*err = XPT_OK;
 	for (unsigned level = c->valid;; level--) {
 		uint64_t e = read_entry(c, level, va);
 		bool here = present(c, e);
 		if (level == want + 1u) {
-			if (!here) {
-				*done = fill_run(c, op, level, va, pa, left) * xpt_level_bytes(level);
-				return XPT_OK;
+			if (!here)
+				return fill_run(c, op, level, va, pa, left) * xpt_level_bytes(level);
+			if (xpt_is_leaf(e, level)) {
+				*err = XPT_E_EXISTS;
+				return 0;
 			}
-			if (xpt_is_leaf(e, level))
-				return XPT_E_EXISTS;
-			if (op->forced >= 0)
-				return XPT_E_HUGE; /* smaller mappings' table is in the way */
+			if (op->forced >= 0) {
+				*err = XPT_E_HUGE; /* smaller mappings' table is in the way */
+				return 0;
+			}
 			want--;            /* fill the existing table instead */
 		} else if (here && level <= 3u && xpt_is_leaf(e, level)) {
-			return XPT_E_HUGE; /* inside an existing huge page */
+			*err = XPT_E_HUGE; /* inside an existing huge page */
+			return 0;
 		}
-		int err = here ? enter(c, level, e) : new_table(c, level, va, 0);
-		if (err != XPT_OK)
-			return err;
+		*err = here ? enter(c, level, e) : new_table(c, level, va, 0);
+		if (*err != XPT_OK)
+			return 0;
 	}
 }
 
@@ -849,6 +862,13 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       pg_in_run(va, level, pg_ents(level, \result), v) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+    ensures frame: c->sp->root == \old(c->sp->root) && c->valid == \old(c->valid) &&
+      c->sp->mem.nframes == \old(c->sp->mem.nframes) && \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
+      c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt);
+    ensures some: \old(!c->path[level].virt &&
+      xpt_present(c->sp->format, c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) &&
+      pg_leaf(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], level)) ==>
+      pg_size(level) <= \result;
     ensures flushed: c->fl != \null && c->commit ==> \forall integer n;
       0 <= n < pg_ents(level, \result) ==>
       \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
@@ -877,6 +897,8 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	    loop invariant split: c->path[level].split == \at(c->path[level].split, Pre);
 	    loop invariant nframes: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
 	    loop invariant root: c->sp->root == \at(c->sp->root, Pre);
+	    loop invariant held: c->valid == \at(c->valid, Pre) && \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre);
 	    loop invariant idx: pg_idx(va, level) <= i < 512;
 	    loop invariant run: pg_run_at(XPT_SPACE_FLAGS(c->sp->levels), va, level,
 	                                  i - pg_idx(va, level), va + done);
@@ -921,6 +943,8 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 		//@ assert at_idx: pg_idx(at, level) == i;
 		e = read_entry(c, level, at);
 		here = present(c, e);
+		/*@ assert first_e: i == pg_idx(va, level) && !c->path[level].virt ==>
+		      e == \at(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], Pre); */
 		/*@ assert walks_here: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -1024,6 +1048,11 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 			      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 			      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 			      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+			/* The first entry, a present leaf, never ends the run. */
+			/*@ assert some_brk: \let first = \at(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], Pre);
+			      !c->path[level].virt && xpt_present(c->sp->format, first) &&
+			      pg_leaf(first, level) ==>
+			      pg_idx(va, level) < i; */
 			break;
 		}
 		/* An unmap steps over an absent entry: its page had no translation
@@ -1070,6 +1099,7 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 		//@ assert done_is: done == \at(done, LoopCurrent) + bytes;
 		//@ assert i_is: i == \at(i, LoopCurrent) + 1;
 		//@ assert count_now: pg_count(level, i - pg_idx(va, level), done);
+		//@ assert some_step: pg_idx(va, level) < i;
 		/* The same at the exit below, in the new i. */
 		/*@ assert walks_step: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
@@ -1088,6 +1118,10 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 	//@ assert count_end: pg_count(level, i - pg_idx(va, level), done);
+	/*@ assert some_end: \let first = \at(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], Pre);
+	      !c->path[level].virt && xpt_present(c->sp->format, first) &&
+	      pg_leaf(first, level) ==>
+	      pg_idx(va, level) < i; */
 	//@ assert ents: pg_ents(level, done) == i - pg_idx(va, level);
 	/*@ assert walks_end: op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
 	      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
@@ -1097,33 +1131,199 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	return done;
 }
 
-/* Unmap or protect at va: the leaf there, split if it sticks out of the range. */
-static int change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
-                       uint64_t *done)
+/*
+ * Down the cursor's tables from level c->valid, through present table
+ * entries, to the entry for va where the walk ends: absent, or a leaf of
+ * level 3 or below.  Returns that entry, c->valid its level; or sets *err
+ * when an entry on the way is one the walk stops at with a fault.  Only
+ * the cursor moves.  (The entry comes back by value and the error through
+ * a pointer of another type: a store of either then cannot touch a table
+ * for WP.)
+ */
+/*@ requires \valid(c) && XPT_SPACE_READABLE(c->sp);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires \valid(err) && \separated(err, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires cursor: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
+    assigns c->valid, c->path[1 .. XPT_MAX_LEVELS], *err;
+    ensures errors: *err == XPT_OK || *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW;
+    ensures cursor: 1 <= c->valid <= \old(c->valid) && map_cursor_real(c, c->valid);
+    ensures above: \forall integer l; \old(c->valid) < l <= XPT_MAX_LEVELS ==>
+      c->path[l] == \old(c->path[l]);
+    ensures entry: *err == XPT_OK ==>
+      \result == c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)];
+    ensures ends: *err == XPT_OK ==>
+      !xpt_present(c->sp->format, \result) || (c->valid <= 3 && pg_leaf(\result, c->valid));
+    ensures walk: *err == XPT_OK && map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      map_at_walk(c, c->valid, va);
+    ensures read: *err == XPT_OK && map_at_walk(c, c->valid, va) ==>
+      \result == pg_entry(XPT_SPACE_PGW(c->sp), va, c->valid);
+    ensures ok: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
+    ensures tree: pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+    ensures walks: \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+*/
+static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 {
-	for (unsigned level = c->valid;; level--) {
-		uint64_t e = read_entry(c, level, va), bytes = xpt_level_bytes(level);
-		uint64_t base = va & ~(bytes - 1u);
-		int err;
-		if (!present(c, e)) {
-			if (op->kind == OP_PROTECT)
-				return XPT_E_NOT_MAPPED;
-			*done = bytes - (va - base) < left ? bytes - (va - base) : left;
-			return XPT_OK;
+	unsigned level = c->valid;
+	uint64_t entry = read_entry(c, level, va);
+	*err = XPT_OK;
+	/*@ loop invariant level: 1 <= level <= \at(c->valid, Pre) && c->valid == level;
+	    loop invariant real: map_cursor_real(c, level);
+	    loop invariant above: \forall integer l; \at(c->valid, Pre) < l <= XPT_MAX_LEVELS ==>
+	      c->path[l] == \at(c->path[l], Pre);
+	    loop invariant entry: entry == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+	    loop invariant walk: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==> map_at_walk(c, level, va);
+	    loop invariant ok: *err == XPT_OK;
+	    loop invariant flush: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
+	    loop invariant words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
+	    loop assigns level, entry, c->valid, c->path[1 .. XPT_MAX_LEVELS], *err;
+	    loop variant level;
+	*/
+	while (present(c, entry) && (level > 3u || !xpt_is_leaf(entry, level))) {
+		/*@ assert top: map_at_walk(c, level, va) ==>
+		      level <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) &&
+		      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
+		/*@ assert read: map_at_walk(c, level, va) ==>
+		      entry == pg_entry(XPT_SPACE_PGW(c->sp), va, level); */
+		//@ assert p: map_at_walk(c, level, va) ==> pg_has(entry, PG_P);
+		*err = enter(c, level, entry);
+		if (*err != XPT_OK) {
+			/*@ assert same_here: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+			      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+			//@ assert cut_here: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+			//@ assert flush_here: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
+			return entry;
 		}
-		if (level > 3u || !xpt_is_leaf(e, level)) {
-			err = enter(c, level, e);
-		} else if (base == va && left >= bytes) {
-			*done = change_run(c, op, level, va, left);
-			return XPT_OK;
-		} else if (op->opts & XPT_OPT_SPLIT) {
-			err = new_table(c, level, va, e);
-		} else {
-			return XPT_E_HUGE;
-		}
-		if (err != XPT_OK)
-			return err;
+		//@ assert table: !pg_leaf(entry, level);
+		//@ assert fresh: !c->path[level - 1].virt && c->path[level - 1].table < c->sp->mem.nframes;
+		/*@ assert held: \forall integer l; level <= l <= c->sp->levels ==>
+		      c->path[l].table == \at(c->path[l].table, LoopCurrent) &&
+		      c->path[l].virt == \at(c->path[l].virt, LoopCurrent); */
+		/*@ assert levels: \forall integer l; level <= l <= c->sp->levels ==>
+		      !c->path[l].virt && c->path[l].table < c->sp->mem.nframes; */
+		/*@ assert walk_next: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+		      map_at_walk(c, level - 1, va); */
+		level--;
+		entry = read_entry(c, level, va);
 	}
+	/* Only the cursor moved: the window, and so every walk in it, is as
+	 * it was (pg_cut, word 0 kept). */
+	/*@ assert same: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+	//@ assert cut: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	/*@ assert top_end: map_at_walk(c, level, va) ==>
+	      level <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
+	/*@ assert read_end: map_at_walk(c, level, va) ==>
+	      entry == pg_entry(XPT_SPACE_PGW(c->sp), va, level); */
+	return entry;
+}
+
+/* Unmap or protect at va: the leaf there, split if it sticks out of the
+ * range.  Returns the bytes covered, or sets *err. */
+/*@ requires \valid_read(op) && (op->kind == OP_UNMAP || op->kind == OP_PROTECT);
+    requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires \separated(op, c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires c->fl == \null || \separated(op, c->fl);
+    requires \valid(err) && \separated(err, op, c, c->sp,
+                                         c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires c->fl == \null || \separated(err, c->fl);
+    requires whole: !(op->opts & XPT_OPT_SPLIT);
+    requires cursor: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
+    requires 0 < left;
+    assigns c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables, *err,
+            c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1], c->fl->npages, c->fl->all,
+            c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures errors: *err == XPT_OK || *err == XPT_E_NOT_MAPPED || *err == XPT_E_HUGE ||
+      *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW;
+    ensures ok: map_flush_ok(c);
+    ensures cursor: 1 <= c->valid <= \old(c->valid) && map_cursor_real(c, c->valid);
+    ensures done: *err == XPT_OK ==> 0 < \result <= left;
+    ensures failed: *err != XPT_OK ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures tree: op->kind == OP_UNMAP && pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
+    ensures gone: *err == XPT_OK && c->commit && op->kind == OP_UNMAP &&
+      map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + \result ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+    ensures kept: *err == XPT_OK && op->kind == OP_UNMAP && map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      !(c->valid <= 3 && pg_in_run(va, c->valid, pg_ents(c->valid, \result), v)) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+*/
+static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
+                            int *err)
+{
+	/* Read before the cursor moves: the provers then need not show that
+	 * its stores leave *op alone. */
+	bool protect = op->kind == OP_PROTECT, may_split = op->opts & XPT_OPT_SPLIT;
+	uint64_t e = descend(c, va, err);
+	if (*err != XPT_OK)
+		return 0;
+	//@ assert nframes: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+	unsigned level = c->valid;
+	uint64_t bytes = xpt_level_bytes(level);
+	uint64_t off = va % bytes; /* va's offset in the page of this level */
+	if (!present(c, e)) {
+		if (protect) {
+			*err = XPT_E_NOT_MAPPED;
+			return 0;
+		}
+		/* No address of va's page at this level has a translation. */
+		/*@ assert page: \forall integer v; va <= v < va + (bytes - off) ==>
+		      pg_in_run(va, level, 1, v); */
+		/*@ assert hole: map_at_walk(c, level, va) ==> \forall integer v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, 1, v) ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v); */
+		uint64_t n = bytes - off < left ? bytes - off : left;
+		/*@ assert gone_hole: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==> \forall integer v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v); */
+		return n;
+	}
+	if (off == 0 && left >= bytes) {
+		//@ assert first_real: !c->path[level].virt;
+		//@ assert first_leaf: xpt_present(c->sp->format, e) && pg_leaf(e, level);
+		//@ assert first_word: e == c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)];
+		/*@ assert kept_pre: \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		//@ ghost Run: ;
+		uint64_t n = change_run(c, op, level, va, left);
+		//@ assert some: bytes <= n;
+		//@ assert real: map_cursor_real(c, level);
+		/*@ assert run: \forall integer v; va <= v < va + n ==>
+		      pg_in_run(va, level, pg_ents(level, n), v); */
+		/*@ assert gone_run: c->commit && !protect && map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v); */
+		/*@ assert kept_run: !protect && map_at_walk{Run}(c, level, va) ==> \forall integer v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Run}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !pg_in_run(va, level, pg_ents(level, n), v) ==>
+		      pg_same_walk{Run, Here}(XPT_SPACE_PGW(c->sp), v); */
+		/*@ assert kept: !protect && map_at_walk{Run}(c, level, va) ==> \forall integer v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !pg_in_run(va, level, pg_ents(level, n), v) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+		return n;
+	}
+	if (!may_split) {
+		*err = XPT_E_HUGE;
+		return 0;
+	}
+	*err = new_table(c, level, va, e);
+	/* The new table is the cursor's next level down: once more from
+	 * there, at most twice in all (1 GiB, then 2 MiB). */
+	return *err != XPT_OK ? 0 : change_step(c, op, va, left, err);
 }
 
 /* One pass over the whole range. */
@@ -1135,9 +1335,9 @@ static int pass(struct cursor *c, const struct op *op)
 	c->path[c->sp->levels] = (struct level){ .table = c->sp->root };
 	c->tables = 0;
 	while (left > 0) {
-		uint64_t done = 0;
-		int err = op->kind == OP_MAP ? map_step(c, op, va, pa, left, &done)
-		                             : change_step(c, op, va, left, &done);
+		int err;
+		uint64_t done = op->kind == OP_MAP ? map_step(c, op, va, pa, left, &err)
+		                                   : change_step(c, op, va, left, &err);
 		if (err != XPT_OK)
 			return err;
 		advance(c, va, left == done ? 0 : va + done, free_empty);
