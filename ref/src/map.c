@@ -228,7 +228,7 @@ static int enter(struct cursor *c, unsigned level, uint64_t e)
 		return XPT_E_RSVD_BITS;
 	if (t >= c->sp->mem.nframes)
 		return XPT_E_WINDOW;
-	/*@ ghost if (xpt_fmt_present(XPT_FMT_X86, e) && !xpt_is_leaf(e, level))
+	/*@ ghost if ((e & XPT_PTE_P) && level != 1u && !(e & XPT_PTE_PS))
 	      table_goes_on(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
 	/*@ assert below: \forall integer va;
 	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
@@ -1235,6 +1235,7 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
     requires whole: !(op->opts & XPT_OPT_SPLIT);
     requires cursor: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
     requires 0 < left;
+    decreases c->valid;
     assigns c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables, *err,
             c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1], c->fl->npages, c->fl->all,
             c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
