@@ -23,6 +23,8 @@
  *   - a call that failed left window, allocator and flush record as they
  *     were (byte for byte), and failed with an error its arguments and the
  *     shadow allow; a call that succeeded did what the shadow did;
+ *   - a call whose walk meets a table entry with a reserved bit (planted
+ *     for that call alone) fails with XPT_E_RSVD_BITS and changes nothing;
  *   - translate agrees with the shadow on every page an operation touched;
  *     in an EPT space so does xpt_ept_walk for a read, a write and a fetch
  *     (host address, violation and its qualification, memory type);
@@ -1599,6 +1601,72 @@ static void op_protect(struct input *in)
 	probe_range(va, len ? len : K4);
 }
 
+/* A table entry the walk rejects: an address bit at or above MAXPHYADDR,
+ * or PS in a PML4E or PML5E (SDM 4.5; an EPT misconfiguration).  Planted
+ * for one call whose walk goes through it: the call must fail with
+ * XPT_E_RSVD_BITS (or an argument error) and change nothing, and the
+ * entry is then restored.  The address is the entry's first.
+ * Bytes: u16 table (bits 0..6, in walk order) and first entry index to
+ * look at (bits 7..15); u16 attributes; u16 physical address; u8: bits
+ * 0..2 which address bit, 3 PS instead, 4..6 the call. */
+static void op_poison(struct input *in)
+{
+	uint16_t which = u16(in), asel = u16(in), psel = u16(in);
+	uint8_t how = u8(in);
+	if (!sp_live || ntables[cur] == 0)
+		return;
+	const struct table *t = &tables[cur][(which & 0x7f) % ntables[cur]];
+	bool ps = (how & 8) || maxphy == 52;
+	if (t->level < 2 || (ps && t->level < 4))
+		return;
+	uint64_t *e = NULL, va = 0;
+	for (unsigned k = 0; k < 512 && !e; k++) {
+		unsigned i = ((which >> 7) + k) % 512;
+		uint64_t w = win[t->frame * 512 + i];
+		if (!present(w) || (w & XPT_PTE_PS))
+			continue;
+		e = &win[t->frame * 512 + i];
+		va = t->va | (uint64_t)i << (12 + 9 * (t->level - 1));
+		if (t->level == levels && !ept && i >= 256)
+			va |= ~0ull << va_bits();
+	}
+	if (!e)
+		return;
+	uint64_t was = *e, bit = ps ? XPT_PTE_PS : 1ull << (maxphy + (how & 7) % (52 - maxphy));
+	xpt_attr attr = dec_attr(asel);
+	uint64_t pa = dec_pa(psel);
+	struct xpt_mapping out;
+	unsigned call = (how >> 4) % 7;
+	/* arg_errors' kind, or -1: the call walks to the leaf before it looks
+	 * at its arguments (xpt_unmap, xpt_protect find the leaf's size). */
+	static const int kind[7] = { 0, 0, 1, -1, 2, -1, -1 };
+	static const char *const name[7] = { "xpt_map", "xpt_map_range", "xpt_unmap_range",
+		                             "xpt_unmap", "xpt_protect_range", "xpt_protect",
+		                             "xpt_translate" };
+	uint32_t must = 0;
+	if (kind[call] >= 0) /* as op_map_range, op_unmap_range, op_protect_range ask */
+		must = arg_errors(kind[call], va, kind[call] == 0 ? pa : 0, K4,
+		                  kind[call] == 1 ? 0 : attr, kind[call] ? XPT_OPT_SPLIT : 0);
+	uint32_t allowed = must ? must : ERRBIT(XPT_E_RSVD_BITS);
+	*e = was | bit;
+	snap_space();
+	TRACE("op %u: poison entry %#llx (level %u, va %#llx) with %#llx, then %s\n", g_opno,
+	      ULL(was), t->level, ULL(va), ULL(bit), name[call]);
+	int err = XPT_OK;
+	switch (call) {
+	case 0: err = xpt_map(&sp, va, pa, XPT_4K, attr, &fl); break;
+	case 1: err = xpt_map_range(&sp, va, pa, K4, attr, 0, &fl); break;
+	case 2: err = xpt_unmap_range(&sp, va, K4, XPT_OPT_SPLIT, &fl); break;
+	case 3: err = xpt_unmap(&sp, va, XPT_OPT_SPLIT, &out, &fl); break;
+	case 4: err = xpt_protect_range(&sp, va, K4, attr, XPT_OPT_SPLIT, &fl); break;
+	case 5: err = xpt_protect(&sp, va, attr, &fl); break;
+	case 6: err = xpt_translate(&sp, va, &out); break;
+	}
+	expect(name[call], err, allowed);
+	check_unchanged(name[call], err);
+	*e = was;
+}
+
 /* Apply the record with invlpg, or (with PCIDs) with INVPCID for the
  * current PCID, which spares global entries unless the record says a
  * global leaf changed. */
@@ -1780,7 +1848,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 10: probe(dec_va(u16(&in))); break;
 		case 11: op_flush_apply(op & 0x10); break;
 		case 12: case 13: tlb_access(dec_va(u16(&in)) | (u8(&in) & 0x7f) << 3, dec_access(op >> 4)); break;
-		case 14: arch.load_cr3(arch.ctx, xpt_space_cr3(&sp)); break;
+		case 14:
+			if ((op >> 4) == 15)
+				op_poison(&in);
+			else
+				arch.load_cr3(arch.ctx, xpt_space_cr3(&sp));
+			break;
 		default:
 			if ((op >> 4) == 15)
 				op_destroy_lower();

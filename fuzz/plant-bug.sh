@@ -4,10 +4,10 @@
 # Exits 0 only if every planted bug was found.
 #
 #   fuzz/plant-bug.sh [BUG...|all]  BUG: us (default), zero, flush, split-ad,
-#                                   la57-canon, la57-cross
+#                                   la57-canon, la57-cross, rsvd-table
 #   PLANT_SECONDS=60                time allowed per bug
 #
-# us, zero, flush and la57-canon are searched for from an empty corpus;
+# us, zero, flush, la57-canon and rsvd-table are searched for from an empty corpus;
 # split-ad needs a huge page, an access through it and a split, la57-cross
 # a range across a 256 TiB boundary of a 5-level space: they start from
 # the seeds.
@@ -19,13 +19,15 @@
 #   la57-canon  a 5-level space checks addresses against 48 bits, not 57
 #   la57-cross  the cursor never leaves a PML4, so a range that crosses
 #               into the next PML5 slot goes on in the old PML4
+#   rsvd-table  the mapper follows a table entry with an address bit at or
+#               above MAXPHYADDR (it refuses only PS in a PML4E or PML5E)
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
 secs=${PLANT_SECONDS:-60}
 bugs=("${@:-us}")
-[ "${1:-}" = all ] && bugs=(us zero flush split-ad la57-canon la57-cross)
+[ "${1:-}" = all ] && bugs=(us zero flush split-ad la57-canon la57-cross rsvd-table)
 
 # Edit the mapper's sources (map.c, and format.h where entry formats live)
 # with a perl substitution; fail when no pattern matches any more.
@@ -40,6 +42,7 @@ plant() { # BUG DIR
 	split-ad) code='$n += s/uint64_t kept = e & [^;]*;/uint64_t kept = 0;/;' ;;
 	la57-canon) code='$n += s/unsigned bits = xpt_space_va_bits\(sp\);/unsigned bits = XPT_VA_BITS;/;' ;;
 	la57-cross) code='$n += s/(level = c->valid; level < )c->sp->levels;/$1XPT_LEVELS;/;' ;;
+	rsvd-table) code='$n += s/if \(table_rsvd\(e, level, c->sp->maxphyaddr\)\)/if (level >= 4u && (e & XPT_PTE_PS))/;' ;;
 	*) echo "plant-bug: unknown bug '$bug'" >&2; return 2 ;;
 	esac
 	perl -0pi -e "$code"' END { exit($n ? 0 : 1) }' "${files[@]}"

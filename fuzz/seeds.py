@@ -153,6 +153,14 @@ def op_cr3():
     return bytes([14])
 
 
+def op_poison(table, index, call, a, p=0, bit=0, ps=False):
+    """Plant a reserved bit in the first present table entry of the
+    table'th table (walk order) from index on, for one call (0 map,
+    1 map_range, 2 unmap_range, 3 unmap, 4 protect_range, 5 protect,
+    6 translate), then restore it."""
+    return bytes([0xFE]) + u16(table | index << 7) + u16(a) + u16(p) + bytes([bit | ps << 3 | call << 4])
+
+
 def op_destroy_lower():
     return bytes([0xFF])
 
@@ -231,6 +239,10 @@ OPS = {
     "cache-soft": header() + op_map(va(mode=1), pa_2m(1), attr(W, cache=5, soft=3), size=1) + op_map(va(i1=1, i2=1), pa_frame(1), attr(W, cache=7, soft=5)),
     "table-in-way": header() + op_map(va(i2=1, i1=1), pa_frame(1), attr()) + op_unmap(va(i2=1, i1=1)) + op_map(va(mode=1, i2=1), pa_2m(1), attr(), size=1)
     + op_map_range(va(mode=1, i2=1), pa_2m(1), mult_2m(1), attr()),
+    "poison-table-entries": header(phys=1) + op_map(va(i1=1), pa_frame(1), attr(W)) + op_map(va(i4=2), pa_frame(2), attr(W))
+    + b"".join(op_poison(t, 0, c, attr(W | NX), pa_frame(3), bit=c) for t in range(3) for c in range(7))
+    + op_poison(0, 0, 3, 0, ps=True) + op_poison(0, 300, 6, 0, ps=True) + op_poison(1, 0, 0, attr(W), pa_frame(1))
+    + op_access(va(i1=1), 1) + op_unmap(va(i1=1)) + op_flush() + op_access(va(i4=2)),
 }
 
 # 5-level spaces: PML5 slots 1, 2, 256 (the upper half) and 511, addresses
@@ -256,6 +268,8 @@ OPS.update({
     + op_map(va(i4=2), pa_frame(3), attr()) + op_destroy_lower() + op_probe(va(i5=4)) + op_probe(va(i5=1, i1=1)),
     "la57-tlb-stale": H5 + op_map(va(i5=1, i1=6), pa_frame(6), attr(W | U)) + op_access(va(i5=1, i1=6), 3)
     + op_protect(va(i5=1, i1=6), attr(U)) + op_access(va(i5=1, i1=6), 3) + op_flush() + op_access(va(i5=1, i1=6), 3),
+    "la57-poison": header(phys=2, fmt=LA57) + op_map(va(i5=1, i1=1), pa_frame(1), attr(W))
+    + b"".join(op_poison(t, 0, c, attr(W), pa_frame(2), bit=c, ps=t < 2 and c > 3) for t in range(4) for c in (0, 2, 3, 5, 6)),
 })
 
 # EPT spaces: guest-physical addresses, R/W/X and a memory type per leaf,
@@ -286,6 +300,8 @@ OPS.update({
     + op_protect(special_va(2), eattr()) + op_access(special_va(1), WR),
     "ept-destroy-lower": HE + op_map(va(i1=1), pa_frame(1), eattr()) + op_map(va(i4=2), pa_frame(2), eattr())
     + op_destroy_lower() + op_probe(va(i4=2)) + op_probe(va(i1=1)),
+    "ept-poison": header(phys=3, fmt=EPT) + op_map(va(i1=1), pa_frame(1), eattr())
+    + b"".join(op_poison(t, 0, c, eattr(), pa_frame(2), bit=c, ps=t == 0 and c == 6) for t in range(3) for c in range(7)),
     "ept-wx-policy": header(wx=True, fmt=EPT) + op_map(va(i1=1), pa_frame(1), eattr()) + op_map(va(i1=1), pa_frame(1), eattr(nx=True)),
 })
 
