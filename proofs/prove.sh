@@ -72,6 +72,16 @@ progress() { # goals done of goals scheduled, over every run so far
 		awk '{ s += $1 } END { print s }')
 	echo "prove: $done_goals of ${total_goals:-?} goals after $(( $(date +%s) - start )) s"
 }
+pace() { # until a run ends or PROGRESS seconds pass; progress on the latter
+	local timer
+	sleep "${PROGRESS:-20}" & timer=$!
+	wait -n
+	if kill -0 "$timer" 2>/dev/null; then
+		kill "$timer"; wait "$timer" 2>/dev/null
+	else
+		progress
+	fi
+}
 n=0
 declare -A runs # lines of the scope so far a file, to name their reports apart
 while read -r file fcts; do
@@ -88,21 +98,22 @@ while read -r file fcts; do
 	runs[$base]=$((${runs[$base]:-0} + 1))
 	[ "${runs[$base]}" -gt 1 ] && base=$base-${runs[$base]}
 	echo "prove: $file${fcts:+ ($fcts)}"
-	(frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
+	(s=$(date +%s)
+	 frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
 		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
 		"${select[@]}" ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
 		-wp-report-json "$reports/$base.json" </dev/null >"$log.$n" 2>&1
-	 echo $? >"$log.$n.rc") &
-	# Progress every PROGRESS seconds (default 20) while PROVE_JOBS runs go on.
+	 echo $? >"$log.$n.rc"
+	 echo "prove: $file${fcts:+ ($fcts)}: done in $(( $(date +%s) - s )) s") &
+	# While PROVE_JOBS runs go on: progress every PROGRESS seconds (default
+	# 20), and the next line as soon as a run ends, so no core waits.
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
-		sleep "${PROGRESS:-20}" & wait "$!"
-		progress
+		pace
 	done
 done <<<"$scope"
 while [ -n "$(jobs -rp)" ]; do
-	sleep "${PROGRESS:-20}" & wait "$!"
-	progress
+	pace
 done
 wait
 status=0
