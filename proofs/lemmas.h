@@ -321,6 +321,41 @@
   lemma in_range: \forall integer va, L, n, b, v;
     1 <= L <= 3 && 0 <= va && pg_aligned(va, L) && 0 <= n && pg_count(L, n, b) &&
     pg_idx(va, L) + n <= 512 && va <= v < va + b ==> pg_in_run(va, L, n, v);
+  // The converse, for canonical addresses: the n entries from an aligned
+  // va are its b bytes.  Two canonical addresses of one half agree on
+  // the bits above the PML4 index (39 and up) once they agree on the
+  // indexes of levels 4 and 5: the half is the top bit of the top index.
+  lemma top_48: \forall integer x; 0 <= x <= 18446744073709551615 && pg_canonical_w(x, 48) ==>
+    (x / 549755813888 < 256 && x / 549755813888 % 512 < 256) ||
+    (x / 549755813888 >= 33554176 && x / 549755813888 % 512 >= 256 &&
+     x / 549755813888 - x / 549755813888 % 256 == 33554176);
+  lemma top_57: \forall integer x; 0 <= x <= 18446744073709551615 && pg_canonical_w(x, 57) ==>
+    (x / 281474976710656 < 256 && x / 281474976710656 % 512 < 256) ||
+    (x / 281474976710656 >= 65280 && x / 281474976710656 % 512 >= 256 &&
+     x / 281474976710656 - x / 281474976710656 % 256 == 65280);
+  lemma eq_512: \forall integer a, b; 0 <= a && 0 <= b && a / 512 == b / 512 && a % 512 == b % 512 ==>
+    a == b;
+  lemma above_39: \forall integer fl, va, v;
+    0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
+    pg_canonical(fl, va) && pg_canonical(fl, v) &&
+    pg_idx(va, 4) == pg_idx(v, 4) && pg_idx(va, 5) == pg_idx(v, 5) ==>
+    va / 549755813888 == v / 549755813888;
+  lemma run_in_1: \forall integer va, n, v;
+    0 <= va && 0 <= v && va % 4096 == 0 && va / 549755813888 == v / 549755813888 &&
+    pg_in_run(va, 1, n, v) ==> va <= v < va + n * 4096;
+  lemma run_in_2: \forall integer va, n, v;
+    0 <= va && 0 <= v && va % 2097152 == 0 && va / 549755813888 == v / 549755813888 &&
+    pg_in_run(va, 2, n, v) ==> va <= v < va + n * 2097152;
+  lemma run_in_3: \forall integer va, n, v;
+    0 <= va && 0 <= v && va % 1073741824 == 0 && va / 549755813888 == v / 549755813888 &&
+    pg_in_run(va, 3, n, v) ==> va <= v < va + n * 1073741824;
+  lemma run_top: \forall integer va, L, n, v;
+    1 <= L <= 3 && pg_in_run(va, L, n, v) ==>
+    pg_idx(va, 4) == pg_idx(v, 4) && pg_idx(va, 5) == pg_idx(v, 5);
+  lemma run_in: \forall integer fl, va, L, n, b, v;
+    1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
+    pg_canonical(fl, va) && pg_canonical(fl, v) && pg_aligned(va, L) && pg_count(L, n, b) &&
+    pg_in_run(va, L, n, v) ==> va <= v < va + b;
   // A walk whose entry at L is stored absent ends there, inside the
   // window, without a page.
   lemma stored_gone{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;

@@ -1257,6 +1257,10 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
       !(c->valid <= 3 && pg_in_run(va, c->valid, pg_ents(c->valid, \result), v)) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+    ensures outside: *err == XPT_OK && op->kind == OP_UNMAP && map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(va <= v < va + \result) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
 */
 static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
                             int *err)
@@ -1314,6 +1318,12 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 		      !pg_in_run(va, level, pg_ents(level, n), v) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+		/* The run's entries are its bytes (lemma run_in): canonical
+		 * addresses share va's half. */
+		/*@ assert outside: !protect && map_at_walk{Run}(c, level, va) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(va <= v < va + n) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 		return n;
 	}
