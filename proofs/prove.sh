@@ -97,7 +97,7 @@ while read -r file fcts; do
 	base=$(basename "$file" .c)
 	runs[$base]=$((${runs[$base]:-0} + 1))
 	[ "${runs[$base]}" -gt 1 ] && base=$base-${runs[$base]}
-	echo "prove: $file${fcts:+ ($fcts)}"
+	echo "prove: [$n] $file${fcts:+ ($fcts)}"
 	(s=$(date +%s)
 	 frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
@@ -105,7 +105,7 @@ while read -r file fcts; do
 		"${select[@]}" ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
 		-wp-report-json "$reports/$base.json" </dev/null >"$log.$n" 2>&1
 	 echo $? >"$log.$n.rc"
-	 echo "prove: $file${fcts:+ ($fcts)}: done in $(( $(date +%s) - s )) s") &
+	 echo "prove: [$n] $file: done in $(( $(date +%s) - s )) s") &
 	# While PROVE_JOBS runs go on: progress every PROGRESS seconds (default
 	# 20), and the next line as soon as a run ends, so no core waits.
 	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
