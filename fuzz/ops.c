@@ -532,6 +532,17 @@ static void check_table_entry(uint64_t e, uint64_t va, unsigned level)
 		      level);
 }
 
+/* The first address entry i of a table at `level` covers, the table's
+ * first being base: in the root of an x86 space, entries 256 and up are
+ * the upper half, sign-extended. */
+static uint64_t entry_va(uint64_t base, unsigned level, unsigned i)
+{
+	uint64_t va = base | (uint64_t)i << (12 + 9 * (level - 1));
+	if (level == levels && !ept && i >= 256)
+		va |= ~0ull << va_bits();
+	return va;
+}
+
 static void visit(xpt_pfn t, unsigned level, uint64_t base)
 {
 	CHECK(t < window, "table frame %llu outside the window", (unsigned long long)t);
@@ -546,11 +557,8 @@ static void visit(xpt_pfn t, unsigned level, uint64_t base)
 		return;
 	}
 	tables[cur][ntables[cur]++] = tinfo[t] = (struct table){ t, level, base };
-	unsigned shift = 12 + 9 * (level - 1);
 	for (unsigned i = 0; i < 512 && !stop; i++) {
-		uint64_t e = win[t * 512 + i], va = base | (uint64_t)i << shift;
-		if (level == levels && !ept && i >= 256)
-			va |= ~0ull << va_bits(); /* the upper half, sign-extended */
+		uint64_t e = win[t * 512 + i], va = entry_va(base, level, i);
 		if (!present(e)) {
 			CHECK(e == 0, "non-present entry %#llx is not zero (va %#llx level %u)",
 			      (unsigned long long)e, (unsigned long long)va, level);
@@ -1626,9 +1634,7 @@ static void op_poison(struct input *in)
 		if (!present(w) || (w & XPT_PTE_PS))
 			continue;
 		e = &win[t->frame * 512 + i];
-		va = t->va | (uint64_t)i << (12 + 9 * (t->level - 1));
-		if (t->level == levels && !ept && i >= 256)
-			va |= ~0ull << va_bits();
+		va = entry_va(t->va, t->level, i);
 	}
 	if (!e)
 		return;
