@@ -37,8 +37,8 @@ plant() { # BUG DIR
 	case $bug in
 	us) code='$n += s/(TABLE_FLAGS \(XPT_PTE_P \| XPT_PTE_RW) \| XPT_PTE_US\)/$1)/;
 	          $n += s/(: XPT_PTE_P \| XPT_PTE_RW) \| XPT_PTE_US;/$1;/;' ;;
-	zero) code='$n += s/(\t+)table\[i\] = 0;/$1(void)table[i];/;' ;;
-	flush) code='$n += s/(write_entry\(c, level, va, repl\);\n\s*)record\(c, va, e\);/$1(void)e;/;' ;;
+	zero) code='$n += s/(\t+)sp->mem.words\[xpt_slot\(t, i\)\] = 0;/$1(void)t;/;' ;;
+	flush) code='$n += s/(\t+)record\(c, va, e\);/$1(void)e;/;' ;;
 	split-ad) code='$n += s/uint64_t kept = e & [^;]*;/uint64_t kept = 0;/;' ;;
 	la57-canon) code='$n += s/unsigned bits = xpt_space_va_bits\(sp\);/unsigned bits = XPT_VA_BITS;/;' ;;
 	la57-cross) code='$n += s/(level = c->valid; level < )c->sp->levels;/$1XPT_LEVELS;/;' ;;
