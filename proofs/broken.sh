@@ -31,16 +31,16 @@ variants=(
 )
 
 # As make prove proves: the provers, then the proof scripts of proofs/wp
-# (a broken function fails make prove exactly when it fails here).
-prove() { # file function properties provers-at-once -> prints "proved X / Y"
+# (a broken function fails make prove exactly when it fails here).  Two
+# provers at once: a goal the bug breaks then costs one timeout, as both
+# provers spend it side by side, not two in turn.
+prove() { # file function properties -> prints "proved X / Y"
 	frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
 		-wp -wp-rte -wp-prover script,cvc4,z3 -wp-session proofs/wp -wp-cache none \
-		-wp-par "$4" -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
+		-wp-par 2 -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
 		sed -n 's/^\[wp\] Proved goals: *//p'
 }
 
-# Two provers at once: a goal the bug breaks then costs one timeout, as
-# both provers spend it side by side, not two in turn.
 for v in "${variants[@]}"; do
 	IFS='|' read -r name file fct props expr <<<"$v"
 	cp ref/src/*.h "$scratch/"
@@ -49,8 +49,8 @@ for v in "${variants[@]}"; do
 	if cmp -s "ref/src/$file" "$scratch/$file"; then
 		echo "broken: '$name': the edit did not apply"; fails=$((fails + 1)); continue
 	fi
-	good=$(prove "ref/src/$file" "$fct" "$props" 2)
-	bad=$(prove "$scratch/$file" "$fct" "$props" 2)
+	good=$(prove "ref/src/$file" "$fct" "$props")
+	bad=$(prove "$scratch/$file" "$fct" "$props")
 	if [ -z "$bad" ]; then
 		echo "broken: '$name': WP did not run on the broken file"; fails=$((fails + 1)); continue
 	fi
