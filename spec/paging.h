@@ -718,6 +718,50 @@
     pg_canonical(fl, v) && !pg_window(w, cr3, fl, M, nf, v) &&
     pg_reads(w, cr3, fl, M, v, pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L)) ==>
     pg_same_above(va, v, L) && pg_idx(va, L) == pg_idx(v, L);
+
+  // Stores into one table alone, the one the walk of va reads at L and at
+  // no level above: that walk reaches L as before, through the same
+  // tables and entries (the run of leaves one unmap step changes).  Level
+  // by level from the root, as cut_table_0 .. 4.
+  predicate pg_in_table{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                              integer va, integer L) =
+    13 <= M <= 52 && 1 <= L && pg_reaches{A}(w, cr3, fl, M, nf, va, L) &&
+    (\forall integer i; 0 <= i < nf * 512 &&
+       !(pg_table{A}(w, cr3, fl, M, va, L) * 512 <= i < pg_table{A}(w, cr3, fl, M, va, L) * 512 + 512) ==>
+       \at(w[i], A) == \at(w[i], B)) &&
+    \forall integer K; L < K <= pg_top(fl) ==>
+      pg_table{A}(w, cr3, fl, M, va, K) != pg_table{A}(w, cr3, fl, M, va, L);
+  lemma in_table_0{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) && L <= pg_top(fl) - 0 ==>
+    pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 0) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 0) &&
+    (L < pg_top(fl) - 0 ==>
+     pg_entry{B}(w, cr3, fl, M, va, pg_top(fl) - 0) == pg_entry{A}(w, cr3, fl, M, va, pg_top(fl) - 0));
+  lemma in_table_1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) && L <= pg_top(fl) - 1 ==>
+    pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 1) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 1) &&
+    (L < pg_top(fl) - 1 ==>
+     pg_entry{B}(w, cr3, fl, M, va, pg_top(fl) - 1) == pg_entry{A}(w, cr3, fl, M, va, pg_top(fl) - 1));
+  lemma in_table_2{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) && L <= pg_top(fl) - 2 ==>
+    pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 2) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 2) &&
+    (L < pg_top(fl) - 2 ==>
+     pg_entry{B}(w, cr3, fl, M, va, pg_top(fl) - 2) == pg_entry{A}(w, cr3, fl, M, va, pg_top(fl) - 2));
+  lemma in_table_3{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) && L <= pg_top(fl) - 3 ==>
+    pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 3) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 3) &&
+    (L < pg_top(fl) - 3 ==>
+     pg_entry{B}(w, cr3, fl, M, va, pg_top(fl) - 3) == pg_entry{A}(w, cr3, fl, M, va, pg_top(fl) - 3));
+  lemma in_table_4{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) && L <= pg_top(fl) - 4 ==>
+    pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 4) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 4) &&
+    (L < pg_top(fl) - 4 ==>
+     pg_entry{B}(w, cr3, fl, M, va, pg_top(fl) - 4) == pg_entry{A}(w, cr3, fl, M, va, pg_top(fl) - 4));
+  lemma in_table_level{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) ==> pg_level{B}(w, cr3, fl, M, va) <= L;
+  lemma in_table_reach{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, K;
+    pg_in_table{A, B}(w, cr3, fl, M, nf, va, L) && L <= K <= pg_top(fl) ==>
+    pg_reaches{B}(w, cr3, fl, M, nf, va, K) &&
+    pg_table{B}(w, cr3, fl, M, va, K) == pg_table{A}(w, cr3, fl, M, va, K);
   }
 */
 

@@ -77,6 +77,19 @@ struct cursor {
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
       pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
       pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table;
+    // Every real table of the cursor from `from` up to the root is the one
+    // the space's walk of va reads there (map_at_walk at each level, the
+    // tree stated once): what a step needs of the levels it leaves behind
+    // when it moves to the next address.
+    predicate map_on_walk{L}(struct cursor *c, integer from, integer va) =
+      c->sp->format == XPT_FMT_X86 && pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+      \forall integer l; from <= l <= c->sp->levels ==>
+        !c->path[l].virt && pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table &&
+        pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l);
+    lemma on_walk_at{L}: \forall struct cursor *c, integer from, va, l;
+      map_on_walk(c, from, va) && from <= l <= c->sp->levels ==> map_at_walk(c, l, va);
+    lemma on_walk_down{L}: \forall struct cursor *c, integer from, va;
+      map_on_walk(c, from, va) && map_at_walk(c, from - 1, va) ==> map_on_walk(c, from - 1, va);
 */
 
 /* ------------------------------------------------------------- entries */
@@ -1157,6 +1170,8 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
       map_at_walk(c, c->valid, va);
     ensures read: *err == XPT_OK && map_at_walk(c, c->valid, va) ==>
       \result == pg_entry(XPT_SPACE_PGW(c->sp), va, c->valid);
+    ensures on_walk: *err == XPT_OK && map_on_walk{Pre}(c, \old(c->valid), va) ==>
+      map_on_walk(c, c->valid, va);
     ensures ok: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
     ensures tree: pg_tree{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
       pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes);
@@ -1175,6 +1190,8 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 	      c->path[l] == \at(c->path[l], Pre);
 	    loop invariant entry: entry == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
 	    loop invariant walk: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==> map_at_walk(c, level, va);
+	    loop invariant on_walk: map_on_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+	      map_on_walk(c, level, va);
 	    loop invariant ok: *err == XPT_OK;
 	    loop invariant flush: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
 	    loop invariant words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
@@ -1195,6 +1212,7 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 			      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 			//@ assert cut_here: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
 			//@ assert flush_here: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
+			//@ assert real_here: 1 <= c->valid <= \at(c->valid, Pre) && map_cursor_real(c, c->valid);
 			return entry;
 		}
 		//@ assert table: !pg_leaf(entry, level);
@@ -1206,6 +1224,39 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 		      !c->path[l].virt && c->path[l].table < c->sp->mem.nframes; */
 		/*@ assert walk_next: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
 		      map_at_walk(c, level - 1, va); */
+		/*@ assert step_words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], LoopCurrent); */
+		//@ assert kept: pg_cut{LoopCurrent, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+		//@ assert back: pg_cut{Here, LoopCurrent}(c->sp->mem.words, c->sp->mem.nframes, 0);
+		/*@ assert on_tree: pg_tree{LoopCurrent}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) ==>
+		      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes); */
+		/*@ assert sp_same: c->sp == \at(c->sp, LoopCurrent) &&
+		      c->sp->root == \at(c->sp->root, LoopCurrent) &&
+		      c->sp->mem.nframes == \at(c->sp->mem.nframes, LoopCurrent); */
+		/*@ assert lc_at: map_on_walk{LoopCurrent}(c, level, va) ==>
+		      \at(\forall integer l; level <= l <= c->sp->levels ==>
+		        pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
+		        pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table &&
+		        !c->path[l].virt, LoopCurrent); */
+		/*@ assert lc_levels: map_on_walk{LoopCurrent}(c, level, va) ==>
+		      \forall integer l; level <= l <= c->sp->levels ==>
+		      pg_reaches{LoopCurrent}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
+		      pg_table{LoopCurrent}(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table &&
+		      !c->path[l].virt; */
+		/*@ assert lc_reach: \forall integer l;
+		      pg_reaches{LoopCurrent}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) ==>
+		      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
+		      pg_table(XPT_SPACE_PGW(c->sp), va, l) == pg_table{LoopCurrent}(XPT_SPACE_PGW(c->sp), va, l); */
+		/*@ assert on_levels: map_on_walk{LoopCurrent}(c, level, va) ==>
+		      \forall integer l; level <= l <= c->sp->levels ==>
+		      !c->path[l].virt && pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table &&
+		      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l); */
+		/*@ assert on_held: map_on_walk{LoopCurrent}(c, level, va) ==> map_on_walk(c, level, va); */
+		/*@ assert on_here: map_on_walk{Pre}(c, \at(c->valid, Pre), va) ==> map_on_walk(c, level, va); */
+		/*@ assert on_low: map_on_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+		      map_at_walk(c, level - 1, va); */
+		/*@ assert on_next: map_on_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+		      map_on_walk(c, level - 1, va); */
 		level--;
 		entry = read_entry(c, level, va);
 	}
@@ -1214,6 +1265,7 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 	/*@ assert same: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 	//@ assert cut: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	//@ assert real_end: 1 <= c->valid <= \at(c->valid, Pre) && map_cursor_real(c, c->valid);
 	/*@ assert top_end: map_at_walk(c, level, va) ==>
 	      level <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) &&
 	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
@@ -1261,6 +1313,8 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(va <= v < va + \result) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+    ensures on_walk: *err == XPT_OK && op->kind == OP_UNMAP &&
+      map_on_walk{Pre}(c, \old(c->valid), va) ==> map_on_walk(c, c->valid, va);
 */
 static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
                             int *err)
@@ -1269,9 +1323,14 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	 * its stores leave *op alone. */
 	bool protect = op->kind == OP_PROTECT, may_split = op->opts & XPT_OPT_SPLIT;
 	uint64_t e = descend(c, va, err);
-	if (*err != XPT_OK)
+	if (*err != XPT_OK) {
+		/*@ assert kept_walk: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 		return 0;
+	}
 	//@ assert nframes: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+	/*@ assert read_only: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 	unsigned level = c->valid;
 	uint64_t bytes = xpt_level_bytes(level);
 	uint64_t off = va % bytes; /* va's offset in the page of this level */
@@ -1319,6 +1378,51 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 		      !pg_in_run(va, level, pg_ents(level, n), v) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+		/* Only the run's table changed, one the walk of va reads at no
+		 * level above: va's walk reaches it as before (pg_in_table). */
+		/* Only the run's table changed, one the walk of va reads at no
+		 * level above: va's walk reaches it as before (pg_in_table). */
+		/*@ assert run_frame: c->sp->root == \at(c->sp->root, Run) &&
+		      c->sp->levels == \at(c->sp->levels, Run) && c->sp == \at(c->sp, Run) &&
+		      \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
+		      c->path[l].table == \at(c->path[l].table, Run) &&
+		      c->path[l].virt == \at(c->path[l].virt, Run); */
+		/*@ assert run_reach: !protect && map_on_walk{Run}(c, level, va) ==>
+		      \at(pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+		      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table &&
+		      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes), Run); */
+		/*@ assert run_here: !protect && map_on_walk{Run}(c, level, va) ==>
+		      pg_reaches{Run}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+		      pg_table{Run}(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table &&
+		      pg_tree{Run}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes); */
+		/*@ assert run_apart: !protect && map_on_walk{Run}(c, level, va) ==>
+		      \forall integer K; level < K <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
+		      pg_table{Run}(XPT_SPACE_PGW(c->sp), va, K) != c->path[level].table; */
+		/*@ assert run_table: \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
+		      !(c->path[level].table * 512 <= i < c->path[level].table * 512 + 512) ==>
+		      c->sp->mem.words[i] == \at(c->sp->mem.words[i], Run); */
+		/*@ assert run_words: !protect && map_on_walk{Run}(c, level, va) ==>
+		      \let T = pg_table{Run}(XPT_SPACE_PGW(c->sp), va, level);
+		      \forall integer i; 0 <= i < c->sp->mem.nframes * 512 && !(T * 512 <= i < T * 512 + 512) ==>
+		      \at(c->sp->mem.words[i], Run) == c->sp->mem.words[i]; */
+		/*@ assert run_above: !protect && map_on_walk{Run}(c, level, va) ==>
+		      \let T = pg_table{Run}(XPT_SPACE_PGW(c->sp), va, level);
+		      \forall integer K; level < K <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
+		      pg_table{Run}(XPT_SPACE_PGW(c->sp), va, K) != T; */
+		/*@ assert in_table: !protect && map_on_walk{Run}(c, level, va) ==>
+		      pg_in_table{Run, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level); */
+		/*@ assert on_each: !protect && map_on_walk{Run}(c, level, va) ==>
+		      \forall integer l; level <= l <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
+		      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
+		      pg_table(XPT_SPACE_PGW(c->sp), va, l) == pg_table{Run}(XPT_SPACE_PGW(c->sp), va, l); */
+		/*@ assert on_tables: !protect && map_on_walk{Run}(c, level, va) ==>
+		      \forall integer l; level <= l <= c->sp->levels ==>
+		      pg_table{Run}(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table && !c->path[l].virt &&
+		      l <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)); */
+		/*@ assert tree_here: !protect && map_on_walk{Run}(c, level, va) ==>
+		      c->sp->format == XPT_FMT_X86 && pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes); */
+		/*@ assert on_walk: !protect && map_on_walk{Run}(c, level, va) ==>
+		      map_on_walk(c, level, va); */
 		/* The run's entries are its bytes (lemma run_in): canonical
 		 * addresses share va's half. */
 		/*@ assert outside: !protect && map_at_walk{Run}(c, level, va) ==> \forall uint64_t v;
@@ -1327,6 +1431,7 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 		return n;
 	}
+	//@ assert whole: !may_split;
 	if (!may_split) {
 		*err = XPT_E_HUGE;
 		return 0;
