@@ -493,50 +493,39 @@ static bool table_empty(const struct cursor *c, xpt_pfn t)
 }
 
 /*
- * The cursor moves off the table at `level` that held va.  Unmap with
- * XPT_OPT_FREE_TABLES gives the table back when it maps nothing any more
- * and is the allocator's; the entry above is cleared and goes into the
- * flush record (the TLB may cache the path through it).  Returns whether
- * it gave the table back.
+ * The commit pass of an unmap with XPT_OPT_FREE_TABLES has moved off the
+ * table at `level` that held va: give it back when it maps nothing any
+ * more and is the allocator's.  The entry above is cleared and goes into
+ * the flush record (the TLB may cache the path through it).  Returns
+ * whether it gave the table back.
  */
-/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp);
-    requires map_flush_apart(c);
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && c->commit;
+    requires map_frames_apart(c->sp) && map_flush_apart(c);
     requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
                         XPT_FRAMES_META(c->sp->fa));
     requires 1 <= level < c->sp->levels;
     requires !c->path[level].virt ==> c->path[level].table < c->sp->mem.nframes;
-    requires c->commit ==> !c->path[level + 1].virt &&
-      c->path[level + 1].table < c->sp->mem.nframes &&
+    requires !c->path[level + 1].virt && c->path[level + 1].table < c->sp->mem.nframes &&
       \separated(c->sp->mem.words + (c->path[level + 1].table * 512 ..
                                      c->path[level + 1].table * 512 + 511),
                  XPT_FRAMES_META(c->sp->fa));
-    assigns c->valid, c->sp->mem.words[c->path[level + 1].table * 512 + pg_idx(va, level + 1)],
+    assigns c->sp->mem.words[c->path[level + 1].table * 512 + pg_idx(va, level + 1)],
             c->sp->fa->nfree, c->sp->fa->free4k.w[0 .. c->sp->fa->free4k.off[BMP_TOP]],
             c->sp->fa->free2m.w[0 .. c->sp->fa->free2m.off[BMP_TOP]],
             c->sp->fa->free1g.w[0 .. c->sp->fa->free1g.off[BMP_TOP]],
             c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
-    ensures c->valid == level + 1;
-    behavior check:
-      assumes !c->commit || !free_empty;
-      assigns c->valid;
-      ensures !\result;
-    behavior commit:
-      assumes c->commit && free_empty;
-      ensures freed: \result ==> c->sp->fa->nfree == \old(c->sp->fa->nfree) + 1;
-      ensures cleared: \result ==>
-        c->sp->mem.words[\old(c->path[level + 1].table) * 512 + pg_idx(va, level + 1)] == 0;
-      ensures flushed: \result && c->fl != \null ==>
-        xpt_flush_covers(c->fl, va & (uint64_t)~(pg_size(level + 1) - 1) & 0xfffffffffffff000);
-    complete behaviors;
-    disjoint behaviors;
+    ensures freed: \result ==> c->sp->fa->nfree == \old(c->sp->fa->nfree) + 1;
+    ensures cleared: \result ==>
+      c->sp->mem.words[\old(c->path[level + 1].table) * 512 + pg_idx(va, level + 1)] == 0;
+    ensures flushed: \result && c->fl != \null ==>
+      xpt_flush_covers(c->fl, va & (uint64_t)~(pg_size(level + 1) - 1) & 0xfffffffffffff000);
 */
-static bool leave(struct cursor *c, unsigned level, uint64_t va, bool free_empty)
+static bool leave(struct cursor *c, unsigned level, uint64_t va)
 {
 	xpt_pfn t = c->path[level].table;
 	unsigned up = level + 1u; /* the level of the entry that names t */
 	//@ assert up == level + 1;
-	c->valid = up;
-	if (!c->commit || !free_empty || c->path[level].virt || !table_empty(c, t))
+	if (c->path[level].virt || !table_empty(c, t))
 		return false;
 	/* What the allocator writes is apart from what the rest reads. */
 	/*@ assert fields_apart: \separated(&c->path[up].table, &c->path[up].virt,
@@ -552,19 +541,59 @@ static bool leave(struct cursor *c, unsigned level, uint64_t va, bool free_empty
 	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
 	*entry = 0;
 	/*@ ghost Written: ; */
+	//@ assert record_apart_now: c->fl != \null ==> \separated(c->fl->va + (0 .. XPT_FLUSH_PAGES - 1), &c->sp->fa->nfree, entry);
 	xpt_flush_add(c->fl, va & ~(xpt_level_bytes(up) - 1u));
-	//@ assert recorded: c->sp->fa->nfree == \at(c->sp->fa->nfree, Written) && *entry == 0;
+	//@ assert recorded: c->sp->fa->nfree == \at(c->sp->fa->nfree, Written);
+	//@ assert recorded_entry: *entry == 0;
 	return true;
 }
 
-/* Move from `from` to `to`: leave every table that does not cover `to`. */
-static void advance(struct cursor *c, uint64_t from, uint64_t to, bool free_empty)
+/* Whether a and b share the index of every level above `level`: the
+ * table the walk of a reads at `level` is then the one b's reads. */
+/*@ requires 1 <= level <= XPT_MAX_LEVELS;
+    assigns \nothing;
+    ensures \result <==> pg_same_above(a, b, level);
+*/
+static bool same_above(uint64_t a, uint64_t b, unsigned level)
 {
+	/*@ loop invariant level <= l <= XPT_MAX_LEVELS;
+	    loop invariant \forall integer j; level < j <= l ==> pg_idx(a, j) == pg_idx(b, j);
+	    loop assigns l;
+	    loop variant XPT_MAX_LEVELS - l;
+	*/
+	for (unsigned l = level; l < XPT_MAX_LEVELS; l++)
+		if (xpt_index(a, l + 1u) != xpt_index(b, l + 1u))
+			return false;
+	return true;
+}
+
+/*
+ * Move the cursor from `from` to `to`: up to the lowest table that holds
+ * both, or to the root when to == 0 (the range ended).  With free_tables
+ * (the commit pass of an unmap with XPT_OPT_FREE_TABLES), every table it
+ * moves off goes back to the allocator when it maps nothing.  The
+ * contract covers the cursor alone, not free_tables yet.
+ */
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && \separated(c, c->sp);
+    requires 1 <= c->valid <= c->sp->levels;
+    requires keep: !free_tables;
+    assigns c->valid;
+    ensures up: \old(c->valid) <= c->valid <= c->sp->levels;
+    ensures end: to == 0 ==> c->valid == c->sp->levels;
+    ensures shared: to != 0 && c->valid < c->sp->levels ==> pg_same_above(from, to, c->valid);
+*/
+static void advance(struct cursor *c, uint64_t from, uint64_t to, bool free_tables)
+{
+	/*@ loop invariant \at(c->valid, Pre) <= level <= c->sp->levels && c->valid == level;
+	    loop assigns level, c->valid;
+	    loop variant c->sp->levels - level;
+	*/
 	for (unsigned level = c->valid; level < c->sp->levels; level++) {
-		unsigned up = xpt_level_shift(level + 1u);
-		if ((from >> up) == (to >> up) && to != 0)
+		if (to != 0 && same_above(from, to, level))
 			return;
-		leave(c, level, from, free_empty);
+		c->valid = level + 1u;
+		if (free_tables)
+			leave(c, level, from);
 	}
 }
 
@@ -1446,7 +1475,7 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 static int pass(struct cursor *c, const struct op *op)
 {
 	uint64_t va = op->va, pa = op->pa, left = op->len;
-	bool free_empty = op->kind == OP_UNMAP && (op->opts & XPT_OPT_FREE_TABLES);
+	bool free_tables = op->kind == OP_UNMAP && (op->opts & XPT_OPT_FREE_TABLES);
 	c->valid = c->sp->levels;
 	c->path[c->sp->levels] = (struct level){ .table = c->sp->root };
 	c->tables = 0;
@@ -1456,7 +1485,7 @@ static int pass(struct cursor *c, const struct op *op)
 		                                   : change_step(c, op, va, left, &err);
 		if (err != XPT_OK)
 			return err;
-		advance(c, va, left == done ? 0 : va + done, free_empty);
+		advance(c, va, left == done ? 0 : va + done, free_tables && c->commit);
 		va += done;
 		pa += done;
 		left -= done;
