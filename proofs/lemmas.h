@@ -241,12 +241,6 @@
   // v's page is one of the n entries of level L from va's on.
   predicate pg_in_run(integer va, integer L, integer n, integer v) =
     pg_same_above(va, v, L) && pg_idx(va, L) <= pg_idx(v, L) < pg_idx(va, L) + n;
-  // Addresses that share the indexes above L share the walk down to L.
-  lemma reach_above{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
-    1 <= L <= 5 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
-    pg_same_above(va, v, L) ==>
-    pg_reaches(w, cr3, fl, M, nf, v, L) &&
-    pg_table(w, cr3, fl, M, v, L) == pg_table(w, cr3, fl, M, va, L);
   // A walk that reaches L and finds there an entry that stops it ends at
   // L, inside the window.
   lemma reach_stop{H}: \forall uint64_t *w, integer cr3, fl, M, nf, v, L;
@@ -356,6 +350,19 @@
     1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
     pg_canonical(fl, va) && pg_canonical(fl, v) && pg_aligned(va, L) && pg_count(L, n, b) &&
     pg_in_run(va, L, n, v) ==> va <= v < va + b;
+  // a and b canonical, in one half: so is every address between them
+  // (the addresses a request covers).
+  predicate pg_half(integer fl, integer a, integer b) =
+    0 <= a <= b <= 18446744073709551615 && pg_canonical(fl, a) && pg_canonical(fl, b) &&
+    (a >> (pg_va_bits(fl) - 1)) == (b >> (pg_va_bits(fl) - 1));
+  lemma half_47: \forall integer a, b, x;
+    0 <= a <= x <= b && a / 140737488355328 == b / 140737488355328 ==>
+    x / 140737488355328 == a / 140737488355328;
+  lemma half_56: \forall integer a, b, x;
+    0 <= a <= x <= b && a / 72057594037927936 == b / 72057594037927936 ==>
+    x / 72057594037927936 == a / 72057594037927936;
+  lemma half_in: \forall integer fl, a, b, x;
+    pg_half(fl, a, b) && a <= x <= b ==> pg_canonical(fl, x);
   // A walk whose entry at L is stored absent ends there, inside the
   // window, without a page.
   lemma stored_gone{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;

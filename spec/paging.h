@@ -704,6 +704,18 @@
   lemma link_tree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
     pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==> pg_tree{B}(w, cr3, fl, M, nf);
 
+  // Addresses that share the indexes above L share the walk down to L;
+  // every canonical address shares the root's table.
+  lemma reach_above{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
+    1 <= L <= 5 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
+    pg_same_above(va, v, L) ==>
+    pg_reaches(w, cr3, fl, M, nf, v, L) &&
+    pg_table(w, cr3, fl, M, v, L) == pg_table(w, cr3, fl, M, va, L);
+  lemma reach_root{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v;
+    pg_reaches(w, cr3, fl, M, nf, va, pg_top(fl)) && pg_canonical(fl, v) ==>
+    pg_reaches(w, cr3, fl, M, nf, v, pg_top(fl)) &&
+    pg_table(w, cr3, fl, M, v, pg_top(fl)) == pg_table(w, cr3, fl, M, va, pg_top(fl));
+
   // No table is its own ancestor: the entry for va at L is read at no
   // level above (pg_stored's last condition).
   lemma tree_not_above{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, K;

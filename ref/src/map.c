@@ -86,8 +86,33 @@ struct cursor {
       \forall integer l; from <= l <= c->sp->levels ==>
         !c->path[l].virt && pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table &&
         pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l);
+    // What pass's functional clauses take of the space: x86 tables that
+    // form a tree below a root its CR3 value names inside the window.
+    predicate map_space_tree{L}(struct xpt_space *sp) =
+      sp->format == XPT_FMT_X86 && pg_tree(XPT_SPACE_PGW(sp), sp->mem.nframes) &&
+      sp->root < sp->mem.nframes && pg_next((uint64_t)(sp->root << 12), sp->maxphyaddr) == sp->root;
+    // The root's level of a space with 4 and with 5 levels (WP's
+    // simplifier computes each once the definition is unfolded:
+    // proofs/wp/script/lemma_space_top_*.json).
+    lemma space_top_4: pg_top(XPT_SPACE_FLAGS(4)) == 4;
+    lemma space_top_5: pg_top(XPT_SPACE_FLAGS(5)) == 5;
     lemma on_walk_at{L}: \forall struct cursor *c, integer from, va, l;
       map_on_walk(c, from, va) && from <= l <= c->sp->levels ==> map_at_walk(c, l, va);
+    // The cursor moved up to `to` for the next address vb, which shares
+    // va's indexes above it (the root's table is every address's).
+    lemma on_walk_level{L}: \forall struct cursor *c, integer from, to, va, vb, l;
+      (c->sp->levels == 4 || c->sp->levels == 5) &&
+      map_on_walk(c, from, va) && from <= to <= l <= c->sp->levels &&
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), vb) &&
+      (to < c->sp->levels ==> pg_same_above(va, vb, to)) ==>
+      !c->path[l].virt && pg_table(XPT_SPACE_PGW(c->sp), vb, l) == c->path[l].table &&
+      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, vb, l);
+    lemma on_walk_move{L}: \forall struct cursor *c, integer from, to, va, vb;
+      (c->sp->levels == 4 || c->sp->levels == 5) &&
+      map_on_walk(c, from, va) && from <= to <= c->sp->levels &&
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), vb) &&
+      (to < c->sp->levels ==> pg_same_above(va, vb, to)) ==>
+      map_on_walk(c, to, vb);
     lemma on_walk_down{L}: \forall struct cursor *c, integer from, va;
       map_on_walk(c, from, va) && map_at_walk(c, from - 1, va) ==> map_on_walk(c, from - 1, va);
 */
@@ -903,7 +928,9 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
     ensures gone: c->commit && op->kind == OP_UNMAP && map_at_walk{Pre}(c, level, va) ==>
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       pg_in_run(va, level, pg_ents(level, \result), v) ==>
-      !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
+    ensures commit: c->commit == \old(c->commit);
     ensures frame: c->sp->root == \old(c->sp->root) && c->valid == \old(c->valid) &&
       c->sp->mem.nframes == \old(c->sp->mem.nframes) && \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
       c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt);
@@ -1332,7 +1359,8 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
     ensures gone: *err == XPT_OK && c->commit && op->kind == OP_UNMAP &&
       map_at_walk{Pre}(c, \old(c->valid), va) ==>
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + \result ==>
-      !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures kept: *err == XPT_OK && op->kind == OP_UNMAP && map_at_walk{Pre}(c, \old(c->valid), va) ==>
       \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -1344,6 +1372,8 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
     ensures on_walk: *err == XPT_OK && op->kind == OP_UNMAP &&
       map_on_walk{Pre}(c, \old(c->valid), va) ==> map_on_walk(c, c->valid, va);
+    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+      c->sp->root == \old(c->sp->root) && c->commit == \old(c->commit);
 */
 static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
                             int *err)
@@ -1353,11 +1383,14 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	bool protect = op->kind == OP_PROTECT, may_split = op->opts & XPT_OPT_SPLIT;
 	uint64_t e = descend(c, va, err);
 	if (*err != XPT_OK) {
+		/*@ assert fixed_now: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+		      c->sp->root == \at(c->sp->root, Pre) && c->commit == \at(c->commit, Pre); */
 		/*@ assert kept_walk: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
 		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 		return 0;
 	}
 	//@ assert nframes: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+	//@ assert root: c->sp->root == \at(c->sp->root, Pre) && c->commit == \at(c->commit, Pre);
 	/*@ assert read_only: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 	unsigned level = c->valid;
@@ -1373,11 +1406,13 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      pg_in_run(va, level, 1, v); */
 		/*@ assert hole: map_at_walk(c, level, va) ==> \forall integer v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, 1, v) ==>
-		      !pg_mapped(XPT_SPACE_PGW(c->sp), v); */
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		uint64_t n = bytes - off < left ? bytes - off : left;
 		/*@ assert gone_hole: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==> \forall integer v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
-		      !pg_mapped(XPT_SPACE_PGW(c->sp), v); */
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		return n;
 	}
 	if (off == 0 && left >= bytes) {
@@ -1390,13 +1425,17 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		//@ ghost Run: ;
 		uint64_t n = change_run(c, op, level, va, left);
+		/*@ assert run_fixed: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+		      c->sp->root == \at(c->sp->root, Pre); */
+		//@ assert run_commit: c->commit == \at(c->commit, Run);
 		//@ assert some: bytes <= n;
 		//@ assert real: map_cursor_real(c, level);
 		/*@ assert run: \forall integer v; va <= v < va + n ==>
 		      pg_in_run(va, level, pg_ents(level, n), v); */
 		/*@ assert gone_run: c->commit && !protect && map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
-		      !pg_mapped(XPT_SPACE_PGW(c->sp), v); */
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		/*@ assert kept_run: !protect && map_at_walk{Run}(c, level, va) ==> \forall integer v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Run}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -1471,21 +1510,112 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	return *err != XPT_OK ? 0 : change_step(c, op, va, left, err);
 }
 
-/* One pass over the whole range. */
+/*
+ * One pass over the whole range.  The contract covers an unmap without
+ * XPT_OPT_SPLIT or XPT_OPT_FREE_TABLES so far: in the commit pass no
+ * address of the range keeps a translation, and in either pass every
+ * address outside it keeps its walk.
+ */
+/*@ requires unmap: \valid_read(op) && op->kind == OP_UNMAP &&
+      !(op->opts & XPT_OPT_SPLIT) && !(op->opts & XPT_OPT_FREE_TABLES);
+    requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires \separated(op, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires c->fl == \null || \separated(op, c->fl);
+    requires c->sp->root < c->sp->mem.nframes;
+    requires range: 0 < op->len && pg_half(XPT_SPACE_FLAGS(c->sp->levels), op->va, op->va + op->len - 1);
+    assigns c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
+            c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1], c->fl->npages, c->fl->all,
+            c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+    ensures errors: \result == XPT_OK || \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
+      \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+    ensures gone: \result == XPT_OK && c->commit && map_space_tree{Pre}(c->sp) ==>
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+    ensures kept: \result == XPT_OK && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+*/
 static int pass(struct cursor *c, const struct op *op)
 {
 	uint64_t va = op->va, pa = op->pa, left = op->len;
+	bool map = op->kind == OP_MAP;
 	bool free_tables = op->kind == OP_UNMAP && (op->opts & XPT_OPT_FREE_TABLES);
-	c->valid = c->sp->levels;
-	c->path[c->sp->levels] = (struct level){ .table = c->sp->root };
+	unsigned top = c->sp->levels;
+	xpt_pfn root = c->sp->root;
+	int err;
+	c->valid = top;
+	c->path[top].table = root;
+	c->path[top].virt = false;
+	c->path[top].split = 0;
 	c->tables = 0;
+	/*@ assert init_sp: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+	      c->sp->root == root && c->sp->levels == top; */
+	/*@ assert init_words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+	/*@ assert init: c->valid == top && !c->path[top].virt && c->path[top].table == root; */
+	//@ assert init_real: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
+	//@ assert init_cut: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	/*@ assert init_tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp); */
+	//@ assert init_top: pg_top(XPT_SPACE_FLAGS(top)) == top;
+	/*@ assert init_root: map_space_tree(c->sp) ==>
+	      pg_table(XPT_SPACE_PGW(c->sp), va, top) == root &&
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, top); */
+	/*@ assert start: map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
+	/*@ loop invariant range: left <= \at(op->len, Pre) &&
+	      (left > 0 ==> va == \at(op->va, Pre) + \at(op->len, Pre) - left);
+	    loop invariant fixed: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+	      c->sp->root == \at(c->sp->root, Pre) && c->commit == \at(c->commit, Pre) &&
+	      op->kind == \at(op->kind, Pre) && op->opts == \at(op->opts, Pre);
+	    loop invariant cursor: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
+	    loop invariant ok: map_flush_ok(c);
+	    loop invariant tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp);
+	    loop invariant on: left > 0 && map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va);
+	    loop invariant gone: c->commit && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left ==>
+	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
+	    loop invariant kept: map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v);
+	    loop assigns va, pa, left, err, c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
+	      c->sp->mem.words[0 .. \at(c->sp->mem.nframes, Pre) * 512 - 1], c->fl->npages, c->fl->all,
+	      c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
+	    loop variant left;
+	*/
 	while (left > 0) {
-		int err;
-		uint64_t done = op->kind == OP_MAP ? map_step(c, op, va, pa, left, &err)
-		                                   : change_step(c, op, va, left, &err);
+		//@ ghost Step: ;
+		uint64_t done = map ? map_step(c, op, va, pa, left, &err) : change_step(c, op, va, left, &err);
+		/*@ assert step_nframes: c->sp == \at(c->sp, Step) &&
+		      c->sp->mem.nframes == \at(c->sp->mem.nframes, Step); */
+		//@ assert step_root: c->sp->root == \at(c->sp->root, Step);
+		//@ assert step_commit: c->commit == \at(c->commit, Step);
+		//@ assert step_op: op->kind == \at(op->kind, Step) && op->opts == \at(op->opts, Step);
 		if (err != XPT_OK)
 			return err;
-		advance(c, va, left == done ? 0 : va + done, free_tables && c->commit);
+		/*@ assert step_gone: c->commit && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done ==>
+		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert step_kept: map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+		/*@ assert step_tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp); */
+		/*@ assert step_on: map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
+		/* The next address, or 0 when the range ends (it may end at 2^64). */
+		uint64_t next = left == done ? 0 : va + done;
+		/*@ assert next: left != done ==> next == va + done && 0 < next &&
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), next); */
+		//@ ghost Moved: ;
+		advance(c, va, next, free_tables && c->commit);
+		/*@ assert moved_same: map_space_tree{Pre}(c->sp) ==>
+		      map_on_walk(c, \at(c->valid, Moved), va) && \at(c->valid, Moved) <= c->valid; */
+		/*@ assert moved: left != done && map_space_tree{Pre}(c->sp) ==>
+		      map_on_walk(c, c->valid, next); */
 		va += done;
 		pa += done;
 		left -= done;
