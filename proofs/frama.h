@@ -119,6 +119,8 @@
     (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] !=                              \
       \old((c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]) ==>                     \
     xpt_flush_covers((c)->fl, (va) & 0xfffffffffffff000);                           \
+  ensures check: !(c)->commit ==> (c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)] ==  \
+    \old((c)->sp->mem.words[XPT_LEAF_SLOT(c, level, va)]);                          \
   ensures keeps: (c)->fl != \null ==> \forall integer page;                         \
     \old(xpt_flush_covers((c)->fl, page)) ==> xpt_flush_covers((c)->fl, page);      \
   ensures cursor: (c)->path[level].table == \old((c)->path[level].table) &&         \

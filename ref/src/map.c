@@ -187,6 +187,9 @@ static uint64_t read_entry(const struct cursor *c, unsigned level, uint64_t va)
     assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
     ensures written: c->commit ==>
       c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] == e;
+    ensures check: !c->commit ==>
+      c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] ==
+      \old(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)]);
     ensures frame: \forall integer cr3, fl, M, v;
       !pg_reads{Pre}(c->sp->mem.words, cr3, fl, M, v, \old(c->path[level].table) * 512 + pg_idx(va, level)) ==>
       pg_same_walk{Pre, Post}(c->sp->mem.words, cr3, fl, M, v);
@@ -931,6 +934,8 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
       !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures commit: c->commit == \old(c->commit);
+    ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures frame: c->sp->root == \old(c->sp->root) && c->valid == \old(c->valid) &&
       c->sp->mem.nframes == \old(c->sp->mem.nframes) && \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
       c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt);
@@ -974,6 +979,8 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	    loop invariant count: pg_count(level, i - pg_idx(va, level), done);
 	    loop invariant room: done + bytes <= left;
 	    loop invariant ok: map_flush_ok(c);
+	    loop invariant check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
 	    loop invariant others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 	      !MAP_IN_RUN(c, level, va, i - pg_idx(va, level), k) ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
@@ -1374,6 +1381,8 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
       map_on_walk{Pre}(c, \old(c->valid), va) ==> map_on_walk(c, c->valid, va);
     ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
       c->sp->root == \old(c->sp->root) && c->commit == \old(c->commit);
+    ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
 */
 static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t left,
                             int *err)
@@ -1428,6 +1437,8 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		/*@ assert run_fixed: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
 		      c->sp->root == \at(c->sp->root, Pre); */
 		//@ assert run_commit: c->commit == \at(c->commit, Run);
+		/*@ assert run_check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 		//@ assert some: bytes <= n;
 		//@ assert real: map_cursor_real(c, level);
 		/*@ assert run: \forall integer v; va <= v < va + n ==>
@@ -1512,9 +1523,10 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 
 /*
  * One pass over the whole range.  The contract covers an unmap without
- * XPT_OPT_SPLIT or XPT_OPT_FREE_TABLES so far: in the commit pass no
- * address of the range keeps a translation, and in either pass every
- * address outside it keeps its walk.
+ * XPT_OPT_SPLIT or XPT_OPT_FREE_TABLES so far: the check pass writes
+ * nothing, in the commit pass no address of the range keeps a
+ * translation, and in either pass every address outside it keeps its
+ * walk.
  */
 /*@ requires unmap: \valid_read(op) && op->kind == OP_UNMAP &&
       !(op->opts & XPT_OPT_SPLIT) && !(op->opts & XPT_OPT_FREE_TABLES);
@@ -1533,6 +1545,8 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+    ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures kept: \result == XPT_OK && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
@@ -1571,6 +1585,8 @@ static int pass(struct cursor *c, const struct op *op)
 	      op->kind == \at(op->kind, Pre) && op->opts == \at(op->opts, Pre);
 	    loop invariant cursor: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
 	    loop invariant ok: map_flush_ok(c);
+	    loop invariant check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
 	    loop invariant tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp);
 	    loop invariant on: left > 0 && map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va);
 	    loop invariant gone: c->commit && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
