@@ -1459,8 +1459,6 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 		/* Only the run's table changed, one the walk of va reads at no
 		 * level above: va's walk reaches it as before (pg_in_table). */
-		/* Only the run's table changed, one the walk of va reads at no
-		 * level above: va's walk reaches it as before (pg_in_table). */
 		/*@ assert run_frame: c->sp->root == \at(c->sp->root, Run) &&
 		      c->sp->levels == \at(c->sp->levels, Run) && c->sp == \at(c->sp, Run) &&
 		      \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
