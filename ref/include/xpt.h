@@ -699,6 +699,14 @@ struct xpt_space {
  * MMIO); every page is readable.
  */
 enum xpt_format { XPT_FMT_X86 = 0, XPT_FMT_EPT = 1 };
+/*@ // What the functional contracts of the mapper take of a space: x86
+    // tables that form a tree (a table any walk reaches, every walk reaches
+    // at one level, through the same indexes) under a root its CR3 value
+    // names, inside the window.
+    predicate xpt_space_tree{L}(struct xpt_space *sp) =
+      sp->format == XPT_FMT_X86 && pg_tree(XPT_SPACE_PGW(sp), sp->mem.nframes) &&
+      sp->root < sp->mem.nframes && pg_next((uint64_t)(sp->root << 12), sp->maxphyaddr) == sp->root;
+*/
 #define XPT_EPT_R        (1ull << 0)
 #define XPT_EPT_W        (1ull << 1)
 #define XPT_EPT_X        (1ull << 2)
@@ -861,7 +869,33 @@ int xpt_translate(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *o
 /* [va, va+len) -> [pa, pa+len) with the largest pages that fit. */
 int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, xpt_attr attr,
                   unsigned opts, struct xpt_flush *fl);
-/* Remove every leaf in [va, va+len); holes are skipped. */
+/* Remove every leaf in [va, va+len); holes are skipped.  The contract
+ * covers opts without XPT_OPT_SPLIT and XPT_OPT_FREE_TABLES so far: a
+ * request refused for its arguments changes no table; a done one leaves
+ * no address of the range a translation and every other address inside
+ * the window the walk it had. */
+/*@ requires opts: !(opts & XPT_OPT_SPLIT) && !(opts & XPT_OPT_FREE_TABLES);
+    requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read(sp->fa);
+    requires sp->root < sp->mem.nframes;
+    requires fl == \null || (\valid(fl) && xpt_flush_ok(fl) &&
+      \separated(fl, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1)));
+    assigns sp->mem.words[0 .. sp->mem.nframes * 512 - 1], fl->npages, fl->all,
+            fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global;
+    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
+      \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
+      \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+    ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==>
+      \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
+    ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + len ==>
+      !pg_mapped(XPT_SPACE_PGW(sp), v);
+    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + len) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
+*/
 int xpt_unmap_range(struct xpt_space *sp, uint64_t va, uint64_t len, unsigned opts,
                     struct xpt_flush *fl);
 /* Set the attributes of every leaf in [va, va+len); holes are an error. */

@@ -86,16 +86,13 @@ struct cursor {
       \forall integer l; from <= l <= c->sp->levels ==>
         !c->path[l].virt && pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table &&
         pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l);
-    // What pass's functional clauses take of the space: x86 tables that
-    // form a tree below a root its CR3 value names inside the window.
-    predicate map_space_tree{L}(struct xpt_space *sp) =
-      sp->format == XPT_FMT_X86 && pg_tree(XPT_SPACE_PGW(sp), sp->mem.nframes) &&
-      sp->root < sp->mem.nframes && pg_next((uint64_t)(sp->root << 12), sp->maxphyaddr) == sp->root;
     // The root's level of a space with 4 and with 5 levels (WP's
     // simplifier computes each once the definition is unfolded:
     // proofs/wp/script/lemma_space_top_*.json).
     lemma space_top_4: pg_top(XPT_SPACE_FLAGS(4)) == 4;
     lemma space_top_5: pg_top(XPT_SPACE_FLAGS(5)) == 5;
+    // Address bits follow the level count (both test CR4.LA57).
+    lemma top_bits: \forall integer fl; pg_va_bits(fl) == (pg_top(fl) == 5 ? 57 : 48);
     lemma on_walk_at{L}: \forall struct cursor *c, integer from, va, l;
       map_on_walk(c, from, va) && from <= l <= c->sp->levels ==> map_at_walk(c, l, va);
     // The cursor moved up to `to` for the next address vb, which shares
@@ -1533,19 +1530,24 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
     requires \separated(op, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires c->fl == \null || \separated(op, c->fl);
     requires c->sp->root < c->sp->mem.nframes;
-    requires range: 0 < op->len && pg_half(XPT_SPACE_FLAGS(c->sp->levels), op->va, op->va + op->len - 1);
+    requires range: 0 < op->len && op->va + op->len - 1 <= UINT64_MAX &&
+      (c->sp->format == XPT_FMT_X86 ==> pg_half(XPT_SPACE_FLAGS(c->sp->levels), op->va, op->va + op->len - 1));
     assigns c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
             c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1], c->fl->npages, c->fl->all,
             c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
     ensures errors: \result == XPT_OK || \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
       \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
-    ensures gone: \result == XPT_OK && c->commit && map_space_tree{Pre}(c->sp) ==>
+    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+      c->sp->root == \old(c->sp->root) && c->commit == \old(c->commit) &&
+      op->kind == \old(op->kind) && op->opts == \old(op->opts);
+    ensures ok: map_flush_ok(c);
+    ensures gone: \result == XPT_OK && c->commit && xpt_space_tree{Pre}(c->sp) ==>
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
       !pg_mapped(XPT_SPACE_PGW(c->sp), v);
     ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures kept: \result == XPT_OK && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
@@ -1570,12 +1572,12 @@ static int pass(struct cursor *c, const struct op *op)
 	/*@ assert init: c->valid == top && !c->path[top].virt && c->path[top].table == root; */
 	//@ assert init_real: 1 <= c->valid <= c->sp->levels && map_cursor_real(c, c->valid);
 	//@ assert init_cut: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
-	/*@ assert init_tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp); */
+	/*@ assert init_tree: xpt_space_tree{Pre}(c->sp) ==> xpt_space_tree(c->sp); */
 	//@ assert init_top: pg_top(XPT_SPACE_FLAGS(top)) == top;
-	/*@ assert init_root: map_space_tree(c->sp) ==>
+	/*@ assert init_root: xpt_space_tree(c->sp) ==>
 	      pg_table(XPT_SPACE_PGW(c->sp), va, top) == root &&
 	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, top); */
-	/*@ assert start: map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
+	/*@ assert start: xpt_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
 	/*@ loop invariant range: left <= \at(op->len, Pre) &&
 	      (left > 0 ==> va == \at(op->va, Pre) + \at(op->len, Pre) - left);
 	    loop invariant fixed: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
@@ -1585,13 +1587,13 @@ static int pass(struct cursor *c, const struct op *op)
 	    loop invariant ok: map_flush_ok(c);
 	    loop invariant check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre);
-	    loop invariant tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp);
-	    loop invariant on: left > 0 && map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va);
-	    loop invariant gone: c->commit && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+	    loop invariant tree: xpt_space_tree{Pre}(c->sp) ==> xpt_space_tree(c->sp);
+	    loop invariant on: left > 0 && xpt_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va);
+	    loop invariant gone: c->commit && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left ==>
 	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
-	    loop invariant kept: map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+	    loop invariant kept: xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v);
@@ -1610,25 +1612,25 @@ static int pass(struct cursor *c, const struct op *op)
 		//@ assert step_op: op->kind == \at(op->kind, Step) && op->opts == \at(op->opts, Step);
 		if (err != XPT_OK)
 			return err;
-		/*@ assert step_gone: c->commit && map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+		/*@ assert step_gone: c->commit && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done ==>
 		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
-		/*@ assert step_kept: map_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+		/*@ assert step_kept: xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
-		/*@ assert step_tree: map_space_tree{Pre}(c->sp) ==> map_space_tree(c->sp); */
-		/*@ assert step_on: map_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
+		/*@ assert step_tree: xpt_space_tree{Pre}(c->sp) ==> xpt_space_tree(c->sp); */
+		/*@ assert step_on: xpt_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
 		/* The next address, or 0 when the range ends (it may end at 2^64). */
 		uint64_t next = left == done ? 0 : va + done;
 		/*@ assert next: left != done ==> next == va + done && 0 < next &&
-		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), next); */
+		      (c->sp->format == XPT_FMT_X86 ==> pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), next)); */
 		//@ ghost Moved: ;
 		advance(c, va, next, free_tables && c->commit);
-		/*@ assert moved_same: map_space_tree{Pre}(c->sp) ==>
+		/*@ assert moved_same: xpt_space_tree{Pre}(c->sp) ==>
 		      map_on_walk(c, \at(c->valid, Moved), va) && \at(c->valid, Moved) <= c->valid; */
-		/*@ assert moved: left != done && map_space_tree{Pre}(c->sp) ==>
+		/*@ assert moved: left != done && xpt_space_tree{Pre}(c->sp) ==>
 		      map_on_walk(c, c->valid, next); */
 		va += done;
 		pa += done;
@@ -1661,6 +1663,9 @@ static int pass(struct cursor *c, const struct op *op)
       \let bits = sp->levels == 5 ? 57 : 48;
       pg_canonical_w(op->va, bits) && pg_canonical_w(op->va + op->len - 1, bits) &&
       (op->va >> (bits - 1)) == ((op->va + op->len - 1) >> (bits - 1));
+    ensures policy: \result == XPT_E_POLICY ==> op->kind != OP_UNMAP;
+    ensures half: \result == XPT_OK && sp->format != XPT_FMT_EPT ==>
+      pg_half(XPT_SPACE_FLAGS(sp->levels), op->va, op->va + op->len - 1);
 */
 static int check_range(const struct xpt_space *sp, const struct op *op)
 {
@@ -1693,7 +1698,41 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
 	return XPT_OK;
 }
 
-/* Check, then commit; the commit pass cannot fail once the check passed. */
+/*
+ * Check, then commit; the commit pass cannot fail once the check passed.
+ * The contract covers an unmap without XPT_OPT_SPLIT or
+ * XPT_OPT_FREE_TABLES so far: a request refused for its arguments, or for
+ * want of frames, changes nothing; a done one leaves no address of the
+ * range a translation and every other address the walk it had.  (That
+ * the commit pass does not fail is not proved yet: a walk error there
+ * would leave the tables part done.)
+ */
+/*@ requires unmap: \valid_read(op) && op->kind == OP_UNMAP &&
+      !(op->opts & XPT_OPT_SPLIT) && !(op->opts & XPT_OPT_FREE_TABLES);
+    requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read(sp->fa);
+    requires sp->root < sp->mem.nframes;
+    requires \separated(op, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1));
+    requires fl == \null || (\valid(fl) && xpt_flush_ok(fl) &&
+      \separated(fl, op, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1)));
+    assigns sp->mem.words[0 .. sp->mem.nframes * 512 - 1], fl->npages, fl->all,
+            fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global;
+    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
+      \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
+      \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+    ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==>
+      \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
+    ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+      \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
+      !pg_mapped(XPT_SPACE_PGW(sp), v);
+    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) &&
+      !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
+*/
 static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 {
 	struct cursor c = { .sp = sp, .fl = fl };
@@ -1704,6 +1743,17 @@ static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 		return err;
 	if (c.tables > sp->fa->nfree)
 		return XPT_E_NOMEM;
+	/* The check pass wrote nothing: the tables are a tree still, and
+	 * every walk inside the window is as it was. */
+	//@ ghost Checked: ;
+	//@ assert op_va: op->va == \at(op->va, Pre);
+	//@ assert op_len: op->len == \at(op->len, Pre);
+	//@ assert same: pg_cut{Pre, Here}(sp->mem.words, sp->mem.nframes, 0);
+	//@ assert tree: xpt_space_tree{Pre}(sp) ==> xpt_space_tree(sp);
+	/*@ assert walks: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) ==>
+	      !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v) &&
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(sp), v); */
 	c.commit = true;
 	return pass(&c, op);
 }
