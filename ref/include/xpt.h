@@ -821,7 +821,41 @@ static inline uint64_t xpt_space_cr3(const struct xpt_space *sp)
 /* Map one page of the given size; va and pa aligned to it. */
 int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, xpt_attr attr,
             struct xpt_flush *fl);
-/* Remove the leaf that starts at va; *out (may be NULL) gets what it was. */
+/* Remove the leaf that starts at va; *out (may be NULL) gets what it was.
+ * The contract covers opts without XPT_OPT_SPLIT and XPT_OPT_FREE_TABLES
+ * so far, as xpt_unmap_range's: an address with no translation, or a va
+ * inside a huge page, is refused and changes nothing. */
+/*@ requires opts: !(opts & XPT_OPT_SPLIT) && !(opts & XPT_OPT_FREE_TABLES);
+    requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read(sp->fa);
+    requires sp->root < sp->mem.nframes;
+    requires fl == \null || (\valid(fl) && xpt_flush_ok(fl) &&
+      \separated(fl, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1)));
+    requires out == \null || (\valid(out) &&
+      \separated(out, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1)) &&
+      (fl == \null || \separated(out, fl)));
+    assigns sp->mem.words[0 .. sp->mem.nframes * 512 - 1], fl->npages, fl->all,
+            fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global, *out;
+    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
+      \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS ||
+      \result == XPT_E_WINDOW;
+    ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
+      \result == XPT_E_NOT_MAPPED) ==>
+      \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
+    ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
+      \let size = pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + size ==>
+      !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v);
+    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
+      \let size = pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + size) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
+    ensures out: \result == XPT_OK && out != \null && \old(sp->format) == XPT_FMT_X86 ==>
+      out->size == pg_level{Old}(XPT_SPACE_WALK(sp), va) - 1 &&
+      out->entry == pg_last{Old}(XPT_SPACE_WALK(sp), va) && out->offset == 0;
+*/
 int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mapping *out,
               struct xpt_flush *fl);
 /* Replace the attributes of the leaf that starts at va. */
@@ -883,14 +917,13 @@ int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, 
             fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global;
     ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
       \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
-      \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
-      \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+      \result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
     ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
       \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==>
       \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
     ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + len ==>
-      !pg_mapped(XPT_SPACE_PGW(sp), v);
+      !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v);
     ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + len) ==>

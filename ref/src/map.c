@@ -1353,6 +1353,7 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
             c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
     ensures errors: *err == XPT_OK || *err == XPT_E_NOT_MAPPED || *err == XPT_E_HUGE ||
       *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW;
+    ensures hole: *err == XPT_E_NOT_MAPPED ==> \old(op->kind) == OP_PROTECT;
     ensures ok: map_flush_ok(c);
     ensures cursor: 1 <= c->valid <= \old(c->valid) && map_cursor_real(c, c->valid);
     ensures done: *err == XPT_OK ==> 0 < \result <= left;
@@ -1535,7 +1536,7 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
     assigns c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
             c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1], c->fl->npages, c->fl->all,
             c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
-    ensures errors: \result == XPT_OK || \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
+    ensures errors: \result == XPT_OK || \result == XPT_E_HUGE ||
       \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
     ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
       c->sp->root == \old(c->sp->root) && c->commit == \old(c->commit) &&
@@ -1544,7 +1545,7 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
     ensures gone: \result == XPT_OK && c->commit && xpt_space_tree{Pre}(c->sp) ==>
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
-      !pg_mapped(XPT_SPACE_PGW(c->sp), v);
+      !pg_mapped(XPT_SPACE_PGW(c->sp), v) && !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
@@ -1718,15 +1719,14 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
             fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global;
     ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
       \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
-      \result == XPT_E_NOT_MAPPED || \result == XPT_E_HUGE ||
-      \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+      \result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
     ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
       \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==>
       \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
     ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
       \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
-      !pg_mapped(XPT_SPACE_PGW(sp), v);
+      !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v);
     ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) &&
@@ -1957,6 +1957,19 @@ int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr 
 }
 
 /* The single-page forms act on the whole leaf that starts at va. */
+/*@ requires XPT_SPACE_READABLE(sp) && \valid(m) && \valid(len);
+    requires \separated(m, len, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1));
+    assigns *m, *len;
+    ensures errors: \result == XPT_OK || \result == XPT_E_NOT_MAPPED ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_WINDOW || \result == XPT_E_RSVD_BITS ||
+      \result == XPT_E_PHYS || \result == XPT_E_ALIGN || \result == XPT_E_HUGE;
+    ensures leaf: \result == XPT_OK && !(opts & XPT_OPT_SPLIT) && sp->format == XPT_FMT_X86 ==>
+      *len == pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
+    ensures what: \result == XPT_OK && !(opts & XPT_OPT_SPLIT) && sp->format == XPT_FMT_X86 ==>
+      m->size == pg_level{Old}(XPT_SPACE_WALK(sp), va) - 1 &&
+      m->entry == pg_last{Old}(XPT_SPACE_WALK(sp), va) && m->offset == 0;
+    ensures size: \result == XPT_OK ==> *len == 4096 || *len == 2097152 || *len == 1073741824;
+*/
 static int leaf_at(const struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mapping *m,
                    uint64_t *len)
 {
@@ -1984,10 +1997,19 @@ int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mappi
 	struct xpt_mapping m;
 	uint64_t len;
 	int err = leaf_at(sp, va, opts, &m, &len);
-	if (err == XPT_OK)
-		err = xpt_unmap_range(sp, va, len, opts, fl);
+	if (err != XPT_OK)
+		return err;
+	err = xpt_unmap_range(sp, va, len, opts, fl);
+	//@ ghost Unmapped: ;
 	if (err == XPT_OK && out != NULL)
 		*out = m;
+	/* *out lies outside the window: every walk inside it is as it was. */
+	/*@ assert same: \forall integer k; 0 <= k < sp->mem.nframes * 512 ==>
+	      sp->mem.words[k] == \at(sp->mem.words[k], Unmapped); */
+	/*@ assert walks: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+	      !pg_window{Unmapped}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) ==>
+	      pg_same_walk{Unmapped, Here}(XPT_SPACE_PGW(sp), v) &&
+	      !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v); */
 	return err;
 }
 
