@@ -25,6 +25,7 @@ variants=(
 	"the cursor kept in a table that does not hold the next address|map.c|advance|shared|s/if (to != 0 \&\& same_above(from, to, level))/if (to != 0)/"
 	"an unmap pass that stops a page short|map.c|pass|gone|s/while (left > 0) {/while (left > 4096) {/"
 	"an unmap whose second pass does not commit|map.c|run|gone|s/^\tc.commit = true;\$/\t(void)0;/"
+	"a commit pass that fills no flush record|map.c|run|flushed|s/^\tc.commit = true;\$/\tc.commit = true;\n\tc.fl = NULL;/"
 	"a single-page unmap that removes only the first 4 KiB of a huge page|map.c|xpt_unmap|gone|s/err = xpt_unmap_range(sp, va, len, opts, fl);/err = xpt_unmap_range(sp, va, XPT_PAGE_SIZE, opts, fl);/"
 	"a table entry with an address bit above MAXPHYADDR followed|map.c|enter|rsvd|s/if (table_rsvd(e, level, c->sp->maxphyaddr))/if (level >= 4u \&\& (e \& XPT_PTE_PS))/"
 	"a run of free frames handed out one frame short|frames.c|take_free|taken|s/mark_used(fa, f, e - f);/mark_used(fa, f, e - f - 1);/"

@@ -368,6 +368,11 @@
   lemma stored_gone{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, x, L;
     1 <= L && pg_stored{A, B}(w, cr3, fl, M, nf, va, x, L) && !pg_has(\at(w[x], B), PG_P) ==>
     !pg_mapped{B}(w, cr3, fl, M, va) && !pg_window{B}(w, cr3, fl, M, nf, va);
+  // The page of level L that holds v starts at a, when a is aligned to
+  // it and v lies in the page's bytes from a (the base a flush records).
+  lemma page_base: \forall integer a, v, L;
+    1 <= L <= 3 && 0 <= a && pg_aligned(a, L) && a <= v < a + pg_size(L) ==>
+    pg_page_base(v, L) == a;
   }
 */
 

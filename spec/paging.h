@@ -335,6 +335,9 @@
     pg_leaf_base(e, L, M) | (va & (uint64_t)(pg_size(L) - 1));
   logic integer pg_pa{H}(uint64_t *w, integer cr3, integer fl, integer M, integer va) =
     pg_leaf_pa(pg_last(w, cr3, fl, M, va), pg_level(w, cr3, fl, M, va), M, va);
+  // The first byte of the page of level L that holds va: what a TLB entry
+  // for va's translation covers from, and what INVLPG of it drops (4.10.4).
+  logic integer pg_page_base(integer va, integer L) = va - va % pg_size(L);
 
   // ------------------------------------------ accessed and dirty (4.8)
   // A successful access sets A in every entry it used and D in the leaf

@@ -852,6 +852,13 @@ int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, 
       \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + size) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
+    ensures record: fl != \null ==> xpt_flush_ok(fl);
+    ensures flushed: \result == XPT_OK && fl != \null && xpt_space_tree{Pre}(sp) ==>
+      \let size = pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
+      \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + size &&
+      !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), v) && pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>
+      xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000);
     ensures out: \result == XPT_OK && out != \null && \old(sp->format) == XPT_FMT_X86 ==>
       out->size == pg_level{Old}(XPT_SPACE_WALK(sp), va) - 1 &&
       out->entry == pg_last{Old}(XPT_SPACE_WALK(sp), va) && out->offset == 0;
@@ -928,6 +935,12 @@ int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, 
       pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + len) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
+    ensures record: fl != \null ==> xpt_flush_ok(fl);
+    ensures flushed: \result == XPT_OK && fl != \null && xpt_space_tree{Pre}(sp) ==>
+      \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + len &&
+      !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), v) && pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>
+      xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000);
 */
 int xpt_unmap_range(struct xpt_space *sp, uint64_t va, uint64_t len, unsigned opts,
                     struct xpt_flush *fl);

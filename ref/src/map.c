@@ -945,6 +945,15 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
       \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
       c->sp->mem.words[k] != \old(c->sp->mem.words[k]) ==>
       xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000);
+    ensures keeps: c->fl != \null ==> \forall integer page;
+      \old(xpt_flush_covers(c->fl, page)) ==> xpt_flush_covers(c->fl, page);
+    ensures unmapped: c->fl != \null && c->commit && op->kind == OP_UNMAP &&
+      map_at_walk{Pre}(c, level, va) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==>
+      \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      pg_in_run(va, level, pg_ents(level, \result), v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+      pg_level{Pre}(XPT_SPACE_PGW(c->sp), v) == level &&
+      xpt_flush_covers(c->fl, pg_page_base(v, level) & 0xfffffffffffff000);
 */
 static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                            uint64_t left)
@@ -1006,6 +1015,15 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	      \let k = c->path[level].table * 512 + pg_idx(va, level) + n;
 	      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre) ==>
 	      xpt_flush_covers(c->fl, pg_run_addr(va, level, n) & 0xfffffffffffff000);
+	    loop invariant keeps: c->fl != \null ==> \forall integer page;
+	      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page);
+	    loop invariant unmapped: c->fl != \null && c->commit && op->kind == OP_UNMAP &&
+	      map_at_walk{Pre}(c, level, va) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==>
+	      \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      pg_in_run(va, level, i - pg_idx(va, level), v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+	      pg_level{Pre}(XPT_SPACE_PGW(c->sp), v) == level &&
+	      xpt_flush_covers(c->fl, pg_page_base(v, level) & 0xfffffffffffff000);
 	    loop assigns i, done, c->sp->mem.words[MAP_RUN_SLOTS_AT(c, level, va, Pre)], c->fl->npages,
 	      c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
 	*/
@@ -1107,6 +1125,36 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 				      pg_in_run(va, level, i + 1 - pg_idx(va, level), v) ==>
 				      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 				      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+				/* Each address of this leaf's page: its walk ended here, and
+				 * the page went into the record. */
+				//@ assert at_run: pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==> pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), at) && pg_aligned(at, level);
+				/*@ assert page_range: pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==> \forall uint64_t v;
+				      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(at, level, 1, v) ==>
+				      at <= v < at + bytes; */
+				/*@ assert page_at: pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==> \forall uint64_t v;
+				      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+				      pg_in_run(at, level, 1, v) ==> pg_page_base(v, level) == at; */
+				/*@ assert leaf_changed: op->kind == OP_UNMAP ==>
+				      \let k = c->path[level].table * 512 + i;
+				      c->sp->mem.words[k] != \at(c->sp->mem.words[k], Pre); */
+				/*@ assert page_in: \forall uint64_t v; pg_in_run(at, level, 1, v) ==>
+				      pg_in_run(va, level, 512 - pg_idx(va, level), v) && pg_idx(v, level) == i &&
+				      !pg_in_run(va, level, i - pg_idx(va, level), v); */
+				/*@ assert page_level: map_at_walk{Pre}(c, level, va) ==> \forall uint64_t v;
+				      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(at, level, 1, v) ==>
+				      pg_level{Pre}(XPT_SPACE_PGW(c->sp), v) == level; */
+				/*@ assert covers_at: c->fl != \null && op->kind == OP_UNMAP ==>
+				      xpt_flush_covers(c->fl, at & 0xfffffffffffff000); */
+				/*@ assert covers_page: c->fl != \null && op->kind == OP_UNMAP &&
+				      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==> \forall uint64_t v;
+				      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(at, level, 1, v) ==>
+				      xpt_flush_covers(c->fl, pg_page_base(v, level) & 0xfffffffffffff000); */
+				/*@ assert unmapped_leaf: c->fl != \null && op->kind == OP_UNMAP &&
+				      map_at_walk{Pre}(c, level, va) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==>
+				      \forall uint64_t v;
+				      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(at, level, 1, v) ==>
+				      pg_level{Pre}(XPT_SPACE_PGW(c->sp), v) == level &&
+				      xpt_flush_covers(c->fl, pg_page_base(v, level) & 0xfffffffffffff000); */
 			}
 		} else if (here || op->kind == OP_PROTECT) {
 			/* The goals after the loop read the invariants restated at
@@ -1190,6 +1238,12 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	      pg_in_run(va, level, i - pg_idx(va, level), v) ==>
 	      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+	/*@ assert unmapped_end: c->fl != \null && c->commit && op->kind == OP_UNMAP &&
+	      map_at_walk{Pre}(c, level, va) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==>
+	      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      pg_in_run(va, level, i - pg_idx(va, level), v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+	      pg_level{Pre}(XPT_SPACE_PGW(c->sp), v) == level &&
+	      xpt_flush_covers(c->fl, pg_page_base(v, level) & 0xfffffffffffff000); */
 	//@ assert count_end: pg_count(level, i - pg_idx(va, level), done);
 	/*@ assert some_end: \let first = \at(c->sp->mem.words[XPT_LEAF_SLOT(c, level, va)], Pre);
 	      !c->path[level].virt && xpt_present(c->sp->format, first) &&
@@ -1354,6 +1408,14 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
     ensures errors: *err == XPT_OK || *err == XPT_E_NOT_MAPPED || *err == XPT_E_HUGE ||
       *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW;
     ensures hole: *err == XPT_E_NOT_MAPPED ==> \old(op->kind) == OP_PROTECT;
+    ensures keeps: c->fl != \null ==> \forall integer page;
+      \old(xpt_flush_covers(c->fl, page)) ==> xpt_flush_covers(c->fl, page);
+    ensures unmapped: *err == XPT_OK && c->fl != \null && c->commit && op->kind == OP_UNMAP &&
+      map_at_walk{Pre}(c, \old(c->valid), va) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==>
+      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + \result &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000);
     ensures ok: map_flush_ok(c);
     ensures cursor: 1 <= c->valid <= \old(c->valid) && map_cursor_real(c, c->valid);
     ensures done: *err == XPT_OK ==> 0 < \result <= left;
@@ -1389,6 +1451,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	 * its stores leave *op alone. */
 	bool protect = op->kind == OP_PROTECT, may_split = op->opts & XPT_OPT_SPLIT;
 	uint64_t e = descend(c, va, err);
+	/*@ assert fl_same: c->fl != \null ==> c->fl->all == \at(c->fl->all, Pre) &&
+	      c->fl->npages == \at(c->fl->npages, Pre) && \forall integer j; 0 <= j < XPT_FLUSH_PAGES ==>
+	      c->fl->va[j] == \at(c->fl->va[j], Pre); */
+	/*@ assert fl_descend: c->fl != \null ==> \forall integer page;
+	      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page); */
 	if (*err != XPT_OK) {
 		/*@ assert fixed_now: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
 		      c->sp->root == \at(c->sp->root, Pre) && c->commit == \at(c->commit, Pre); */
@@ -1420,6 +1487,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
 		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
 		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert unmapped_hole: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
+		      !pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v); */
+		/*@ assert fl_hole: c->fl != \null ==> \forall integer page;
+		      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page); */
 		return n;
 	}
 	if (off == 0 && left >= bytes) {
@@ -1441,6 +1513,17 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		//@ assert real: map_cursor_real(c, level);
 		/*@ assert run: \forall integer v; va <= v < va + n ==>
 		      pg_in_run(va, level, pg_ents(level, n), v); */
+		/*@ assert fl_run: c->fl != \null ==> \forall integer page;
+		      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page); */
+		/* Every translation the run removed has its page in the record. */
+		/*@ assert run_walk: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==> map_at_walk{Run}(c, level, va); */
+		/*@ assert unmapped_run: c->fl != \null && c->commit && !protect &&
+		      map_at_walk{Pre}(c, \at(c->valid, Pre), va) &&
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+		      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000); */
 		/*@ assert gone_run: c->commit && !protect && map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
 		      \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + n ==>
 		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
@@ -1509,6 +1592,8 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	//@ assert whole: !may_split;
 	if (!may_split) {
 		*err = XPT_E_HUGE;
+		/*@ assert fl_huge: c->fl != \null ==> \forall integer page;
+		      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page); */
 		return 0;
 	}
 	*err = new_table(c, level, va, e);
@@ -1548,6 +1633,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
       !pg_mapped(XPT_SPACE_PGW(c->sp), v) && !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures flushed: \result == XPT_OK && c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
+      \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \old(op->va) <= v < \old(op->va) + \old(op->len) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000);
     ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
@@ -1598,6 +1688,11 @@ static int pass(struct cursor *c, const struct op *op)
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v);
+	    loop invariant flushed: c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
+	      \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+	      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000);
 	    loop assigns va, pa, left, err, c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
 	      c->sp->mem.words[0 .. \at(c->sp->mem.nframes, Pre) * 512 - 1], c->fl->npages, c->fl->all,
 	      c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
@@ -1621,6 +1716,26 @@ static int pass(struct cursor *c, const struct op *op)
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+		/*@ assert step_keeps: c->fl != \null ==> \forall integer page;
+		      \at(xpt_flush_covers(c->fl, page), Step) ==> xpt_flush_covers(c->fl, page); */
+		/*@ assert step_walk: xpt_space_tree{Pre}(c->sp) ==>
+		      map_at_walk{Step}(c, \at(c->valid, Step), va) &&
+		      (c->sp->format == XPT_FMT_X86 ==> pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va)); */
+		/*@ assert step_same: xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+		      pg_same_walk{Pre, Step}(XPT_SPACE_PGW(c->sp), v) &&
+		      !pg_window{Step}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert step_new: c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
+		      \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+		      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000); */
+		/*@ assert step_flushed: c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
+		      \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+		      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000); */
 		/*@ assert step_tree: xpt_space_tree{Pre}(c->sp) ==> xpt_space_tree(c->sp); */
 		/*@ assert step_on: xpt_space_tree{Pre}(c->sp) ==> map_on_walk(c, c->valid, va); */
 		/* The next address, or 0 when the range ends (it may end at 2^64). */
@@ -1633,6 +1748,16 @@ static int pass(struct cursor *c, const struct op *op)
 		      map_on_walk(c, \at(c->valid, Moved), va) && \at(c->valid, Moved) <= c->valid; */
 		/*@ assert moved: left != done && xpt_space_tree{Pre}(c->sp) ==>
 		      map_on_walk(c, c->valid, next); */
+		/*@ assert moved_fl: c->fl != \null ==> c->fl->all == \at(c->fl->all, Moved) &&
+		      c->fl->npages == \at(c->fl->npages, Moved) && \forall integer j; 0 <= j < XPT_FLUSH_PAGES ==>
+		      c->fl->va[j] == \at(c->fl->va[j], Moved); */
+		/*@ assert moved_keeps: c->fl != \null ==> \forall integer page;
+		      \at(xpt_flush_covers(c->fl, page), Moved) ==> xpt_flush_covers(c->fl, page); */
+		/*@ assert moved_flushed: c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
+		      \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
+		      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000); */
 		va += done;
 		pa += done;
 		left -= done;
@@ -1672,6 +1797,7 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
 {
 	uint64_t last, limit = (uint64_t)1 << sp->maxphyaddr;
 	unsigned bits = xpt_space_va_bits(sp);
+	//@ assert va_bits: pg_va_bits(XPT_SPACE_FLAGS(sp->levels)) == bits;
 	if ((op->attr & ~xpt_fmt_attrs(sp->format)) || (op->opts & ~XPT_OPT_MASK) || op->len == 0)
 		return XPT_E_INVAL;
 	if (sp->format == XPT_FMT_EPT && op->kind != OP_UNMAP &&
@@ -1689,6 +1815,14 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
 	           op->va >> (bits - 1u) != last >> (bits - 1u)) {
 		return XPT_E_NONCANONICAL;
 	}
+	//@ assert last: last == op->va + op->len - 1 && op->va <= last;
+	/*@ assert ends: sp->format != XPT_FMT_EPT ==>
+	      pg_canonical(XPT_SPACE_FLAGS(sp->levels), op->va) &&
+	      pg_canonical(XPT_SPACE_FLAGS(sp->levels), last) &&
+	      (op->va >> (pg_va_bits(XPT_SPACE_FLAGS(sp->levels)) - 1)) ==
+	      (last >> (pg_va_bits(XPT_SPACE_FLAGS(sp->levels)) - 1)); */
+	/*@ assert half_here: sp->format != XPT_FMT_EPT ==>
+	      pg_half(XPT_SPACE_FLAGS(sp->levels), op->va, last); */
 	if (op->va % XPT_PAGE_SIZE != 0 || op->len % XPT_PAGE_SIZE != 0 || op->pa % XPT_PAGE_SIZE != 0)
 		return XPT_E_ALIGN;
 	if (op->kind == OP_MAP && (op->pa > limit || op->len > limit - op->pa))
@@ -1732,6 +1866,12 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
       !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) &&
       !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
+    ensures record: fl != \null ==> xpt_flush_ok(fl);
+    ensures flushed: \result == XPT_OK && fl != \null && xpt_space_tree{Pre}(sp) ==>
+      \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && \old(op->va) <= v < \old(op->va) + \old(op->len) &&
+      !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), v) && pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>
+      xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000);
 */
 static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 {
@@ -1999,6 +2139,11 @@ int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mappi
 	int err = leaf_at(sp, va, opts, &m, &len);
 	if (err != XPT_OK)
 		return err;
+	//@ assert fields: sp->root == \at(sp->root, Pre) && sp->mem.nframes == \at(sp->mem.nframes, Pre);
+	/*@ assert found: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) ==>
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(sp), v) &&
+	      !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v); */
 	err = xpt_unmap_range(sp, va, len, opts, fl);
 	//@ ghost Unmapped: ;
 	if (err == XPT_OK && out != NULL)
@@ -2010,6 +2155,11 @@ int xpt_unmap(struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mappi
 	      !pg_window{Unmapped}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) ==>
 	      pg_same_walk{Unmapped, Here}(XPT_SPACE_PGW(sp), v) &&
 	      !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v); */
+	/*@ assert fl_fields: fl != \null ==> fl->all == \at(fl->all, Unmapped) &&
+	      fl->npages == \at(fl->npages, Unmapped) && \forall integer j; 0 <= j < XPT_FLUSH_PAGES ==>
+	      fl->va[j] == \at(fl->va[j], Unmapped); */
+	/*@ assert fl_same: fl != \null ==> \forall integer page;
+	      \at(xpt_flush_covers(fl, page), Unmapped) ==> xpt_flush_covers(fl, page); */
 	return err;
 }
 
