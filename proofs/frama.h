@@ -83,6 +83,48 @@
     fr_free{Pre}(fa, (sp)->root) && (sp)->root < (sp)->mem.nframes &&                \
     \forall integer k; (sp)->root * 512 <= k < (sp)->root * 512 + 512 ==>            \
       (sp)->mem.words[k] == 0;
+/* What an unmap of [lo, hi) promises once done, on a space whose tables
+ * form a tree (ref/src/map.c's run, and xpt_unmap_range and xpt_unmap in
+ * xpt.h): no canonical address of the range keeps a translation and its
+ * walk ends inside the window (gone); every other one whose walk stayed
+ * inside the window keeps that walk (kept); the flush record stays well
+ * formed (record) and names the page of every translation the range had
+ * (flushed).  Without a trailing semicolon, as XPT_LEAF_STORE. */
+#define XPT_UNMAP_DONE(sp, fl, lo, hi)                                            \
+  ensures record: (fl) != \null ==> xpt_flush_ok(fl);                             \
+  ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>                  \
+    \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS((sp)->levels), v) &&         \
+    (lo) <= v < (hi) ==>                                                          \
+    !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), (sp)->mem.nframes, v); \
+  ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v; \
+    pg_canonical(XPT_SPACE_FLAGS((sp)->levels), v) &&                             \
+    !pg_window{Pre}(XPT_SPACE_PGW(sp), (sp)->mem.nframes, v) && !((lo) <= v < (hi)) ==> \
+    pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);                                \
+  ensures flushed: \result == XPT_OK && (fl) != \null && xpt_space_tree{Pre}(sp) ==> \
+    \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS((sp)->levels), v) &&         \
+    (lo) <= v < (hi) &&                                                           \
+    !pg_window{Old}(XPT_SPACE_WALK(sp), \old((sp)->mem.nframes), v) &&            \
+    pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>                                     \
+    xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000)
+/* The contract of an unmap of [start, start + len) from space sp, its pages
+ * into flush record fl (may be NULL): a request refused for its arguments
+ * or for want of frames changes no word of the window (refused); a done
+ * one keeps XPT_UNMAP_DONE.  Without a trailing semicolon. */
+#define XPT_UNMAP_CONTRACT(sp, fl, start, len)                                    \
+  requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read((sp)->fa);         \
+  requires (sp)->root < (sp)->mem.nframes;                                        \
+  requires (fl) == \null || (\valid(fl) && xpt_flush_ok(fl) &&                     \
+    \separated(fl, sp, (sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)));    \
+  assigns (sp)->mem.words[0 .. (sp)->mem.nframes * 512 - 1], (fl)->npages, (fl)->all, \
+          (fl)->va[0 .. XPT_FLUSH_PAGES - 1], (fl)->global;                       \
+  ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS || \
+    \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM || \
+    \result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW; \
+  ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||            \
+    \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==> \
+    \forall integer k; 0 <= k < (sp)->mem.nframes * 512 ==>                        \
+      (sp)->mem.words[k] == \old((sp)->mem.words[k]);                              \
+  XPT_UNMAP_DONE(sp, fl, start, (start) + (len))
 /* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
  * and CTL_LA57 for 5 levels. */
 #define XPT_SPACE_FLAGS(levels) ((levels) == 5 ? 0x250 : 0x50)

@@ -843,22 +843,7 @@ int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, 
       \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
       \result == XPT_E_NOT_MAPPED) ==>
       \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
-    ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
-      \let size = pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
-      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + size ==>
-      !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v);
-    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
-      \let size = pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
-      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
-      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + size) ==>
-      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
-    ensures record: fl != \null ==> xpt_flush_ok(fl);
-    ensures flushed: \result == XPT_OK && fl != \null && xpt_space_tree{Pre}(sp) ==>
-      \let size = pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va));
-      \forall uint64_t v;
-      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + size &&
-      !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), v) && pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>
-      xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000);
+    XPT_UNMAP_DONE(sp, fl, va, va + pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va)));
     ensures out: \result == XPT_OK && out != \null && \old(sp->format) == XPT_FMT_X86 ==>
       out->size == pg_level{Old}(XPT_SPACE_WALK(sp), va) - 1 &&
       out->entry == pg_last{Old}(XPT_SPACE_WALK(sp), va) && out->offset == 0;
@@ -916,31 +901,7 @@ int xpt_map_range(struct xpt_space *sp, uint64_t va, uint64_t pa, uint64_t len, 
  * no address of the range a translation and every other address inside
  * the window the walk it had. */
 /*@ requires opts: !(opts & XPT_OPT_SPLIT) && !(opts & XPT_OPT_FREE_TABLES);
-    requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read(sp->fa);
-    requires sp->root < sp->mem.nframes;
-    requires fl == \null || (\valid(fl) && xpt_flush_ok(fl) &&
-      \separated(fl, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1)));
-    assigns sp->mem.words[0 .. sp->mem.nframes * 512 - 1], fl->npages, fl->all,
-            fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global;
-    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
-      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
-      \result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
-    ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
-      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==>
-      \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
-    ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
-      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + len ==>
-      !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v);
-    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v;
-      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
-      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) && !(va <= v < va + len) ==>
-      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
-    ensures record: fl != \null ==> xpt_flush_ok(fl);
-    ensures flushed: \result == XPT_OK && fl != \null && xpt_space_tree{Pre}(sp) ==>
-      \forall uint64_t v;
-      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && va <= v < va + len &&
-      !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), v) && pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>
-      xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000);
+    XPT_UNMAP_CONTRACT(sp, fl, va, len);
 */
 int xpt_unmap_range(struct xpt_space *sp, uint64_t va, uint64_t len, unsigned opts,
                     struct xpt_flush *fl);

@@ -1844,34 +1844,9 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
  */
 /*@ requires unmap: \valid_read(op) && op->kind == OP_UNMAP &&
       !(op->opts & XPT_OPT_SPLIT) && !(op->opts & XPT_OPT_FREE_TABLES);
-    requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read(sp->fa);
-    requires sp->root < sp->mem.nframes;
     requires \separated(op, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1));
-    requires fl == \null || (\valid(fl) && xpt_flush_ok(fl) &&
-      \separated(fl, op, sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1)));
-    assigns sp->mem.words[0 .. sp->mem.nframes * 512 - 1], fl->npages, fl->all,
-            fl->va[0 .. XPT_FLUSH_PAGES - 1], fl->global;
-    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_PHYS ||
-      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
-      \result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
-    ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
-      \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==>
-      \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
-    ensures gone: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==>
-      \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
-      \old(op->va) <= v < \old(op->va) + \old(op->len) ==>
-      !pg_mapped(XPT_SPACE_PGW(sp), v) && !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v);
-    ensures kept: \result == XPT_OK && xpt_space_tree{Pre}(sp) ==> \forall uint64_t v;
-      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
-      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v) &&
-      !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
-      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(sp), v);
-    ensures record: fl != \null ==> xpt_flush_ok(fl);
-    ensures flushed: \result == XPT_OK && fl != \null && xpt_space_tree{Pre}(sp) ==>
-      \forall uint64_t v;
-      pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) && \old(op->va) <= v < \old(op->va) + \old(op->len) &&
-      !pg_window{Old}(XPT_SPACE_WALK(sp), \old(sp->mem.nframes), v) && pg_mapped{Old}(XPT_SPACE_WALK(sp), v) ==>
-      xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000);
+    requires fl == \null || \separated(fl, op);
+    XPT_UNMAP_CONTRACT(sp, fl, \old(op->va), \old(op->len));
 */
 static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 {
