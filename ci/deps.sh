@@ -6,7 +6,7 @@ set -euo pipefail
 
 declare -A group=(
   [build]="make gcc clang llvm libclang-rt-14-dev pkg-config"
-  [prove]="frama-c-base why3 z3 cvc4"
+  [prove]="frama-c-base why3 z3 cvc4 ocaml"
   [qemu]="qemu-system-x86 binutils"
   [fuzz]="clang llvm libclang-rt-14-dev afl++"
   [bochs]="bochs bochsbios vgabios bximage grub-pc-bin grub-common xorriso mtools"

@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 fails=0
+mkdir -p build
+source proofs/wp-poll.sh
 
 # name | file | function | properties | sed expression applied to the file
 variants=(
@@ -40,7 +42,7 @@ variants=(
 # provers at once: a goal the bug breaks then costs one timeout, as both
 # provers spend it side by side, not two in turn.
 prove() { # file function properties -> prints "proved X / Y"
-	frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
+	frama-c "${wp_poll[@]}" -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
 		-wp -wp-rte -wp-prover script,cvc4,z3 -wp-session proofs/wp -wp-cache none \
 		-wp-par 2 -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
 		sed -n 's/^\[wp\] Proved goals: *//p'

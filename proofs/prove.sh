@@ -52,6 +52,7 @@ esac
 log=${PROVE_LOG:-build/prove.log}
 reports=${PROVE_REPORTS:-proofs/report}
 mkdir -p build "$reports"
+source proofs/wp-poll.sh
 : >"$log"
 start=$(date +%s)
 echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-replay}," \
@@ -99,7 +100,7 @@ while read -r file fcts; do
 	[ "${runs[$base]}" -gt 1 ] && base=$base-${runs[$base]}
 	echo "prove: [$n] $file${fcts:+ ($fcts)}"
 	(s=$(date +%s)
-	 frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
+	 frama-c "${wp_poll[@]}" -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
 		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
 		"${select[@]}" ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
