@@ -108,8 +108,10 @@
     xpt_flush_covers(fl, pg_page_base(v, pg_level{Old}(XPT_SPACE_WALK(sp), v)) & 0xfffffffffffff000)
 /* The contract of an unmap of [start, start + len) from space sp, its pages
  * into flush record fl (may be NULL): a request refused for its arguments
- * or for want of frames changes no word of the window (refused); a done
- * one keeps XPT_UNMAP_DONE.  Without a trailing semicolon. */
+ * or for want of frames changes no word of the window (refused); one that
+ * fails on the tables fails on the walk of an address of the range, as it
+ * was before the call (stops); a done one keeps XPT_UNMAP_DONE.  Without a
+ * trailing semicolon. */
 #define XPT_UNMAP_CONTRACT(sp, fl, start, len)                                    \
   requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read((sp)->fa);         \
   requires (sp)->root < (sp)->mem.nframes;                                        \
@@ -124,6 +126,10 @@
     \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM) ==> \
     \forall integer k; 0 <= k < (sp)->mem.nframes * 512 ==>                        \
       (sp)->mem.words[k] == \old((sp)->mem.words[k]);                              \
+  ensures stops: (\result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS ||           \
+    \result == XPT_E_WINDOW) && xpt_space_tree{Pre}(sp) ==> \exists uint64_t v;     \
+    (start) <= v < (start) + (len) && pg_canonical(XPT_SPACE_FLAGS((sp)->levels), v) && \
+    xpt_stops{Pre}(XPT_SPACE_PGW(sp), (sp)->mem.nframes, v, (start) + (len));       \
   XPT_UNMAP_DONE(sp, fl, start, (start) + (len))
 /* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
  * and CTL_LA57 for 5 levels. */

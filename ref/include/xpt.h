@@ -706,6 +706,17 @@ enum xpt_format { XPT_FMT_X86 = 0, XPT_FMT_EPT = 1 };
     predicate xpt_space_tree{L}(struct xpt_space *sp) =
       sp->format == XPT_FMT_X86 && pg_tree(XPT_SPACE_PGW(sp), sp->mem.nframes) &&
       sp->root < sp->mem.nframes && pg_next((uint64_t)(sp->root << 12), sp->maxphyaddr) == sp->root;
+    // The walk of v stops an unmap of a range that ends at `end`, at v: it
+    // leaves the window (XPT_E_WINDOW), meets a reserved bit
+    // (XPT_E_RSVD_BITS), or ends at a page that does not start at v or
+    // runs past end (XPT_E_HUGE, without XPT_OPT_SPLIT).  In the argument
+    // order of the pg_ functions, the window's frame count after them.
+    predicate xpt_stops{L}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                           integer v, integer end) =
+      pg_window(w, cr3, fl, M, nf, v) || pg_reserved(w, cr3, fl, M, v) ||
+      (pg_level(w, cr3, fl, M, v) <= 3 && pg_has(pg_last(w, cr3, fl, M, v), PG_P) &&
+       (v % pg_size(pg_level(w, cr3, fl, M, v)) != 0 ||
+        end - v < pg_size(pg_level(w, cr3, fl, M, v))));
 */
 #define XPT_EPT_R        (1ull << 0)
 #define XPT_EPT_W        (1ull << 1)

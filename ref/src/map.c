@@ -112,6 +112,13 @@ struct cursor {
       map_on_walk(c, to, vb);
     lemma on_walk_down{L}: \forall struct cursor *c, integer from, va;
       map_on_walk(c, from, va) && map_at_walk(c, from - 1, va) ==> map_on_walk(c, from - 1, va);
+    // Memories that agree on the window agree on where a pass stops: a
+    // walk leaves the window in both or in neither (window_agree, either
+    // way), and one inside it reads the same entries.
+    lemma stops_agree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, end;
+      13 <= M <= 52 && pg_canonical(fl, v) &&
+      (\forall integer x; 0 <= x < nf * 512 ==> \at(w[x], A) == \at(w[x], B)) &&
+      xpt_stops{A}(w, cr3, fl, M, nf, v, end) ==> xpt_stops{B}(w, cr3, fl, M, nf, v, end);
 */
 
 /* ------------------------------------------------------------- entries */
@@ -244,6 +251,8 @@ static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
     assigns c->path[level - 1], c->valid;
     ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
     ensures rsvd: \result == XPT_E_RSVD_BITS <==> MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr);
+    ensures rsvd_walk: \result == XPT_E_RSVD_BITS ==>
+      pg_rsvd(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr);
     ensures window: \result == XPT_E_WINDOW <==>
       !MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr) &&
       pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
@@ -1264,12 +1273,38 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
 	return done;
 }
 
+/* Where the walk of va goes from the present entry e it reads at level L
+ * inside the window: it stops there, a reserved bit set, or goes on to
+ * the table e names; an entry that stops it is where it ends.  A proof
+ * step of descend's and change_step's errors, in a context of its own. */
+/*@ ghost
+  /@ assigns \nothing;
+     ensures stop: 2 <= L && pg_reaches(w, cr3, XPT_SPACE_FLAGS(levels), M, nf, va, L) &&
+       e == pg_entry(w, cr3, XPT_SPACE_FLAGS(levels), M, va, L) && pg_has(e, PG_P) &&
+       pg_rsvd(e, L, XPT_SPACE_FLAGS(levels), M) ==>
+       pg_reserved(w, cr3, XPT_SPACE_FLAGS(levels), M, va) &&
+       !pg_window(w, cr3, XPT_SPACE_FLAGS(levels), M, nf, va);
+     ensures on: 2 <= L && pg_reaches(w, cr3, XPT_SPACE_FLAGS(levels), M, nf, va, L) &&
+       e == pg_entry(w, cr3, XPT_SPACE_FLAGS(levels), M, va, L) && pg_has(e, PG_P) &&
+       !pg_rsvd(e, L, XPT_SPACE_FLAGS(levels), M) && !pg_leaf(e, L) ==>
+       pg_level(w, cr3, XPT_SPACE_FLAGS(levels), M, va) <= L - 1 &&
+       pg_table(w, cr3, XPT_SPACE_FLAGS(levels), M, va, L - 1) == pg_next(e, M);
+     ensures ends: 1 <= L && pg_reaches(w, cr3, XPT_SPACE_FLAGS(levels), M, nf, va, L) &&
+       e == pg_entry(w, cr3, XPT_SPACE_FLAGS(levels), M, va, L) &&
+       pg_stop(e, L, XPT_SPACE_FLAGS(levels), M) ==>
+       pg_level(w, cr3, XPT_SPACE_FLAGS(levels), M, va) == L; @/
+  static void walk_from(uint64_t *w, uint64_t cr3, unsigned levels, unsigned M, uint64_t nf,
+                        uint64_t va, unsigned L, uint64_t e) { }
+*/
+
 /*
  * Down the cursor's tables from level c->valid, through present table
  * entries, to the entry for va where the walk ends: absent, or a leaf of
  * level 3 or below.  Returns that entry, c->valid its level; or sets *err
- * when an entry on the way is one the walk stops at with a fault.  Only
- * the cursor moves.  (The entry comes back by value and the error through
+ * when an entry on the way is one the walk stops at with a fault, and
+ * returns that entry, c->valid its level.  The error is then a fact of
+ * the walk (rsvd_walk, window_walk), which the same tables give again.
+ * Only the cursor moves.  (The entry comes back by value and the error through
  * a pointer of another type: a store of either then cannot touch a table
  * for WP.)
  */
@@ -1282,12 +1317,16 @@ static uint64_t change_run(struct cursor *c, const struct op *op, unsigned level
     ensures cursor: 1 <= c->valid <= \old(c->valid) && map_cursor_real(c, c->valid);
     ensures above: \forall integer l; \old(c->valid) < l <= XPT_MAX_LEVELS ==>
       c->path[l] == \old(c->path[l]);
-    ensures entry: *err == XPT_OK ==>
-      \result == c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)];
+    ensures entry: \result == c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)];
     ensures ends: *err == XPT_OK ==>
       !xpt_present(c->sp->format, \result) || (c->valid <= 3 && pg_leaf(\result, c->valid));
-    ensures walk: *err == XPT_OK && map_at_walk{Pre}(c, \old(c->valid), va) ==>
-      map_at_walk(c, c->valid, va);
+    ensures rsvd_walk: *err == XPT_E_RSVD_BITS && map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      pg_reserved(XPT_SPACE_PGW(c->sp), va) &&
+      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va);
+    ensures window_walk: *err == XPT_E_WINDOW && map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ||
+      pg_reserved(XPT_SPACE_PGW(c->sp), va);
+    ensures walk: map_at_walk{Pre}(c, \old(c->valid), va) ==> map_at_walk(c, c->valid, va);
     ensures read: *err == XPT_OK && map_at_walk(c, c->valid, va) ==>
       \result == pg_entry(XPT_SPACE_PGW(c->sp), va, c->valid);
     ensures on_walk: *err == XPT_OK && map_on_walk{Pre}(c, \old(c->valid), va) ==>
@@ -1333,6 +1372,40 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 			//@ assert cut_here: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
 			//@ assert flush_here: map_flush_ok{Pre}(c) ==> map_flush_ok(c);
 			//@ assert real_here: 1 <= c->valid <= \at(c->valid, Pre) && map_cursor_real(c, c->valid);
+			/*@ assert entry_here: c->valid == level && entry ==
+			      c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)]; */
+			/* The error is the walk's: it stops at this entry with a
+			 * reserved bit set, or goes on to a table outside the window. */
+			//@ assert fail_cut: pg_cut{LoopCurrent, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+			//@ assert fail_back: pg_cut{Here, LoopCurrent}(c->sp->mem.words, c->sp->mem.nframes, 0);
+			/*@ assert fail_held: c->path[level].table == \at(c->path[level].table, LoopCurrent) &&
+			      c->path[level].virt == \at(c->path[level].virt, LoopCurrent); */
+			/*@ assert fail_reach: map_at_walk{LoopCurrent}(c, level, va) ==>
+			      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+			      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+			      pg_table(XPT_SPACE_PGW(c->sp), va, level) ==
+			        pg_table{LoopCurrent}(XPT_SPACE_PGW(c->sp), va, level); */
+			/*@ assert fail_lc: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+			      map_at_walk{LoopCurrent}(c, level, va) &&
+			      \at(entry == pg_entry(XPT_SPACE_PGW(c->sp), va, level), LoopCurrent); */
+			/*@ assert fail_walk: map_at_walk{LoopCurrent}(c, level, va) ==> map_at_walk(c, level, va); */
+			/*@ assert fail_rd: map_at_walk(c, level, va) ==>
+			      level <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) &&
+			      pg_entry(XPT_SPACE_PGW(c->sp), va, level) ==
+			        pg_rd(c->sp->mem.words, c->path[level].table, pg_idx(va, level)); */
+			/*@ assert fail_entry: map_at_walk(c, level, va) ==>
+			      entry == pg_entry(XPT_SPACE_PGW(c->sp), va, level); */
+			/*@ assert fail_at: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+			      map_at_walk(c, level, va) && entry == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+			      pg_has(entry, PG_P) && 2 <= level; */
+			/*@ assert fail_rsvd: *err == XPT_E_RSVD_BITS ==>
+			      pg_rsvd(entry, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+			/*@ assert fail_table: *err == XPT_E_WINDOW ==>
+			      pg_next(entry, c->sp->maxphyaddr) >= c->sp->mem.nframes &&
+			      (pg_rsvd(entry, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr) ||
+			       !pg_leaf(entry, level)); */
+			/*@ ghost walk_from(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr,
+			                    c->sp->mem.nframes, va, level, entry); */
 			return entry;
 		}
 		//@ assert table: !pg_leaf(entry, level);
@@ -1414,6 +1487,15 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
     ensures errors: *err == XPT_OK || *err == XPT_E_NOT_MAPPED || *err == XPT_E_HUGE ||
       *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW;
     ensures hole: *err == XPT_E_NOT_MAPPED ==> \old(op->kind) == OP_PROTECT;
+    ensures walk_error: (*err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW) &&
+      map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ||
+      pg_reserved{Pre}(XPT_SPACE_PGW(c->sp), va);
+    ensures huge: *err == XPT_E_HUGE && map_at_walk{Pre}(c, \old(c->valid), va) ==>
+      pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ||
+      (\let L = pg_level{Pre}(XPT_SPACE_PGW(c->sp), va);
+       L <= 3 && pg_has(pg_last{Pre}(XPT_SPACE_PGW(c->sp), va), PG_P) &&
+       (va % pg_size(L) != 0 || left < pg_size(L)));
     ensures keeps: c->fl != \null ==> \forall integer page;
       \old(xpt_flush_covers(c->fl, page)) ==> xpt_flush_covers(c->fl, page);
     ensures unmapped: *err == XPT_OK && c->fl != \null && c->commit && op->kind == OP_UNMAP &&
@@ -1467,6 +1549,12 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      c->sp->root == \at(c->sp->root, Pre) && c->commit == \at(c->commit, Pre); */
 		/*@ assert kept_walk: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
 		      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+		/* descend's walk facts, in the state before it. */
+		/*@ assert err_pre: (*err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW) &&
+		      map_at_walk{Pre}(c, \at(c->valid, Pre), va) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), va) &&
+		      pg_reserved(XPT_SPACE_PGW(c->sp), va); */
 		return 0;
 	}
 	//@ assert nframes: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
@@ -1597,6 +1685,20 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	}
 	//@ assert whole: !may_split;
 	if (!may_split) {
+		/* va's page at this level sticks out of [va, va + left). */
+		/*@ assert huge_walk: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+		      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+		      pg_has(e, PG_P) && pg_stop(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+		/*@ ghost walk_from(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr,
+		                    c->sp->mem.nframes, va, level, e); */
+		/*@ assert huge_at: map_at_walk{Pre}(c, \at(c->valid, Pre), va) ==>
+		      pg_level(XPT_SPACE_PGW(c->sp), va) == level &&
+		      e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) && pg_has(e, PG_P); */
+		/*@ assert huge_pre: map_at_walk{Pre}(c, \at(c->valid, Pre), va) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ==>
+		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), va) &&
+		      pg_level{Pre}(XPT_SPACE_PGW(c->sp), va) == level &&
+		      pg_last{Pre}(XPT_SPACE_PGW(c->sp), va) == e; */
 		*err = XPT_E_HUGE;
 		/*@ assert fl_huge: c->fl != \null ==> \forall integer page;
 		      \at(xpt_flush_covers(c->fl, page), Pre) ==> xpt_flush_covers(c->fl, page); */
@@ -1639,6 +1741,10 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
       !pg_mapped(XPT_SPACE_PGW(c->sp), v) && !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
     ensures check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures stops: (\result == XPT_E_HUGE || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW) &&
+      xpt_space_tree{Pre}(c->sp) ==> \exists uint64_t v;
+      \old(op->va) <= v < \old(op->va) + \old(op->len) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      xpt_stops{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, \old(op->va) + \old(op->len));
     ensures flushed: \result == XPT_OK && c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
       \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \old(op->va) <= v < \old(op->va) + \old(op->len) &&
@@ -1712,8 +1818,27 @@ static int pass(struct cursor *c, const struct op *op)
 		//@ assert step_root: c->sp->root == \at(c->sp->root, Step);
 		//@ assert step_commit: c->commit == \at(c->commit, Step);
 		//@ assert step_op: op->kind == \at(op->kind, Step) && op->opts == \at(op->opts, Step);
-		if (err != XPT_OK)
+		if (err != XPT_OK) {
+			/* The error is a fact of the walk of va, the one it had
+			 * before the pass (kept). */
+			/*@ assert err_walk: xpt_space_tree{Pre}(c->sp) ==>
+			      map_at_walk{Step}(c, \at(c->valid, Step), va) &&
+			      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va); */
+			/*@ assert err_step: (err == XPT_E_HUGE || err == XPT_E_RSVD_BITS || err == XPT_E_WINDOW) &&
+			      xpt_space_tree{Pre}(c->sp) ==> xpt_stops{Step}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, va + left); */
+			/*@ assert err_same: xpt_space_tree{Pre}(c->sp) &&
+			      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ==>
+			      pg_same_walk{Pre, Step}(XPT_SPACE_PGW(c->sp), va); */
+			/*@ assert err_pre: (err == XPT_E_HUGE || err == XPT_E_RSVD_BITS || err == XPT_E_WINDOW) &&
+			      xpt_space_tree{Pre}(c->sp) ==>
+			      \at(op->va, Pre) <= va < \at(op->va, Pre) + \at(op->len, Pre) &&
+			      va + left == \at(op->va, Pre) + \at(op->len, Pre) &&
+			      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) &&
+			      xpt_stops{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, va + left); */
+			/*@ assert err_check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+			      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 			return err;
+		}
 		/*@ assert step_gone: c->commit && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done ==>
 		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
@@ -1844,9 +1969,10 @@ static int check_range(const struct xpt_space *sp, const struct op *op)
  * The contract covers an unmap without XPT_OPT_SPLIT or
  * XPT_OPT_FREE_TABLES so far: a request refused for its arguments, or for
  * want of frames, changes nothing; a done one leaves no address of the
- * range a translation and every other address the walk it had.  (That
- * the commit pass does not fail is not proved yet: a walk error there
- * would leave the tables part done.)
+ * range a translation and every other address the walk it had.  A walk
+ * error, in either pass, is one of an address of the range in the tables
+ * as they were (stops).  (That the commit pass meets none once the check
+ * passed is not proved yet: one there would leave the tables part done.)
  */
 /*@ requires unmap: \valid_read(op) && op->kind == OP_UNMAP &&
       !(op->opts & XPT_OPT_SPLIT) && !(op->opts & XPT_OPT_FREE_TABLES);
@@ -1858,10 +1984,20 @@ static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 {
 	struct cursor c = { .sp = sp, .fl = fl };
 	int err = check_range(sp, op);
+	//@ ghost Check: ;
+	/*@ assert check_words: \forall integer k; 0 <= k < sp->mem.nframes * 512 ==>
+	      sp->mem.words[k] == \at(sp->mem.words[k], Pre); */
+	//@ assert check_tree: xpt_space_tree{Pre}(sp) ==> xpt_space_tree(sp);
 	if (err == XPT_OK)
 		err = pass(&c, op);
-	if (err != XPT_OK)
+	if (err != XPT_OK) {
+		/* A walk error names an address whose walk stops the pass: the
+		 * same in the tables as they were (stops_agree). */
+		/*@ assert stops_check: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+		      xpt_stops{Check}(XPT_SPACE_PGW(sp), sp->mem.nframes, v, op->va + op->len) ==>
+		      xpt_stops{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v, op->va + op->len); */
 		return err;
+	}
 	if (c.tables > sp->fa->nfree)
 		return XPT_E_NOMEM;
 	/* The check pass wrote nothing: the tables are a tree still, and
@@ -1876,7 +2012,14 @@ static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 	      !pg_window(XPT_SPACE_PGW(sp), sp->mem.nframes, v) &&
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(sp), v); */
 	c.commit = true;
-	return pass(&c, op);
+	//@ ghost Commit: ;
+	/*@ assert commit_words: \forall integer k; 0 <= k < sp->mem.nframes * 512 ==>
+	      sp->mem.words[k] == \at(sp->mem.words[k], Pre); */
+	err = pass(&c, op);
+	/*@ assert stops_commit: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
+	      xpt_stops{Commit}(XPT_SPACE_PGW(sp), sp->mem.nframes, v, op->va + op->len) ==>
+	      xpt_stops{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, v, op->va + op->len); */
+	return err;
 }
 
 /* ------------------------------------------------------------- the API */
