@@ -6,7 +6,7 @@ prove: deps
 	@bash proofs/prove.sh
 # make test replays every line of the scope but walk.c's and frames.c's
 # (about 25 and 90 minutes), and the lines of proofs/scope-quick (frames.c's
-# lemmas and most of its functions), two lines at once: about 20 minutes.
+# lemmas and most of its functions), two lines at once: about 16 minutes.
 # It fails on any goal not listed in proofs/unproved.txt.  Each goal gets
 # 30 s, three times make prove's limit: the two runs share the cores, which
 # slows each goal (one, since turned into a ghost step, took 17.6 s there
@@ -18,9 +18,11 @@ prove: deps
 # map.c's two lines, then scope-quick's lines and the rest of the scope,
 # each from its last line (the longest: tlb.c ends the scope).  On
 # 2026-12-06 map.c's functions in one line took 1178 s, as long as every
-# other line together (frames.c's three lines 364, 259 and 68 s, the
-# lemmas about 150 s, tlb.c about 120 s, ept.c 35 s, the rest under 10 s):
-# hence two lines for them.
+# other line together: hence two lines for them.  Later that day, with
+# WP's 2 ms poll (proofs/wp_poll.ml) and change_run's loop tested at the
+# top, a clean clone took 941 s in all: map.c's lines 595 and 425 s,
+# frames.c's 319, 212 and 54 s, the lemmas 116 s, tlb.c 81 s, ept.c 25 s,
+# the rest under 10 s.
 prove-quick: deps
 	@mkdir -p build
 	@grep -v '^#' proofs/scope | grep . | grep -v '^ref/src/\(walk\|frames\)\.c$$' >build/scope-rest
