@@ -10,6 +10,7 @@
 #   PROVE_SCOPE    the scope file (default proofs/scope)
 #   PROVE_FILES    files to prove whole (default: the lines of the scope)
 #   PROVE_EXCLUDE  files whose lines of the scope are left out
+#   PROVE_SLOW     "no": leave out the lines of the scope marked "slow"
 #   PROVE_TIMEOUT  seconds per goal and prover (default 10)
 #   PROVE_SCRIPTS  "replay" (default): run the scripts, and the provers alone
 #                  for goals without one;
@@ -34,6 +35,8 @@ if [ -n "${PROVE_FILES:-}" ]; then
 else
 	scope=$(grep -v '^#' "${PROVE_SCOPE:-proofs/scope}" | grep .)
 fi
+[ "${PROVE_SLOW:-yes}" = no ] && scope=$(grep -v '^slow ' <<<"$scope")
+scope=$(sed 's/^slow //' <<<"$scope")
 for f in ${PROVE_EXCLUDE:-}; do
 	scope=$(grep -v "^$f\( \|\$\)" <<<"$scope")
 done
