@@ -83,6 +83,14 @@
     fr_free{Pre}(fa, (sp)->root) && (sp)->root < (sp)->mem.nframes &&                \
     \forall integer k; (sp)->root * 512 <= k < (sp)->root * 512 + 512 ==>            \
       (sp)->mem.words[k] == 0;
+/* [v, v + len) is the one page the walk of v maps at label L, inside the
+ * window: an unmap of it meets v alone, and nothing stops it there.  In
+ * the argument order of the pg_ functions, the window's frame count after
+ * them.  A macro, not a predicate: the provers then see its parts. */
+#define XPT_ONE_PAGE(L, nf, v, len, ...)                                         \
+  (!pg_window{L}(__VA_ARGS__, nf, v) && pg_mapped{L}(__VA_ARGS__, v) &&          \
+   (v) % pg_size(pg_level{L}(__VA_ARGS__, v)) == 0 &&                             \
+   (len) == pg_size(pg_level{L}(__VA_ARGS__, v)))
 /* What an unmap of [lo, hi) promises once done, on a space whose tables
  * form a tree (ref/src/map.c's run, and xpt_unmap_range and xpt_unmap in
  * xpt.h): no canonical address of the range keeps a translation and its
@@ -110,8 +118,9 @@
  * into flush record fl (may be NULL): a request refused for its arguments
  * or for want of frames changes no word of the window (refused); one that
  * fails on the tables fails on the walk of an address of the range, as it
- * was before the call (stops); a done one keeps XPT_UNMAP_DONE.  Without a
- * trailing semicolon. */
+ * was before the call (stops), and never when the range is one whole page
+ * (single); a done one keeps XPT_UNMAP_DONE.  Without a trailing
+ * semicolon. */
 #define XPT_UNMAP_CONTRACT(sp, fl, start, len)                                    \
   requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read((sp)->fa);         \
   requires (sp)->root < (sp)->mem.nframes;                                        \
@@ -130,6 +139,10 @@
     \result == XPT_E_WINDOW) && xpt_space_tree{Pre}(sp) ==> \exists uint64_t v;     \
     (start) <= v < (start) + (len) && pg_canonical(XPT_SPACE_FLAGS((sp)->levels), v) && \
     xpt_stops{Pre}(XPT_SPACE_PGW(sp), (sp)->mem.nframes, v, (start) + (len));       \
+  ensures single: xpt_space_tree{Pre}(sp) &&                                      \
+    pg_canonical(XPT_SPACE_FLAGS((sp)->levels), start) &&                         \
+    XPT_ONE_PAGE(Pre, (sp)->mem.nframes, start, len, XPT_SPACE_PGW(sp)) ==>        \
+    \result != XPT_E_HUGE && \result != XPT_E_RSVD_BITS && \result != XPT_E_WINDOW; \
   XPT_UNMAP_DONE(sp, fl, start, (start) + (len))
 /* The control flags xpt_translate walks a space with: CTL_NXE | CTL_GBPAGES,
  * and CTL_LA57 for 5 levels. */

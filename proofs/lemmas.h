@@ -373,6 +373,11 @@
   lemma page_base: \forall integer a, v, L;
     1 <= L <= 3 && 0 <= a && pg_aligned(a, L) && a <= v < a + pg_size(L) ==>
     pg_page_base(v, L) == a;
+  // The masks of the three page sizes are remainders (WP's Mod-Mask
+  // tactic): the offset of va in its page, as xpt_translate reports it.
+  lemma offset_1: \forall integer va; 0 <= va ==> (va & 4095) == va % 4096;
+  lemma offset_2: \forall integer va; 0 <= va ==> (va & 2097151) == va % 2097152;
+  lemma offset_3: \forall integer va; 0 <= va ==> (va & 1073741823) == va % 1073741824;
   }
 */
 

@@ -835,7 +835,8 @@ int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, 
 /* Remove the leaf that starts at va; *out (may be NULL) gets what it was.
  * The contract covers opts without XPT_OPT_SPLIT and XPT_OPT_FREE_TABLES
  * so far, as xpt_unmap_range's: an address with no translation, or a va
- * inside a huge page, is refused and changes nothing. */
+ * inside a huge page, is refused and changes nothing; in a space whose
+ * tables form a tree, no failure changes anything (failed). */
 /*@ requires opts: !(opts & XPT_OPT_SPLIT) && !(opts & XPT_OPT_FREE_TABLES);
     requires \valid(sp) && XPT_SPACE_WRITABLE(sp) && \valid_read(sp->fa);
     requires sp->root < sp->mem.nframes;
@@ -853,6 +854,8 @@ int xpt_map(struct xpt_space *sp, uint64_t va, uint64_t pa, enum xpt_size size, 
     ensures refused: (\result == XPT_E_INVAL || \result == XPT_E_PHYS ||
       \result == XPT_E_NONCANONICAL || \result == XPT_E_ALIGN || \result == XPT_E_NOMEM ||
       \result == XPT_E_NOT_MAPPED) ==>
+      \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
+    ensures failed: \result != XPT_OK && xpt_space_tree{Pre}(sp) ==>
       \forall integer k; 0 <= k < sp->mem.nframes * 512 ==> sp->mem.words[k] == \old(sp->mem.words[k]);
     XPT_UNMAP_DONE(sp, fl, va, va + pg_size(pg_level{Old}(XPT_SPACE_WALK(sp), va)));
     ensures out: \result == XPT_OK && out != \null && \old(sp->format) == XPT_FMT_X86 ==>

@@ -119,6 +119,11 @@ struct cursor {
       13 <= M <= 52 && pg_canonical(fl, v) &&
       (\forall integer x; 0 <= x < nf * 512 ==> \at(w[x], A) == \at(w[x], B)) &&
       xpt_stops{A}(w, cr3, fl, M, nf, v, end) ==> xpt_stops{B}(w, cr3, fl, M, nf, v, end);
+    // And on the one page of an unmap that meets one address.
+    lemma one_page_agree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, len;
+      13 <= M <= 52 && pg_canonical(fl, v) &&
+      (\forall integer x; 0 <= x < nf * 512 ==> \at(w[x], A) == \at(w[x], B)) &&
+      XPT_ONE_PAGE(A, nf, v, len, w, cr3, fl, M) ==> XPT_ONE_PAGE(B, nf, v, len, w, cr3, fl, M);
 */
 
 /* ------------------------------------------------------------- entries */
@@ -1496,6 +1501,10 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
       (\let L = pg_level{Pre}(XPT_SPACE_PGW(c->sp), va);
        L <= 3 && pg_has(pg_last{Pre}(XPT_SPACE_PGW(c->sp), va), PG_P) &&
        (va % pg_size(L) != 0 || left < pg_size(L)));
+    ensures page: *err == XPT_OK && map_at_walk{Pre}(c, \old(c->valid), va) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) &&
+      pg_has(pg_last{Pre}(XPT_SPACE_PGW(c->sp), va), PG_P) ==>
+      pg_size(pg_level{Pre}(XPT_SPACE_PGW(c->sp), va)) <= \result;
     ensures keeps: c->fl != \null ==> \forall integer page;
       \old(xpt_flush_covers(c->fl, page)) ==> xpt_flush_covers(c->fl, page);
     ensures unmapped: *err == XPT_OK && c->fl != \null && c->commit && op->kind == OP_UNMAP &&
@@ -1569,6 +1578,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 			*err = XPT_E_NOT_MAPPED;
 			return 0;
 		}
+		/*@ ghost walk_from(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr,
+		                    c->sp->mem.nframes, va, level, e); */
+		/*@ assert hole_last: map_at_walk{Pre}(c, \at(c->valid, Pre), va) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ==>
+		      !pg_has(pg_last{Pre}(XPT_SPACE_PGW(c->sp), va), PG_P); */
 		/* No address of va's page at this level has a translation. */
 		/*@ assert page: \forall integer v; va <= v < va + (bytes - off) ==>
 		      pg_in_run(va, level, 1, v); */
@@ -1596,6 +1610,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
 		      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v) &&
 		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ ghost walk_from(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr,
+		                    c->sp->mem.nframes, va, level, e); */
+		/*@ assert run_level: map_at_walk{Pre}(c, \at(c->valid, Pre), va) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va) ==>
+		      pg_level{Pre}(XPT_SPACE_PGW(c->sp), va) == level; */
 		//@ ghost Run: ;
 		uint64_t n = change_run(c, op, level, va, left);
 		/*@ assert run_fixed: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
@@ -1745,6 +1764,10 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
       xpt_space_tree{Pre}(c->sp) ==> \exists uint64_t v;
       \old(op->va) <= v < \old(op->va) + \old(op->len) && pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       xpt_stops{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, \old(op->va) + \old(op->len));
+    ensures single: xpt_space_tree{Pre}(c->sp) &&
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), \old(op->va)) &&
+      XPT_ONE_PAGE(Pre, c->sp->mem.nframes, \old(op->va), \old(op->len), XPT_SPACE_PGW(c->sp)) ==>
+      \result == XPT_OK;
     ensures flushed: \result == XPT_OK && c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
       \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \old(op->va) <= v < \old(op->va) + \old(op->len) &&
@@ -1800,6 +1823,10 @@ static int pass(struct cursor *c, const struct op *op)
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v);
+	    loop invariant single: xpt_space_tree{Pre}(c->sp) &&
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), \at(op->va, Pre)) &&
+	      XPT_ONE_PAGE(Pre, c->sp->mem.nframes, \at(op->va, Pre), \at(op->len, Pre), XPT_SPACE_PGW(c->sp)) ==>
+	      left == \at(op->len, Pre) || left == 0;
 	    loop invariant flushed: c->fl != \null && c->commit && xpt_space_tree{Pre}(c->sp) ==>
 	      \forall uint64_t v;
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left &&
@@ -1837,8 +1864,17 @@ static int pass(struct cursor *c, const struct op *op)
 			      xpt_stops{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, va + left); */
 			/*@ assert err_check: !c->commit ==> \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
 			      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+			/* One whole page stops nothing where the pass meets it. */
+			/*@ assert err_single: !(xpt_space_tree{Pre}(c->sp) &&
+			      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), \at(op->va, Pre)) &&
+			      XPT_ONE_PAGE(Pre, c->sp->mem.nframes, \at(op->va, Pre), \at(op->len, Pre), XPT_SPACE_PGW(c->sp))); */
 			return err;
 		}
+		/* On one whole page, the first step takes all of it. */
+		/*@ assert step_single: xpt_space_tree{Pre}(c->sp) &&
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), \at(op->va, Pre)) &&
+		      XPT_ONE_PAGE(Pre, c->sp->mem.nframes, \at(op->va, Pre), \at(op->len, Pre), XPT_SPACE_PGW(c->sp)) ==>
+		      done == left; */
 		/*@ assert step_gone: c->commit && xpt_space_tree{Pre}(c->sp) ==> \forall uint64_t v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done ==>
 		      !pg_mapped(XPT_SPACE_PGW(c->sp), v) &&
@@ -1988,6 +2024,10 @@ static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 	/*@ assert check_words: \forall integer k; 0 <= k < sp->mem.nframes * 512 ==>
 	      sp->mem.words[k] == \at(sp->mem.words[k], Pre); */
 	//@ assert check_tree: xpt_space_tree{Pre}(sp) ==> xpt_space_tree(sp);
+	/*@ assert check_single: xpt_space_tree{Pre}(sp) &&
+	      pg_canonical(XPT_SPACE_FLAGS(sp->levels), op->va) &&
+	      XPT_ONE_PAGE(Pre, sp->mem.nframes, op->va, op->len, XPT_SPACE_PGW(sp)) ==>
+	      XPT_ONE_PAGE(Here, sp->mem.nframes, op->va, op->len, XPT_SPACE_PGW(sp)); */
 	if (err == XPT_OK)
 		err = pass(&c, op);
 	if (err != XPT_OK) {
@@ -2015,6 +2055,10 @@ static int run(struct xpt_space *sp, const struct op *op, struct xpt_flush *fl)
 	//@ ghost Commit: ;
 	/*@ assert commit_words: \forall integer k; 0 <= k < sp->mem.nframes * 512 ==>
 	      sp->mem.words[k] == \at(sp->mem.words[k], Pre); */
+	/*@ assert commit_single: xpt_space_tree{Pre}(sp) &&
+	      pg_canonical(XPT_SPACE_FLAGS(sp->levels), op->va) &&
+	      XPT_ONE_PAGE(Pre, sp->mem.nframes, op->va, op->len, XPT_SPACE_PGW(sp)) ==>
+	      XPT_ONE_PAGE(Here, sp->mem.nframes, op->va, op->len, XPT_SPACE_PGW(sp)); */
 	err = pass(&c, op);
 	/*@ assert stops_commit: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(sp->levels), v) &&
 	      xpt_stops{Commit}(XPT_SPACE_PGW(sp), sp->mem.nframes, v, op->va + op->len) ==>
@@ -2233,6 +2277,9 @@ int xpt_protect_range(struct xpt_space *sp, uint64_t va, uint64_t len, xpt_attr 
       m->size == pg_level{Old}(XPT_SPACE_WALK(sp), va) - 1 &&
       m->entry == pg_last{Old}(XPT_SPACE_WALK(sp), va) && m->offset == 0;
     ensures size: \result == XPT_OK ==> *len == 4096 || *len == 2097152 || *len == 1073741824;
+    ensures page: \result == XPT_OK && !(opts & XPT_OPT_SPLIT) && sp->format == XPT_FMT_X86 ==>
+      pg_canonical(XPT_SPACE_FLAGS(\old(sp->levels)), va) &&
+      XPT_ONE_PAGE(Old, \old(sp->mem.nframes), va, *len, XPT_SPACE_WALK(sp));
 */
 static int leaf_at(const struct xpt_space *sp, uint64_t va, unsigned opts, struct xpt_mapping *m,
                    uint64_t *len)
@@ -2241,8 +2288,25 @@ static int leaf_at(const struct xpt_space *sp, uint64_t va, unsigned opts, struc
 	if (err != XPT_OK)
 		return err; /* NOT_MAPPED, NONCANONICAL, WINDOW or RSVD_BITS, as translate says */
 	*len = xpt_size_bytes(m->size);
-	if (m->offset == 0)
+	if (m->offset == 0) {
+		/* The page starts at va: the offset, a mask, is a remainder. */
+		/*@ assert fields: sp->root == \at(sp->root, Pre) && sp->levels == \at(sp->levels, Pre) &&
+		      sp->maxphyaddr == \at(sp->maxphyaddr, Pre) && sp->mem.words == \at(sp->mem.words, Pre) &&
+		      sp->mem.nframes == \at(sp->mem.nframes, Pre); */
+		/*@ assert mask: sp->format == XPT_FMT_X86 ==>
+		      (*len == 4096 ==> (va & 4095) == 0) && (*len == 2097152 ==> (va & 2097151) == 0) &&
+		      (*len == 1073741824 ==> (va & 1073741823) == 0); */
+		//@ assert aligned: sp->format == XPT_FMT_X86 ==> pg_aligned(va, m->size + 1);
+		//@ assert aligned_size: sp->format == XPT_FMT_X86 ==> va % pg_size(m->size + 1) == 0;
+		//@ assert len_size: *len == pg_size(m->size + 1);
+		/*@ assert mapped: sp->format == XPT_FMT_X86 ==>
+		      !pg_window{Pre}(XPT_SPACE_PGW(sp), sp->mem.nframes, va) &&
+		      pg_mapped{Pre}(XPT_SPACE_PGW(sp), va) &&
+		      m->size + 1 == pg_level{Pre}(XPT_SPACE_PGW(sp), va); */
+		/*@ assert page_here: sp->format == XPT_FMT_X86 ==>
+		      XPT_ONE_PAGE(Pre, sp->mem.nframes, va, *len, XPT_SPACE_PGW(sp)); */
 		return XPT_OK;
+	}
 	if (va % XPT_PAGE_SIZE != 0)
 		return XPT_E_ALIGN;
 	if (!(opts & XPT_OPT_SPLIT))
