@@ -1,3 +1,5 @@
+# The proofs need Frama-C, Why3, Z3 and CVC4 (ci/deps.sh's group prove).
+DEPS += prove
 # Every function of ref/src is proved by a line of proofs/scope or listed in
 # proofs/unscoped, not both (a few seconds: Frama-C parses each file).
 prove-coverage: deps
