@@ -74,6 +74,7 @@
   ensures result: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_NOMEM; \
   ensures inval: \result == XPT_E_INVAL <==>                                        \
     (mpa) < 36 || (mpa) > 52 || \old((fa)->nframes) > \old((mem)->nframes) || \
+    \old((fa)->nframes) > (1 << ((mpa) - 12)) ||                                   \
     ((nlev) != 4 && (nlev) != 5);                                               \
   ensures space: \result == XPT_OK ==>                                              \
     (sp)->mem.words == \old((mem)->words) && (sp)->mem.nframes == \old((mem)->nframes) && \

@@ -1,6 +1,7 @@
 /* The mapper: space set-up, map, translate, entry encoding, every error. */
 #include "util.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define E_P    XPT_PTE_P
@@ -75,6 +76,41 @@ TEST(map_space_init_and_errors)
 	uint64_t meta[32];
 	REQUIRE_OK(xpt_frames_init(&empty, NULL, 0, meta, 32));
 	CHECK_ERR(xpt_space_init(&sp, &e.mem, &empty, 52), XPT_E_NOMEM);
+	env_free(&e);
+}
+
+/* Tables come from the allocator, and an entry naming a frame at or above
+ * MAXPHYADDR has reserved bits: a space whose allocator reaches that far
+ * is refused, whatever its frames' use. */
+TEST(map_space_init_allocator_below_maxphyaddr)
+{
+	struct env e;
+	struct xpt_space sp;
+	if (!env_init(&e, 64, 52))
+		return;
+	/* Frames 0..63 usable, and one more, the first frame at 2^36 bytes. */
+	const uint64_t top = (uint64_t)1 << (36 - 12);
+	struct xpt_region map[] = { { 0, 64 * 4096, XPT_REGION_USABLE },
+	                            { top * 4096, 4096, XPT_REGION_USABLE } };
+	struct xpt_frames fa;
+	uint64_t words = xpt_frames_meta_words(top + 1);
+	uint64_t *meta = calloc(words, sizeof *meta);
+	if (!CHECK(meta != NULL))
+		return;
+	REQUIRE_OK(xpt_frames_init(&fa, map, 2, meta, words));
+	CHECK_EQ(fa.nframes, top + 1);
+	/* Nothing below reads past frame 63 of the window: init refuses first. */
+	struct xpt_mem wide = { e.mem.words, top + 1 };
+	uint64_t nfree = fa.nfree;
+	CHECK_ERR(xpt_space_init(&sp, &wide, &fa, 36), XPT_E_INVAL);
+	CHECK_ERR(xpt_space_init_levels(&sp, &wide, &fa, 36, 5), XPT_E_INVAL);
+	CHECK_ERR(xpt_space_init_ept(&sp, &wide, &fa, 36), XPT_E_INVAL);
+	CHECK_EQ(fa.nfree, nfree);
+	/* One bit more of MAXPHYADDR and every frame of it lies below. */
+	REQUIRE_OK(xpt_space_init(&sp, &wide, &fa, 37));
+	CHECK_EQ(sp.root, 0);
+	CHECK_EQ(fa.nfree, nfree - 1);
+	free(meta);
 	env_free(&e);
 }
 

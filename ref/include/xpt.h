@@ -792,7 +792,9 @@ int xpt_space_init(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_f
                    unsigned maxphyaddr);
 /* The same with 4 or 5 levels; a 5-level space needs CR4.LA57.
  * XPT_E_INVAL for a MAXPHYADDR or level count out of range, or an
- * allocator larger than the window; XPT_E_NOMEM with no free frame. */
+ * allocator larger than the window or reaching MAXPHYADDR (its frames
+ * become tables, which must lie below it); XPT_E_NOMEM with no free
+ * frame. */
 /*@ XPT_SPACE_INIT_CONTRACT(sp, mem, fa, maxphyaddr, levels, XPT_FMT_X86) */
 int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struct xpt_frames *fa,
                           unsigned maxphyaddr, unsigned levels);

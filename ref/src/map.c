@@ -2072,8 +2072,16 @@ int xpt_space_init_levels(struct xpt_space *sp, const struct xpt_mem *mem, struc
                           unsigned maxphyaddr, unsigned levels)
 {
 	xpt_pfn root;
-	if (maxphyaddr < 36u || maxphyaddr > XPT_MAXPHYADDR || fa->nframes > mem->nframes ||
+	if (maxphyaddr < 36u || maxphyaddr > XPT_MAXPHYADDR ||
 	    (levels != XPT_LEVELS && levels != XPT_MAX_LEVELS))
+		return XPT_E_INVAL;
+	/* Every table is a frame of the allocator, and an entry naming a frame
+	 * at or above MAXPHYADDR has reserved bits set: a walk through it
+	 * faults.  So every frame the allocator covers lies in the window and
+	 * below MAXPHYADDR. */
+	uint64_t below = (uint64_t)1 << (maxphyaddr - 12u);
+	//@ assert below: below == (1 << (maxphyaddr - 12));
+	if (fa->nframes > mem->nframes || fa->nframes > below)
 		return XPT_E_INVAL;
 	//@ assert apart: \separated(&mem->words, &mem->nframes, XPT_FRAMES_META(fa));
 	if (xpt_frame_alloc(fa, &root) != XPT_OK)
