@@ -13,8 +13,8 @@ trap 'rm -rf "$tmp"' EXIT
 # "<file that holds it> <c file> <name>": the file is a header for inlines.
 for f in ref/src/*.c; do
 	frama-c -cpp-extra-args="-Iref/include -include proofs/frama.h" "$f" \
-		-metrics -metrics-by-function 2>&1 >"$tmp/metrics" </dev/null ||
-		{ echo "coverage: frama-c could not parse $f"; exit 1; }
+		-metrics -metrics-by-function >"$tmp/metrics" 2>&1 </dev/null ||
+		{ cat "$tmp/metrics"; echo "coverage: frama-c could not parse $f"; exit 1; }
 	sed -n "s|^ *Stats for function <\(.*\)/\([A-Za-z_0-9]*\)>\$|\1/\2 $f \2|p" "$tmp/metrics" |
 		awk '{ sub(/\/[A-Za-z_0-9]*$/, "", $1); print }'
 done | sort -u >"$tmp/defined"
