@@ -5,7 +5,10 @@
  * Every `lemma` here is a proof goal of `make prove`, proved on its own by
  * WP (its simplifier evaluates the bit operations once the cases are
  * split; the tactic named next to a lemma in proofs/README.md does the
- * split).  There is no axiom here.
+ * split).  The one exception is the block Bits below: facts WP's provers
+ * do not find on integers, each an axiom here and a goal of the same
+ * name in proofs/bits.mlw, which Z3 proves on 64-bit vectors
+ * (proofs/bits.sh, proofs/ASSUMPTIONS.md).
  */
 #ifndef XPT_PROOFS_LEMMAS_H
 #define XPT_PROOFS_LEMMAS_H
@@ -18,6 +21,22 @@
   lemma bits_upper: \forall integer lo, hi, upper; 0 <= lo <= hi <= 64 && lo < 64 ==>
     upper == (hi >= 64 ? 18446744073709551615 : (uint64_t)((uint64_t)(1 << hi) - 1)) ==>
     pg_bits(lo, hi) == (upper & (uint64_t)(~((uint64_t)(1 << lo) - 1)));
+
+  // ------------------------------------------- bits, proved on bit vectors
+  // Stated as in proofs/bits.mlw, term for term (proofs/bits.sh checks the
+  // names; proofs/ASSUMPTIONS.md says why the statements agree).
+  axiomatic Bits {
+  // The entry that hangs table frame t (format.h: (t << 12) | 7), t below
+  // MAXPHYADDR M: present, PS and XD clear, no address bit from M to 51,
+  // and its address field gives t back.
+  axiom bits_table_entry: \forall integer t, M;
+    13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==>
+    (((t << 12) | 7) & 0x1) != 0 &&
+    (((t << 12) | 7) & 0x80) == 0 &&
+    (((t << 12) | 7) & 0x8000000000000000) == 0 &&
+    (((t << 12) | 7) & ((1 << 52) - (1 << M))) == 0 &&
+    ((((t << 12) | 7) & ((1 << M) - 4096)) >> 12) == t;
+  }
 
   // ------------------------------------------------ masks, in arithmetic
   // bits M..51 and 12..M-1 for every MAXPHYADDR the core accepts.

@@ -124,6 +124,22 @@ struct cursor {
       13 <= M <= 52 && pg_canonical(fl, v) &&
       (\forall integer x; 0 <= x < nf * 512 ==> \at(w[x], A) == \at(w[x], B)) &&
       XPT_ONE_PAGE(A, nf, v, len, w, cr3, fl, M) ==> XPT_ONE_PAGE(B, nf, v, len, w, cr3, fl, M);
+    // The entry that hangs a table below MAXPHYADDR is one the walk goes
+    // on through, to that table (bits_table_entry): what makes a new
+    // table part of the walks (pg_link).
+    lemma amask_diff: \forall integer M; 13 <= M <= 52 ==> pg_amask(M) == (1 << M) - 4096;
+    lemma high_diff: \forall integer M; 13 <= M <= 52 ==> pg_bits(M, 52) == (1 << 52) - (1 << M);
+    lemma table_entry_next: \forall integer t, M;
+      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> pg_next(xpt_table_entry(t), M) == t;
+    lemma table_entry_bits: \forall integer t, M;
+      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==>
+      pg_has(xpt_table_entry(t), PG_P) && !pg_has(xpt_table_entry(t), PG_PS) &&
+      !pg_has(xpt_table_entry(t), PG_NX) && (xpt_table_entry(t) & pg_bits(M, 52)) == 0;
+    lemma table_entry_rsvd: \forall integer t, L, fl, M;
+      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> !pg_rsvd(xpt_table_entry(t), L, fl, M);
+    lemma table_entry_goes: \forall integer t, L, fl, M;
+      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) && 2 <= L ==>
+      !pg_stop(xpt_table_entry(t), L, fl, M) && pg_next(xpt_table_entry(t), M) == t;
 */
 
 /* ------------------------------------------------------------- entries */
