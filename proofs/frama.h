@@ -154,6 +154,12 @@
   \old((sp)->mem.words), (uint64_t)(\old((sp)->root) << 12),                     \
   XPT_SPACE_FLAGS(\old((sp)->levels)), \old((sp)->maxphyaddr)
 
+/* The same walk with the space's fields read at label L (an assertion's
+ * \old). */
+#define XPT_SPACE_AT(sp, L)                                                       \
+  \at((sp)->mem.words, L), (uint64_t)(\at((sp)->root, L) << 12),                \
+  XPT_SPACE_FLAGS(\at((sp)->levels, L)), \at((sp)->maxphyaddr, L)
+
 /* The same walk in the current state (or at the label of the clause). */
 #define XPT_SPACE_PGW(sp)                                                         \
   (sp)->mem.words, (uint64_t)((sp)->root << 12), XPT_SPACE_FLAGS((sp)->levels),   \

@@ -57,6 +57,14 @@ struct cursor {
       \separated(sp, XPT_FRAMES_META(sp->fa)) &&
       \forall integer f; fr_usable(sp->fa, f) ==>
         \separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa));
+    // The tables the walks inside the window reach are frames the
+    // allocator holds in use, so that none it hands out is one of them;
+    // and its frames lie below MAXPHYADDR (xpt_space_init), so that an
+    // entry can name any of them (map's new tables).
+    predicate map_owned{L}(struct xpt_space *sp) =
+      sp->fa->nframes <= (1 << (sp->maxphyaddr - 12)) &&
+      \forall integer v, K; pg_reaches(XPT_SPACE_PGW(sp), sp->mem.nframes, v, K) ==>
+        !fr_free(sp->fa, pg_table(XPT_SPACE_PGW(sp), v, K));
     // The flush record of cursor c: none, or one apart from the cursor, the
     // space and the window; and from the allocator's memory.
     predicate map_flush_ok{L}(struct cursor *c) =
@@ -131,6 +139,8 @@ struct cursor {
     lemma high_diff: \forall integer M; 13 <= M <= 52 ==> pg_bits(M, 52) == (1 << 52) - (1 << M);
     lemma table_entry_next: \forall integer t, M;
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> pg_next(xpt_table_entry(t), M) == t;
+    // A zero word is an absent entry (a new table's).
+    lemma absent_zero: pg_absent(0);
     lemma table_entry_bits: \forall integer t, M;
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==>
       pg_has(xpt_table_entry(t), PG_P) && !pg_has(xpt_table_entry(t), PG_PS) &&
@@ -500,6 +510,19 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
           k != \old(c->path[level].table) * 512 + pg_idx(va, level) &&
           \old(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa))) ==>
           c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+      // Below an absent entry on the walk of va, in tables that form a
+      // tree and are the allocator's, with its memory outside the window:
+      // the new table hangs there as spec/paging.h's pg_link says, so the
+      // tables stay a tree (link_tree) and every walk reaches what it did,
+      // or the new table (link_reached).
+      ensures link: \result == XPT_OK && split == 0 && map_at_walk{Pre}(c, level, va) &&
+        map_owned{Pre}(c->sp) &&
+        \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                       XPT_FRAMES_META(c->sp->fa)), Pre) &&
+        !pg_has(\old(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)]), PG_P) ==>
+        pg_link{Pre, Post}(XPT_SPACE_WALK(c->sp), \old(c->sp->mem.nframes), va, level,
+                           \old(c->path[level].table) * 512 + pg_idx(va, level),
+                           c->path[level - 1].table);
     complete behaviors;
     disjoint behaviors;
 */
@@ -526,6 +549,46 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	/*@ assert taken_words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
 	      \at(c->sp->mem.words[k], Taken) == \at(c->sp->mem.words[k], Pre); */
+	/* pg_link, part by part (as one predicate the provers do not unfold
+	 * it), in the space's fields as they were: t was free, so no walk
+	 * reached it (map_owned); it lies below MAXPHYADDR, so the new entry
+	 * leads to it (table_entry_goes). */
+	/*@ assert link_fresh: map_owned{Pre}(c->sp) ==>
+	      t < \at(c->sp->mem.nframes, Pre) && t < (1 << (\at(c->sp->maxphyaddr, Pre) - 12)) &&
+	      pg_unreached{Pre}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), t); */
+	/*@ assert link_entry: c->sp->mem.words[\at(c->path[level].table, Pre) * 512 + pg_idx(va, level)] ==
+	      xpt_table_entry(t); */
+	/*@ assert link_goes: map_owned{Pre}(c->sp) ==>
+	      !pg_stop(c->sp->mem.words[\at(c->path[level].table, Pre) * 512 + pg_idx(va, level)], level,
+	               XPT_SPACE_FLAGS(\at(c->sp->levels, Pre)), \at(c->sp->maxphyaddr, Pre)) &&
+	      pg_next(c->sp->mem.words[\at(c->path[level].table, Pre) * 512 + pg_idx(va, level)],
+	              \at(c->sp->maxphyaddr, Pre)) == t; */
+	/*@ assert link_zero: split == 0 ==> \forall integer i; t * 512 <= i < t * 512 + 512 ==>
+	      c->sp->mem.words[i] == 0; */
+	/*@ assert link_empty: split == 0 ==> \forall integer i; t * 512 <= i < t * 512 + 512 ==>
+	      pg_absent(c->sp->mem.words[i]); */
+	/*@ assert link_apart: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+	                                     XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 ==>
+	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre); */
+	/*@ assert link_taken: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+	                                     XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 ==>
+	      \at(c->sp->mem.words[k], Taken) == \at(c->sp->mem.words[k], Pre); */
+	/*@ assert link_hung: \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 &&
+	      !(t * 512 <= k < t * 512 + 512) && k != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Taken); */
+	/*@ assert link_others: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+	                                      XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      \forall integer i; 0 <= i < \at(c->sp->mem.nframes, Pre) * 512 &&
+	      i != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) && !(t * 512 <= i < t * 512 + 512) ==>
+	      \at(c->sp->mem.words[i], Pre) == c->sp->mem.words[i]; */
+	/*@ assert link_pre: map_at_walk{Pre}(c, level, va) ==>
+	      13 <= \at(c->sp->maxphyaddr, Pre) <= 52 && 2 <= level &&
+	      pg_tree{Pre}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre)) &&
+	      pg_reaches{Pre}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level) &&
+	      \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) ==
+	        pg_table{Pre}(XPT_SPACE_AT(c->sp, Pre), va, level) * 512 + pg_idx(va, level); */
 	return XPT_OK;
 }
 
