@@ -28,6 +28,8 @@ variants=(
 	"an unmap pass that stops a page short|map.c|pass|gone|s/while (left > 0) {/while (left > 4096) {/"
 	"an unmap whose second pass does not commit|map.c|run|gone|s/^\tc.commit = true;\$/\t(void)0;/"
 	"a commit pass that fills no flush record|map.c|run|flushed|s/^\tc.commit = true;\$/\tc.commit = true;\n\tc.fl = NULL;/"
+	"a single-page unmap that asks for twice its page|map.c|xpt_unmap|failed|s/err = xpt_unmap_range(sp, va, len, opts, fl);/err = xpt_unmap_range(sp, va, 2 * len, opts, fl);/"
+	"a space whose allocator reaches MAXPHYADDR|map.c|xpt_space_init_levels|inval|s/ || fa->nframes > below)/)/"
 	"a single-page unmap that removes only the first 4 KiB of a huge page|map.c|xpt_unmap|gone|s/err = xpt_unmap_range(sp, va, len, opts, fl);/err = xpt_unmap_range(sp, va, XPT_PAGE_SIZE, opts, fl);/"
 	"an unmap that refuses a huge page ending the range exactly|map.c|change_step|huge|s/if (off == 0 \&\& left >= bytes) {/if (off == 0 \&\& left > bytes) {/"
 	"a table entry with an address bit above MAXPHYADDR followed|map.c|enter|rsvd|s/if (table_rsvd(e, level, c->sp->maxphyaddr))/if (level >= 4u \&\& (e \& XPT_PTE_PS))/"
