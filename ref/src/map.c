@@ -390,6 +390,9 @@ static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, u
       sp->fa->nfree == \old(sp->fa->nfree) - 1;
     ensures apart: \result != NO_FRAME ==> \let f = \result;
       \at(\separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa)), Pre);
+    ensures used: \result != NO_FRAME ==> !fr_free(sp->fa, \result);
+    ensures others: \result != NO_FRAME ==> \forall integer g; g != \result ==>
+      (fr_free(sp->fa, g) <==> fr_free{Pre}(sp->fa, g));
 */
 static xpt_pfn take_frame(const struct xpt_space *sp)
 {
