@@ -75,6 +75,7 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
     ensures ept_write: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_W) <==> pg_has(a, XPT_WRITE));
     ensures ept_exec: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_X) <==> !pg_has(a, XPT_NOEXEC));
     ensures huge: level > 1 ==> pg_has(\result, PG_PS);
+    ensures x86_noexec: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_NX) <==> pg_has(a, XPT_NOEXEC));
 */
 static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
 {
@@ -86,14 +87,18 @@ static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsig
 		e |= (a & XPT_NOEXEC) ? 0 : XPT_EPT_X;
 		return e;
 	}
+	//@ assert nx_pa: !pg_has(e, PG_NX);
 	e |= XPT_PTE_P;
 	e |= (a & XPT_WRITE) ? XPT_PTE_RW : 0;
 	e |= (a & XPT_USER) ? XPT_PTE_US : 0;
+	//@ assert nx_us: !pg_has(e, PG_NX);
 	e |= (a & XPT_NOEXEC) ? XPT_PTE_NX : 0;
+	//@ assert nx_set: pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC);
 	e |= (a & XPT_GLOBAL) ? XPT_PTE_G : 0;
 	e |= (cache & 1u) ? XPT_PTE_PWT : 0;
 	e |= (cache & 2u) ? XPT_PTE_PCD : 0;
 	e |= (cache & 4u) ? (level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE) : 0;
+	//@ assert nx_pat: pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC);
 	e |= (uint64_t)((a & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT) << XPT_PTE_PK_SHIFT;
 	e |= (uint64_t)((a & XPT_SOFT_MASK) >> XPT_SOFT_SHIFT) << XPT_PTE_SOFT_SHIFT;
 	return e;
