@@ -134,13 +134,21 @@ struct cursor {
       XPT_ONE_PAGE(A, nf, v, len, w, cr3, fl, M) ==> XPT_ONE_PAGE(B, nf, v, len, w, cr3, fl, M);
     // The entry that hangs a table below MAXPHYADDR is one the walk goes
     // on through, to that table (bits_table_entry): what makes a new
-    // table part of the walks (pg_link).
+    // table part of the walks (pg_link).  A block, seen only by goals
+    // that name map_entry_leads (new_table's): its bit facts slow others.
+    axiomatic MapTableEntry {
+    predicate map_entry_leads(integer t, integer L, integer fl, integer M) =
+      !pg_stop(xpt_table_entry(t), L, fl, M) && pg_next(xpt_table_entry(t), M) == t;
+    lemma table_entry_is: \forall integer t; xpt_table_entry(t) == bits_entry(t);
+    // The address mask and the high reserved bits of an entry, as
+    // differences of powers of two (proofs/lemmas.h's, on the model's
+    // names; scripts unfold the definitions).
     lemma amask_diff: \forall integer M; 13 <= M <= 52 ==> pg_amask(M) == (1 << M) - 4096;
     lemma high_diff: \forall integer M; 13 <= M <= 52 ==> pg_bits(M, 52) == (1 << 52) - (1 << M);
-    lemma table_entry_next: \forall integer t, M;
-      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> pg_next(xpt_table_entry(t), M) == t;
     // A zero word is an absent entry (a new table's).
     lemma absent_zero: pg_absent(0);
+    lemma table_entry_next: \forall integer t, M;
+      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> pg_next(xpt_table_entry(t), M) == t;
     lemma table_entry_bits: \forall integer t, M;
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==>
       pg_has(xpt_table_entry(t), PG_P) && !pg_has(xpt_table_entry(t), PG_PS) &&
@@ -148,8 +156,8 @@ struct cursor {
     lemma table_entry_rsvd: \forall integer t, L, fl, M;
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> !pg_rsvd(xpt_table_entry(t), L, fl, M);
     lemma table_entry_goes: \forall integer t, L, fl, M;
-      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) && 2 <= L ==>
-      !pg_stop(xpt_table_entry(t), L, fl, M) && pg_next(xpt_table_entry(t), M) == t;
+      13 <= M <= 52 && 0 <= t < (1 << (M - 12)) && 2 <= L ==> map_entry_leads(t, L, fl, M);
+    }
 */
 
 /* ------------------------------------------------------------- entries */
@@ -561,6 +569,8 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	      pg_unreached{Pre}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), t); */
 	/*@ assert link_entry: c->sp->mem.words[\at(c->path[level].table, Pre) * 512 + pg_idx(va, level)] ==
 	      xpt_table_entry(t); */
+	/*@ assert link_leads: map_owned{Pre}(c->sp) ==>
+	      map_entry_leads(t, level, XPT_SPACE_FLAGS(\at(c->sp->levels, Pre)), \at(c->sp->maxphyaddr, Pre)); */
 	/*@ assert link_goes: map_owned{Pre}(c->sp) ==>
 	      !pg_stop(c->sp->mem.words[\at(c->path[level].table, Pre) * 512 + pg_idx(va, level)], level,
 	               XPT_SPACE_FLAGS(\at(c->sp->levels, Pre)), \at(c->sp->maxphyaddr, Pre)) &&
