@@ -87,6 +87,7 @@ static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsig
 		e |= (a & XPT_NOEXEC) ? 0 : XPT_EPT_X;
 		return e;
 	}
+	/* Bit 63 through each OR below, a step at a time (x86_noexec). */
 	//@ assert nx_pa: !pg_has(e, PG_NX);
 	e |= XPT_PTE_P;
 	e |= (a & XPT_WRITE) ? XPT_PTE_RW : 0;
