@@ -38,6 +38,8 @@ variants=(
 	"the last word of usable frames not made free at init|frames.c|seed_level0|level0|s/for (uint64_t i = 0; i < usable_words(fa->nframes); i++) {/for (uint64_t i = 0; i + 1 < usable_words(fa->nframes); i++) {/"
 	"invlpg spares global entries|tlb.c|xpt_tlb_invlpg|dropped|/^void xpt_tlb_invlpg/,/^}/s/current_pcid(t), false, true);/current_pcid(t), false, false);/"
 	"a full flush spares global entries|tlb.c|xpt_tlb_flush_all|empty|/^void xpt_tlb_flush_all/,/^}/s/drop(t, 0, true, 0, true, true);/drop(t, 0, true, 0, true, false);/"
+	"an applied record that skips its last page|flush.c|xpt_flush_apply|dropped,gone,agrees|/^void xpt_flush_apply(/,/^}/s/for (uint32_t i = 0; i < fl->npages; i++) {/for (uint32_t i = 0; i + 1 < fl->npages; i++) {/"
+	"a per-PCID apply that spares global pages|flush.c|xpt_flush_apply_pcid|dropped_global|/^void xpt_flush_apply_pcid(/,/^}/s/fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT/XPT_INVPCID_CONTEXT/"
 )
 
 # As make prove proves: the provers, then the proof scripts of proofs/wp
@@ -45,8 +47,11 @@ variants=(
 # provers at once: a goal the bug breaks then costs one timeout, as both
 # provers spend it side by side, not two in turn.
 prove() { # file function properties -> prints "proved X / Y"
+	local model=() # as prove.sh proves the lines of proofs/scope marked "cast"
+	grep -q "^cast ref/src/$(basename "$1") .*\<$2\>" proofs/scope &&
+		model=(-wp-model Typed+cast -rte-no-pointer-call)
 	frama-c "${wp_poll[@]}" -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
-		-wp -wp-rte -wp-prover script,cvc4,z3 -wp-session proofs/wp -wp-cache none \
+		-wp -wp-rte "${model[@]}" -wp-prover script,cvc4,z3 -wp-session proofs/wp -wp-cache none \
 		-wp-par 2 -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
 		sed -n 's/^\[wp\] Proved goals: *//p'
 }

@@ -22,7 +22,7 @@ done | sort -u >"$tmp/defined"
 # "<list> <c file> <name>" for every name a line gives; a file alone on a
 # line of the scope stands for all its functions, "lemmas" for none.
 names() { # list-name file
-	grep -v '^#' "$2" | grep . | sed 's/^slow //' | while read -r file fcts; do
+	grep -v '^#' "$2" | grep . | sed 's/^slow //; s/^cast //' | while read -r file fcts; do
 		if [ -z "$fcts" ]; then
 			awk -v f="$file" -v l="$1" '$2 == f { print l, f, $3 }' "$tmp/defined"
 		elif [ "$fcts" != lemmas ]; then

@@ -40,6 +40,18 @@
     (bits_entry(t) & 0x8000000000000000) == 0 &&
     (bits_entry(t) & ((1 << 52) - (1 << M))) == 0 &&
     ((bits_entry(t) & ((1 << M) - 4096)) >> 12) == t;
+  // The base a flush record names for the page of n bytes that holds va:
+  // the page base in arithmetic, cut to 4 KiB (map.c's record).
+  logic integer bits_flushed(integer va, integer n) = (va - va % n) & 0xfffffffffffff000;
+  // It lies in va's page: masked to the page, it is va masked so (the
+  // TLB's page base, xpt.h's xpt_page_base).  One axiom a page size: Z3
+  // proves each in seconds, and one on a variable size not within 20 s.
+  axiom bits_page_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+    (bits_flushed(va, 4096) & 0xfffffffffffff000) == (va & 0xfffffffffffff000);
+  axiom bits_page_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+    (bits_flushed(va, 2097152) & 0xffffffffffe00000) == (va & 0xffffffffffe00000);
+  axiom bits_page_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+    (bits_flushed(va, 1073741824) & 0xffffffffc0000000) == (va & 0xffffffffc0000000);
   }
 
   // ------------------------------------------------ masks, in arithmetic

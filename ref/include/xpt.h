@@ -431,11 +431,8 @@ void xpt_flush_init(struct xpt_flush *fl);
     ensures global: fl != \null ==> fl->global == \old(fl->global);
 */
 void xpt_flush_add(struct xpt_flush *fl, uint64_t va);
-/* Apply the record through the hooks and empty it. */
-void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);
-/* The same for a space tagged `pcid` that need not be the current one:
- * INVPCID per page (and invlpg for global pages), or per context. */
-void xpt_flush_apply_pcid(const struct xpt_arch *arch, uint16_t pcid, struct xpt_flush *fl);
+/* Applying a record: xpt_flush_apply and xpt_flush_apply_pcid, declared
+ * with the TLB model below, whose hooks their contracts are stated for. */
 
 /* ---------------------------------------------------------------- walking */
 
@@ -1189,7 +1186,272 @@ void xpt_tlb_invpcid(struct xpt_tlb *t, unsigned type, uint16_t pcid, uint64_t v
        !\old(t->e[i].global) && \old(t->e[i].pcid) == XPT_TLB_TAG(t));
 */
 void xpt_tlb_load_cr3(struct xpt_tlb *t, uint64_t cr3);
-/* Hooks that drive this TLB. */
+/* The hooks xpt_tlb_arch fills in, each one instruction above on the TLB
+ * that ctx points to.  Their contracts read ctx as that TLB: a pointer
+ * cast, which WP's Typed+cast model proves them and xpt_flush_apply with
+ * (proofs/ASSUMPTIONS.md). */
+#define XPT_TLB_CTX(ctx) ((struct xpt_tlb *)(ctx))
+/*@ requires \valid(XPT_TLB_CTX(ctx)) && xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    assigns XPT_TLB_CTX(ctx)->invlpgs, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(ctx));
+    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(ctx));
+    ensures dropped: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      \old(xpt_tlb_live(XPT_TLB_CTX(ctx), i) && xpt_tlb_holds(XPT_TLB_CTX(ctx), i, va)) ==>
+      !XPT_TLB_CTX(ctx)->e[i].valid;
+    ensures kept: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==>
+      \old(XPT_TLB_CTX(ctx)->e[i].valid &&
+           !(xpt_tlb_live(XPT_TLB_CTX(ctx), i) && xpt_tlb_holds(XPT_TLB_CTX(ctx), i, va))) ==>
+      XPT_TLB_CTX(ctx)->e[i].valid;
+*/
+void xpt_tlb_hook_invlpg(void *ctx, uint64_t va);
+/*@ requires \valid(XPT_TLB_CTX(ctx)) && xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    assigns XPT_TLB_CTX(ctx)->flushes, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(ctx));
+    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    ensures empty: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> !XPT_TLB_CTX(ctx)->e[i].valid;
+*/
+void xpt_tlb_hook_flush_all(void *ctx);
+/*@ requires \valid(XPT_TLB_CTX(ctx)) && xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    assigns XPT_TLB_CTX(ctx)->ctl.cr3, XPT_TLB_CTX(ctx)->flushes,
+            XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(ctx));
+    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    ensures cr3: XPT_TLB_CTX(ctx)->ctl.cr3 == (cr3 & ~XPT_CR3_NOFLUSH);
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(ctx));
+*/
+void xpt_tlb_hook_load_cr3(void *ctx, uint64_t cr3);
+/*@ requires \valid(XPT_TLB_CTX(ctx)) && xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    assigns XPT_TLB_CTX(ctx)->flushes, XPT_TLB_CTX(ctx)->invlpgs,
+            XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(ctx));
+    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(ctx));
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(ctx));
+    ensures gone: \forall integer i; 0 <= i < XPT_TLB_ENTRIES ==> \old(XPT_TLB_CTX(ctx)->e[i].valid) ==>
+      (!XPT_TLB_CTX(ctx)->e[i].valid <==>
+       (type == XPT_INVPCID_ADDR ?
+          !\old(XPT_TLB_CTX(ctx)->e[i].global) && \old(XPT_TLB_CTX(ctx)->e[i].pcid) == pcid &&
+          \old(xpt_tlb_holds(XPT_TLB_CTX(ctx), i, va)) :
+        type == XPT_INVPCID_CONTEXT ?
+          !\old(XPT_TLB_CTX(ctx)->e[i].global) && \old(XPT_TLB_CTX(ctx)->e[i].pcid) == pcid :
+        type == XPT_INVPCID_ALL_GLOBAL ? \true : !\old(XPT_TLB_CTX(ctx)->e[i].global)));
+*/
+void xpt_tlb_hook_invpcid(void *ctx, unsigned type, uint16_t pcid, uint64_t va);
+/* Hooks that drive this TLB: the four above, with t as their context. */
+/*@ assigns \nothing;
+    ensures \result.invlpg == &xpt_tlb_hook_invlpg && \result.flush_all == &xpt_tlb_hook_flush_all &&
+      \result.load_cr3 == &xpt_tlb_hook_load_cr3 && \result.invpcid == &xpt_tlb_hook_invpcid;
+    ensures XPT_TLB_CTX(\result.ctx) == t;
+*/
 struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
+
+/*@ // Entry i serves va as the tables at L translate it: the walk maps va,
+    // through tables inside the window, with a leaf of the entry's size,
+    // to the entry's frame, with its rights and protection key: what an
+    // access the entry serves gets (SDM 4.10.2.2).
+    predicate xpt_tlb_fresh{L}(struct xpt_tlb *t, integer i, integer va) =
+      pg_mapped(XPT_TLB_PGW(t, L), va) &&
+      !pg_window(XPT_TLB_PGW(t, L), t->mem->nframes, va) &&
+      t->e[i].size == pg_level(XPT_TLB_PGW(t, L), va) - 1 &&
+      t->e[i].pa == xpt_page_base(pg_pa(XPT_TLB_PGW(t, L), va), t->e[i].size) &&
+      t->e[i].pkey == pg_pkey(XPT_TLB_PGW(t, L), va) &&
+      (pg_has(t->e[i].eff, XPT_WRITE) <==> pg_writable(XPT_TLB_PGW(t, L), va)) &&
+      (pg_has(t->e[i].eff, XPT_USER) <==> pg_user_addr(XPT_TLB_PGW(t, L), va)) &&
+      (pg_has(t->e[i].eff, XPT_NOEXEC) <==> pg_noexec(XPT_TLB_PGW(t, L), va));
+    // Every entry that may serve an access serves each address it holds
+    // as the tables translate it.
+    predicate xpt_tlb_agrees{L}(struct xpt_tlb *t) =
+      \forall integer i, va; 0 <= i < XPT_TLB_ENTRIES && 0 <= va <= UINT64_MAX && xpt_tlb_live(t, i) &&
+        xpt_tlb_holds(t, i, va) && pg_canonical(t->ctl.flags, va) ==> xpt_tlb_fresh(t, i, va);
+    // Every entry that may serve an access and does not agree with the
+    // tables holds an address the record covers: what applying the record
+    // needs to leave the TLB agreeing (xpt_flush_apply's `agrees`).
+    predicate xpt_tlb_stale_in{L}(struct xpt_tlb *t, struct xpt_flush *fl) =
+      \forall integer i, va; 0 <= i < XPT_TLB_ENTRIES && 0 <= va <= UINT64_MAX && xpt_tlb_live(t, i) &&
+        xpt_tlb_holds(t, i, va) && pg_canonical(t->ctl.flags, va) && !xpt_tlb_fresh(t, i, va) ==>
+        \exists integer page; xpt_flush_covers(fl, page) && xpt_tlb_holds(t, i, page);
+
+    // The TLB's tables and controls at A and B, as XPT_TLB_PGW reads them.
+    predicate xpt_tlb_same_ctl{A, B}(struct xpt_tlb *t) =
+      \at(t->mem, A) == \at(t->mem, B) && \at(t->mem->words, A) == \at(t->mem->words, B) &&
+      \at(t->mem->nframes, A) == \at(t->mem->nframes, B) &&
+      \at(t->ctl.cr3, A) == \at(t->ctl.cr3, B) && \at(t->ctl.flags, A) == \at(t->ctl.flags, B) &&
+      \at(t->ctl.maxphyaddr, A) == \at(t->ctl.maxphyaddr, B);
+
+    // An entry serves va at B as at A when it is the same entry and the
+    // walk of va is the same.
+    lemma tlb_fresh_same{A, B}: \forall struct xpt_tlb *t, integer i, va;
+      xpt_tlb_fresh{A}(t, i, va) && XPT_TLB_SAME(t, i, A, B) && xpt_tlb_same_ctl{A, B}(t) &&
+      pg_same_walk{A, B}(XPT_TLB_PGW(t, B), va) ==>
+      xpt_tlb_fresh{B}(t, i, va);
+    // An entry at A that disagrees holds a covered page, when the stale
+    // ones did.
+    lemma tlb_stale_covered{A, B}: \forall struct xpt_tlb *t, struct xpt_flush *fl, integer i, va;
+      xpt_tlb_stale_in{A}(t, fl) && xpt_tlb_same_ctl{A, B}(t) && 0 <= i < XPT_TLB_ENTRIES &&
+      XPT_TLB_SAME(t, i, A, B) && xpt_tlb_live{B}(t, i) && xpt_tlb_holds{B}(t, i, va) &&
+      0 <= va <= UINT64_MAX && pg_canonical(\at(t->ctl.flags, B), va) &&
+      !xpt_tlb_fresh{A}(t, i, va) ==>
+      \exists integer page; \at(xpt_flush_covers(fl, page) && xpt_tlb_holds(t, i, page), A);
+    // Agreement, entry by entry.
+    lemma tlb_agrees_each{L}: \forall struct xpt_tlb *t;
+      (\forall integer i, va; 0 <= i < XPT_TLB_ENTRIES && 0 <= va <= UINT64_MAX &&
+         xpt_tlb_live(t, i) && xpt_tlb_holds(t, i, va) && pg_canonical(t->ctl.flags, va) ==>
+         xpt_tlb_fresh(t, i, va)) ==>
+      xpt_tlb_agrees(t);
+    // From A to B: every entry still valid is as it was.
+    predicate xpt_tlb_kept{A, B}(struct xpt_tlb *t) =
+      \forall integer i; 0 <= i < XPT_TLB_ENTRIES && \at(t->e[i].valid, B) ==>
+        XPT_TLB_SAME(t, i, A, B);
+    // From A to B: every entry that may serve an access and holds a page
+    // the record covers (both at A) went.
+    predicate xpt_tlb_gone{A, B}(struct xpt_tlb *t, struct xpt_flush *fl) =
+      \forall integer i, page; 0 <= i < XPT_TLB_ENTRIES &&
+        \at(xpt_flush_covers(fl, page) && xpt_tlb_live(t, i) && xpt_tlb_holds(t, i, page), A) ==>
+        !\at(t->e[i].valid, B);
+    // From A to B: every walk inside the window at A is the same.
+    predicate xpt_tlb_walks_kept{A, B}(struct xpt_tlb *t) =
+      \forall integer va; pg_canonical(\at(t->ctl.flags, A), va) &&
+        !pg_window{A}(XPT_TLB_PGW(t, A), \at(t->mem->nframes, A), va) ==>
+        pg_same_walk{A, B}(XPT_TLB_PGW(t, B), va);
+    // One entry and one address of the theorem below.
+    lemma tlb_entry_agrees{A, B}: \forall struct xpt_tlb *t, struct xpt_flush *fl, integer i, va;
+      0 <= i < XPT_TLB_ENTRIES && xpt_tlb_same_ctl{A, B}(t) && XPT_TLB_SAME(t, i, A, B) &&
+      xpt_tlb_live{B}(t, i) && xpt_tlb_holds{B}(t, i, va) && pg_canonical(\at(t->ctl.flags, B), va) &&
+      (!xpt_tlb_fresh{A}(t, i, va) ==>
+         \exists integer page; \at(xpt_flush_covers(fl, page) && xpt_tlb_holds(t, i, page), A)) &&
+      xpt_tlb_gone{A, B}(t, fl) && xpt_tlb_walks_kept{A, B}(t) ==>
+      xpt_tlb_fresh{B}(t, i, va);
+    // The invalidation theorem.  From A to B the walks inside the window
+    // stayed, every entry that stayed valid is as it was, and the entries
+    // that may serve an access and hold a page the record covers went: a
+    // TLB whose disagreeing entries were all of covered pages at A agrees
+    // with the tables at B.
+    lemma tlb_flush_agrees{A, B}: \forall struct xpt_tlb *t, struct xpt_flush *fl;
+      xpt_tlb_stale_in{A}(t, fl) && xpt_tlb_same_ctl{A, B}(t) && xpt_tlb_kept{A, B}(t) &&
+      xpt_tlb_gone{A, B}(t, fl) && xpt_tlb_walks_kept{A, B}(t) ==>
+      xpt_tlb_agrees{B}(t);
+
+    // The page base of each TLB page size as a mask (each proved by a
+    // script that unfolds xpt_page_base, pg_size and pg_shift).
+    lemma page_mask_4k: \forall integer x; xpt_page_base(x, 0) == (x & 0xfffffffffffff000);
+    lemma page_mask_2m: \forall integer x; xpt_page_base(x, 1) == (x & 0xffffffffffe00000);
+    lemma page_mask_1g: \forall integer x; xpt_page_base(x, 2) == (x & 0xffffffffc0000000);
+    // The address a flush record names for the page of level s + 1 that
+    // holds va lies in that page: a TLB entry of va's page holds it
+    // (bits_page_*, proved on bit vectors).
+    lemma page_flushed_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      (pg_page_base(va, 1) & 0xfffffffffffff000) == bits_flushed(va, 4096);
+    lemma page_flushed_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      (pg_page_base(va, 2) & 0xfffffffffffff000) == bits_flushed(va, 2097152);
+    lemma page_flushed_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      (pg_page_base(va, 3) & 0xfffffffffffff000) == bits_flushed(va, 1073741824);
+    lemma page_in_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(bits_flushed(va, 4096), 0) == xpt_page_base(va, 0);
+    lemma page_in_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(bits_flushed(va, 2097152), 1) == xpt_page_base(va, 1);
+    lemma page_in_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(bits_flushed(va, 1073741824), 2) == xpt_page_base(va, 2);
+    lemma page_held_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, 1) & 0xfffffffffffff000, 0) == xpt_page_base(va, 0);
+    lemma page_held_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, 2) & 0xfffffffffffff000, 1) == xpt_page_base(va, 1);
+    lemma page_held_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, 3) & 0xfffffffffffff000, 2) == xpt_page_base(va, 2);
+    // The same with the level a variable, as the provers find it in a
+    // walk (one lemma a level: they split on the level, not on a range).
+    lemma page_level_1: \forall integer va, L; L == 1 && 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
+    lemma page_level_2: \forall integer va, L; L == 2 && 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
+    lemma page_level_3: \forall integer va, L; L == 3 && 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
+
+    // What a mutation that filled record r from A to B guarantees (map.c's
+    // `kept` and `flushed`): a walk inside the window that mapped a page
+    // at A and is not the same at B has that page in the record, by its
+    // base cut to 4 KiB.
+    predicate xpt_flush_records{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                                      struct xpt_flush *r) =
+      \forall integer va; 0 <= va <= UINT64_MAX && pg_canonical(fl, va) &&
+        !pg_window{A}(w, cr3, fl, M, nf, va) && pg_mapped{A}(w, cr3, fl, M, va) &&
+        !pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
+        \at(xpt_flush_covers(r, pg_page_base(va, pg_level{A}(w, cr3, fl, M, va)) & 0xfffffffffffff000), B);
+    // An unmap's contract gives it (XPT_UNMAP_DONE's kept and flushed,
+    // from A to B, over [lo, hi)).
+    lemma unmap_records{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, lo, hi,
+                                        struct xpt_flush *r;
+      (\forall uint64_t v; pg_canonical(fl, v) && !pg_window{A}(w, cr3, fl, M, nf, v) &&
+         !(lo <= v < hi) ==> pg_same_walk{A, B}(w, cr3, fl, M, v)) &&
+      (\forall uint64_t v; pg_canonical(fl, v) && lo <= v < hi &&
+         !pg_window{A}(w, cr3, fl, M, nf, v) && pg_mapped{A}(w, cr3, fl, M, v) ==>
+         \at(xpt_flush_covers(r, pg_page_base(v, pg_level{A}(w, cr3, fl, M, v)) & 0xfffffffffffff000), B)) ==>
+      xpt_flush_records{A, B}(w, cr3, fl, M, nf, r);
+    // One entry and one address of the theorem below.
+    lemma tlb_stale_entry{A, B}: \forall struct xpt_tlb *t, struct xpt_flush *r, integer i, va;
+      0 <= i < XPT_TLB_ENTRIES && 0 <= va <= UINT64_MAX && \at(t->e[i].size, A) <= XPT_1G &&
+      xpt_tlb_same_ctl{A, B}(t) && XPT_TLB_SAME(t, i, A, B) &&
+      xpt_tlb_holds{B}(t, i, va) && xpt_tlb_fresh{A}(t, i, va) && !xpt_tlb_fresh{B}(t, i, va) &&
+      pg_canonical(\at(t->ctl.flags, A), va) &&
+      xpt_flush_records{A, B}(XPT_TLB_PGW(t, A), \at(t->mem->nframes, A), r) ==>
+      \at(xpt_flush_covers(r, pg_page_base(va, pg_level{A}(XPT_TLB_PGW(t, A), va)) & 0xfffffffffffff000) &&
+           xpt_tlb_holds(t, i, pg_page_base(va, pg_level{A}(XPT_TLB_PGW(t, A), va)) & 0xfffffffffffff000), B);
+    // The other half of the theorem: after a mutation that filled the
+    // record as the mapper does, with the TLB left alone, a TLB that
+    // agreed with the tables before disagrees with them only in entries
+    // of pages the record covers.
+    lemma tlb_stale_flushed{A, B}: \forall struct xpt_tlb *t, struct xpt_flush *r;
+      xpt_tlb_ok{A}(t) && xpt_tlb_agrees{A}(t) && xpt_tlb_same_ctl{A, B}(t) && xpt_tlb_kept{A, B}(t) &&
+      xpt_flush_records{A, B}(XPT_TLB_PGW(t, A), \at(t->mem->nframes, A), r) ==>
+      xpt_tlb_stale_in{B}(t, r);
+*/
+/* Hooks that are the TLB model's, on a well-formed TLB apart from the
+ * hooks, the record and the tables: what xpt_flush_apply's contract is
+ * stated for.  (A kernel's hooks are the instructions themselves.) */
+#define XPT_ARCH_TLB(a, fl)                                                         \
+  (\valid_read(a) && \valid(fl) && xpt_flush_ok(fl) &&                              \
+   (a)->invlpg == &xpt_tlb_hook_invlpg && (a)->flush_all == &xpt_tlb_hook_flush_all && \
+   \valid(XPT_TLB_CTX((a)->ctx)) && xpt_tlb_ok(XPT_TLB_CTX((a)->ctx)) &&            \
+   12 < XPT_TLB_CTX((a)->ctx)->ctl.maxphyaddr <= 52 &&                              \
+   \valid_read(XPT_TLB_CTX((a)->ctx)->mem) &&                                        \
+   \separated(a, fl, XPT_TLB_CTX((a)->ctx), XPT_TLB_CTX((a)->ctx)->mem,              \
+              XPT_TLB_CTX((a)->ctx)->mem->words +                                    \
+                (0 .. XPT_TLB_CTX((a)->ctx)->mem->nframes * 512 - 1)))
+
+/* Apply the record through the hooks and empty it.  On the TLB model: each
+ * entry that may serve an access and holds a page the record covers is
+ * gone, the others stay as they were, and so a TLB whose only disagreeing
+ * entries were of covered pages agrees with the tables afterwards. */
+/*@ requires XPT_ARCH_TLB(arch, fl);
+    assigns fl->npages, fl->all, fl->global, XPT_TLB_CTX(arch->ctx)->invlpgs,
+            XPT_TLB_CTX(arch->ctx)->flushes, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(arch->ctx));
+    ensures empty: fl->npages == 0 && !fl->all && !fl->global;
+    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(arch->ctx));
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(arch->ctx));
+    ensures dropped: \forall integer i, page; 0 <= i < XPT_TLB_ENTRIES &&
+      \old(xpt_flush_covers(fl, page) && xpt_tlb_live(XPT_TLB_CTX(arch->ctx), i) &&
+           xpt_tlb_holds(XPT_TLB_CTX(arch->ctx), i, page)) ==>
+      !XPT_TLB_CTX(arch->ctx)->e[i].valid;
+    ensures agrees: \old(xpt_tlb_stale_in(XPT_TLB_CTX(arch->ctx), fl)) ==>
+      xpt_tlb_agrees(XPT_TLB_CTX(arch->ctx));
+*/
+void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);
+/* The same for a space tagged `pcid` that need not be the current one:
+ * INVPCID per page (and invlpg for global pages), or per context.  On the
+ * TLB model: each entry of `pcid` that holds a covered page is gone, and
+ * when the record says a global leaf changed, each entry that may serve
+ * an access and holds a covered page too. */
+/*@ requires XPT_ARCH_TLB(arch, fl) && arch->invpcid == &xpt_tlb_hook_invpcid;
+    assigns fl->npages, fl->all, fl->global, XPT_TLB_CTX(arch->ctx)->invlpgs,
+            XPT_TLB_CTX(arch->ctx)->flushes, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(arch->ctx));
+    ensures empty: fl->npages == 0 && !fl->all && !fl->global;
+    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(arch->ctx));
+    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(arch->ctx));
+    ensures dropped: \forall integer i, page; 0 <= i < XPT_TLB_ENTRIES &&
+      \old(xpt_flush_covers(fl, page) && XPT_TLB_CTX(arch->ctx)->e[i].valid &&
+           !XPT_TLB_CTX(arch->ctx)->e[i].global && XPT_TLB_CTX(arch->ctx)->e[i].pcid == pcid &&
+           xpt_tlb_holds(XPT_TLB_CTX(arch->ctx), i, page)) ==>
+      !XPT_TLB_CTX(arch->ctx)->e[i].valid;
+    ensures dropped_global: \forall integer i, page; 0 <= i < XPT_TLB_ENTRIES &&
+      \old(fl->global && xpt_flush_covers(fl, page) && xpt_tlb_live(XPT_TLB_CTX(arch->ctx), i) &&
+           xpt_tlb_holds(XPT_TLB_CTX(arch->ctx), i, page)) ==>
+      !XPT_TLB_CTX(arch->ctx)->e[i].valid;
+*/
+void xpt_flush_apply_pcid(const struct xpt_arch *arch, uint16_t pcid, struct xpt_flush *fl);
 
 #endif /* XPT_H */

@@ -504,28 +504,29 @@ void xpt_tlb_load_cr3(struct xpt_tlb *t, uint64_t cr3)
 	}
 }
 
-static void hook_invlpg(void *ctx, uint64_t va)
+void xpt_tlb_hook_invlpg(void *ctx, uint64_t va)
 {
 	xpt_tlb_invlpg(ctx, va);
 }
 
-static void hook_flush_all(void *ctx)
+void xpt_tlb_hook_flush_all(void *ctx)
 {
 	xpt_tlb_flush_all(ctx);
 }
 
-static void hook_load_cr3(void *ctx, uint64_t cr3)
+void xpt_tlb_hook_load_cr3(void *ctx, uint64_t cr3)
 {
 	xpt_tlb_load_cr3(ctx, cr3);
 }
 
-static void hook_invpcid(void *ctx, unsigned type, uint16_t pcid, uint64_t va)
+void xpt_tlb_hook_invpcid(void *ctx, unsigned type, uint16_t pcid, uint64_t va)
 {
 	xpt_tlb_invpcid(ctx, type, pcid, va);
 }
 
 struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t)
 {
-	struct xpt_arch a = { hook_invlpg, hook_flush_all, hook_load_cr3, hook_invpcid, t };
+	struct xpt_arch a = { xpt_tlb_hook_invlpg, xpt_tlb_hook_flush_all, xpt_tlb_hook_load_cr3,
+	                      xpt_tlb_hook_invpcid, t };
 	return a;
 }
