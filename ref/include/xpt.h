@@ -968,21 +968,52 @@ static inline void xpt_dump_init(struct xpt_dump *d)
 	d->va = 0;
 	d->done = false;
 }
+/* The dump reads the tables from the root down, inside the window: a
+ * space that can be read, with its root in the window (what
+ * xpt_space_init makes), and results apart from it. */
+#define XPT_DUMP_SPACE(sp) (XPT_SPACE_READABLE(sp) && (sp)->root < (sp)->mem.nframes)
+#define XPT_DUMP_APART(sp, p) \
+  (\valid(p) && \separated(p, sp, (sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
 /* The first leaf that maps va or any address above it (XPT_E_NOT_MAPPED
  * when there is none); out->va is the leaf's base.  Visits only present
  * entries, skipping a whole empty table region at a time. */
+/*@ requires XPT_DUMP_SPACE(sp) && XPT_DUMP_APART(sp, out);
+    assigns *out;
+    ensures result: \result == XPT_OK || \result == XPT_E_NOT_MAPPED || \result == XPT_E_WINDOW;
+    ensures size: \result == XPT_OK ==> out->size <= XPT_1G;
+*/
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out);
 /* The same, for leaves that map an address below `end`: the search stops
  * there instead of scanning the rest of the address space. */
+/*@ requires XPT_DUMP_SPACE(sp) && XPT_DUMP_APART(sp, out);
+    assigns *out;
+    ensures result: \result == XPT_OK || \result == XPT_E_NOT_MAPPED || \result == XPT_E_WINDOW;
+    ensures size: \result == XPT_OK ==> out->size <= XPT_1G;
+*/
 int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
                      struct xpt_mapping *out);
 /* Physical address of the entry at `level` (1 = PT .. sp->levels) that
  * translates va, descending through present non-leaf entries whatever
  * their other bits: where raw entry writes for reserved-bit tests go.
- * XPT_E_NOT_MAPPED when an entry above is absent or a leaf. */
+ * XPT_E_NOT_MAPPED when an entry above is absent or a leaf.  The address
+ * is that of an entry of the window. */
+/*@ requires XPT_DUMP_SPACE(sp) && XPT_DUMP_APART(sp, pa);
+    assigns *pa;
+    ensures result: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_NONCANONICAL ||
+      \result == XPT_E_NOT_MAPPED || \result == XPT_E_WINDOW;
+    ensures inval: \result == XPT_E_INVAL <==> level < 1 || level > sp->levels;
+    ensures window: \result == XPT_OK ==> *pa % 8 == 0 && *pa / 8 < sp->mem.nframes * 512;
+*/
 int xpt_entry_at(const struct xpt_space *sp, uint64_t va, unsigned level, uint64_t *pa);
 /* The next range; false when the address space is exhausted.
  * XPT_E_WINDOW entries stop the dump with *err set. */
+/*@ requires XPT_DUMP_SPACE(sp) && XPT_DUMP_APART(sp, d) && XPT_DUMP_APART(sp, r) &&
+      XPT_DUMP_APART(sp, err) && \separated(d, r, err);
+    assigns d->va, d->done, *r, *err;
+    ensures err: *err == XPT_OK || *err == XPT_E_WINDOW;
+    ensures range: \result ==> r->size <= XPT_1G;
+    ensures ended: !\result ==> d->done;
+*/
 bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_range *r, int *err);
 /* One line, NUL-terminated, in at most n bytes (XPT_DUMP_LINE is enough):
  * "0x...-0x...  size  USR RW PWT PCD PSE PAT GLB NX pkey level". */

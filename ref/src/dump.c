@@ -7,6 +7,9 @@
 /* The address after the entry at `level` that covers va, skipping the
  * non-canonical hole of a `bits`-wide address space; false when it wraps
  * past the top. */
+/*@ requires \valid(next) && 1 <= level <= 5 && (bits == 48 || bits == 57 || bits == 64);
+    assigns *next;
+*/
 static bool after_entry(uint64_t va, unsigned level, unsigned bits, uint64_t *next)
 {
 	uint64_t n = (va | (xpt_level_bytes(level) - 1u)) + 1u;
@@ -14,6 +17,27 @@ static bool after_entry(uint64_t va, unsigned level, unsigned bits, uint64_t *ne
 		return false;
 	*next = n == (uint64_t)1 << (bits - 1u) ? ~(uint64_t)0 << (bits - 1u) : n;
 	return true;
+}
+
+/* Leaf e at `level` maps va, with rights eff combined from the levels
+ * above (an EPT leaf's own). */
+/*@ requires \valid_read(sp) && 12 < sp->maxphyaddr <= 52 && \valid(out) && \separated(out, sp);
+    requires 1 <= level <= 3;
+    assigns *out;
+    ensures out->size == level - 1;
+*/
+static void found(const struct xpt_space *sp, uint64_t va, unsigned level, uint64_t e,
+                  xpt_attr eff, struct xpt_mapping *out)
+{
+	xpt_attr attr = xpt_fmt_attr(sp->format, e, level);
+	*out = (struct xpt_mapping){
+		.va = va & ~(xpt_level_bytes(level) - 1u),
+		.pa = xpt_leaf_base(e, level, sp->maxphyaddr),
+		.size = (enum xpt_size)(level - 1u),
+		.attr = attr,
+		.eff = sp->format == XPT_FMT_EPT ? attr & (XPT_WRITE | XPT_NOEXEC) : eff,
+		.entry = e,
+	};
 }
 
 int xpt_next_leaf(const struct xpt_space *sp, uint64_t va, struct xpt_mapping *out)
@@ -30,12 +54,19 @@ int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
 		end = (uint64_t)1 << XPT_VA_BITS;
 	if (!xpt_canonical_width(va, bits))
 		va = ~(uint64_t)0 << (bits - 1u); /* inside the hole: the upper half comes next */
+	/*@ loop assigns va, end; */
 	for (;;) {
 		if (end != 0 && va >= end)
 			return XPT_E_NOT_MAPPED;
 		xpt_pfn t = sp->root;
 		xpt_attr eff = XPT_WRITE | XPT_USER;
 		unsigned level;
+		/* A present entry at level 1 is a leaf: the loop ends by break or
+		 * return, at a level of the space. */
+		/*@ loop invariant 1 <= level <= sp->levels && t < sp->mem.nframes;
+		    loop assigns level, t, eff;
+		    loop variant level;
+		*/
 		for (level = sp->levels; level >= 1u; level--) {
 			uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, level))];
 			bool bad_ps = level >= 4u && (e & XPT_PTE_PS);
@@ -45,15 +76,7 @@ int xpt_next_leaf_in(const struct xpt_space *sp, uint64_t va, uint64_t end,
 			       XPT_NOEXEC;
 			eff |= e & XPT_PTE_NX ? XPT_NOEXEC : 0u;
 			if (xpt_is_leaf(e, level)) {
-				*out = (struct xpt_mapping){
-					.va = va & ~(xpt_level_bytes(level) - 1u),
-					.pa = xpt_leaf_base(e, level, sp->maxphyaddr),
-					.size = (enum xpt_size)(level - 1u),
-					.attr = xpt_fmt_attr(sp->format, e, level),
-					.eff = ept ? xpt_fmt_attr(sp->format, e, level) & (XPT_WRITE | XPT_NOEXEC)
-					           : eff,
-					.entry = e,
-				};
+				found(sp, va, level, e, eff, out);
 				return XPT_OK;
 			}
 			t = xpt_entry_frame(e, sp->maxphyaddr);
@@ -72,6 +95,10 @@ int xpt_entry_at(const struct xpt_space *sp, uint64_t va, unsigned level, uint64
 		return XPT_E_INVAL;
 	if (!xpt_canonical_width(va, xpt_space_va_bits(sp)))
 		return XPT_E_NONCANONICAL;
+	/*@ loop invariant level <= l <= sp->levels && t < sp->mem.nframes;
+	    loop assigns l, t;
+	    loop variant l;
+	*/
 	for (unsigned l = sp->levels; l > level; l--) {
 		uint64_t e = sp->mem.words[xpt_slot(t, xpt_index(va, l))];
 		if (!xpt_fmt_present(sp->format, e) || (l <= 3u && (e & XPT_PTE_PS)))
@@ -95,6 +122,10 @@ bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_ra
 		return false;
 	}
 	*r = (struct xpt_range){ lf.va, xpt_size_bytes(lf.size), lf.pa, lf.size, lf.attr, lf.eff };
+	/*@ loop invariant r->size == lf.size && lf.size <= XPT_1G;
+	    loop invariant *err == XPT_OK;
+	    loop assigns next, n, *err, r->len, d->done;
+	*/
 	for (;;) {
 		if (!after_entry(r->va + r->len - 1u, lf.size + 1u, xpt_space_va_bits(sp), &next)) {
 			d->done = true;
