@@ -754,13 +754,47 @@ struct xpt_nested {
 	struct xpt_ept_walk ept;
 };
 
+/* The host window a walk reads: its frames below 2^40, readable, apart
+ * from the record p the walk fills. */
+#define XPT_HOST_WINDOW(mem, p)                                                    \
+  (\valid_read(mem) && (mem)->nframes <= 0x10000000000 &&                          \
+   \valid_read((mem)->words + (0 .. (mem)->nframes * 512 - 1)) &&                  \
+   \separated(p, mem, (mem)->words + (0 .. (mem)->nframes * 512 - 1)))
 /* One EPT walk for an access (XPT_ACC_WRITE / XPT_ACC_FETCH, else a read).
  * eptp: PML4 address, walk length 4; execute-only entries are allowed.
  * XPT_E_WINDOW when a table lies outside the window. */
+/*@ requires XPT_HOST_WINDOW(mem, w) && \valid(w) && 12 < maxphyaddr <= 52;
+    assigns *w;
+    ensures \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures leaf: \result == XPT_OK && w->outcome == XPT_EPT_OK ==>
+      1 <= w->levels <= 4 && w->leaf == 4 - w->levels && w->leaf <= XPT_1G;
+*/
 int xpt_ept_walk(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
                  unsigned access, struct xpt_ept_walk *w);
 /* The guest's walk (the rules of xpt_walk, guest tables read through EPT),
- * then EPT for the final address.  scratch: XPT_NESTED_SCRATCH words. */
+ * then EPT for the final address.  scratch: XPT_NESTED_SCRATCH words.
+ * Each outcome says which stage ended it: the guest's own fault (stage 1),
+ * an EPT violation or misconfiguration at a guest table or the final
+ * address (stage 2, with the guest-physical address EPT was asked for),
+ * or a translation through both (stage 0).  n->guest is the guest's walk
+ * as far as it went (as it was, when EPT stops at the guest's top table),
+ * n->ept the last EPT walk; n->hpa is 0 but in stage 0. */
+/*@ requires XPT_HOST_WINDOW(mem, n) && \valid(n) && \valid_read(guest);
+    requires 12 < maxphyaddr <= 52 && 12 < guest->maxphyaddr <= 52;
+    requires \valid(scratch + (0 .. 3071));  // XPT_NESTED_SCRATCH words
+    requires \separated(scratch + (0 .. 3071), n, guest, mem,
+                        mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(n, guest);
+    assigns *n, scratch[0 .. 3071];
+    ensures \result == XPT_OK || \result == XPT_E_WINDOW;
+    ensures stages: \result == XPT_OK ==> n->stage <= 2;
+    ensures guest: \result == XPT_OK && n->stage == 1 ==> n->guest.fault != XPT_FAULT_NONE;
+    ensures ept: \result == XPT_OK && n->stage == 2 ==> n->ept.outcome != XPT_EPT_OK;
+    ensures final: \result == XPT_OK && n->stage == 2 && n->final ==> n->gpa == n->guest.pa;
+    ensures done: \result == XPT_OK && n->stage == 0 ==>
+      n->guest.fault == XPT_FAULT_NONE && n->ept.outcome == XPT_EPT_OK &&
+      n->gpa == n->guest.pa && n->hpa == n->ept.hpa;
+*/
 int xpt_nested_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, uint64_t eptp,
                     unsigned maxphyaddr, uint64_t gva, unsigned access, uint64_t *scratch,
                     struct xpt_nested *n);

@@ -80,6 +80,9 @@ int xpt_ept_lookup(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr
 	return XPT_OK;
 }
 
+/*@ assigns \nothing;
+    ensures \result == XPT_EPT_R || \result == XPT_EPT_W || \result == XPT_EPT_X;
+*/
 static uint64_t ept_need(unsigned access)
 {
 	return (access & XPT_ACC_FETCH) ? XPT_EPT_X
@@ -93,6 +96,15 @@ int xpt_ept_walk(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, 
 }
 
 /* Stage 2 for guest-physical `gpa`: false (with n filled) when it fails. */
+/*@ requires XPT_HOST_WINDOW(mem, n) && \valid(n) && \valid(err) && 12 < maxphyaddr <= 52;
+    requires \separated(err, n, mem, mem->words + (0 .. mem->nframes * 512 - 1));
+    assigns n->ept, n->stage, n->final, n->gpa, *err;
+    ensures err: *err == XPT_OK || *err == XPT_E_WINDOW;
+    ensures \result <==> *err == XPT_OK && n->ept.outcome == XPT_EPT_OK;
+    ensures failed: !\result && *err == XPT_OK ==> n->stage == 2 && n->final == final && n->gpa == gpa;
+    ensures kept: \result ==> n->stage == \old(n->stage) && n->final == \old(n->final) &&
+      n->gpa == \old(n->gpa);
+*/
 static bool stage2(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr, uint64_t gpa,
                    unsigned access, bool final, struct xpt_nested *n, int *err)
 {
@@ -105,45 +117,102 @@ static bool stage2(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr
 	return false;
 }
 
-int xpt_nested_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, uint64_t eptp,
-                    unsigned maxphyaddr, uint64_t gva, unsigned access, uint64_t *scratch,
-                    struct xpt_nested *n)
+/* Stage 1: the guest's walk, each of its entries fetched through EPT and
+ * copied into the scratch window until xpt_walk stops on one of them;
+ * then the walk names the guest's entries and their guest-physical
+ * addresses.  False when EPT (stage 2) or the host window (*err) stops it
+ * first. */
+/*@ requires XPT_HOST_WINDOW(mem, n) && \valid(n) && \valid_read(guest) && \valid(err);
+    requires 12 < maxphyaddr <= 52 && 12 < guest->maxphyaddr <= 52;
+    requires \valid(scratch + (0 .. 3071));
+    requires \separated(scratch + (0 .. 3071), n, guest, mem, err,
+                        mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(err, n, guest, mem, mem->words + (0 .. mem->nframes * 512 - 1));
+    requires \separated(n, guest);
+    assigns n->guest, n->ept, n->stage, n->final, n->gpa, scratch[0 .. 3071], *err;
+    ensures err: *err == XPT_OK || *err == XPT_E_WINDOW;
+    ensures walked: \result ==> *err == XPT_OK && n->stage == \old(n->stage) &&
+      n->final == \old(n->final) && n->gpa == \old(n->gpa);
+    ensures stopped: !\result && *err == XPT_OK ==>
+      n->stage == 2 && !n->final && n->ept.outcome != XPT_EPT_OK;
+*/
+static bool guest_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, uint64_t eptp,
+                       unsigned maxphyaddr, uint64_t gva, unsigned access, uint64_t *scratch,
+                       struct xpt_nested *n, int *err)
 {
 	unsigned top = (guest->flags & XPT_CTL_LA57) ? XPT_MAX_LEVELS : XPT_LEVELS;
 	uint64_t mask = xpt_addr_mask(guest->maxphyaddr), table = guest->cr3 & mask;
 	struct xpt_mem sw = { scratch, top + 1u };
 	struct xpt_ctl sctl = *guest;
-	uint64_t gpas[XPT_MAX_LEVELS], real[XPT_MAX_LEVELS];
-	int err = XPT_OK;
-	*n = (struct xpt_nested){ 0 };
+	uint64_t gpas[XPT_MAX_LEVELS], entries[XPT_MAX_LEVELS];
+	/*@ loop invariant 0 <= i <= (top + 1) * 512;
+	    loop assigns i, scratch[0 .. 3071];
+	    loop variant (top + 1) * 512 - i;
+	*/
 	for (uint64_t i = 0; i < (top + 1u) * XPT_ENTRIES; i++)
 		scratch[i] = 0;
 	sctl.cr3 = 0; /* scratch frame k holds the guest's table of level top - k */
-
-	/* Copy the guest's entries in one at a time, each fetched through EPT,
-	 * until xpt_walk stops on one of them. */
-	for (unsigned k = 0; k < top; k++) {
+	/* The walk ends by level 1 at the latest (k = top - 1): the loop ends
+	 * at its break. */
+	/*@ loop invariant 0 <= k < top && (top == 4 || top == 5);
+	    loop invariant kept: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
+	      n->gpa == \at(n->gpa, Pre);
+	    loop invariant host: mem->nframes == \at(mem->nframes, Pre) &&
+	      mem->words == \at(mem->words, Pre);
+	    loop assigns k, table, gpas[0 .. 4], entries[0 .. 4], scratch[0 .. 3071], *err,
+	                 n->guest, n->ept, n->stage, n->final, n->gpa;
+	    loop variant top - k;
+	*/
+	for (unsigned k = 0;; k++) {
 		unsigned level = top - k, i = xpt_index(gva, level);
 		uint64_t e;
 		gpas[k] = table + 8u * i;
-		if (!stage2(mem, eptp, maxphyaddr, gpas[k], XPT_ACC_READ, false, n, &err))
-			return err;
-		if (n->ept.hpa / 8u >= mem->nframes * XPT_ENTRIES)
-			return XPT_E_WINDOW;
-		e = real[k] = mem->words[n->ept.hpa / 8u];
+		if (!stage2(mem, eptp, maxphyaddr, gpas[k], XPT_ACC_READ, false, n, err))
+			return false;
+		/*@ assert kept_ept: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
+		      n->gpa == \at(n->gpa, Pre); */
+		if (n->ept.hpa / 8u >= mem->nframes * XPT_ENTRIES) {
+			*err = XPT_E_WINDOW;
+			return false;
+		}
+		e = entries[k] = mem->words[n->ept.hpa / 8u];
 		if (!xpt_is_leaf(e, level) || level > 3u)
 			e = (e & ~mask) | ((uint64_t)(k + 1u) << XPT_PAGE_SHIFT);
+		//@ assert slot: k * 512 + i < 3072;
 		scratch[xpt_slot(k, i)] = e;
-		if ((err = xpt_walk(&sw, &sctl, gva, access, &n->guest)) != XPT_OK)
-			return err;
+		/*@ assert kept_copy: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
+		      n->gpa == \at(n->gpa, Pre); */
+		if ((*err = xpt_walk(&sw, &sctl, gva, access, &n->guest)) != XPT_OK)
+			return false;
+		/*@ assert kept_walk: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
+		      n->gpa == \at(n->gpa, Pre); */
+		//@ assert walked: n->guest.levels <= top && *err == XPT_OK;
 		if (n->guest.levels <= k + 1u)
 			break;
-		table = real[k] & mask;
+		table = entries[k] & mask;
 	}
+	//@ assert walked: n->guest.levels <= 5 && *err == XPT_OK;
+	/*@ loop invariant 0 <= k <= n->guest.levels;
+	    loop assigns k, n->guest.entry[0 .. 4], n->guest.entry_pa[0 .. 4];
+	    loop variant n->guest.levels - k;
+	*/
 	for (unsigned k = 0; k < n->guest.levels; k++) {
-		n->guest.entry[k] = real[k];
+		n->guest.entry[k] = entries[k];
 		n->guest.entry_pa[k] = gpas[k];
 	}
+	return true;
+}
+
+int xpt_nested_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, uint64_t eptp,
+                    unsigned maxphyaddr, uint64_t gva, unsigned access, uint64_t *scratch,
+                    struct xpt_nested *n)
+{
+	int err;
+	n->stage = 0;
+	n->final = false;
+	n->gpa = n->hpa = 0;
+	if (!guest_walk(mem, guest, eptp, maxphyaddr, gva, access, scratch, n, &err))
+		return err;
 	if (n->guest.fault != XPT_FAULT_NONE) {
 		n->stage = 1;
 		return XPT_OK;
