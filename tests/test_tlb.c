@@ -47,7 +47,38 @@ TEST(tlb_init_and_arch_hooks)
 	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++)
 		CHECK(!t.tlb.e[i].valid);
 	CHECK(t.arch.ctx == &t.tlb);
-	CHECK(t.arch.invlpg != NULL && t.arch.flush_all != NULL && t.arch.load_cr3 != NULL);
+	CHECK(t.arch.invlpg == xpt_tlb_hook_invlpg && t.arch.flush_all == xpt_tlb_hook_flush_all);
+	CHECK(t.arch.load_cr3 == xpt_tlb_hook_load_cr3 && t.arch.invpcid == xpt_tlb_hook_invpcid);
+	env_free(&t.e);
+}
+
+/* Each hook, called on its context, is its instruction on that TLB. */
+TEST(tlb_hooks_act_on_their_context)
+{
+	struct tenv t;
+	if (!tenv_init(&t, XPT_CTL_NXE))
+		return;
+	REQUIRE_OK(xpt_map(&t.e.sp, VA, FRAME_A, XPT_4K, XPT_WRITE, &t.e.fl));
+	REQUIRE_OK(xpt_map(&t.e.sp, VA + 0x1000, FRAME_B, XPT_4K, XPT_WRITE, &t.e.fl));
+	CHECK_EQ(acc(&t, VA, XPT_ACC_READ), FRAME_A);
+	CHECK_EQ(acc(&t, VA + 0x1000, XPT_ACC_READ), FRAME_B);
+	CHECK_EQ(t.tlb.misses, 2);
+	xpt_tlb_hook_invlpg(&t.tlb, VA + 0x123); /* the page of VA only */
+	CHECK_EQ(t.tlb.invlpgs, 1);
+	CHECK_EQ(acc(&t, VA + 0x1000, XPT_ACC_READ), FRAME_B);
+	CHECK_EQ(t.tlb.misses, 2);
+	CHECK_EQ(acc(&t, VA, XPT_ACC_READ), FRAME_A);
+	CHECK_EQ(t.tlb.misses, 3);
+	xpt_tlb_hook_flush_all(&t.tlb);
+	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++)
+		CHECK(!t.tlb.e[i].valid);
+	uint64_t cr3 = t.tlb.ctl.cr3;
+	xpt_tlb_hook_load_cr3(&t.tlb, cr3 | XPT_CR3_NOFLUSH);
+	CHECK_EQ(t.tlb.ctl.cr3, cr3); /* stored without the no-flush bit */
+	CHECK_EQ(acc(&t, VA, XPT_ACC_READ), FRAME_A);
+	xpt_tlb_hook_invpcid(&t.tlb, XPT_INVPCID_ALL, 0, 0);
+	for (unsigned i = 0; i < XPT_TLB_ENTRIES; i++)
+		CHECK(!t.tlb.e[i].valid);
 	env_free(&t.e);
 }
 
