@@ -1306,7 +1306,45 @@ void xpt_tlb_hook_invpcid(void *ctx, unsigned type, uint16_t pcid, uint64_t va);
 */
 struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
 
-/*@ // Entry i serves va as the tables at L translate it: the walk maps va,
+/*@ // The invalidation theorem, in a block of its own so that only goals
+    // that name its predicates see its lemmas.
+    axiomatic TlbFlush {
+    // The page base of each TLB page size as a mask (each proved by a
+    // script that unfolds xpt_page_base, pg_size and pg_shift).
+    lemma page_mask_4k: \forall integer x; xpt_page_base(x, 0) == (x & 0xfffffffffffff000);
+    lemma page_mask_2m: \forall integer x; xpt_page_base(x, 1) == (x & 0xffffffffffe00000);
+    lemma page_mask_1g: \forall integer x; xpt_page_base(x, 2) == (x & 0xffffffffc0000000);
+    // The address a flush record names for the page of level s + 1 that
+    // holds va lies in that page: a TLB entry of va's page holds it
+    // (bits_page_*, proved on bit vectors).
+    lemma page_flushed_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      (pg_page_base(va, 1) & 0xfffffffffffff000) == bits_flushed(va, 4096);
+    lemma page_flushed_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      (pg_page_base(va, 2) & 0xfffffffffffff000) == bits_flushed(va, 2097152);
+    lemma page_flushed_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      (pg_page_base(va, 3) & 0xfffffffffffff000) == bits_flushed(va, 1073741824);
+    lemma page_in_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(bits_flushed(va, 4096), 0) == xpt_page_base(va, 0);
+    lemma page_in_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(bits_flushed(va, 2097152), 1) == xpt_page_base(va, 1);
+    lemma page_in_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(bits_flushed(va, 1073741824), 2) == xpt_page_base(va, 2);
+    lemma page_held_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, 1) & 0xfffffffffffff000, 0) == xpt_page_base(va, 0);
+    lemma page_held_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, 2) & 0xfffffffffffff000, 1) == xpt_page_base(va, 1);
+    lemma page_held_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, 3) & 0xfffffffffffff000, 2) == xpt_page_base(va, 2);
+    // The same with the level a variable, as the provers find it in a
+    // walk (one lemma a level: they split on the level, not on a range).
+    lemma page_level_1: \forall integer va, L; L == 1 && 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
+    lemma page_level_2: \forall integer va, L; L == 2 && 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
+    lemma page_level_3: \forall integer va, L; L == 3 && 0 <= va < 0x10000000000000000 ==>
+      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
+
+    // Entry i serves va as the tables at L translate it: the walk maps va,
     // through tables inside the window, with a leaf of the entry's size,
     // to the entry's frame, with its rights and protection key: what an
     // access the entry serves gets (SDM 4.10.2.2).
@@ -1392,41 +1430,6 @@ struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
       xpt_tlb_gone{A, B}(t, fl) && xpt_tlb_walks_kept{A, B}(t) ==>
       xpt_tlb_agrees{B}(t);
 
-    // The page base of each TLB page size as a mask (each proved by a
-    // script that unfolds xpt_page_base, pg_size and pg_shift).
-    lemma page_mask_4k: \forall integer x; xpt_page_base(x, 0) == (x & 0xfffffffffffff000);
-    lemma page_mask_2m: \forall integer x; xpt_page_base(x, 1) == (x & 0xffffffffffe00000);
-    lemma page_mask_1g: \forall integer x; xpt_page_base(x, 2) == (x & 0xffffffffc0000000);
-    // The address a flush record names for the page of level s + 1 that
-    // holds va lies in that page: a TLB entry of va's page holds it
-    // (bits_page_*, proved on bit vectors).
-    lemma page_flushed_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      (pg_page_base(va, 1) & 0xfffffffffffff000) == bits_flushed(va, 4096);
-    lemma page_flushed_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      (pg_page_base(va, 2) & 0xfffffffffffff000) == bits_flushed(va, 2097152);
-    lemma page_flushed_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      (pg_page_base(va, 3) & 0xfffffffffffff000) == bits_flushed(va, 1073741824);
-    lemma page_in_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(bits_flushed(va, 4096), 0) == xpt_page_base(va, 0);
-    lemma page_in_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(bits_flushed(va, 2097152), 1) == xpt_page_base(va, 1);
-    lemma page_in_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(bits_flushed(va, 1073741824), 2) == xpt_page_base(va, 2);
-    lemma page_held_4k: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(pg_page_base(va, 1) & 0xfffffffffffff000, 0) == xpt_page_base(va, 0);
-    lemma page_held_2m: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(pg_page_base(va, 2) & 0xfffffffffffff000, 1) == xpt_page_base(va, 1);
-    lemma page_held_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(pg_page_base(va, 3) & 0xfffffffffffff000, 2) == xpt_page_base(va, 2);
-    // The same with the level a variable, as the provers find it in a
-    // walk (one lemma a level: they split on the level, not on a range).
-    lemma page_level_1: \forall integer va, L; L == 1 && 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
-    lemma page_level_2: \forall integer va, L; L == 2 && 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
-    lemma page_level_3: \forall integer va, L; L == 3 && 0 <= va < 0x10000000000000000 ==>
-      xpt_page_base(pg_page_base(va, L) & 0xfffffffffffff000, L - 1) == xpt_page_base(va, L - 1);
-
     // What a mutation that filled record r from A to B guarantees (map.c's
     // `kept` and `flushed`): a walk inside the window that mapped a page
     // at A and is not the same at B has that page in the record, by its
@@ -1464,6 +1467,7 @@ struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
       xpt_tlb_ok{A}(t) && xpt_tlb_agrees{A}(t) && xpt_tlb_same_ctl{A, B}(t) && xpt_tlb_kept{A, B}(t) &&
       xpt_flush_records{A, B}(XPT_TLB_PGW(t, A), \at(t->mem->nframes, A), r) ==>
       xpt_tlb_stale_in{B}(t, r);
+    }
 */
 /* Hooks that are the TLB model's, on a well-formed TLB apart from the
  * hooks, the record and the tables: what xpt_flush_apply's contract is
