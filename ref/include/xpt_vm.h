@@ -25,6 +25,11 @@
 /* End of the lower half of a 4-level space; xpt_as_user_top() for any space. */
 #define XPT_VM_USER_TOP ((uint64_t)1 << (XPT_VA_BITS - 1u))
 
+/*@ requires \valid_read(sp);
+    assigns \nothing;
+    ensures five: sp->levels == 5 ==> \result == 0x100000000000000;
+    ensures four: sp->levels != 5 ==> \result == 0x800000000000;
+*/
 static inline uint64_t xpt_space_user_top(const struct xpt_space *sp)
 {
 	return (uint64_t)1 << (xpt_space_va_bits(sp) - 1u);
@@ -97,6 +102,11 @@ int xpt_as_create(struct xpt_vm *vm, struct xpt_as *as, struct xpt_vma *vmas, ui
 /* Every frame, table and region given back; evicted contents dropped. */
 int xpt_as_destroy(struct xpt_as *as);
 /* End of the space's lower half: 2^47, or 2^56 with 5 levels. */
+/*@ requires \valid_read(as);
+    assigns \nothing;
+    ensures five: as->sp.levels == 5 ==> \result == 0x100000000000000;
+    ensures four: as->sp.levels != 5 ==> \result == 0x800000000000;
+*/
 static inline uint64_t xpt_as_user_top(const struct xpt_as *as)
 {
 	return xpt_space_user_top(&as->sp);
@@ -108,7 +118,37 @@ static inline uint64_t xpt_as_cr3(const struct xpt_as *as, bool user)
 /* Load this space's kernel tables (user tables with `user` under KPTI). */
 void xpt_as_switch(struct xpt_as *as, const struct xpt_arch *arch, bool user);
 
-/* A region with no frames yet; the first touch of each page faults it in. */
+/* The end of the lower half of as, in annotations. */
+#define XPT_AS_TOP(as) ((as)->sp.levels == 5 ? 0x100000000000000 : 0x800000000000)
+/*@ // The regions of as: nvmas of them in use, in an array of maxvmas
+    // apart from the space's own record.
+    predicate xpt_as_regions{L}(struct xpt_as *as) =
+      \valid(as) && as->nvmas <= as->maxvmas &&
+      \valid(as->vmas + (0 .. as->maxvmas - 1)) && \separated(as, as->vmas + (0 .. as->maxvmas - 1));
+    // Some region holds va.
+    predicate xpt_as_in_region{L}(struct xpt_as *as, integer va) =
+      \exists integer i; 0 <= i < as->nvmas && as->vmas[i].start <= va < as->vmas[i].end;
+*/
+/* A region with no frames yet; the first touch of each page faults it in.
+ * XPT_E_EXISTS when it meets a region, XPT_E_NOMEM when the array is full;
+ * done, it is the last region and the others are as they were. */
+/*@ requires xpt_as_regions(as);
+    assigns as->nvmas, as->vmas[0 .. as->maxvmas - 1];
+    ensures regions: xpt_as_regions(as);
+    ensures errors: \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_ALIGN ||
+      \result == XPT_E_NONCANONICAL || \result == XPT_E_POLICY || \result == XPT_E_EXISTS ||
+      \result == XPT_E_NOMEM;
+    ensures refused: \result != XPT_OK ==> as->nvmas == \old(as->nvmas);
+    ensures exists: \result == XPT_E_EXISTS ==>
+      \exists integer i; 0 <= i < as->nvmas && start < as->vmas[i].end && as->vmas[i].start < start + len;
+    ensures added: \result == XPT_OK ==> as->nvmas == \old(as->nvmas) + 1 &&
+      as->vmas[as->nvmas - 1].start == start && as->vmas[as->nvmas - 1].end == start + len &&
+      start + len <= XPT_AS_TOP(as) &&
+      (\forall integer i; 0 <= i < \old(as->nvmas) ==>
+         as->vmas[i].start >= start + len || as->vmas[i].end <= start);
+    ensures kept: \forall integer i; 0 <= i < \old(as->nvmas) ==>
+      as->vmas[i].start == \old(as->vmas[i].start) && as->vmas[i].end == \old(as->vmas[i].end);
+*/
 int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
                    const struct xpt_pager *pager, uint64_t offset);
 /* Map an existing frame (a shared library page) and take a reference. */

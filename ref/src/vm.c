@@ -168,14 +168,33 @@ void xpt_as_switch(struct xpt_as *as, const struct xpt_arch *arch, bool user)
 
 /* -------------------------------------------------------------- regions */
 
+/* The region that holds va, or NULL. */
+/*@ requires \valid_read(as) && \valid_read(as->vmas + (0 .. as->nvmas - 1));
+    assigns \nothing;
+    ensures found: \result != \null ==> \exists integer i; 0 <= i < as->nvmas &&
+      \result == &as->vmas[i] && as->vmas[i].start <= va < as->vmas[i].end;
+    ensures none: \result == \null <==> !xpt_as_in_region(as, va);
+*/
 static struct xpt_vma *find_vma(const struct xpt_as *as, uint64_t va)
 {
+	/*@ loop invariant 0 <= i <= as->nvmas;
+	    loop invariant \forall integer j; 0 <= j < i ==> !(as->vmas[j].start <= va < as->vmas[j].end);
+	    loop assigns i;
+	    loop variant as->nvmas - i;
+	*/
 	for (uint32_t i = 0; i < as->nvmas; i++)
 		if (va >= as->vmas[i].start && va < as->vmas[i].end)
 			return &as->vmas[i];
 	return NULL;
 }
 
+/*@ requires \valid_read(as);
+    assigns \nothing;
+    ensures \result == XPT_OK || \result == XPT_E_INVAL || \result == XPT_E_ALIGN ||
+      \result == XPT_E_NONCANONICAL;
+    ensures ok: \result == XPT_OK ==> len != 0 && (start | len) % 4096 == 0;
+    ensures below: \result == XPT_OK ==> start + len <= XPT_AS_TOP(as);
+*/
 static int check_user_range(const struct xpt_as *as, uint64_t start, uint64_t len)
 {
 	uint64_t top = xpt_as_user_top(as);
@@ -188,6 +207,9 @@ static int check_user_range(const struct xpt_as *as, uint64_t start, uint64_t le
 	return XPT_OK;
 }
 
+/*@ requires \valid_read(as);
+    assigns \nothing;
+*/
 static bool wx_forbidden(const struct xpt_as *as, xpt_attr attr)
 {
 	return (as->sp.policy & XPT_POLICY_WX) && (attr & XPT_WRITE) && !(attr & XPT_NOEXEC);
@@ -203,19 +225,38 @@ int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr att
 		return XPT_E_INVAL;
 	if (wx_forbidden(as, attr))
 		return XPT_E_POLICY;
+	/*@ loop invariant 0 <= i <= as->nvmas;
+	    loop invariant \forall integer j; 0 <= j < i ==>
+	      as->vmas[j].start >= start + len || as->vmas[j].end <= start;
+	    loop assigns i;
+	    loop variant as->nvmas - i;
+	*/
 	for (uint32_t i = 0; i < as->nvmas; i++)
 		if (start < as->vmas[i].end && as->vmas[i].start < start + len)
 			return XPT_E_EXISTS;
 	if (as->nvmas == as->maxvmas)
 		return XPT_E_NOMEM;
-	as->vmas[as->nvmas++] = (struct xpt_vma){ start, start + len, attr, pager, offset };
+	as->vmas[as->nvmas].start = start;
+	as->vmas[as->nvmas].end = start + len;
+	as->vmas[as->nvmas].attr = attr;
+	as->vmas[as->nvmas].pager = pager;
+	as->vmas[as->nvmas].offset = offset;
+	as->nvmas++;
 	return XPT_OK;
 }
 
 /* Regions needed to cut every region at `start` and `end`. */
+/*@ requires \valid_read(as) && \valid_read(as->vmas + (0 .. as->nvmas - 1));
+    assigns \nothing;
+    ensures \result <= 2 * as->nvmas;
+*/
 static uint32_t cuts_needed(const struct xpt_as *as, uint64_t start, uint64_t end)
 {
 	uint32_t n = 0;
+	/*@ loop invariant 0 <= i <= as->nvmas && n <= 2 * i;
+	    loop assigns i, n;
+	    loop variant as->nvmas - i;
+	*/
 	for (uint32_t i = 0; i < as->nvmas; i++) {
 		n += as->vmas[i].start < start && start < as->vmas[i].end;
 		n += as->vmas[i].start < end && end < as->vmas[i].end;
@@ -237,9 +278,17 @@ static void cut(struct xpt_as *as, uint64_t at)
 }
 
 /* Regions that strictly contain [start, end): removing the range splits them. */
+/*@ requires \valid_read(as) && \valid_read(as->vmas + (0 .. as->nvmas - 1));
+    assigns \nothing;
+    ensures \result <= as->nvmas;
+*/
 static uint32_t holes_needed(const struct xpt_as *as, uint64_t start, uint64_t end)
 {
 	uint32_t n = 0;
+	/*@ loop invariant 0 <= i <= as->nvmas && n <= i;
+	    loop assigns i, n;
+	    loop variant as->nvmas - i;
+	*/
 	for (uint32_t i = 0; i < as->nvmas; i++)
 		n += as->vmas[i].start < start && end < as->vmas[i].end;
 	return n;
@@ -396,6 +445,11 @@ int xpt_as_protect(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr att
 
 /* ---------------------------------------------------------------- faults */
 
+/*@ requires \valid_read(v);
+    assigns \nothing;
+    ensures \result ==> (!(ec & XPT_PF_W) || (v->attr & XPT_WRITE)) &&
+      (!(ec & XPT_PF_ID) || !(v->attr & XPT_NOEXEC)) && (!(ec & XPT_PF_U) || (v->attr & XPT_USER));
+*/
 static bool vma_allows(const struct xpt_vma *v, uint32_t ec)
 {
 	if ((ec & XPT_PF_W) && !(v->attr & XPT_WRITE))
@@ -522,6 +576,9 @@ static int fault_all_in(struct xpt_as *as)
 
 /* A page whose frame is shared: read-only, and marked so that making it
  * writable later (xpt_as_protect) still copies it first. */
+/*@ assigns \nothing;
+    ensures !(\result & XPT_WRITE) && (\result & XPT_VM_COW);
+*/
 static xpt_attr shared_attr(xpt_attr a)
 {
 	return (a & ~XPT_WRITE) | XPT_VM_COW;
@@ -531,6 +588,10 @@ static xpt_attr shared_attr(xpt_attr a)
  * frames mapped with xpt_as_map_shared) and file-backed pages (their writes
  * reach the file, so both sides must see them) stay shared as they are;
  * anonymous pages become copy-on-write. */
+/*@ requires \valid_read(m) && \valid_read(parent) &&
+      \valid_read(parent->vmas + (0 .. parent->nvmas - 1));
+    assigns \nothing;
+*/
 static xpt_attr fork_attr(const struct xpt_as *parent, const struct xpt_mapping *m)
 {
 	const struct xpt_vma *v = find_vma(parent, m->va);
@@ -635,16 +696,31 @@ int xpt_as_evict(struct xpt_as *as, uint64_t want, struct xpt_flush *fl, uint64_
 
 #define MERGED ((xpt_pfn)-1) /* a scratch entry already merged: never a keeper */
 
+/*@ requires \valid_read(p + (0 .. 511));
+    assigns \nothing;
+*/
 static uint64_t page_hash(const uint64_t *p)
 {
 	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a over words */
+	/*@ loop invariant 0 <= i <= 512;
+	    loop assigns i, h;
+	    loop variant 512 - i;
+	*/
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		h = (h ^ p[i]) * 0x100000001b3ull;
 	return h;
 }
 
+/*@ requires \valid_read(a + (0 .. 511)) && \valid_read(b + (0 .. 511));
+    assigns \nothing;
+    ensures \result <==> \forall integer i; 0 <= i < 512 ==> a[i] == b[i];
+*/
 static bool same_page(const uint64_t *a, const uint64_t *b)
 {
+	/*@ loop invariant 0 <= i <= 512 && \forall integer j; 0 <= j < i ==> a[j] == b[j];
+	    loop assigns i;
+	    loop variant 512 - i;
+	*/
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		if (a[i] != b[i])
 			return false;
