@@ -1482,16 +1482,22 @@ struct xpt_arch xpt_tlb_arch(struct xpt_tlb *t);
               XPT_TLB_CTX((a)->ctx)->mem->words +                                    \
                 (0 .. XPT_TLB_CTX((a)->ctx)->mem->nframes * 512 - 1)))
 
+/* What applying record fl through arch's TLB hooks does to both: the
+ * record ends empty, the TLB well formed with entries dropped and nothing
+ * else changed.  Without a trailing semicolon. */
+#define XPT_FLUSH_APPLIED(arch, fl)                                                 \
+  assigns (fl)->npages, (fl)->all, (fl)->global, XPT_TLB_CTX((arch)->ctx)->invlpgs, \
+          XPT_TLB_CTX((arch)->ctx)->flushes, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX((arch)->ctx)); \
+  ensures empty: (fl)->npages == 0 && !(fl)->all && !(fl)->global;                 \
+  ensures ok: xpt_tlb_ok(XPT_TLB_CTX((arch)->ctx));                                \
+  ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX((arch)->ctx))
+
 /* Apply the record through the hooks and empty it.  On the TLB model: each
  * entry that may serve an access and holds a page the record covers is
  * gone, the others stay as they were, and so a TLB whose only disagreeing
  * entries were of covered pages agrees with the tables afterwards. */
 /*@ requires XPT_ARCH_TLB(arch, fl);
-    assigns fl->npages, fl->all, fl->global, XPT_TLB_CTX(arch->ctx)->invlpgs,
-            XPT_TLB_CTX(arch->ctx)->flushes, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(arch->ctx));
-    ensures empty: fl->npages == 0 && !fl->all && !fl->global;
-    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(arch->ctx));
-    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(arch->ctx));
+    XPT_FLUSH_APPLIED(arch, fl);
     ensures dropped: \forall integer i, page; 0 <= i < XPT_TLB_ENTRIES &&
       \old(xpt_flush_covers(fl, page) && xpt_tlb_live(XPT_TLB_CTX(arch->ctx), i) &&
            xpt_tlb_holds(XPT_TLB_CTX(arch->ctx), i, page)) ==>
@@ -1506,11 +1512,7 @@ void xpt_flush_apply(const struct xpt_arch *arch, struct xpt_flush *fl);
  * when the record says a global leaf changed, each entry that may serve
  * an access and holds a covered page too. */
 /*@ requires XPT_ARCH_TLB(arch, fl) && arch->invpcid == &xpt_tlb_hook_invpcid;
-    assigns fl->npages, fl->all, fl->global, XPT_TLB_CTX(arch->ctx)->invlpgs,
-            XPT_TLB_CTX(arch->ctx)->flushes, XPT_TLB_DROP_ASSIGNS(XPT_TLB_CTX(arch->ctx));
-    ensures empty: fl->npages == 0 && !fl->all && !fl->global;
-    ensures ok: xpt_tlb_ok(XPT_TLB_CTX(arch->ctx));
-    ensures only_drops: xpt_tlb_only_drops{Old, Post}(XPT_TLB_CTX(arch->ctx));
+    XPT_FLUSH_APPLIED(arch, fl);
     ensures dropped: \forall integer i, page; 0 <= i < XPT_TLB_ENTRIES &&
       \old(xpt_flush_covers(fl, page) && XPT_TLB_CTX(arch->ctx)->e[i].valid &&
            !XPT_TLB_CTX(arch->ctx)->e[i].global && XPT_TLB_CTX(arch->ctx)->e[i].pcid == pcid &&

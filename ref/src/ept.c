@@ -117,6 +117,12 @@ static bool stage2(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr
 	return false;
 }
 
+/* The stage, and the address it names, as they were when the function
+ * began (a macro: each part reaches the provers on its own). */
+#define STAGE_KEPT(n) \
+  ((n)->stage == \at((n)->stage, Pre) && (n)->final == \at((n)->final, Pre) && \
+   (n)->gpa == \at((n)->gpa, Pre))
+
 /* Stage 1: the guest's walk, each of its entries fetched through EPT and
  * copied into the scratch window until xpt_walk stops on one of them;
  * then the walk names the guest's entries and their guest-physical
@@ -131,8 +137,7 @@ static bool stage2(const struct xpt_mem *mem, uint64_t eptp, unsigned maxphyaddr
     requires \separated(n, guest);
     assigns n->guest, n->ept, n->stage, n->final, n->gpa, scratch[0 .. 3071], *err;
     ensures err: *err == XPT_OK || *err == XPT_E_WINDOW;
-    ensures walked: \result ==> *err == XPT_OK && n->stage == \old(n->stage) &&
-      n->final == \old(n->final) && n->gpa == \old(n->gpa);
+    ensures walked: \result ==> *err == XPT_OK && STAGE_KEPT(n);
     ensures stopped: !\result && *err == XPT_OK ==>
       n->stage == 2 && !n->final && n->ept.outcome != XPT_EPT_OK;
 */
@@ -155,8 +160,7 @@ static bool guest_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, u
 	/* The walk ends by level 1 at the latest (k = top - 1): the loop ends
 	 * at its break. */
 	/*@ loop invariant 0 <= k < top && (top == 4 || top == 5);
-	    loop invariant kept: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
-	      n->gpa == \at(n->gpa, Pre);
+	    loop invariant kept: STAGE_KEPT(n);
 	    loop invariant host: mem->nframes == \at(mem->nframes, Pre) &&
 	      mem->words == \at(mem->words, Pre);
 	    loop assigns k, table, gpas[0 .. 4], entries[0 .. 4], scratch[0 .. 3071], *err,
@@ -169,8 +173,7 @@ static bool guest_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, u
 		gpas[k] = table + 8u * i;
 		if (!stage2(mem, eptp, maxphyaddr, gpas[k], XPT_ACC_READ, false, n, err))
 			return false;
-		/*@ assert kept_ept: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
-		      n->gpa == \at(n->gpa, Pre); */
+		//@ assert kept_ept: STAGE_KEPT(n);
 		if (n->ept.hpa / 8u >= mem->nframes * XPT_ENTRIES) {
 			*err = XPT_E_WINDOW;
 			return false;
@@ -180,12 +183,10 @@ static bool guest_walk(const struct xpt_mem *mem, const struct xpt_ctl *guest, u
 			e = (e & ~mask) | ((uint64_t)(k + 1u) << XPT_PAGE_SHIFT);
 		//@ assert slot: k * 512 + i < 3072;
 		scratch[xpt_slot(k, i)] = e;
-		/*@ assert kept_copy: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
-		      n->gpa == \at(n->gpa, Pre); */
+		//@ assert kept_copy: STAGE_KEPT(n);
 		if ((*err = xpt_walk(&sw, &sctl, gva, access, &n->guest)) != XPT_OK)
 			return false;
-		/*@ assert kept_walk: n->stage == \at(n->stage, Pre) && n->final == \at(n->final, Pre) &&
-		      n->gpa == \at(n->gpa, Pre); */
+		//@ assert kept_walk: STAGE_KEPT(n);
 		//@ assert walked: n->guest.levels <= top && *err == XPT_OK;
 		if (n->guest.levels <= k + 1u)
 			break;
