@@ -236,11 +236,13 @@ int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr att
 			return XPT_E_EXISTS;
 	if (as->nvmas == as->maxvmas)
 		return XPT_E_NOMEM;
-	as->vmas[as->nvmas].start = start;
-	as->vmas[as->nvmas].end = start + len;
-	as->vmas[as->nvmas].attr = attr;
-	as->vmas[as->nvmas].pager = pager;
-	as->vmas[as->nvmas].offset = offset;
+	/* Field by field: WP loses the fields of a struct assigned whole. */
+	struct xpt_vma *v = &as->vmas[as->nvmas];
+	v->start = start;
+	v->end = start + len;
+	v->attr = attr;
+	v->pager = pager;
+	v->offset = offset;
 	as->nvmas++;
 	return XPT_OK;
 }
