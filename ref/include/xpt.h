@@ -1052,6 +1052,11 @@ bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_ra
 /* One line, NUL-terminated, in at most n bytes (XPT_DUMP_LINE is enough):
  * "0x...-0x...  size  USR RW PWT PCD PSE PAT GLB NX pkey level". */
 #define XPT_DUMP_LINE 128u
+/*@ requires \valid_read(r) && r->size <= XPT_1G;
+    requires \valid(buf + (0 .. n - 1)) && \separated(r, buf + (0 .. n - 1));
+    assigns buf[0 .. n - 1];
+    ensures terminated: n > 0 ==> buf[\result < n ? \result : n - 1] == '\0';
+*/
 size_t xpt_range_format(const struct xpt_range *r, char *buf, size_t n);
 /* Writable and executable at once: what a W^X check reports. */
 /*@ requires \valid_read(r);

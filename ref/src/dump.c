@@ -144,41 +144,89 @@ bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_ra
 
 /* ----------------------------------------------------------- formatting */
 
+/* A line being written: the first n - 1 bytes of it go into buf; len
+ * counts them all, so a caller learns how long the whole line is. */
 struct out {
 	char *buf;
 	size_t n, len;
 };
+/*@ predicate dump_out{L}(struct out *o) =
+      \valid(o) && \valid(o->buf + (0 .. o->n - 1)) && \separated(o, o->buf + (0 .. o->n - 1));
+*/
 
+/*@ requires dump_out(o) && valid_read_string(s) && o->len + strlen(s) <= 1024;
+    requires \separated(s + (0 .. strlen(s)), o, o->buf + (0 .. o->n - 1));
+    assigns o->len, o->buf[0 .. o->n - 1];
+    ensures len: o->len == \old(o->len) + strlen{Pre}(s);
+*/
 static void put(struct out *o, const char *s)
 {
-	for (; *s != '\0'; s++) {
+	/* The bytes of s stay as they were (s lies apart from buf), so its
+	 * length is the one it had. */
+	/*@ loop invariant 0 <= i <= strlen{Pre}(s);
+	    loop invariant counted: o->len == \at(o->len, Pre) + i;
+	    loop invariant \forall integer j; 0 <= j <= strlen{Pre}(s) ==> s[j] == \at(s[j], Pre);
+	    loop assigns i, o->len, o->buf[0 .. o->n - 1];
+	    loop variant strlen{Pre}(s) - i;
+	*/
+	for (size_t i = 0; s[i] != '\0'; i++) {
 		if (o->len + 1u < o->n)
-			o->buf[o->len] = *s;
+			o->buf[o->len] = s[i];
 		o->len++;
 	}
 }
 
+/*@ requires dump_out(o) && o->len <= 1024 - 18;
+    assigns o->len, o->buf[0 .. o->n - 1];
+    ensures o->len == \old(o->len) + 18;
+*/
 static void put_hex(struct out *o, uint64_t v)
 {
 	char s[19] = "0x";
-	for (unsigned i = 0; i < 16u; i++)
-		s[2u + i] = "0123456789abcdef"[(v >> (60u - 4u * i)) & 15u];
+	/*@ loop invariant 0 <= i <= 16 && s[0] == '0' && s[1] == 'x';
+	    loop invariant \forall integer j; 2 <= j < 2 + i ==> s[j] != '\0';
+	    loop assigns i, s[2 .. 17];
+	    loop variant 16 - i;
+	*/
+	for (unsigned i = 0; i < 16u; i++) {
+		unsigned d = (unsigned)(v >> (60u - 4u * i)) % 16u;
+		s[2u + i] = (char)(d < 10u ? '0' + d : 'a' + (d - 10u));
+	}
 	s[18] = '\0';
+	//@ assert digits: strlen(&s[0]) == 18;
 	put(o, s);
 }
 
 /* Right-aligned decimal in `width` columns. */
+/*@ requires dump_out(o) && o->len <= 1024 - 20;
+    assigns o->len, o->buf[0 .. o->n - 1];
+    ensures \old(o->len) < o->len <= \old(o->len) + 20;
+*/
 static void put_dec(struct out *o, uint64_t v, unsigned width)
 {
 	char s[21];
 	unsigned i = 20;
 	s[20] = '\0';
+	/*@ loop invariant 0 < i <= 20 && s[20] == '\0';
+	    loop invariant \forall integer j; i <= j < 20 ==> s[j] != '\0';
+	    loop assigns i, v, s[0 .. 19];
+	    loop variant i;
+	*/
 	do {
 		s[--i] = (char)('0' + v % 10u);
 		v /= 10u;
 	} while (v != 0 && i > 0);
+	/*@ loop invariant 0 <= i < 20 && s[20] == '\0';
+	    loop invariant \forall integer j; i <= j < 20 ==> s[j] != '\0';
+	    loop assigns i, s[0 .. 19];
+	    loop variant i;
+	*/
 	while (20u - i < width && i > 0)
 		s[--i] = ' ';
+	/* strlen of the tail: at most to s[20], and no NUL before it. */
+	//@ assert bounded: 0 <= strlen(s + i) <= 20 - i;
+	//@ assert at_null: s[i + strlen(s + i)] == '\0';
+	//@ assert digits: strlen(&s[i]) == 20 - i;
 	put(o, &s[i]);
 }
 
@@ -190,6 +238,10 @@ size_t xpt_range_format(const struct xpt_range *r, char *buf, size_t n)
 	uint64_t size = r->len >> 10;
 	unsigned u = 0;
 	char suffix[2] = { 'K', '\0' };
+	/*@ loop invariant 0 <= u <= 5;
+	    loop assigns size, u;
+	    loop variant 5 - u;
+	*/
 	while (size != 0 && size % 1024u == 0 && u < 5u) {
 		size /= 1024u;
 		u++;
