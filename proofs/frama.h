@@ -8,8 +8,6 @@
 #define XPT_PROOFS_FRAMA_H
 
 #include <stdint.h>
-/* Frama-C's strlen and valid_read_string (the dump's text; ASSUMPTIONS.md). */
-#include <string.h>
 #include "../spec/paging.h"
 #include "lemmas.h"
 

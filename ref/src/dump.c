@@ -3,6 +3,12 @@
  * share level and attributes, as Linux's ptdump prints them.
  */
 #include "format.h"
+#ifdef __FRAMAC__
+/* The proofs' strlen and valid_read_string (the text helpers' contracts;
+ * proofs/ASSUMPTIONS.md, item 7): here only, since in every file's goals
+ * they slowed others (vm.c's check_user_range: 7 s, then over 30 s). */
+#include <string.h>
+#endif
 
 /* The address after the entry at `level` that covers va, skipping the
  * non-canonical hole of a `bits`-wide address space; false when it wraps
