@@ -150,6 +150,9 @@ bool xpt_dump_next(const struct xpt_space *sp, struct xpt_dump *d, struct xpt_ra
 
 /* ----------------------------------------------------------- formatting */
 
+/* Far above any line's length, so that len cannot wrap. */
+#define OUT_MAX 1024
+
 /* A line being written: the first n - 1 bytes of it go into buf; len
  * counts them all, so a caller learns how long the whole line is. */
 struct out {
@@ -160,7 +163,7 @@ struct out {
       \valid(o) && \valid(o->buf + (0 .. o->n - 1)) && \separated(o, o->buf + (0 .. o->n - 1));
 */
 
-/*@ requires dump_out(o) && valid_read_string(s) && o->len + strlen(s) <= 1024;
+/*@ requires dump_out(o) && valid_read_string(s) && o->len + strlen(s) <= OUT_MAX;
     requires \separated(s + (0 .. strlen(s)), o, o->buf + (0 .. o->n - 1));
     assigns o->len, o->buf[0 .. o->n - 1];
     ensures len: o->len == \old(o->len) + strlen{Pre}(s);
@@ -182,7 +185,7 @@ static void put(struct out *o, const char *s)
 	}
 }
 
-/*@ requires dump_out(o) && o->len <= 1024 - 18;
+/*@ requires dump_out(o) && o->len <= OUT_MAX - 18;
     assigns o->len, o->buf[0 .. o->n - 1];
     ensures o->len == \old(o->len) + 18;
 */
@@ -204,7 +207,7 @@ static void put_hex(struct out *o, uint64_t v)
 }
 
 /* Right-aligned decimal in `width` columns. */
-/*@ requires dump_out(o) && o->len <= 1024 - 20;
+/*@ requires dump_out(o) && o->len <= OUT_MAX - 20;
     assigns o->len, o->buf[0 .. o->n - 1];
     ensures \old(o->len) < o->len <= \old(o->len) + 20;
 */
