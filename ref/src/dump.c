@@ -3,12 +3,6 @@
  * share level and attributes, as Linux's ptdump prints them.
  */
 #include "format.h"
-#ifdef __FRAMAC__
-/* The proofs' strlen and valid_read_string (the text helpers' contracts;
- * proofs/ASSUMPTIONS.md, item 7): here only, since in every file's goals
- * they slowed others (vm.c's check_user_range: 7 s, then over 30 s). */
-#include <string.h>
-#endif
 
 /* The address after the entry at `level` that covers va, skipping the
  * non-canonical hole of a `bits`-wide address space; false when it wraps
@@ -162,21 +156,31 @@ struct out {
 /*@ predicate dump_out{L}(struct out *o) =
       \valid(o) && \valid(o->buf + (0 .. o->n - 1)) && \separated(o, o->buf + (0 .. o->n - 1));
 */
+/* A C string of k characters, said without a length function: k of them
+ * and then the NUL, which makes k unique.  Macros, not predicates, so that
+ * the provers see the bytes of a string that starts inside an array
+ * (put_dec's tail) without unfolding anything. */
+#define CSTRING(s, k) (0 <= (k) && \valid_read((s) + (0 .. (k))) && (s)[k] == '\0' && \
+	(\forall integer j_; 0 <= j_ < (k) ==> (s)[j_] != '\0'))
+/* s fits the line: a C string of k characters, room for them, and apart
+ * from the line and its buffer. */
+#define FITS(o, s, k) (CSTRING(s, k) && (o)->len + (k) <= OUT_MAX && \
+	\separated((s) + (0 .. (k)), (o), (o)->buf + (0 .. (o)->n - 1)))
 
-/*@ requires dump_out(o) && valid_read_string(s) && o->len + strlen(s) <= OUT_MAX;
-    requires \separated(s + (0 .. strlen(s)), o, o->buf + (0 .. o->n - 1));
+/*@ requires dump_out(o) && \exists integer k; FITS(o, s, k);
     assigns o->len, o->buf[0 .. o->n - 1];
-    ensures len: o->len == \old(o->len) + strlen{Pre}(s);
+    ensures len: \forall integer k; \at(FITS(o, s, k), Pre) ==> o->len == \old(o->len) + k;
 */
 static void put(struct out *o, const char *s)
 {
 	/* The bytes of s stay as they were (s lies apart from buf), so its
 	 * length is the one it had. */
-	/*@ loop invariant 0 <= i <= strlen{Pre}(s);
+	/*@ loop invariant below: \forall integer k; \at(FITS(o, s, k), Pre) ==>
+	      i <= k && \forall integer j; 0 <= j <= k ==> s[j] == \at(s[j], Pre);
 	    loop invariant counted: o->len == \at(o->len, Pre) + i;
-	    loop invariant \forall integer j; 0 <= j <= strlen{Pre}(s) ==> s[j] == \at(s[j], Pre);
+	    loop invariant 0 <= i <= OUT_MAX;
 	    loop assigns i, o->len, o->buf[0 .. o->n - 1];
-	    loop variant strlen{Pre}(s) - i;
+	    loop variant OUT_MAX - i;
 	*/
 	for (size_t i = 0; s[i] != '\0'; i++) {
 		if (o->len + 1u < o->n)
@@ -202,7 +206,7 @@ static void put_hex(struct out *o, uint64_t v)
 		s[2u + i] = (char)(d < 10u ? '0' + d : 'a' + (d - 10u));
 	}
 	s[18] = '\0';
-	//@ assert digits: strlen(&s[0]) == 18;
+	//@ assert digits: FITS(o, &s[0], 18);
 	put(o, s);
 }
 
@@ -232,10 +236,7 @@ static void put_dec(struct out *o, uint64_t v, unsigned width)
 	*/
 	while (20u - i < width && i > 0)
 		s[--i] = ' ';
-	/* strlen of the tail: at most to s[20], and no NUL before it. */
-	//@ assert bounded: 0 <= strlen(s + i) <= 20 - i;
-	//@ assert at_null: s[i + strlen(s + i)] == '\0';
-	//@ assert digits: strlen(&s[i]) == 20 - i;
+	//@ assert digits: FITS(o, &s[i], 20 - i);
 	put(o, &s[i]);
 }
 
