@@ -38,6 +38,7 @@ variants=(
 	"the last word of usable frames not made free at init|frames.c|seed_level0|level0|s/for (uint64_t i = 0; i < usable_words(fa->nframes); i++) {/for (uint64_t i = 0; i + 1 < usable_words(fa->nframes); i++) {/"
 	"invlpg spares global entries|tlb.c|xpt_tlb_invlpg|dropped|/^void xpt_tlb_invlpg/,/^}/s/current_pcid(t), false, true);/current_pcid(t), false, false);/"
 	"a full flush spares global entries|tlb.c|xpt_tlb_flush_all|empty|/^void xpt_tlb_flush_all/,/^}/s/drop(t, 0, true, 0, true, true);/drop(t, 0, true, 0, true, false);/"
+	"a teardown that clears the entry after the one it names|teardown.c|clear_entry|cleared,others|s/^\tsp->mem.words\[slot\] = 0;\$/\tsp->mem.words[slot + 1u] = 0;/"
 	"a dump line that stops counting at the buffer's end|dump.c|put|len,counted|s/^\t\to->len++;\$/\t\tif (o->len + 1u < o->n) o->len++;/"
 	"a guest fault reported as an EPT stop|ept.c|xpt_nested_walk|ept|s/^\t\tn->stage = 1;\$/\t\tn->stage = 2;/"
 	"an applied record that skips its last page|flush.c|xpt_flush_apply|dropped,gone,agrees|/^void xpt_flush_apply(/,/^}/s/for (uint32_t i = 0; i < fl->npages; i++) {/for (uint32_t i = 0; i + 1 < fl->npages; i++) {/"

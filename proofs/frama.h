@@ -42,6 +42,29 @@
 /* A space whose tables the mapper can change. */
 #define XPT_SPACE_WRITABLE(sp)                                                    \
   (XPT_SPACE_READABLE(sp) && \valid((sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
+/* What a teardown leaves alone: the space and the allocator's layout. */
+#define XPT_TEARDOWN_FIXED(sp, L)                                                 \
+  ((sp)->root == \at((sp)->root, L) && (sp)->levels == \at((sp)->levels, L) &&     \
+   (sp)->mem.nframes == \at((sp)->mem.nframes, L) &&                               \
+   (sp)->fa->nframes == \at((sp)->fa->nframes, L) &&                               \
+   (sp)->fa->free4k.off[BMP_TOP] == \at((sp)->fa->free4k.off[BMP_TOP], L) &&       \
+   (sp)->fa->free2m.off[BMP_TOP] == \at((sp)->fa->free2m.off[BMP_TOP], L) &&       \
+   (sp)->fa->free1g.off[BMP_TOP] == \at((sp)->fa->free1g.off[BMP_TOP], L))
+/* What a teardown writes, as the space and the allocator were at L (a
+ * loop's assigns clause, so that its ends read as the function's). */
+#define XPT_TEARDOWN_WRITES(sp, L)                                                \
+  (sp)->mem.words[0 .. \at((sp)->mem.nframes, L) * 512 - 1], (sp)->fa->nfree,     \
+  (sp)->fa->free4k.w[0 .. \at((sp)->fa->free4k.off[BMP_TOP], L)],                 \
+  (sp)->fa->free2m.w[0 .. \at((sp)->fa->free2m.off[BMP_TOP], L)],                 \
+  (sp)->fa->free1g.w[0 .. \at((sp)->fa->free1g.off[BMP_TOP], L)]
+/* Every word of the window as it was at L. */
+#define XPT_WORDS_KEPT(sp, L)                                                     \
+  (\forall integer k; 0 <= k < \at((sp)->mem.nframes, L) * 512 ==>                \
+     (sp)->mem.words[k] == \at((sp)->mem.words[k], L))
+/* Every word of the window as it was at L, or cleared. */
+#define XPT_ONLY_CLEARED(sp, L)                                                   \
+  (\forall integer k; 0 <= k < \at((sp)->mem.nframes, L) * 512 ==>                \
+     (sp)->mem.words[k] == \at((sp)->mem.words[k], L) || (sp)->mem.words[k] == 0)
 /* The memory of allocator fa: its descriptor and its arrays. */
 #define XPT_FRAMES_META(fa)                                                       \
   (fa), (fa)->usable + (0 .. fr_usable_words((fa)->nframes) - 1),                \

@@ -850,8 +850,28 @@ static inline unsigned xpt_space_va_bits(const struct xpt_space *sp)
 {
 	return sp->levels == XPT_MAX_LEVELS ? XPT_VA_BITS_LA57 : XPT_VA_BITS;
 }
+/*@ // A space whose tables go back to its allocator: writable, the
+    // allocator sound, and the window apart from the allocator's memory,
+    // so that a free leaves every entry as it was and clearing an entry
+    // leaves the allocator as it was.
+    predicate xpt_space_teardown{L}(struct xpt_space *sp) =
+      XPT_SPACE_WRITABLE(sp) && xpt_frames_ok(sp->fa) &&
+      \separated(sp->mem.words + (0 .. sp->mem.nframes * 512 - 1), XPT_FRAMES_META(sp->fa)) &&
+      \separated(sp, XPT_FRAMES_META(sp->fa));
+*/
 /* Give back every table of the lower half (the upper half too if
- * `whole`); mapped frames stay with their owner. */
+ * `whole`, and then the root); mapped frames stay with their owner.  The
+ * entry above each table given back is cleared; a table the allocator
+ * refuses (not one of its frames in use) stays linked.  With `whole`,
+ * the root's free decides the result. */
+/*@ requires xpt_space_teardown(sp) && sp->root < sp->mem.nframes;
+    assigns sp->mem.words[0 .. sp->mem.nframes * 512 - 1], XPT_FRAMES_WRITES(sp->fa);
+    ensures ok: xpt_space_teardown(sp);
+    ensures cleared: XPT_ONLY_CLEARED(sp, Pre);
+    ensures result: \result == XPT_OK || (whole && (\result == XPT_E_RANGE ||
+      \result == XPT_E_RESERVED || \result == XPT_E_DOUBLE_FREE));
+    ensures root: whole && \result == XPT_OK ==> fr_free(sp->fa, sp->root);
+*/
 int xpt_space_destroy(struct xpt_space *sp, bool whole);
 /*@ requires \valid_read(sp);
     assigns \nothing;

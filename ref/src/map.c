@@ -2204,51 +2204,6 @@ int xpt_space_init_ept(struct xpt_space *sp, const struct xpt_mem *mem, struct x
 	return err;
 }
 
-/* Next-level table of entry e at `level`, if it is one inside the window. */
-static bool child_table(const struct xpt_space *sp, uint64_t e, unsigned level, xpt_pfn *t)
-{
-	*t = xpt_entry_frame(e, sp->maxphyaddr);
-	return xpt_fmt_present(sp->format, e) && !(e & XPT_PTE_PS) && level > 1u &&
-	       *t < sp->mem.nframes;
-}
-
-/* Free the table below entry `slot_index` (at `level`) and every table under it. */
-static void free_tree(struct xpt_space *sp, uint64_t slot_index, unsigned level)
-{
-	xpt_pfn t[XPT_MAX_LEVELS + 1];
-	unsigned idx[XPT_MAX_LEVELS + 1];
-	uint64_t parent[XPT_MAX_LEVELS + 1];
-	unsigned l = level - 1u;
-	if (!child_table(sp, sp->mem.words[slot_index], level, &t[l]))
-		return;
-	parent[l] = slot_index;
-	idx[l] = 0;
-	while (l < level) {
-		if (idx[l] < XPT_ENTRIES) {
-			uint64_t s = xpt_slot(t[l], idx[l]++);
-			if (child_table(sp, sp->mem.words[s], l, &t[l - 1u])) {
-				parent[l - 1u] = s;
-				l--;
-				idx[l] = 0;
-			}
-			continue;
-		}
-		if (xpt_frame_free(sp->fa, t[l]) == XPT_OK)
-			sp->mem.words[parent[l]] = 0;
-		l++;
-	}
-}
-
-int xpt_space_destroy(struct xpt_space *sp, bool whole)
-{
-	unsigned top = whole ? XPT_ENTRIES : XPT_ENTRIES / 2u;
-	for (unsigned i = 0; i < top; i++)
-		free_tree(sp, xpt_slot(sp->root, i), sp->levels);
-	if (whole)
-		return xpt_frame_free(sp->fa, sp->root);
-	return XPT_OK;
-}
-
 /* The mapping of va by `leaf`, a leaf of the given size. */
 /*@ requires \valid_read(sp) && \valid(out) && \separated(out, sp);
     requires size <= XPT_1G && 12 < sp->maxphyaddr <= 52;
