@@ -77,8 +77,6 @@ static bool child_table(const struct xpt_space *sp, uint64_t e, unsigned level, 
     ensures result: \result == XPT_OK || \result == XPT_E_RANGE || \result == XPT_E_RESERVED ||
       \result == XPT_E_DOUBLE_FREE;
     ensures freed: \result == XPT_OK ==> fr_free(sp->fa, t);
-    ensures kept: \old(t < sp->fa->nframes && fr_usable(sp->fa, t)) ==>
-      \result != XPT_E_RANGE && \result != XPT_E_RESERVED;
 */
 static int give_back(struct xpt_space *sp, xpt_pfn t)
 {
