@@ -46,37 +46,53 @@ variants=(
 )
 
 # As make prove proves: the provers, then the proof scripts of proofs/wp
-# (a broken function fails make prove exactly when it fails here).  Two
-# provers at once: a goal the bug breaks then costs one timeout, as both
-# provers spend it side by side, not two in turn.
+# (a broken function fails make prove exactly when it fails here).  Each
+# run has one prover at a time and BROKEN_JOBS (default 2) variants run at
+# once: Frama-C's front end and WP's simplifier work on one goal at a time,
+# so two runs keep two cores busier than one run of two provers.
 prove() { # file function properties -> prints "proved X / Y"
 	local model=() # as prove.sh proves the lines of proofs/scope marked "cast"
 	grep -q "^cast ref/src/$(basename "$1") .*\<$2\>" proofs/scope &&
 		model=(-wp-model Typed+cast -rte-no-pointer-call)
 	frama-c "${wp_poll[@]}" -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
 		-wp -wp-rte "${model[@]}" -wp-prover script,cvc4,z3 -wp-session proofs/wp -wp-cache none \
-		-wp-par 2 -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
+		-wp-par 1 -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
 		sed -n 's/^\[wp\] Proved goals: *//p'
 }
 
-for v in "${variants[@]}"; do
-	IFS='|' read -r name file fct props expr <<<"$v"
-	cp ref/src/*.h "$scratch/"
-	cp "ref/src/$file" "$scratch/$file"
-	sed -i "$expr" "$scratch/$file"
-	if cmp -s "ref/src/$file" "$scratch/$file"; then
-		echo "broken: '$name': the edit did not apply"; fails=$((fails + 1)); continue
+check() { # variant directory -> one line of verdict; non-zero when not caught
+	local name file fct props expr good bad
+	IFS='|' read -r name file fct props expr <<<"$1"
+	mkdir -p "$2"
+	cp ref/src/*.h "$2/"
+	cp "ref/src/$file" "$2/$file"
+	sed -i "$expr" "$2/$file"
+	if cmp -s "ref/src/$file" "$2/$file"; then
+		echo "broken: '$name': the edit did not apply"; return 1
 	fi
 	good=$(prove "ref/src/$file" "$fct" "$props")
-	bad=$(prove "$scratch/$file" "$fct" "$props")
+	bad=$(prove "$2/$file" "$fct" "$props")
 	if [ -z "$bad" ]; then
-		echo "broken: '$name': WP did not run on the broken file"; fails=$((fails + 1)); continue
+		echo "broken: '$name': WP did not run on the broken file"; return 1
 	fi
 	if [ "${good##*/ }" -gt 0 ] && [ "${good%% /*}" = "${good##*/ }" ] && [ "${bad%% /*}" != "${bad##*/ }" ]; then
 		echo "broken: '$name' ($fct $props): intact $good, broken $bad: caught"
 	else
-		echo "broken: '$name' ($fct $props): intact $good, broken $bad: NOT caught"; fails=$((fails + 1))
+		echo "broken: '$name' ($fct $props): intact $good, broken $bad: NOT caught"; return 1
 	fi
+}
+
+# Each variant in a directory of its own; the verdicts are printed in the
+# order of the list once all have run.
+jobs=${BROKEN_JOBS:-2}
+for i in "${!variants[@]}"; do
+	(check "${variants[$i]}" "$scratch/$i" >"$scratch/$i.out"; echo $? >"$scratch/$i.rc") &
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n; done
+done
+wait
+for i in "${!variants[@]}"; do
+	cat "$scratch/$i.out"
+	[ "$(cat "$scratch/$i.rc")" = 0 ] || fails=$((fails + 1))
 done
 echo "broken: $((${#variants[@]} - fails)) of ${#variants[@]} planted bugs fail their proof"
 [ "$fails" -eq 0 ]
