@@ -71,12 +71,28 @@
   (fa)->free4k.w + (0 .. (fa)->free4k.off[BMP_TOP]),                             \
   (fa)->free2m.w + (0 .. (fa)->free2m.off[BMP_TOP]),                             \
   (fa)->free1g.w + (0 .. (fa)->free1g.off[BMP_TOP])
+/* Allocator fa reads as at L: its counts, the ends of its memory, and
+ * which frames are usable and which free. */
+#define XPT_FRAMES_KEPT(fa, L)                                                    \
+  ((fa)->nframes == \at((fa)->nframes, L) && (fa)->nfree == \at((fa)->nfree, L) && \
+   (fa)->nusable == \at((fa)->nusable, L) &&                                       \
+   (fa)->free4k.off[BMP_TOP] == \at((fa)->free4k.off[BMP_TOP], L) &&               \
+   (fa)->free2m.off[BMP_TOP] == \at((fa)->free2m.off[BMP_TOP], L) &&               \
+   (fa)->free1g.off[BMP_TOP] == \at((fa)->free1g.off[BMP_TOP], L) &&               \
+   (\forall integer g; fr_free(fa, g) <==> fr_free{L}(fa, g)) &&                    \
+   (\forall integer g; fr_usable(fa, g) <==> fr_usable{L}(fa, g)))
 /* What an allocation or a free writes: the free count and the words of the
  * three bitmaps (an assigns clause). */
 #define XPT_FRAMES_WRITES(fa)                                                     \
   (fa)->nfree, (fa)->free4k.w[0 .. (fa)->free4k.off[BMP_TOP]],                    \
   (fa)->free2m.w[0 .. (fa)->free2m.off[BMP_TOP]],                                 \
   (fa)->free1g.w[0 .. (fa)->free1g.off[BMP_TOP]]
+/* x lies apart from what an allocation or a free writes. */
+#define XPT_FRAMES_WRITES_APART(fa, x)                                            \
+  (\separated(x, &(fa)->nfree) &&                                                 \
+   \separated(x, (fa)->free4k.w + (0 .. (fa)->free4k.off[BMP_TOP])) &&             \
+   \separated(x, (fa)->free2m.w + (0 .. (fa)->free2m.off[BMP_TOP])) &&             \
+   \separated(x, (fa)->free1g.w + (0 .. (fa)->free1g.off[BMP_TOP])))
 /* The contract of the xpt_space_init functions: a space of nlev levels
  * and format fmt over window mem and allocator fa, whose root is a frame
  * the allocator held free, now zeroed. */

@@ -15,6 +15,7 @@
  * each table once instead of walking from the root for every page.
  */
 #include "format.h"
+#include "store.h"
 
 
 enum op_kind { OP_MAP, OP_UNMAP, OP_PROTECT };
@@ -384,6 +385,18 @@ static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, u
 		sp->mem.words[xpt_slot(t, i)] = split_entry(sp, split, level, i);
 }
 
+/* map_frames_apart from its parts: a ghost step whose own proof sees
+ * nothing else. */
+/*@ ghost
+  /@ requires xpt_frames_ok(sp->fa) && sp->fa->nframes <= sp->mem.nframes;
+     requires \separated(sp, XPT_FRAMES_META(sp->fa));
+     requires \forall integer f; fr_usable(sp->fa, f) ==>
+       \separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa));
+     assigns \nothing;
+     ensures map_frames_apart(sp); @/
+  static void frames_apart(const struct xpt_space *sp) { }
+*/
+
 /* A frame for a new table: one the allocator held free, now used; or
  * NO_FRAME when none is free.  The frame comes back by value, so that no
  * store of the caller's can alias it. */
@@ -401,11 +414,35 @@ static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, u
     ensures used: \result != NO_FRAME ==> !fr_free(sp->fa, \result);
     ensures others: \result != NO_FRAME ==> \forall integer g; g != \result ==>
       (fr_free(sp->fa, g) <==> fr_free{Pre}(sp->fa, g));
+    ensures usable: \result != NO_FRAME ==> fr_usable(sp->fa, \result);
+    ensures ok: map_frames_apart(sp);
+    ensures fixed: sp->fa->nframes == \old(sp->fa->nframes) &&
+      sp->fa->free4k.off[BMP_TOP] == \old(sp->fa->free4k.off[BMP_TOP]) &&
+      sp->fa->free2m.off[BMP_TOP] == \old(sp->fa->free2m.off[BMP_TOP]) &&
+      sp->fa->free1g.off[BMP_TOP] == \old(sp->fa->free1g.off[BMP_TOP]);
 */
 static xpt_pfn take_frame(const struct xpt_space *sp)
 {
 	xpt_pfn t;
-	if (xpt_frame_alloc(sp->fa, &t) != XPT_OK)
+	/* What must stay lies apart from what the allocation writes. */
+	//@ assert a_nframes: XPT_FRAMES_WRITES_APART(sp->fa, &sp->mem.nframes);
+	//@ assert a_fa: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->nframes);
+	//@ assert a_4k: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->free4k.off[BMP_TOP]);
+	//@ assert a_2m: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->free2m.off[BMP_TOP]);
+	//@ assert a_1g: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->free1g.off[BMP_TOP]);
+	/*@ assert a_usable: \forall integer j; 0 <= j < fr_usable_words(sp->fa->nframes) ==>
+	      XPT_FRAMES_WRITES_APART(sp->fa, sp->fa->usable + j); */
+	int err = xpt_frame_alloc(sp->fa, &t);
+	/*@ assert f_fixed: sp->mem.nframes == \at(sp->mem.nframes, Pre) &&
+	      sp->fa->nframes == \at(sp->fa->nframes, Pre) &&
+	      sp->fa->free4k.off[BMP_TOP] == \at(sp->fa->free4k.off[BMP_TOP], Pre) &&
+	      sp->fa->free2m.off[BMP_TOP] == \at(sp->fa->free2m.off[BMP_TOP], Pre) &&
+	      sp->fa->free1g.off[BMP_TOP] == \at(sp->fa->free1g.off[BMP_TOP], Pre); */
+	/*@ assert f_usable: \forall integer j; 0 <= j < fr_usable_words(sp->fa->nframes) ==>
+	      sp->fa->usable[j] == \at(sp->fa->usable[j], Pre); */
+	//@ assert f_fr_usable: \forall integer g; fr_usable(sp->fa, g) <==> fr_usable{Pre}(sp->fa, g);
+	//@ ghost frames_apart(sp);
+	if (err != XPT_OK)
 		return NO_FRAME;
 	//@ assert was_free: fr_free{Pre}(sp->fa, t);
 	//@ assert usable: fr_usable{Pre}(sp->fa, t);
@@ -416,12 +453,12 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
 
 /*
  * Hang table t, a frame no table uses, below `entry`, the entry at `level`
- * for va, in the commit pass: empty, or filled with the pieces of the huge leaf
+ * for va, in the commit pass, filled with the pieces of the huge leaf
  * `split`, which then goes into the flush record.
  */
 /*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_flush_ok(c) && c->commit;
     requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
-    requires 2 <= level <= c->sp->levels && (split != 0 ==> level <= 3);
+    requires 2 <= level <= c->sp->levels && split != 0 && level <= 3;
     requires c->path[level].table < c->sp->mem.nframes;
     requires t < c->sp->mem.nframes && t < 0x1000000000 && t != c->path[level].table;
     requires \separated(c, c->sp->mem.words + (t * 512 .. t * 512 + 511));
@@ -434,23 +471,19 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
       c->path[level - 1].split == 0;
     ensures linked: c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] ==
       xpt_table_entry(t);
-    ensures empty: split == 0 ==>
-      \forall integer k; t * 512 <= k < t * 512 + 512 ==> c->sp->mem.words[k] == 0;
     ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
       !(t * 512 <= k < t * 512 + 512) && k != \old(c->path[level].table) * 512 + pg_idx(va, level) ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+      c->path[level].table == \old(c->path[level].table);
 */
-static void hang_table(struct cursor *c, uint64_t *entry, unsigned level, uint64_t va, xpt_pfn t,
+static void hang_split(struct cursor *c, uint64_t *entry, unsigned level, uint64_t va, xpt_pfn t,
                        uint64_t split)
 {
 	//@ assert in_window: 0 <= c->path[level].table * 512 + pg_idx(va, level) < c->sp->mem.nframes * 512;
 	uint64_t table = xpt_fmt_table(c->sp->format, t);
-	if (split) {
-		record(c, va & ~(xpt_level_bytes(level) - 1u), split);
-		table_split(c->sp, t, split, level);
-	} else {
-		table_zero(c->sp, t);
-	}
+	record(c, va & ~(xpt_level_bytes(level) - 1u), split);
+	table_split(c->sp, t, split, level);
 	//@ assert apart_table: \separated(entry, c->sp->mem.words + (t * 512 .. t * 512 + 511));
 	*entry = table;
 	/*@ assert apart_level: \separated(&c->path[level - 1], entry,
@@ -458,6 +491,107 @@ static void hang_table(struct cursor *c, uint64_t *entry, unsigned level, uint64
 	c->path[level - 1u].table = t;
 	c->path[level - 1u].virt = false;
 	c->path[level - 1u].split = 0;
+}
+
+/* Table t, a usable frame just taken, zeroed and linked below the entry
+ * at word `at` of the window.  Both go through store.h: the window's
+ * words share the provers' memory with the allocator's bitmaps, and
+ * store.h's contracts carry the allocator's invariant past each. */
+/*@ requires XPT_SPACE_WRITABLE(sp) && map_frames_apart(sp);
+    requires \separated(sp, sp->mem.words + (0 .. sp->mem.nframes * 512 - 1));
+    requires t < sp->mem.nframes && t < 0x1000000000 && fr_usable(sp->fa, t);
+    requires at < sp->mem.nframes * 512 && !(t * 512 <= at < t * 512 + 512) &&
+      \separated(sp->mem.words + at, XPT_FRAMES_META(sp->fa));
+    assigns sp->mem.words[t * 512 .. t * 512 + 511], sp->mem.words[at];
+    ensures linked: sp->mem.words[at] == xpt_table_entry(t);
+    ensures empty: \forall integer k; t * 512 <= k < t * 512 + 512 ==> sp->mem.words[k] == 0;
+    ensures others: \forall integer k; 0 <= k < sp->mem.nframes * 512 &&
+      !(t * 512 <= k < t * 512 + 512) && k != at ==> sp->mem.words[k] == \old(sp->mem.words[k]);
+    ensures apart: map_frames_apart(sp);
+    ensures kept: XPT_FRAMES_KEPT(sp->fa, Pre);
+*/
+static void link_table(struct xpt_space *sp, uint64_t at, xpt_pfn t)
+{
+	uint64_t table = xpt_fmt_table(sp->format, t);
+	xpt_store_zero(sp->fa, sp->mem.words, xpt_slot(t, 0), XPT_ENTRIES);
+	//@ assert zeroed: \forall integer k; t * 512 <= k < t * 512 + 512 ==> sp->mem.words[k] == 0;
+	xpt_store(sp->fa, sp->mem.words + at, table);
+	//@ assert z_kept: \forall integer k; t * 512 <= k < t * 512 + 512 ==> sp->mem.words[k] == 0;
+	//@ assert kept_here: XPT_FRAMES_KEPT(sp->fa, Pre);
+	/*@ assert fixed: sp->fa->nframes == \at(sp->fa->nframes, Pre) &&
+	      sp->fa->free4k.off[BMP_TOP] == \at(sp->fa->free4k.off[BMP_TOP], Pre) &&
+	      sp->fa->free2m.off[BMP_TOP] == \at(sp->fa->free2m.off[BMP_TOP], Pre) &&
+	      sp->fa->free1g.off[BMP_TOP] == \at(sp->fa->free1g.off[BMP_TOP], Pre); */
+	//@ assert usable_same: \forall integer g; fr_usable(sp->fa, g) <==> fr_usable{Pre}(sp->fa, g);
+	//@ assert fields: sp->fa->nframes <= sp->mem.nframes && xpt_frames_ok(sp->fa);
+	//@ assert meta: \separated(sp, XPT_FRAMES_META(sp->fa));
+	/*@ assert usable_pre: \forall integer f; fr_usable(sp->fa, f) ==>
+	      \at(\separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa)), Pre); */
+	/*@ assert usable: \forall integer f; fr_usable(sp->fa, f) ==>
+	      \separated(sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(sp->fa)); */
+	//@ ghost frames_apart(sp);
+}
+
+/* The cursor's level below `level` set to table t.  Its words too go
+ * through store.h (the cursor's fields share the provers' memory with
+ * the allocator's bitmaps). */
+/*@ requires \valid(c) && \valid_read(c->sp) && map_frames_apart(c->sp);
+    requires \separated(c, c->sp, XPT_FRAMES_META(c->sp->fa));
+    requires 2 <= level <= XPT_MAX_LEVELS;
+    assigns c->path[level - 1];
+    ensures path: c->path[level - 1].table == t && !c->path[level - 1].virt &&
+      c->path[level - 1].split == 0;
+    ensures apart: map_frames_apart(c->sp);
+    ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
+*/
+static void enter_table(struct cursor *c, unsigned level, xpt_pfn t)
+{
+	xpt_store(c->sp->fa, &c->path[level - 1u].table, t);
+	xpt_store(c->sp->fa, &c->path[level - 1u].split, 0);
+	c->path[level - 1u].virt = false;
+	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
+	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
+	/*@ assert usable: \forall integer f; fr_usable(c->sp->fa, f) ==>
+	      \separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)); */
+	//@ ghost frames_apart(c->sp);
+}
+
+/* Hang table t, a usable frame just taken, below the entry at `level` for
+ * va in the commit pass, empty: zeroed, linked and entered,
+ * the allocator kept (link_table, enter_table). */
+/*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                        XPT_FRAMES_META(c->sp->fa));
+    requires 2 <= level <= c->sp->levels && c->path[level].table < c->sp->mem.nframes;
+    requires t < c->sp->mem.nframes && t < 0x1000000000 && t != c->path[level].table &&
+      fr_usable(c->sp->fa, t);
+    requires \separated(c->sp->mem.words + (c->path[level].table * 512 + pg_idx(va, level)),
+                        XPT_FRAMES_META(c->sp->fa));
+    assigns c->path[level - 1], c->sp->mem.words[t * 512 .. t * 512 + 511],
+            c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    ensures path: c->path[level - 1].table == t && !c->path[level - 1].virt &&
+      c->path[level - 1].split == 0;
+    ensures linked: c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)] ==
+      xpt_table_entry(t);
+    ensures empty: \forall integer k; t * 512 <= k < t * 512 + 512 ==> c->sp->mem.words[k] == 0;
+    ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
+      !(t * 512 <= k < t * 512 + 512) && k != \old(c->path[level].table) * 512 + pg_idx(va, level) ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+      c->path[level].table == \old(c->path[level].table);
+    ensures apart: map_frames_apart(c->sp);
+    ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
+*/
+static void hang_empty(struct cursor *c, unsigned level, uint64_t va, xpt_pfn t)
+{
+	uint64_t at = xpt_slot(c->path[level].table, xpt_index(va, level));
+	link_table(c->sp, at, t);
+	/*@ assert fixed: c->path[level].table == \at(c->path[level].table, Pre) &&
+	      c->sp->fa->nframes == \at(c->sp->fa->nframes, Pre) &&
+	      c->sp->fa->free4k.off[BMP_TOP] == \at(c->sp->fa->free4k.off[BMP_TOP], Pre) &&
+	      c->sp->fa->free2m.off[BMP_TOP] == \at(c->sp->fa->free2m.off[BMP_TOP], Pre) &&
+	      c->sp->fa->free1g.off[BMP_TOP] == \at(c->sp->fa->free1g.off[BMP_TOP], Pre); */
+	enter_table(c, level, t);
 }
 
 /* The check pass: one more table for the commit pass to take, and the
@@ -508,6 +642,10 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
     behavior commit:
       assumes c->commit;
       ensures \result == XPT_OK || \result == XPT_E_NOMEM;
+      ensures frames: split == 0 ==> map_frames_apart(c->sp);
+      ensures taken: \result == XPT_OK && split == 0 ==> \let t = c->path[level - 1].table;
+        !fr_free(c->sp->fa, t) &&
+        \forall integer g; g != t ==> (fr_free(c->sp->fa, g) <==> fr_free{Pre}(c->sp->fa, g));
       ensures made: \result == XPT_OK ==> \let t = c->path[level - 1].table;
         !c->path[level - 1].virt && c->path[level - 1].split == 0 && t < \old(c->sp->mem.nframes) &&
         fr_free{Pre}(c->sp->fa, t);
@@ -547,7 +685,7 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		return XPT_OK;
 	}
 	uint64_t *entry = slot(c, level, va);
-	/* What the allocator writes is apart from what hang_table reads. */
+	/* What the allocator writes is apart from what the hanging reads. */
 	/*@ assert fields_apart: \separated(&c->path[level].table, &c->sp->mem.nframes,
 	      XPT_FRAMES_META(c->sp->fa)); */
 	xpt_pfn t = take_frame(c->sp);
@@ -555,11 +693,24 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
 	/*@ assert taken: c->path[level].table == \at(c->path[level].table, Pre) &&
 	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
-	/*@ ghost Taken: ; */
-	hang_table(c, entry, level, va, t, split);
+	/* The allocation wrote no word of the window apart from it. */
 	/*@ assert taken_words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
 	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
-	      \at(c->sp->mem.words[k], Taken) == \at(c->sp->mem.words[k], Pre); */
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+	/*@ assert link_apart: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+	                                     XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 ==>
+	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre); */
+	/*@ assert link_taken: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+	                                     XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+	/*@ ghost Taken: ; */
+	if (split) {
+		hang_split(c, entry, level, va, t, split);
+	} else {
+		hang_empty(c, level, va, t);
+	}
 	/* pg_link, part by part (as one predicate the provers do not unfold
 	 * it), in the space's fields as they were: t was free, so no walk
 	 * reached it (map_owned); it lies below MAXPHYADDR, so the new entry
@@ -580,14 +731,6 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	      c->sp->mem.words[i] == 0; */
 	/*@ assert link_empty: split == 0 ==> \forall integer i; t * 512 <= i < t * 512 + 512 ==>
 	      pg_absent(c->sp->mem.words[i]); */
-	/*@ assert link_apart: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
-	                                     XPT_FRAMES_META(c->sp->fa)), Pre) ==>
-	      \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 ==>
-	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre); */
-	/*@ assert link_taken: \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
-	                                     XPT_FRAMES_META(c->sp->fa)), Pre) ==>
-	      \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 ==>
-	      \at(c->sp->mem.words[k], Taken) == \at(c->sp->mem.words[k], Pre); */
 	/*@ assert link_hung: \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 &&
 	      !(t * 512 <= k < t * 512 + 512) && k != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Taken); */
@@ -602,6 +745,12 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	      pg_reaches{Pre}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level) &&
 	      \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) ==
 	        pg_table{Pre}(XPT_SPACE_AT(c->sp, Pre), va, level) * 512 + pg_idx(va, level); */
+	//@ assert entered_t: c->path[level - 1].table == t;
+	//@ assert entered_n: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+	/*@ assert kept_others: \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 &&
+	      !(t * 512 <= k < t * 512 + 512) && k != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) &&
+	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
+	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
 	return XPT_OK;
 }
 

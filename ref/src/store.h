@@ -1,0 +1,33 @@
+/*
+ * Stores apart from an allocator.  A word written outside the allocator's
+ * memory leaves its invariant, its counts and every frame's state as they
+ * were; the mapper writes its tables and the teardown clears entries
+ * through these, so that the proofs of both carry the allocator across
+ * their stores.  (The lemmas that show it stay in store.c: where they are
+ * visible, the provers consider them for every goal.)
+ */
+#ifndef XPT_STORE_H
+#define XPT_STORE_H
+
+#include "bits.h"
+
+/* *p = v, p apart from the memory of allocator fa. */
+/*@ requires xpt_frames_ok(fa) && \valid(p) && \separated(p, XPT_FRAMES_META(fa));
+    assigns *p;
+    ensures stored: *p == v;
+    ensures ok: xpt_frames_ok(fa);
+    ensures kept: XPT_FRAMES_KEPT(fa, Pre);
+*/
+void xpt_store(const struct xpt_frames *fa, uint64_t *p, uint64_t v);
+
+/* w[first .. first + n - 1] = 0, apart from the memory of allocator fa. */
+/*@ requires xpt_frames_ok(fa) && first <= 0x40000000000000 && \valid(w + (first .. first + n - 1)) &&
+      \separated(w + (first .. first + n - 1), XPT_FRAMES_META(fa));
+    assigns w[first .. first + n - 1];
+    ensures zeroed: \forall integer k; first <= k < first + n ==> w[k] == 0;
+    ensures ok: xpt_frames_ok(fa);
+    ensures kept: XPT_FRAMES_KEPT(fa, Pre);
+*/
+void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, unsigned n);
+
+#endif
