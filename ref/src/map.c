@@ -160,6 +160,15 @@ struct cursor {
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) && 2 <= L ==> map_entry_leads(t, L, fl, M);
     }
 */
+/* What new_table's link needs of the space before it: va's walk reaches
+ * the cursor's table at `level`, the tables the walks reach are the
+ * allocator's, the window lies apart from the allocator's memory, and the
+ * entry the table goes below is absent (a macro: WP then sees the parts). */
+#define MAP_LINKS(c, level, va)                                                   \
+  (map_at_walk{Pre}(c, level, va) && map_owned{Pre}((c)->sp) &&                   \
+   \at(\separated((c)->sp->mem.words + (0 .. (c)->sp->mem.nframes * 512 - 1),      \
+                  XPT_FRAMES_META((c)->sp->fa)), Pre) &&                          \
+   !pg_has(\at((c)->sp->mem.words[(c)->path[level].table * 512 + pg_idx(va, level)], Pre), PG_P))
 
 /* ------------------------------------------------------------- entries */
 
@@ -416,7 +425,7 @@ static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, u
       (fr_free(sp->fa, g) <==> fr_free{Pre}(sp->fa, g));
     ensures usable: \result != NO_FRAME ==> fr_usable(sp->fa, \result);
     ensures ok: map_frames_apart(sp);
-    ensures fixed: sp->fa->nframes == \old(sp->fa->nframes) &&
+    ensures fixed: sp->fa->nframes == \old(sp->fa->nframes) && sp->root == \old(sp->root) &&
       sp->fa->free4k.off[BMP_TOP] == \old(sp->fa->free4k.off[BMP_TOP]) &&
       sp->fa->free2m.off[BMP_TOP] == \old(sp->fa->free2m.off[BMP_TOP]) &&
       sp->fa->free1g.off[BMP_TOP] == \old(sp->fa->free1g.off[BMP_TOP]);
@@ -426,6 +435,7 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
 	xpt_pfn t;
 	/* What must stay lies apart from what the allocation writes. */
 	//@ assert a_nframes: XPT_FRAMES_WRITES_APART(sp->fa, &sp->mem.nframes);
+	//@ assert a_root: XPT_FRAMES_WRITES_APART(sp->fa, &sp->root);
 	//@ assert a_fa: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->nframes);
 	//@ assert a_4k: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->free4k.off[BMP_TOP]);
 	//@ assert a_2m: XPT_FRAMES_WRITES_APART(sp->fa, &sp->fa->free2m.off[BMP_TOP]);
@@ -433,7 +443,7 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
 	/*@ assert a_usable: \forall integer j; 0 <= j < fr_usable_words(sp->fa->nframes) ==>
 	      XPT_FRAMES_WRITES_APART(sp->fa, sp->fa->usable + j); */
 	int err = xpt_frame_alloc(sp->fa, &t);
-	/*@ assert f_fixed: sp->mem.nframes == \at(sp->mem.nframes, Pre) &&
+	/*@ assert f_fixed: sp->mem.nframes == \at(sp->mem.nframes, Pre) && sp->root == \at(sp->root, Pre) &&
 	      sp->fa->nframes == \at(sp->fa->nframes, Pre) &&
 	      sp->fa->free4k.off[BMP_TOP] == \at(sp->fa->free4k.off[BMP_TOP], Pre) &&
 	      sp->fa->free2m.off[BMP_TOP] == \at(sp->fa->free2m.off[BMP_TOP], Pre) &&
@@ -474,7 +484,7 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
     ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
       !(t * 512 <= k < t * 512 + 512) && k != \old(c->path[level].table) * 512 + pg_idx(va, level) ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) && c->sp->root == \old(c->sp->root) &&
       c->path[level].table == \old(c->path[level].table);
 */
 static void hang_split(struct cursor *c, uint64_t *entry, unsigned level, uint64_t va, xpt_pfn t,
@@ -507,6 +517,7 @@ static void hang_split(struct cursor *c, uint64_t *entry, unsigned level, uint64
     ensures empty: \forall integer k; t * 512 <= k < t * 512 + 512 ==> sp->mem.words[k] == 0;
     ensures others: \forall integer k; 0 <= k < sp->mem.nframes * 512 &&
       !(t * 512 <= k < t * 512 + 512) && k != at ==> sp->mem.words[k] == \old(sp->mem.words[k]);
+    ensures fixed: sp->mem.nframes == \old(sp->mem.nframes) && sp->root == \old(sp->root);
     ensures apart: map_frames_apart(sp);
     ensures kept: XPT_FRAMES_KEPT(sp->fa, Pre);
 */
@@ -541,6 +552,8 @@ static void link_table(struct xpt_space *sp, uint64_t at, xpt_pfn t)
     assigns c->path[level - 1];
     ensures path: c->path[level - 1].table == t && !c->path[level - 1].virt &&
       c->path[level - 1].split == 0;
+    ensures fixed: c->path[level].table == \old(c->path[level].table) &&
+      c->sp->mem.nframes == \old(c->sp->mem.nframes) && c->sp->root == \old(c->sp->root);
     ensures apart: map_frames_apart(c->sp);
     ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
 */
@@ -577,7 +590,7 @@ static void enter_table(struct cursor *c, unsigned level, xpt_pfn t)
     ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
       !(t * 512 <= k < t * 512 + 512) && k != \old(c->path[level].table) * 512 + pg_idx(va, level) ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) && c->sp->root == \old(c->sp->root) &&
       c->path[level].table == \old(c->path[level].table);
     ensures apart: map_frames_apart(c->sp);
     ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
@@ -664,14 +677,14 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
       // the new table hangs there as spec/paging.h's pg_link says, so the
       // tables stay a tree (link_tree) and every walk reaches what it did,
       // or the new table (link_reached).
-      ensures link: \result == XPT_OK && split == 0 && map_at_walk{Pre}(c, level, va) &&
-        map_owned{Pre}(c->sp) &&
-        \at(\separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
-                       XPT_FRAMES_META(c->sp->fa)), Pre) &&
-        !pg_has(\old(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)]), PG_P) ==>
+      ensures link: \result == XPT_OK && split == 0 && MAP_LINKS(c, level, va) ==>
         pg_link{Pre, Post}(XPT_SPACE_WALK(c->sp), \old(c->sp->mem.nframes), va, level,
                            \old(c->path[level].table) * 512 + pg_idx(va, level),
                            c->path[level - 1].table);
+      // ... and the tables the walks reach are still the allocator's: the
+      // ones they reached before, or the new one, now used.
+      ensures owned: \result == XPT_OK && split == 0 && MAP_LINKS(c, level, va) ==>
+        map_owned(c->sp);
     complete behaviors;
     disjoint behaviors;
 */
@@ -747,6 +760,22 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	        pg_table{Pre}(XPT_SPACE_AT(c->sp, Pre), va, level) * 512 + pg_idx(va, level); */
 	//@ assert entered_t: c->path[level - 1].table == t;
 	//@ assert entered_n: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre);
+	/* Every walk reaches a table it reached before (not t, not free then,
+	 * so not free now) or t (used now). */
+	/*@ assert sp_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
+	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
+	      (split == 0 ==> c->sp->fa->nframes == \at(c->sp->fa->nframes, Pre)); */
+	/*@ assert free_now: split == 0 ==> !fr_free(c->sp->fa, t) &&
+	      \forall integer g; g != t ==> (fr_free(c->sp->fa, g) <==> fr_free{Pre}(c->sp->fa, g)); */
+	/*@ assert owned_link: split == 0 && MAP_LINKS(c, level, va) ==>
+	      pg_link{Pre, Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level,
+	                         \at(c->path[level].table, Pre) * 512 + pg_idx(va, level), t); */
+	/*@ assert owned_at: split == 0 && MAP_LINKS(c, level, va) ==> \forall integer v, K;
+	      pg_reaches{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), v, K) ==>
+	      pg_link_at{Pre, Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level, t, v, K); */
+	/*@ assert owned_free: split == 0 && MAP_LINKS(c, level, va) ==> \forall integer v, K;
+	      pg_reaches{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), v, K) ==>
+	      !fr_free(c->sp->fa, pg_table{Here}(XPT_SPACE_AT(c->sp, Pre), v, K)); */
 	/*@ assert kept_others: \forall integer k; 0 <= k < \at(c->sp->mem.nframes, Pre) * 512 &&
 	      !(t * 512 <= k < t * 512 + 512) && k != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) &&
 	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
