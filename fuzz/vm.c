@@ -293,9 +293,17 @@ static void evict(unsigned s, unsigned n)
 	(void)xpt_as_evict(&w.as[s], n % 4u + 1u, &w.fl, &got);
 }
 
-static void share_lib(unsigned s, unsigned p)
+static void share_lib(unsigned s, unsigned p, unsigned arg)
 {
-	if (p < NREGION || w.lib == 0)
+	if (p < NREGION) {
+		/* A hold on a frame beyond the allocator's is refused, and no
+		 * count changes (check_refs). */
+		CHECK(xpt_vm_frame_get(&w.vm, w.fa.nframes + arg) == XPT_E_RANGE, "a hold beyond the frames");
+		CHECK(xpt_vm_frame_put(&w.vm, w.fa.nframes + arg) == XPT_E_DOUBLE_FREE,
+		      "a release beyond the frames");
+		return;
+	}
+	if (w.lib == 0)
 		return;
 	struct xpt_mapping m;
 	if (leaf_of(s, p, &m))
@@ -329,11 +337,10 @@ static void setup(unsigned levels)
 	if (xpt_frames_init(&w.fa, &r, 1, w.meta, sizeof w.meta / 8) != XPT_OK ||
 	    xpt_frames_reserve(&w.fa, 0, 4096) != XPT_OK ||
 	    xpt_vm_init_levels(&w.vm, &w.mem, &w.fa, w.refs, 40, levels) != XPT_OK ||
-	    xpt_frame_alloc(&w.fa, &w.lib) != XPT_OK)
+	    xpt_frame_alloc(&w.fa, &w.lib) != XPT_OK || xpt_vm_frame_get(&w.vm, w.lib) != XPT_OK)
 		abort();
 	CHECK(w.vm.kernel.levels == levels, "a machine of %u levels, %u asked", w.vm.kernel.levels,
 	      levels);
-	xpt_vm_frame_get(&w.vm, w.lib);
 	w.words[w.lib * 512 + WORD] = 0x11b;
 	w.free_before = w.fa.nfree;
 	xpt_flush_init(&w.fl);
@@ -357,7 +364,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		case 5: unmap(s, p, arg); break;
 		case 6: protect(s, p, arg & 1); break;
 		case 7: evict(s, arg); break;
-		case 8: share_lib(s, p); break;
+		case 8: share_lib(s, p, arg); break;
 		case 9: dedup(); break;
 		default: destroy(s); break;
 		}

@@ -402,7 +402,8 @@ static void m_shared(void)
 		return rec_end();
 	for (unsigned i = 0; i < XPT_ENTRIES; i++)
 		frame(lib)[i] = 0x11b0000000000000ull | i;
-	xpt_vm_frame_get(&vm, lib); /* the library's own hold */
+	if (!check_ok(xpt_vm_frame_get(&vm, lib), "the library's own hold"))
+		return rec_end();
 	if (!check_ok(space(&a, va, false), "create a") || !check_ok(space(&b, vb, false), "create b"))
 		return rec_end();
 	check_ok(xpt_as_map_shared(&a, LIB_VA_A, lib, XPT_USER | XPT_NOEXEC, NULL), "map into a");
@@ -962,7 +963,8 @@ static const char *setup(void)
 	if (xpt_vm_set_trampoline(&vm, (uint64_t)vm_tramp_start, phys(vm_tramp_start), KB4) != XPT_OK)
 		return "xpt_vm_set_trampoline";
 	code_pfn = phys(vm_user_start) >> XPT_PAGE_SHIFT;
-	xpt_vm_frame_get(&vm, code_pfn); /* the kernel image's own hold: never freed */
+	if (xpt_vm_frame_get(&vm, code_pfn) != XPT_OK) /* the kernel image's own hold: never freed */
+		return "a hold on the kernel image";
 	if (mm.nmods > 0) {
 		file.pa = mm.mod[0].start;
 		file.len = mm.mod[0].end - mm.mod[0].start;

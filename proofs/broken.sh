@@ -39,6 +39,8 @@ variants=(
 	"invlpg spares global entries|tlb.c|xpt_tlb_invlpg|dropped|/^void xpt_tlb_invlpg/,/^}/s/current_pcid(t), false, true);/current_pcid(t), false, false);/"
 	"a full flush spares global entries|tlb.c|xpt_tlb_flush_all|empty|/^void xpt_tlb_flush_all/,/^}/s/drop(t, 0, true, 0, true, true);/drop(t, 0, true, 0, true, false);/"
 	"a teardown that clears the entry after the one it names|teardown.c|clear_entry|cleared,others|s/xpt_store(sp->fa, \&sp->mem.words\[slot\], 0);/xpt_store(sp->fa, \&sp->mem.words[slot + 1u], 0);/"
+	"a hold that wraps a full count to 0|vm.c|xpt_vm_frame_get|saturated|s/if (vm->refs\[f\] == UINT32_MAX)/if (0)/"
+	"a release that frees a frame still held|vm.c|xpt_vm_frame_put|one_fewer|s/if (--vm->refs\[f\] == 0)/if (--vm->refs[f] <= 1)/"
 	"a store that spares the last word of a run|store.c|xpt_store_zero|zeroed|s/for (uint64_t k = first; k < end; k++)/for (uint64_t k = first; k + 1 < end; k++)/"
 	"a new table whose frame the allocator still holds free|map.c|new_table|taken|s/^\t\thang_empty(c, level, va, t);\$/\t\thang_empty(c, level, va, t);\n\t\t(void)xpt_frame_free(c->sp->fa, t);/"
 	"a dump line that stops counting at the buffer's end|dump.c|put|len,counted|s/^\t\to->len++;\$/\t\tif (o->len + 1u < o->n) o->len++;/"

@@ -393,7 +393,7 @@ TEST(vm_shared_frames_live_until_the_last_reference)
 	xpt_pfn lib;
 	REQUIRE(vmenv_init(&v));
 	REQUIRE_OK(xpt_frame_alloc(&v.e.fa, &lib));
-	xpt_vm_frame_get(&v.vm, lib); /* the library's own hold */
+	REQUIRE_OK(xpt_vm_frame_get(&v.vm, lib)); /* the library's own hold */
 	REQUIRE_OK(xpt_as_create(&v.vm, &a, va, MAXVMAS, false));
 	REQUIRE_OK(xpt_as_create(&v.vm, &b, vb, MAXVMAS, false));
 	REQUIRE_OK(xpt_as_map_shared(&a, 0x700000, lib, XPT_USER, NULL));
@@ -406,6 +406,35 @@ TEST(vm_shared_frames_live_until_the_last_reference)
 	CHECK_ERR(xpt_vm_frame_put(&v.vm, lib), XPT_OK);
 	CHECK(xpt_frame_is_free(&v.e.fa, lib));
 	CHECK_ERR(xpt_vm_frame_put(&v.vm, lib), XPT_E_DOUBLE_FREE);
+	vmenv_free(&v);
+}
+
+TEST(vm_holds_refuse_frames_beyond_the_allocator_and_full_counts)
+{
+	struct vmenv v;
+	xpt_pfn f;
+	REQUIRE(vmenv_init(&v));
+	REQUIRE_OK(xpt_frame_alloc(&v.e.fa, &f));
+	uint64_t nfree = v.e.fa.nfree;
+	/* Beyond the allocator's frames there is no counter to touch. */
+	CHECK_ERR(xpt_vm_frame_get(&v.vm, v.e.fa.nframes), XPT_E_RANGE);
+	CHECK_ERR(xpt_vm_frame_get(&v.vm, UINT64_MAX), XPT_E_RANGE);
+	CHECK_ERR(xpt_vm_frame_put(&v.vm, v.e.fa.nframes), XPT_E_DOUBLE_FREE);
+	/* A count at its maximum stays there, not wrapping to 0. */
+	v.refs[f] = UINT32_MAX;
+	CHECK_ERR(xpt_vm_frame_get(&v.vm, f), XPT_E_INVAL);
+	CHECK_EQ(v.refs[f], UINT32_MAX);
+	CHECK_ERR(xpt_vm_frame_put(&v.vm, f), XPT_OK);
+	CHECK_EQ(v.refs[f], UINT32_MAX - 1u);
+	/* The last hold gives the frame back; nothing is left to put. */
+	v.refs[f] = 0;
+	REQUIRE_OK(xpt_vm_frame_get(&v.vm, f));
+	CHECK_EQ(v.refs[f], 1);
+	CHECK_ERR(xpt_vm_frame_put(&v.vm, f), XPT_OK);
+	CHECK_EQ(v.refs[f], 0);
+	CHECK(xpt_frame_is_free(&v.e.fa, f));
+	CHECK_EQ(v.e.fa.nfree, nfree + 1);
+	CHECK_ERR(xpt_vm_frame_put(&v.vm, f), XPT_E_DOUBLE_FREE);
 	vmenv_free(&v);
 }
 

@@ -93,8 +93,57 @@ int xpt_vm_init_levels(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_
                        uint32_t *refs, unsigned maxphyaddr, unsigned levels);
 /* Pages every KPTI user table set maps (supervisor, executable). */
 int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len);
-/* Reference counts: a hold keeps a frame alive while no space maps it. */
-void xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f);
+/* Reference counts: a hold keeps a frame alive while no space maps it.
+ * vm->refs holds one counter for each frame of the allocator, apart from
+ * the vm and the allocator's memory. */
+/*@ predicate xpt_vm_refs_ok{L}(struct xpt_vm *vm) =
+      \valid(vm) && \valid_read(vm->kernel.fa) &&
+      \valid(vm->refs + (0 .. vm->kernel.fa->nframes - 1)) &&
+      \separated(vm->refs + (0 .. vm->kernel.fa->nframes - 1), vm, XPT_FRAMES_META(vm->kernel.fa));
+*/
+/* One more hold on frame f: XPT_E_RANGE beyond the allocator's frames,
+ * XPT_E_INVAL when its count is at its maximum; either changes nothing. */
+/*@ requires xpt_vm_refs_ok(vm);
+    assigns vm->refs[f];
+    behavior range:
+      assumes f >= vm->kernel.fa->nframes;
+      assigns \nothing;
+      ensures beyond: \result == XPT_E_RANGE;
+    behavior full:
+      assumes f < vm->kernel.fa->nframes && vm->refs[f] == UINT32_MAX;
+      assigns \nothing;
+      ensures saturated: \result == XPT_E_INVAL;
+    behavior held:
+      assumes f < vm->kernel.fa->nframes && vm->refs[f] < UINT32_MAX;
+      ensures one_more: \result == XPT_OK && vm->refs[f] == \old(vm->refs[f]) + 1;
+    complete behaviors;
+    disjoint behaviors;
+*/
+int xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f);
+/* One hold fewer on frame f; the last one gives it back to the allocator
+ * and returns what xpt_frame_free says (XPT_E_RESERVED for a frame that
+ * is not the allocator's: the hold is gone all the same).
+ * XPT_E_DOUBLE_FREE, changing nothing, when nothing holds f. */
+/*@ requires xpt_vm_refs_ok(vm) && xpt_frames_ok(vm->kernel.fa);
+    assigns vm->refs[f], XPT_FRAMES_WRITES(vm->kernel.fa);
+    ensures xpt_frames_ok(vm->kernel.fa);
+    behavior unheld:
+      assumes f >= vm->kernel.fa->nframes || vm->refs[f] == 0;
+      assigns \nothing;
+      ensures unheld: \result == XPT_E_DOUBLE_FREE;
+    behavior held:
+      assumes f < vm->kernel.fa->nframes && vm->refs[f] > 1;
+      assigns vm->refs[f];
+      ensures one_fewer: \result == XPT_OK && vm->refs[f] == \old(vm->refs[f]) - 1;
+    behavior last:
+      assumes f < vm->kernel.fa->nframes && vm->refs[f] == 1;
+      ensures vm->refs[f] == 0;
+      ensures \result == XPT_OK || \result == XPT_E_RESERVED || \result == XPT_E_DOUBLE_FREE;
+      ensures freed: \result == XPT_OK <==> fr_usable{Pre}(vm->kernel.fa, f) && !fr_free{Pre}(vm->kernel.fa, f);
+      ensures free: \result == XPT_OK ==> fr_free(vm->kernel.fa, f);
+    complete behaviors;
+    disjoint behaviors;
+*/
 int xpt_vm_frame_put(struct xpt_vm *vm, xpt_pfn f);
 
 int xpt_as_create(struct xpt_vm *vm, struct xpt_as *as, struct xpt_vma *vmas, uint32_t maxvmas,

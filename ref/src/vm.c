@@ -11,9 +11,14 @@
 
 /* --------------------------------------------------------------- frames */
 
-void xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f)
+int xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f)
 {
+	if (f >= vm->kernel.fa->nframes)
+		return XPT_E_RANGE;
+	if (vm->refs[f] == UINT32_MAX)
+		return XPT_E_INVAL;
 	vm->refs[f]++;
+	return XPT_OK;
 }
 
 int xpt_vm_frame_put(struct xpt_vm *vm, xpt_pfn f)
