@@ -409,6 +409,36 @@ TEST(vm_shared_frames_live_until_the_last_reference)
 	vmenv_free(&v);
 }
 
+TEST(vm_trampoline_refuses_bad_ranges_and_changes_nothing)
+{
+	struct vmenv v;
+	REQUIRE(vmenv_init(&v));
+	REQUIRE_OK(xpt_vm_set_trampoline(&v.vm, 0xffffffff80001000ull, 0x201000, 4096));
+	struct xpt_vm before = v.vm;
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffffffff80001800ull, 0x201000, 4096), XPT_E_ALIGN);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffffffff80001000ull, 0x201000, 100), XPT_E_ALIGN);
+	/* In the hole between the halves, and wrapping past 2^64. */
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0x0000800000000000ull, 0x201000, 4096),
+	          XPT_E_NONCANONICAL);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xfffffffffffff000ull, 0x201000, 8192),
+	          XPT_E_NONCANONICAL);
+	/* User addresses: the trampoline is the kernel's. */
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0x400000, 0x201000, 4096), XPT_E_INVAL);
+	/* Frames at or past MAXPHYADDR (40 here). */
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffffffff80001000ull, 1ull << 40, 4096), XPT_E_PHYS);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffffffff80001000ull, (1ull << 40) - 4096, 8192),
+	          XPT_E_PHYS);
+	CHECK_EQ(v.vm.tramp_va, before.tramp_va);
+	CHECK_EQ(v.vm.tramp_pa, before.tramp_pa);
+	CHECK_EQ(v.vm.tramp_len, before.tramp_len);
+	/* The last page of the address space and of physical memory is fine. */
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xfffffffffffff000ull, (1ull << 40) - 4096, 4096),
+	          XPT_OK);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffffffff80001000ull, 0, 0), XPT_OK);
+	CHECK_EQ(v.vm.tramp_len, 0);
+	vmenv_free(&v);
+}
+
 TEST(vm_holds_refuse_frames_beyond_the_allocator_and_full_counts)
 {
 	struct vmenv v;
@@ -559,7 +589,7 @@ TEST(vm_five_levels_share_the_kernel_half_and_open_a_lower_half_of_2_56)
 	CHECK_ERR(xpt_as_reserve(&a, (1ull << 56) - 4096, 8192, XPT_USER, NULL, 0),
 	          XPT_E_NONCANONICAL);
 	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0xffff800000000000ull, 0, 4096), XPT_OK);
-	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0x0080000000000000ull, 0, 4096), XPT_E_ALIGN);
+	CHECK_ERR(xpt_vm_set_trampoline(&v.vm, 0x0080000000000000ull, 0, 4096), XPT_E_INVAL);
 	check_destroy_frees_roots(&v, &a, &b);
 	vmenv_free(&v);
 }

@@ -91,7 +91,25 @@ int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames 
  * 2^56. */
 int xpt_vm_init_levels(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames *fa,
                        uint32_t *refs, unsigned maxphyaddr, unsigned levels);
-/* Pages every KPTI user table set maps (supervisor, executable). */
+/* Pages every KPTI user table set maps (supervisor, executable): len bytes
+ * at va in the upper half, from pa; len 0 for none.  XPT_E_ALIGN for an
+ * unaligned argument, XPT_E_NONCANONICAL for a range that is not
+ * canonical or wraps, XPT_E_INVAL for one in the lower half, XPT_E_PHYS
+ * for frames beyond MAXPHYADDR; each changes nothing. */
+/*@ requires \valid(vm) && 12 < vm->kernel.maxphyaddr <= 52;
+    requires vm->kernel.levels == 4 || vm->kernel.levels == 5;
+    assigns vm->tramp_va, vm->tramp_pa, vm->tramp_len;
+    ensures result: \result == XPT_OK || \result == XPT_E_ALIGN || \result == XPT_E_NONCANONICAL ||
+      \result == XPT_E_INVAL || \result == XPT_E_PHYS;
+    ensures align: \result == XPT_E_ALIGN <==> va % 4096 != 0 || pa % 4096 != 0 || len % 4096 != 0;
+    ensures set: \result == XPT_OK ==>
+      vm->tramp_va == va && vm->tramp_pa == pa && vm->tramp_len == len &&
+      pg_canonical(XPT_SPACE_FLAGS(vm->kernel.levels), va) &&
+      va >= (vm->kernel.levels == 5 ? 0x100000000000000 : 0x800000000000) &&
+      va + len <= 0x10000000000000000 && pa + len <= (1 << vm->kernel.maxphyaddr);
+    ensures refused: \result != XPT_OK ==> vm->tramp_va == \old(vm->tramp_va) &&
+      vm->tramp_pa == \old(vm->tramp_pa) && vm->tramp_len == \old(vm->tramp_len);
+*/
 int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len);
 /* Reference counts: a hold keeps a frame alive while no space maps it.
  * vm->refs holds one counter for each frame of the allocator, apart from

@@ -82,9 +82,23 @@ int xpt_vm_init(struct xpt_vm *vm, const struct xpt_mem *mem, struct xpt_frames 
 
 int xpt_vm_set_trampoline(struct xpt_vm *vm, uint64_t va, uint64_t pa, uint64_t len)
 {
-	if (va < xpt_space_user_top(&vm->kernel) ||
-	    !xpt_canonical_width(va, xpt_space_va_bits(&vm->kernel)) || (va | pa | len) % XPT_PAGE_SIZE)
+	uint64_t limit = (uint64_t)1 << vm->kernel.maxphyaddr;
+	unsigned bits = xpt_space_va_bits(&vm->kernel);
+	//@ assert limit: limit == (1 << vm->kernel.maxphyaddr);
+	//@ assert bits_5: pg_va_bits(XPT_SPACE_FLAGS(5)) == 57;
+	//@ assert bits_4: pg_va_bits(XPT_SPACE_FLAGS(4)) == 48;
+	//@ assert va_bits: pg_va_bits(XPT_SPACE_FLAGS(vm->kernel.levels)) == bits;
+	if (va % XPT_PAGE_SIZE || pa % XPT_PAGE_SIZE || len % XPT_PAGE_SIZE)
 		return XPT_E_ALIGN;
+	if (!xpt_canonical_width(va, bits))
+		return XPT_E_NONCANONICAL;
+	if (va < xpt_space_user_top(&vm->kernel))
+		return XPT_E_INVAL;
+	/* Every upper-half address from va up is canonical: only a wrap is not. */
+	if (len != 0 && len - 1u > UINT64_MAX - va)
+		return XPT_E_NONCANONICAL;
+	if (pa > limit || len > limit - pa)
+		return XPT_E_PHYS;
 	vm->tramp_va = va;
 	vm->tramp_pa = pa;
 	vm->tramp_len = len;
