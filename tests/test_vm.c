@@ -445,19 +445,28 @@ TEST(vm_holds_refuse_frames_beyond_the_allocator_and_full_counts)
 	xpt_pfn f;
 	REQUIRE(vmenv_init(&v));
 	REQUIRE_OK(xpt_frame_alloc(&v.e.fa, &f));
-	uint64_t nfree = v.e.fa.nfree;
 	/* Beyond the allocator's frames there is no counter to touch. */
 	CHECK_ERR(xpt_vm_frame_get(&v.vm, v.e.fa.nframes), XPT_E_RANGE);
 	CHECK_ERR(xpt_vm_frame_get(&v.vm, UINT64_MAX), XPT_E_RANGE);
 	CHECK_ERR(xpt_vm_frame_put(&v.vm, v.e.fa.nframes), XPT_E_DOUBLE_FREE);
-	/* A count at its maximum stays there, not wrapping to 0. */
+	/* A count at its maximum stays there, not wrapping to 0; sharing the
+	 * frame is refused before anything is mapped. */
 	v.refs[f] = UINT32_MAX;
 	CHECK_ERR(xpt_vm_frame_get(&v.vm, f), XPT_E_INVAL);
 	CHECK_EQ(v.refs[f], UINT32_MAX);
+	struct xpt_as a;
+	struct xpt_vma vmas[MAXVMAS];
+	struct xpt_mapping m;
+	REQUIRE_OK(xpt_as_create(&v.vm, &a, vmas, MAXVMAS, false));
+	CHECK_ERR(xpt_as_map_shared(&a, 0x700000, f, XPT_USER, NULL), XPT_E_INVAL);
+	CHECK_ERR(xpt_translate(&a.sp, 0x700000, &m), XPT_E_NOT_MAPPED);
+	CHECK_EQ(v.refs[f], UINT32_MAX);
+	CHECK_ERR(xpt_as_destroy(&a), XPT_OK);
 	CHECK_ERR(xpt_vm_frame_put(&v.vm, f), XPT_OK);
 	CHECK_EQ(v.refs[f], UINT32_MAX - 1u);
 	/* The last hold gives the frame back; nothing is left to put. */
 	v.refs[f] = 0;
+	uint64_t nfree = v.e.fa.nfree;
 	REQUIRE_OK(xpt_vm_frame_get(&v.vm, f));
 	CHECK_EQ(v.refs[f], 1);
 	CHECK_ERR(xpt_vm_frame_put(&v.vm, f), XPT_OK);

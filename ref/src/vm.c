@@ -406,11 +406,11 @@ int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
 	int err = check_user_range(as, va, XPT_PAGE_SIZE);
 	if (err != XPT_OK)
 		return err;
-	if (f >= as->sp.fa->nframes || attr & XPT_SOFT_MASK)
+	if (f >= as->sp.fa->nframes || attr & XPT_SOFT_MASK || as->vm->refs[f] == UINT32_MAX)
 		return XPT_E_INVAL;
 	err = xpt_map(&as->sp, va, f << XPT_PAGE_SHIFT, XPT_4K, attr, fl);
 	if (err == XPT_OK) {
-		xpt_vm_frame_get(as->vm, f);
+		(void)xpt_vm_frame_get(as->vm, f); /* a frame and a count checked above */
 		sync_user(as);
 	}
 	return err;
@@ -647,7 +647,9 @@ int xpt_as_fork(struct xpt_as *parent, struct xpt_as *child, struct xpt_vma *vma
 			(void)xpt_as_destroy(child); /* drops the references taken so far */
 			return err;
 		}
-		xpt_vm_frame_get(parent->vm, m.pa >> XPT_PAGE_SHIFT);
+		/* The parent's leaves hold counted frames: one more cannot fail
+		 * short of 2^32 mappings of one frame. */
+		(void)xpt_vm_frame_get(parent->vm, m.pa >> XPT_PAGE_SHIFT);
 		va = m.va + XPT_PAGE_SIZE;
 	}
 	for (va = 0; xpt_next_leaf_in(&parent->sp, va, xpt_as_user_top(parent), &m) == XPT_OK;
@@ -777,7 +779,7 @@ static void merge_into(struct xpt_as *as, const struct xpt_vm_page *p, xpt_pfn t
 	(void)xpt_translate(&as->sp, p->va, &m);
 	(void)xpt_unmap_range(&as->sp, p->va, XPT_PAGE_SIZE, 0, fl);
 	(void)xpt_map(&as->sp, p->va, to << XPT_PAGE_SHIFT, XPT_4K, shared_attr(m.attr), fl);
-	xpt_vm_frame_get(as->vm, to);
+	(void)xpt_vm_frame_get(as->vm, to); /* a counted frame, as in fork */
 	(void)xpt_vm_frame_put(as->vm, p->f);
 }
 
