@@ -43,7 +43,7 @@ variants=(
 	"a release that frees a frame still held|vm.c|xpt_vm_frame_put|one_fewer|s/if (--vm->refs\[f\] == 0)/if (--vm->refs[f] <= 1)/"
 	"a trampoline accepted in the lower half|vm.c|xpt_vm_set_trampoline|set|s/if (va < xpt_space_user_top(\&vm->kernel))/if (0)/"
 	"a store that spares the last word of a run|store.c|xpt_store_zero|zeroed|s/for (uint64_t k = first; k < end; k++)/for (uint64_t k = first; k + 1 < end; k++)/"
-	"a new table whose frame the allocator still holds free|map.c|new_table|taken|s/^\t\thang_empty(c, level, va, t);\$/\t\thang_empty(c, level, va, t);\n\t\t(void)xpt_frame_free(c->sp->fa, t);/"
+	"a new table whose frame the allocator still holds free|map.c|new_table|free_now,taken|s/^\t\thang_empty(c, level, va, t);\$/\t\thang_empty(c, level, va, t);\n\t\t(void)xpt_frame_free(c->sp->fa, t);/"
 	"a dump line that stops counting at the buffer's end|dump.c|put|len,counted|s/^\t\to->len++;\$/\t\tif (o->len + 1u < o->n) o->len++;/"
 	"a guest fault reported as an EPT stop|ept.c|xpt_nested_walk|ept|s/^\t\tn->stage = 1;\$/\t\tn->stage = 2;/"
 	"an applied record that skips its last page|flush.c|xpt_flush_apply|dropped,gone,agrees|/^void xpt_flush_apply(/,/^}/s/for (uint32_t i = 0; i < fl->npages; i++) {/for (uint32_t i = 0; i + 1 < fl->npages; i++) {/"
