@@ -293,9 +293,51 @@ static void evict(unsigned s, unsigned n)
 	(void)xpt_as_evict(&w.as[s], n % 4u + 1u, &w.fl, &got);
 }
 
+/* What xpt_vm_set_trampoline must answer, written from its contract. */
+static int tramp_expected(uint64_t va, uint64_t pa, uint64_t len)
+{
+	unsigned bits = w.vm.kernel.levels == 5 ? 57 : 48;
+	uint64_t top = 1ull << (bits - 1), limit = 1ull << w.vm.kernel.maxphyaddr;
+	if ((va | pa | len) % 4096)
+		return XPT_E_ALIGN;
+	if (va >= top && va < 0 - top)
+		return XPT_E_NONCANONICAL;
+	if (va < top)
+		return XPT_E_INVAL;
+	if (len > 0 - va)
+		return XPT_E_NONCANONICAL;
+	return pa > limit || len > limit - pa ? XPT_E_PHYS : XPT_OK;
+}
+
+/* A trampoline range from one byte: refused ones change nothing, and an
+ * accepted one is taken back at once (the spaces here map none). */
+static void probe_trampoline(unsigned arg)
+{
+	static const uint64_t vas[4] = { 0xffffffff80000000ull, 0xfffffffffffff000ull, 0x400000,
+	                                 0x0000800000000000ull };
+	static const uint64_t lens[4] = { 4096, 8192, 0, 4097 };
+	uint64_t limit = 1ull << w.vm.kernel.maxphyaddr;
+	uint64_t va = vas[arg & 3], len = lens[(arg >> 2) & 3];
+	uint64_t pa = (arg & 0x10) ? limit - 4096 : (arg & 0x20) ? limit : 0x200000;
+	struct xpt_vm before = w.vm;
+	int got = xpt_vm_set_trampoline(&w.vm, va, pa, len), want = tramp_expected(va, pa, len);
+	CHECK(got == want, "trampoline %#llx+%#llx from %#llx: %d, the contract says %d",
+	      (unsigned long long)va, (unsigned long long)len, (unsigned long long)pa, got, want);
+	if (got == XPT_OK)
+		CHECK(w.vm.tramp_va == va && w.vm.tramp_pa == pa && w.vm.tramp_len == len,
+		      "an accepted trampoline not recorded");
+	else
+		CHECK(w.vm.tramp_va == before.tramp_va && w.vm.tramp_pa == before.tramp_pa &&
+		      w.vm.tramp_len == before.tramp_len, "a refused trampoline changed the vm");
+	w.vm.tramp_va = before.tramp_va;
+	w.vm.tramp_pa = before.tramp_pa;
+	w.vm.tramp_len = before.tramp_len;
+}
+
 static void share_lib(unsigned s, unsigned p, unsigned arg)
 {
 	if (p < NREGION) {
+		probe_trampoline(arg);
 		/* A hold on a frame beyond the allocator's is refused, and no
 		 * count changes (check_refs). */
 		CHECK(xpt_vm_frame_get(&w.vm, w.fa.nframes + arg) == XPT_E_RANGE, "a hold beyond the frames");
