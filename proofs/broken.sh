@@ -39,7 +39,7 @@ variants=(
 	"invlpg spares global entries|tlb.c|xpt_tlb_invlpg|dropped|/^void xpt_tlb_invlpg/,/^}/s/current_pcid(t), false, true);/current_pcid(t), false, false);/"
 	"a full flush spares global entries|tlb.c|xpt_tlb_flush_all|empty|/^void xpt_tlb_flush_all/,/^}/s/drop(t, 0, true, 0, true, true);/drop(t, 0, true, 0, true, false);/"
 	"a teardown that clears the entry after the one it names|teardown.c|clear_entry|cleared,others|s/xpt_store(sp->fa, \&sp->mem.words\[slot\], 0);/xpt_store(sp->fa, \&sp->mem.words[slot + 1u], 0);/"
-	"a hold that wraps a full count to 0|vm.c|xpt_vm_frame_get|saturated|s/if (vm->refs\[f\] == UINT32_MAX)/if (0)/"
+	"a hold that wraps a full count to 0|vm.c|hold_refused,xpt_vm_frame_get|saturated|s/if (vm->refs\[f\] == UINT32_MAX)/if (0)/"
 	"a release that frees a frame still held|vm.c|xpt_vm_frame_put|one_fewer|s/if (--vm->refs\[f\] == 0)/if (--vm->refs[f] <= 1)/"
 	"a trampoline accepted in the lower half|vm.c|xpt_vm_set_trampoline|set|s/if (va < xpt_space_user_top(\&vm->kernel))/if (0)/"
 	"a store that spares the last word of a run|store.c|xpt_store_zero|zeroed|s/for (uint64_t k = first; k < end; k++)/for (uint64_t k = first; k + 1 < end; k++)/"

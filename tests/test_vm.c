@@ -459,6 +459,7 @@ TEST(vm_holds_refuse_frames_beyond_the_allocator_and_full_counts)
 	struct xpt_mapping m;
 	REQUIRE_OK(xpt_as_create(&v.vm, &a, vmas, MAXVMAS, false));
 	CHECK_ERR(xpt_as_map_shared(&a, 0x700000, f, XPT_USER, NULL), XPT_E_INVAL);
+	CHECK_ERR(xpt_as_map_shared(&a, 0x700000, v.e.fa.nframes, XPT_USER, NULL), XPT_E_RANGE);
 	CHECK_ERR(xpt_translate(&a.sp, 0x700000, &m), XPT_E_NOT_MAPPED);
 	CHECK_EQ(v.refs[f], UINT32_MAX);
 	CHECK_ERR(xpt_as_destroy(&a), XPT_OK);

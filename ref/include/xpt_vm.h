@@ -218,7 +218,9 @@ void xpt_as_switch(struct xpt_as *as, const struct xpt_arch *arch, bool user);
 */
 int xpt_as_reserve(struct xpt_as *as, uint64_t start, uint64_t len, xpt_attr attr,
                    const struct xpt_pager *pager, uint64_t offset);
-/* Map an existing frame (a shared library page) and take a reference. */
+/* Map an existing frame (a shared library page) and take a reference.
+ * Refused, changing nothing, as xpt_vm_frame_get refuses a hold
+ * (XPT_E_RANGE, XPT_E_INVAL), and with XPT_E_INVAL for software bits. */
 int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
                       struct xpt_flush *fl);
 /* Resolve a #PF at va with its error code: demand zero, page in, copy on

@@ -11,14 +11,31 @@
 
 /* --------------------------------------------------------------- frames */
 
-int xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f)
+/* Why frame f cannot take one more hold (no counter beyond the
+ * allocator's frames, a full count), or XPT_OK. */
+/*@ requires xpt_vm_refs_ok(vm);
+    assigns \nothing;
+    ensures beyond: \result == XPT_E_RANGE <==> f >= vm->kernel.fa->nframes;
+    ensures saturated: \result == XPT_E_INVAL <==>
+      f < vm->kernel.fa->nframes && vm->refs[f] == UINT32_MAX;
+    ensures one_more: \result == XPT_OK <==>
+      f < vm->kernel.fa->nframes && vm->refs[f] < UINT32_MAX;
+*/
+static int hold_refused(const struct xpt_vm *vm, xpt_pfn f)
 {
 	if (f >= vm->kernel.fa->nframes)
 		return XPT_E_RANGE;
 	if (vm->refs[f] == UINT32_MAX)
 		return XPT_E_INVAL;
-	vm->refs[f]++;
 	return XPT_OK;
+}
+
+int xpt_vm_frame_get(struct xpt_vm *vm, xpt_pfn f)
+{
+	int err = hold_refused(vm, f);
+	if (err == XPT_OK)
+		vm->refs[f]++;
+	return err;
 }
 
 int xpt_vm_frame_put(struct xpt_vm *vm, xpt_pfn f)
@@ -406,8 +423,11 @@ int xpt_as_map_shared(struct xpt_as *as, uint64_t va, xpt_pfn f, xpt_attr attr,
 	int err = check_user_range(as, va, XPT_PAGE_SIZE);
 	if (err != XPT_OK)
 		return err;
-	if (f >= as->sp.fa->nframes || attr & XPT_SOFT_MASK || as->vm->refs[f] == UINT32_MAX)
+	if (attr & XPT_SOFT_MASK)
 		return XPT_E_INVAL;
+	err = hold_refused(as->vm, f); /* refused before anything is mapped */
+	if (err != XPT_OK)
+		return err;
 	err = xpt_map(&as->sp, va, f << XPT_PAGE_SHIFT, XPT_4K, attr, fl);
 	if (err == XPT_OK) {
 		(void)xpt_vm_frame_get(as->vm, f); /* a frame and a count checked above */
