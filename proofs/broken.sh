@@ -42,6 +42,7 @@ variants=(
 	"a hold that wraps a full count to 0|vm.c|hold_refused,xpt_vm_frame_get|saturated|s/if (vm->refs\[f\] == UINT32_MAX)/if (0)/"
 	"a release that frees a frame still held|vm.c|xpt_vm_frame_put|one_fewer|s/if (--vm->refs\[f\] == 0)/if (--vm->refs[f] <= 1)/"
 	"a trampoline accepted in the lower half|vm.c|xpt_vm_set_trampoline|set|s/if (va < xpt_space_user_top(\&vm->kernel))/if (0)/"
+	"a step down into a table outside the window|map.c|map_down|entered_below,down|/^static int map_down(/,/^}/s/^\tint err = enter_error(c, level, e);\$/\tint err = XPT_OK;/"
 	"a store that spares the last word of a run|store.c|xpt_store_zero|zeroed|s/for (uint64_t k = first; k < end; k++)/for (uint64_t k = first; k + 1 < end; k++)/"
 	"a new table whose frame the allocator still holds free|map.c|new_table|free_now,taken|s/^\t\thang_empty(c, level, va, t);\$/\t\thang_empty(c, level, va, t);\n\t\t(void)xpt_frame_free(c->sp->fa, t);/"
 	"a dump line that stops counting at the buffer's end|dump.c|put|len,counted|s/^\t\to->len++;\$/\t\tif (o->len + 1u < o->n) o->len++;/"

@@ -73,11 +73,32 @@ struct cursor {
         \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)));
     predicate map_flush_apart{L}(struct cursor *c) =
       map_flush_ok(c) && (c->fl == \null || \separated(c->fl, XPT_FRAMES_META(c->sp->fa)));
+    // Where a map's flush record lies, whatever it holds: apart from all
+    // of that (a map writes none, but a new table's contract names it).
+    predicate map_flush_place{L}(struct cursor *c) =
+      c->fl == \null || (\valid(c->fl) &&
+        \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                   XPT_FRAMES_META(c->sp->fa)));
     // The cursor's levels from `from` up to the root are real tables of
     // the window (no split has made a virtual one).
     predicate map_cursor_real{L}(struct cursor *c, integer from) =
       \forall integer l; from <= l <= c->sp->levels ==>
         !c->path[l].virt && c->path[l].table < c->sp->mem.nframes;
+    // The cursor of a map from `from` up to the root: real tables of the
+    // window, or (check pass) tables still to make, empty ones (a map
+    // splits nothing).
+    predicate map_cursor_ok{L}(struct cursor *c, integer from) =
+      \forall integer l; from <= l <= c->sp->levels ==>
+        (!c->path[l].virt ==> c->path[l].table < c->sp->mem.nframes) &&
+        (c->path[l].virt ==> c->path[l].split == 0);
+    // An x86 leaf at `level` with the rights of attributes a: present, a
+    // page (PS above level 1), writable, user and no-execute as a says
+    // (xpt_fmt_leaf).
+    predicate map_leaf(integer e, integer a, integer level) =
+      pg_has(e, PG_P) && (level > 1 ==> pg_has(e, PG_PS)) &&
+      (pg_has(e, PG_RW) <==> pg_has(a, XPT_WRITE)) &&
+      (pg_has(e, PG_US) <==> pg_has(a, XPT_USER)) &&
+      (pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC));
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
@@ -158,6 +179,51 @@ struct cursor {
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) ==> !pg_rsvd(xpt_table_entry(t), L, fl, M);
     lemma table_entry_goes: \forall integer t, L, fl, M;
       13 <= M <= 52 && 0 <= t < (1 << (M - 12)) && 2 <= L ==> map_entry_leads(t, L, fl, M);
+    }
+    // After pg_link, the walk of va reads the tables it read down to L
+    // and goes on into t: the new table is on va's walk (map_step's next
+    // level).  A block, seen only by goals that name map_hung.
+    axiomatic MapHung {
+    predicate map_hung{B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                          integer va, integer L, integer t) =
+      pg_reaches(w, cr3, fl, M, nf, va, L - 1) && pg_table(w, cr3, fl, M, va, L - 1) == t;
+    lemma hung_reach_up{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, J;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L <= J <= pg_top(fl) ==>
+      pg_reaches{A}(w, cr3, fl, M, nf, va, J);
+    // Above L, va's walk reads a word of a table it reached (not t) and
+    // not x (a tree reaches that table at L only): one the link kept.
+    lemma hung_word{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, J;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L < J <= pg_top(fl) ==>
+      \at(w[pg_table{A}(w, cr3, fl, M, va, J) * 512 + pg_idx(va, J)], B) ==
+        pg_word{A}(w, cr3, fl, M, va, J);
+    // Level by level from the root (the provers do not do the induction).
+    lemma hung_table_0{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==>
+      pg_table{B}(w, cr3, fl, M, va, pg_top(fl)) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl));
+    lemma hung_table_1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L <= pg_top(fl) - 1 ==>
+      pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 1) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 1);
+    lemma hung_table_2{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L <= pg_top(fl) - 2 ==>
+      pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 2) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 2);
+    lemma hung_table_3{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L <= pg_top(fl) - 3 ==>
+      pg_table{B}(w, cr3, fl, M, va, pg_top(fl) - 3) == pg_table{A}(w, cr3, fl, M, va, pg_top(fl) - 3);
+    lemma hung_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, J;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L <= J <= pg_top(fl) ==>
+      pg_table{B}(w, cr3, fl, M, va, J) == pg_table{A}(w, cr3, fl, M, va, J);
+    // The entries va's walk reads: A's above L, the link at L.
+    lemma hung_entry{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, J;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && L < J <= pg_top(fl) ==>
+      pg_entry{B}(w, cr3, fl, M, va, J) == pg_entry{A}(w, cr3, fl, M, va, J);
+    lemma hung_link{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==>
+      pg_entry{B}(w, cr3, fl, M, va, L) == \at(w[x], B);
+    lemma hung_level{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==>
+      pg_level{B}(w, cr3, fl, M, va) < L;
+    lemma hung{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==> map_hung{B}(w, cr3, fl, M, nf, va, L, t);
     }
 */
 /* What new_table's link needs of the space before it: va's walk reaches
@@ -289,11 +355,52 @@ static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
   static void table_goes_on(uint64_t e, unsigned level, unsigned fl, unsigned M) { }
 */
 
+/* Whether a walk goes on below the present table entry e at `level`:
+ * not when it stops there with a reserved bit set (an address bit at or
+ * above MAXPHYADDR, or PS in a PML4E or PML5E; the rules both formats
+ * share), nor when the frame e names lies outside the window.  On x86
+ * tables, going on from the walk of va takes it to that frame (pg_next). */
+/*@ requires \valid_read(c) && XPT_SPACE_READABLE(c->sp);
+    requires 2 <= level <= XPT_MAX_LEVELS && 12 < c->sp->maxphyaddr <= 52;
+    assigns \nothing;
+    ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
+    ensures rsvd: \result == XPT_E_RSVD_BITS <==> MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr);
+    ensures rsvd_walk: \result == XPT_E_RSVD_BITS ==>
+      pg_rsvd(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr);
+    ensures window: \result == XPT_E_WINDOW <==>
+      !MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr) &&
+      pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
+    ensures below: \result == XPT_OK ==> \forall integer va;
+      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
+      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1) &&
+      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == pg_next(e, c->sp->maxphyaddr);
+*/
+static int enter_error(const struct cursor *c, unsigned level, uint64_t e)
+{
+	xpt_pfn t = xpt_entry_frame(e, c->sp->maxphyaddr);
+	if (table_rsvd(e, level, c->sp->maxphyaddr))
+		return XPT_E_RSVD_BITS;
+	if (t >= c->sp->mem.nframes)
+		return XPT_E_WINDOW;
+	/*@ ghost if ((e & XPT_PTE_P) && level != 1u && !(e & XPT_PTE_PS))
+	      table_goes_on(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+	/*@ assert below: \forall integer va;
+	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
+	      pg_level(XPT_SPACE_PGW(c->sp), va) < level &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == t; */
+	/*@ assert reaches: \forall integer va;
+	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
+	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
+	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1); */
+	return XPT_OK;
+}
+
 /* Follow a present table entry at `level` down to level - 1: to the frame
- * it names, as the walk does (pg_next).  Not when the walk stops there
- * with a reserved bit set (an address bit at or above MAXPHYADDR, or PS
- * in a PML4E or PML5E; the rules both formats share), nor when the
- * frame lies outside the window. */
+ * it names, as the walk does (pg_next), unless enter_error says no. */
 /*@ requires \valid(c) && XPT_SPACE_READABLE(c->sp) && \separated(c, c->sp);
     requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires 2 <= level <= XPT_MAX_LEVELS && 12 < c->sp->maxphyaddr <= 52;
@@ -319,23 +426,10 @@ static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
 */
 static int enter(struct cursor *c, unsigned level, uint64_t e)
 {
+	int err = enter_error(c, level, e);
+	if (err != XPT_OK)
+		return err;
 	xpt_pfn t = xpt_entry_frame(e, c->sp->maxphyaddr);
-	if (table_rsvd(e, level, c->sp->maxphyaddr))
-		return XPT_E_RSVD_BITS;
-	if (t >= c->sp->mem.nframes)
-		return XPT_E_WINDOW;
-	/*@ ghost if ((e & XPT_PTE_P) && level != 1u && !(e & XPT_PTE_PS))
-	      table_goes_on(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
-	/*@ assert below: \forall integer va;
-	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
-	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
-	      pg_level(XPT_SPACE_PGW(c->sp), va) < level &&
-	      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == t; */
-	/*@ assert reaches: \forall integer va;
-	      map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
-	      pg_has(e, PG_P) && !pg_leaf(e, level) ==>
-	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
-	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1); */
 	c->path[level - 1u].table = t;
 	c->path[level - 1u].virt = false;
 	c->path[level - 1u].split = 0;
@@ -486,6 +580,9 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) && c->sp->root == \old(c->sp->root) &&
       c->path[level].table == \old(c->path[level].table);
+    ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+      c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
+      c->path[l].split == \old(c->path[l].split);
 */
 static void hang_split(struct cursor *c, uint64_t *entry, unsigned level, uint64_t va, xpt_pfn t,
                        uint64_t split)
@@ -548,6 +645,7 @@ static void link_table(struct xpt_space *sp, uint64_t at, xpt_pfn t)
  * the allocator's bitmaps). */
 /*@ requires \valid(c) && \valid_read(c->sp) && map_frames_apart(c->sp);
     requires \separated(c, c->sp, XPT_FRAMES_META(c->sp->fa));
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires 2 <= level <= XPT_MAX_LEVELS;
     assigns c->path[level - 1];
     ensures path: c->path[level - 1].table == t && !c->path[level - 1].virt &&
@@ -556,12 +654,19 @@ static void link_table(struct xpt_space *sp, uint64_t at, xpt_pfn t)
       c->sp->mem.nframes == \old(c->sp->mem.nframes) && c->sp->root == \old(c->sp->root);
     ensures apart: map_frames_apart(c->sp);
     ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
+    ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+      c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
+      c->path[l].split == \old(c->path[l].split);
+    ensures window: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
+      c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
 */
 static void enter_table(struct cursor *c, unsigned level, xpt_pfn t)
 {
-	xpt_store(c->sp->fa, &c->path[level - 1u].table, t);
-	xpt_store(c->sp->fa, &c->path[level - 1u].split, 0);
-	c->path[level - 1u].virt = false;
+	struct level *below = &c->path[level - 1u];
+	//@ assert below: below == &c->path[level - 1];
+	xpt_store(c->sp->fa, &below->table, t);
+	xpt_store(c->sp->fa, &below->split, 0);
+	below->virt = false;
 	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
 	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
 	/*@ assert usable: \forall integer f; fr_usable(c->sp->fa, f) ==>
@@ -594,6 +699,9 @@ static void enter_table(struct cursor *c, unsigned level, xpt_pfn t)
       c->path[level].table == \old(c->path[level].table);
     ensures apart: map_frames_apart(c->sp);
     ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
+    ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+      c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
+      c->path[l].split == \old(c->path[l].split);
 */
 static void hang_empty(struct cursor *c, unsigned level, uint64_t va, xpt_pfn t)
 {
@@ -608,18 +716,41 @@ static void hang_empty(struct cursor *c, unsigned level, uint64_t va, xpt_pfn t)
 }
 
 /* The check pass: one more table for the commit pass to take, and the
- * level below described by the huge leaf it would split, if any. */
-/*@ requires \valid(c) && 2 <= level <= XPT_MAX_LEVELS;
+ * level below described by the huge leaf it would split, if any.  Its
+ * words go through store.h, as enter_table's do. */
+/*@ requires \valid(c) && \valid_read(c->sp) && map_frames_apart(c->sp);
+    requires \separated(c, c->sp, XPT_FRAMES_META(c->sp->fa));
+    requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires 2 <= level <= XPT_MAX_LEVELS;
     assigns c->tables, c->path[level - 1];
     ensures c->tables == (uint64_t)(\old(c->tables) + 1);
     ensures c->path[level - 1].virt && c->path[level - 1].split == split;
+    ensures apart: map_frames_apart(c->sp);
+    ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+      c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
+      c->path[l].split == \old(c->path[l].split);
 */
 static void count_table(struct cursor *c, unsigned level, uint64_t split)
 {
-	c->tables++;
-	c->path[level - 1u].table = 0;
-	c->path[level - 1u].virt = true;
-	c->path[level - 1u].split = split;
+	struct level *below = &c->path[level - 1u];
+	//@ assert below: below == &c->path[level - 1];
+	xpt_store(c->sp->fa, &c->tables, c->tables + 1u);
+	xpt_store(c->sp->fa, &below->table, 0);
+	xpt_store(c->sp->fa, &below->split, split);
+	below->virt = true;
+	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
+	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
+	/*@ assert fixed: c->sp->fa->nframes == \at(c->sp->fa->nframes, Pre) &&
+	      c->sp->fa->free4k.off[BMP_TOP] == \at(c->sp->fa->free4k.off[BMP_TOP], Pre) &&
+	      c->sp->fa->free2m.off[BMP_TOP] == \at(c->sp->fa->free2m.off[BMP_TOP], Pre) &&
+	      c->sp->fa->free1g.off[BMP_TOP] == \at(c->sp->fa->free1g.off[BMP_TOP], Pre) &&
+	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
+	/*@ assert usable_was: \forall integer f; fr_usable(c->sp->fa, f) ==> fr_usable{Pre}(c->sp->fa, f); */
+	/*@ assert usable_pre: \forall integer f; fr_usable(c->sp->fa, f) ==>
+	      \at(\separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)), Pre); */
+	/*@ assert usable: \forall integer f; fr_usable(c->sp->fa, f) ==>
+	      \separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)); */
+	//@ ghost frames_apart(c->sp);
 }
 
 /*
@@ -629,12 +760,11 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
  * allocator hands out is another: the stores cannot hit each other.
  */
 /*@ requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp);
-    requires map_flush_apart(c);
     requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
                         XPT_FRAMES_META(c->sp->fa));
     requires 2 <= level <= c->sp->levels;
-    requires split != 0 ==> level <= 3;
-    requires parent: !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
+    requires split != 0 ==> level <= 3 && map_flush_apart(c);
+    requires parent: c->commit ==> !c->path[level].virt && c->path[level].table < c->sp->mem.nframes &&
       !fr_free(c->sp->fa, c->path[level].table) &&
       \separated(c->sp->mem.words + (c->path[level].table * 512 .. c->path[level].table * 512 + 511),
                  XPT_FRAMES_META(c->sp->fa));
@@ -645,15 +775,26 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
             c->sp->fa->free1g.w[0 .. c->sp->fa->free1g.off[BMP_TOP]],
             c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
     ensures c->valid == level - 1;
+    ensures fixed: split == 0 ==> c->sp->root == \old(c->sp->root) && c->sp->levels == \old(c->sp->levels) &&
+      c->sp->maxphyaddr == \old(c->sp->maxphyaddr) && c->sp->mem.words == \old(c->sp->mem.words) &&
+      c->sp->format == \old(c->sp->format) && c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
+      c->commit == \old(c->commit);
     behavior check:
       assumes !c->commit;
+      ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+        c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
+        c->path[l].split == \old(c->path[l].split);
       ensures \result == XPT_OK && c->tables == (uint64_t)(\old(c->tables) + 1);
       ensures virtual: c->path[level - 1].virt && c->path[level - 1].split == split;
       ensures words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
         c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
       ensures frames: c->sp->fa->nfree == \old(c->sp->fa->nfree);
+      ensures apart: map_frames_apart(c->sp);
     behavior commit:
       assumes c->commit;
+      ensures held: \result == XPT_OK && split == 0 ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+        c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
+        c->path[l].split == \old(c->path[l].split);
       ensures \result == XPT_OK || \result == XPT_E_NOMEM;
       ensures frames: split == 0 ==> map_frames_apart(c->sp);
       ensures taken: \result == XPT_OK && split == 0 ==> \let t = c->path[level - 1].table;
@@ -695,13 +836,29 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		/*@ assert counted_apart: \separated(&c->tables, &c->path[level - 1], &c->sp->fa->nfree,
 		      c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)); */
 		count_table(c, level, split);
+		/*@ assert counted_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
+	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
+	      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+	      c->commit == \at(c->commit, Pre); */
+		/*@ assert counted_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+	      c->path[l].split == \at(c->path[l].split, Pre); */
 		return XPT_OK;
 	}
 	uint64_t *entry = slot(c, level, va);
 	/* What the allocator writes is apart from what the hanging reads. */
 	/*@ assert fields_apart: \separated(&c->path[level].table, &c->sp->mem.nframes,
 	      XPT_FRAMES_META(c->sp->fa)); */
+	/*@ assert path_apart: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      \separated(&c->path[l].table, &c->path[l].split, XPT_FRAMES_META(c->sp->fa)); */
 	xpt_pfn t = take_frame(c->sp);
+	/*@ assert taken_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
+	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
+	      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+	      c->commit == \at(c->commit, Pre); */
+	/*@ assert taken_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+	      c->path[l].split == \at(c->path[l].split, Pre); */
 	if (t == NO_FRAME)
 		return XPT_E_NOMEM; /* unreachable: the check pass reserved it */
 	/*@ assert taken: c->path[level].table == \at(c->path[level].table, Pre) &&
@@ -723,7 +880,21 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		hang_split(c, entry, level, va, t, split);
 	} else {
 		hang_empty(c, level, va, t);
+		/*@ assert empty_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
+		      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
+		      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+		      c->commit == \at(c->commit, Pre); */
+		/*@ assert empty_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+		      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+		      c->path[l].split == \at(c->path[l].split, Pre); */
 	}
+	/*@ assert hung_fixed: split == 0 ==> c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
+	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
+	      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+	      c->commit == \at(c->commit, Pre); */
+	/*@ assert hung_held: split == 0 ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+	      c->path[l].split == \at(c->path[l].split, Pre); */
 	/* pg_link, part by part (as one predicate the provers do not unfold
 	 * it), in the space's fields as they were: t was free, so no walk
 	 * reached it (map_owned); it lies below MAXPHYADDR, so the new entry
@@ -780,6 +951,9 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	      !(t * 512 <= k < t * 512 + 512) && k != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) &&
 	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
+	/*@ assert done_held: split == 0 ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+	      c->path[l].split == \at(c->path[l].split, Pre); */
 	return XPT_OK;
 }
 
@@ -1030,7 +1204,8 @@ static uint64_t run_end(unsigned fmt, const uint64_t *w, uint64_t first, uint64_
     ensures holes: !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; base < k < base + \result ==>
-        !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));
+        !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));    ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
+      map_leaf(c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)], op->attr, level);
 */
 static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                          uint64_t pa, uint64_t left)
@@ -1053,19 +1228,213 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	return (unsigned)(end - first);
 }
 
-/* Map at va: a run of leaves of the size map_size picks, below the tables
- * it finds or makes.  Returns the bytes mapped, or sets *err. */
-static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
-                         uint64_t left, int *err)
+/* What the commit pass of a map needs of the space at va: x86 tables, the
+ * cursor's levels on va's walk (real ones), and the tables the walks
+ * reach the allocator's. */
+#define MAP_STEP_WALK(c, va)                                                      \
+  ((c)->sp->format == XPT_FMT_X86 && map_cursor_real(c, (c)->valid) &&            \
+   map_on_walk(c, (c)->valid, va) && map_owned((c)->sp))
+
+/* What a step of a map needs of its cursor and space: the allocator's
+ * memory apart from the space, the window, the cursor and the flush
+ * record; the cursor's levels described (map_cursor_ok); and on x86 in the
+ * commit pass, the cursor on va's walk. */
+#define MAP_STEP_PRE(c, va)                                                       \
+  \valid(c) && XPT_SPACE_WRITABLE((c)->sp) && map_frames_apart((c)->sp) &&        \
+  map_flush_place(c) &&                                                           \
+  \separated(c, (c)->sp, (c)->sp->mem.words + (0 .. (c)->sp->mem.nframes * 512 - 1), \
+             XPT_FRAMES_META((c)->sp->fa)) &&                                     \
+  map_cursor_ok(c, (c)->valid) && ((c)->commit ==> MAP_STEP_WALK(c, va))
+
+/* What a step of a map may write: the cursor, the window, the allocator's
+ * free maps and the flush record. */
+#define MAP_STEP_WRITES(c)                                                        \
+  (c)->valid, (c)->tables, (c)->path[1 .. XPT_MAX_LEVELS],                         \
+  (c)->sp->mem.words[0 .. (c)->sp->mem.nframes * 512 - 1],                         \
+  (c)->sp->fa->nfree, (c)->sp->fa->free4k.w[0 .. (c)->sp->fa->free4k.off[BMP_TOP]], \
+  (c)->sp->fa->free2m.w[0 .. (c)->sp->fa->free2m.off[BMP_TOP]],                    \
+  (c)->sp->fa->free1g.w[0 .. (c)->sp->fa->free1g.off[BMP_TOP]],                    \
+  (c)->fl->npages, (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global
+
+/* What a step of a map keeps since label L: the space, the pass, the
+ * allocator's soundness and, in the check pass, every word of the window. */
+#define MAP_STEP_KEPT(c, L)                                                       \
+  (c)->sp->mem.nframes == \at((c)->sp->mem.nframes, L) &&                         \
+  (c)->sp->root == \at((c)->sp->root, L) && (c)->commit == \at((c)->commit, L) &&  \
+  map_frames_apart((c)->sp) &&                                                    \
+  (!(c)->commit ==> \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 ==>    \
+     (c)->sp->mem.words[k] == \at((c)->sp->mem.words[k], L))
+
+/* map_cursor_ok from its parts, the level `from` and those above it: a
+ * ghost step, so that the provers fold it in a context of its own. */
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && from <= XPT_MAX_LEVELS;
+     requires below: c->path[from].virt ? c->path[from].split == 0 :
+                                          c->path[from].table < c->sp->mem.nframes;
+     requires up: \forall integer l; from + 1 <= l <= c->sp->levels ==>
+       (!c->path[l].virt ==> c->path[l].table < c->sp->mem.nframes) &&
+       (c->path[l].virt ==> c->path[l].split == 0);
+     assigns \nothing;
+     ensures map_cursor_ok(c, from); @/
+  static void cursor_ok_fold(struct cursor *c, unsigned from) { }
+*/
+
+/* One level down from the cursor's `level` at va, whose entry there is e:
+ * into the table e names when present, else into a new table (the check
+ * pass only counts it). */
+/*@ requires MAP_STEP_PRE(c, va) && 2 <= level == c->valid <= c->sp->levels;
+    requires entry: !c->path[level].virt ==>
+      e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+    requires none: c->path[level].virt ==> e == 0;
+    requires table: xpt_present(c->sp->format, e) && level <= 3 ==> !pg_leaf(e, level);
+    assigns MAP_STEP_WRITES(c);
+    ensures errors: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW ||
+      \result == XPT_E_NOMEM;
+    ensures kept: MAP_STEP_KEPT(c, Pre);
+    ensures down: \result == XPT_OK ==> c->valid == level - 1 && map_cursor_ok(c, c->valid) &&
+      (c->commit ==> MAP_STEP_WALK(c, va));
+*/
+static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
+{
+	/*@ assert on: c->commit ==> map_at_walk(c, level, va) &&
+	      e == pg_entry(XPT_SPACE_PGW(c->sp), va, level); */
+	if (!present(c, e)) {
+		/*@ assert links: c->commit ==> MAP_LINKS(c, level, va); */
+		int made = new_table(c, level, va, 0);
+		/* va's walk as before down to `level`, then into the new table
+		 * (MapHung). */
+		/*@ assert made_link: c->commit && made == XPT_OK ==>
+		      pg_link{Pre, Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level,
+		                         \at(c->path[level].table, Pre) * 512 + pg_idx(va, level),
+		                         c->path[level - 1].table); */
+		/*@ assert made_hung: c->commit && made == XPT_OK ==>
+		      map_hung{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level,
+		                     c->path[level - 1].table); */
+		/*@ assert made_above: c->commit && made == XPT_OK ==> \forall integer J;
+		      level <= J <= c->sp->levels ==>
+		      pg_table{Here}(XPT_SPACE_AT(c->sp, Pre), va, J) == pg_table{Pre}(XPT_SPACE_AT(c->sp, Pre), va, J); */
+		/*@ assert made_tree: c->commit && made == XPT_OK ==>
+		      pg_tree{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre)); */
+		/*@ assert made_fields: c->sp->root == \at(c->sp->root, Pre) &&
+		      c->sp->levels == \at(c->sp->levels, Pre) && c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) &&
+		      c->sp->mem.words == \at(c->sp->mem.words, Pre) && c->sp->format == \at(c->sp->format, Pre) &&
+		      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
+		/*@ assert made_held: made == XPT_OK ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+		      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+		      c->path[l].split == \at(c->path[l].split, Pre); */
+		/*@ assert made_at: c->commit && made == XPT_OK ==> map_at_walk(c, level - 1, va); */
+		/*@ assert made_upper: c->commit && made == XPT_OK ==> map_on_walk(c, level, va); */
+		/*@ assert made_on: c->commit && made == XPT_OK ==> map_on_walk(c, level - 1, va); */
+		//@ assert made_frames: map_frames_apart(c->sp);
+		/*@ assert made_below: made == XPT_OK ==> c->valid == level - 1 &&
+		      (c->path[level - 1].virt ? c->path[level - 1].split == 0 :
+		                                 c->path[level - 1].table < c->sp->mem.nframes); */
+		/*@ assert made_cursor_pre: \forall integer l; level <= l <= c->sp->levels ==>
+		      (!\at(c->path[l].virt, Pre) ==> \at(c->path[l].table, Pre) < c->sp->mem.nframes) &&
+		      (\at(c->path[l].virt, Pre) ==> \at(c->path[l].split, Pre) == 0); */
+		/*@ assert made_cursor_up: made == XPT_OK ==> \forall integer l; level <= l <= c->sp->levels ==>
+		      (!c->path[l].virt ==> c->path[l].table < c->sp->mem.nframes) &&
+		      (c->path[l].virt ==> c->path[l].split == 0); */
+		/* Folded in a context of its own (cursor_ok_fold): here the
+		 * provers lose it among the space's facts. */
+		//@ ghost if (made == XPT_OK) cursor_ok_fold(c, level - 1u);
+		//@ assert made_cursor: made == XPT_OK ==> map_cursor_ok(c, level - 1);
+		//@ assert made_real: made == XPT_OK && c->commit ==> map_cursor_real(c, level - 1);
+		//@ assert made_owned: made == XPT_OK && c->commit ==> map_owned(c->sp);
+		//@ assert made_kept: MAP_STEP_KEPT(c, Pre);
+		/*@ assert made_down: made == XPT_OK ==> c->valid == level - 1 && map_cursor_ok(c, c->valid) &&
+		      (c->commit ==> MAP_STEP_WALK(c, va)); */
+		return made;
+	}
+	int err = enter_error(c, level, e);
+	if (err != XPT_OK)
+		return err;
+	/*@ assert go: c->commit ==> pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == pg_next(e, c->sp->maxphyaddr); */
+	enter_table(c, level, xpt_entry_frame(e, c->sp->maxphyaddr));
+	c->valid = level - 1u;
+	/* The window is as it was: every walk in it is too (pg_cut, x kept). */
+	//@ assert kept: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	//@ assert back: pg_cut{Here, Pre}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	/*@ assert entered_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+	      c->path[l].split == \at(c->path[l].split, Pre); */
+	//@ assert entered_fields: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) && c->sp->root == \at(c->sp->root, Pre);
+	/*@ assert entered_tree: c->commit ==> pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes); */
+	/*@ assert entered_reaches: c->commit ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1); */
+	/*@ assert entered_reach_up: c->commit ==> \forall integer l; level - 1 <= l <= c->sp->levels ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l); */
+	/*@ assert entered_tables: c->commit ==> \forall integer l; level - 1 <= l <= c->sp->levels ==>
+	      pg_table(XPT_SPACE_PGW(c->sp), va, l) == pg_table{Pre}(XPT_SPACE_PGW(c->sp), va, l); */
+	/*@ assert entered: c->commit ==> pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level - 1) == c->path[level - 1].table; */
+	/*@ assert entered_at: c->commit ==> map_at_walk(c, level - 1, va); */
+	/*@ assert entered_upper: c->commit ==> map_on_walk(c, level, va); */
+	/*@ assert entered_on: c->commit ==> map_on_walk(c, level - 1, va); */
+	/*@ assert entered_below: c->valid == level - 1 && !c->path[level - 1].virt &&
+	      c->path[level - 1].table < c->sp->mem.nframes; */
+	//@ assert entered_cursor: map_cursor_ok(c, level - 1);
+	//@ assert entered_real: c->commit ==> map_cursor_real(c, level - 1);
+	/*@ assert entered_free: \forall integer g; fr_free(c->sp->fa, g) <==> fr_free{Pre}(c->sp->fa, g); */
+	/*@ assert entered_back: \forall integer v, K;
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, K) ==>
+	      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, K) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), v, K) == pg_table{Pre}(XPT_SPACE_PGW(c->sp), v, K); */
+	//@ assert entered_owned: c->commit ==> map_owned(c->sp);
+	//@ assert entered_kept: MAP_STEP_KEPT(c, Pre);
+	/*@ assert entered_down: c->valid == level - 1 && map_cursor_ok(c, c->valid) &&
+	      (c->commit ==> MAP_STEP_WALK(c, va)); */
+	return XPT_OK;
+}
+
+/* Down from the cursor to the table that takes va's leaf of the size
+ * map_size picks, through the tables it finds, making the missing ones.
+ * Returns that leaf's level, where the cursor then is and va's entry is
+ * absent, or 0 with *err.  The cursor starts no lower than that level:
+ * below 3, va is not aligned to the page of the level above it (a pass
+ * moves the cursor up past every table boundary va crosses). */
+/*@ requires \valid_read(op) && op->kind == OP_MAP && MAP_STEP_PRE(c, va);
+    requires \valid(err) && \separated(err, op, c, c->sp,
+                                       c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                                       XPT_FRAMES_META(c->sp->fa));
+    requires c->fl == \null || \separated(err, c->fl);
+    requires 1 <= c->valid <= c->sp->levels && 4096 <= left;
+    requires above: c->valid < 3 ==> va % pg_size(c->valid + 1) != 0;
+    assigns *err, MAP_STEP_WRITES(c);
+    ensures errors: *err == XPT_OK || *err == XPT_E_EXISTS || *err == XPT_E_HUGE ||
+      *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW || *err == XPT_E_NOMEM;
+    ensures found: *err == XPT_OK <==> \result != 0;
+    ensures kept: MAP_STEP_KEPT(c, Pre);
+    ensures level: \result != 0 ==> \result <= 3 && c->valid == \result &&
+      left >= pg_size(\result) && map_cursor_ok(c, c->valid) &&
+      (\result > 1 ==> va % pg_size(\result) == 0 && pa % pg_size(\result) == 0);
+    ensures absent: \result != 0 && !c->path[\result].virt ==>
+      !xpt_present(c->sp->format, c->sp->mem.words[c->path[\result].table * 512 + pg_idx(va, \result)]);
+    ensures walk: \result != 0 && c->commit ==> MAP_STEP_WALK(c, va);
+*/
+static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
+                            uint64_t left, int *err)
 {
 	unsigned want = map_size(op, va, pa, left);
 	*err = XPT_OK;
+	/*@ loop invariant lv: want + 1 <= level == c->valid <= c->sp->levels && want <= XPT_1G;
+	    loop invariant fits: want != XPT_4K ==> \let bytes = pg_size(want + 1);
+	      va % bytes == 0 && pa % bytes == 0 && left >= bytes;
+	    loop invariant ok: *err == XPT_OK;
+	    loop invariant kept: MAP_STEP_KEPT(c, Pre);
+	    loop invariant pre: MAP_STEP_PRE(c, va);
+	    loop assigns level, want, *err, MAP_STEP_WRITES(c);
+	    loop variant level;
+	*/
 	for (unsigned level = c->valid;; level--) {
 		uint64_t e = read_entry(c, level, va);
 		bool here = present(c, e);
 		if (level == want + 1u) {
 			if (!here)
-				return fill_run(c, op, level, va, pa, left) * xpt_level_bytes(level);
+				return level;
 			if (xpt_is_leaf(e, level)) {
 				*err = XPT_E_EXISTS;
 				return 0;
@@ -1079,10 +1448,46 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 			*err = XPT_E_HUGE; /* inside an existing huge page */
 			return 0;
 		}
-		*err = here ? enter(c, level, e) : new_table(c, level, va, 0);
+		*err = map_down(c, level, va, e);
 		if (*err != XPT_OK)
 			return 0;
 	}
+}
+
+/* Map at va: a run of leaves below the table map_descend finds or makes.
+ * Returns the bytes mapped, or sets *err.  In the commit pass on x86
+ * tables the run's first leaf has the rights asked for. */
+/*@ requires \valid_read(op) && op->kind == OP_MAP && MAP_STEP_PRE(c, va);
+    requires \separated(op, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires \valid(err) && \separated(err, op, c, c->sp,
+                                       c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                                       XPT_FRAMES_META(c->sp->fa));
+    requires c->fl == \null || \separated(err, c->fl);
+    requires 1 <= c->valid <= c->sp->levels;
+    requires (pa & 0xfff) == 0 && pa < 0x10000000000000 && 4096 <= left;
+    requires above: c->valid < 3 ==> va % pg_size(c->valid + 1) != 0;
+    assigns *err, MAP_STEP_WRITES(c);
+    ensures errors: *err == XPT_OK || *err == XPT_E_EXISTS || *err == XPT_E_HUGE ||
+      *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW || *err == XPT_E_NOMEM;
+    ensures failed: *err != XPT_OK ==> \result == 0;
+    ensures kept: MAP_STEP_KEPT(c, Pre);
+    ensures done: *err == XPT_OK ==> 0 < \result <= left && 1 <= c->valid <= 3 &&
+      pg_count(c->valid, pg_ents(c->valid, \result), \result) && map_cursor_ok(c, c->valid);
+    ensures leaf: *err == XPT_OK && c->commit ==>
+      map_leaf(c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)],
+               op->attr, c->valid);
+    ensures walk: *err == XPT_OK && c->commit ==> map_cursor_real(c, c->valid);
+*/
+static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
+                         uint64_t left, int *err)
+{
+	unsigned level = map_descend(c, op, va, pa, left, err);
+	if (level == 0)
+		return 0;
+	uint64_t bytes = xpt_level_bytes(level);
+	unsigned n = fill_run(c, op, level, va, pa, left);
+	//@ assert count: n * bytes <= left && pg_count(level, n, n * bytes);
+	return n * bytes;
 }
 
 /* The leaf e for va at `level` becomes repl, and its page goes into the
