@@ -355,6 +355,20 @@ static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
   static void table_goes_on(uint64_t e, unsigned level, unsigned fl, unsigned M) { }
 */
 
+/* Why a walk stops at the present table entry e at `level` short of the
+ * table it names, as enter_error and enter answer: a reserved bit, or a
+ * frame outside the window. */
+#define MAP_ENTER_ERRORS(c, level, e)                                             \
+  ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS ||              \
+    \result == XPT_E_WINDOW;                                                      \
+  ensures rsvd: \result == XPT_E_RSVD_BITS <==>                                   \
+    MAP_TABLE_RSVD(e, level, (c)->sp->maxphyaddr);                                \
+  ensures rsvd_walk: \result == XPT_E_RSVD_BITS ==>                               \
+    pg_rsvd(e, level, XPT_SPACE_FLAGS((c)->sp->levels), (c)->sp->maxphyaddr);     \
+  ensures window: \result == XPT_E_WINDOW <==>                                    \
+    !MAP_TABLE_RSVD(e, level, (c)->sp->maxphyaddr) &&                             \
+    pg_next(e, (c)->sp->maxphyaddr) >= (c)->sp->mem.nframes;
+
 /* Whether a walk goes on below the present table entry e at `level`:
  * not when it stops there with a reserved bit set (an address bit at or
  * above MAXPHYADDR, or PS in a PML4E or PML5E; the rules both formats
@@ -363,13 +377,7 @@ static bool table_rsvd(uint64_t e, unsigned level, unsigned maxphyaddr)
 /*@ requires \valid_read(c) && XPT_SPACE_READABLE(c->sp);
     requires 2 <= level <= XPT_MAX_LEVELS && 12 < c->sp->maxphyaddr <= 52;
     assigns \nothing;
-    ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
-    ensures rsvd: \result == XPT_E_RSVD_BITS <==> MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr);
-    ensures rsvd_walk: \result == XPT_E_RSVD_BITS ==>
-      pg_rsvd(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr);
-    ensures window: \result == XPT_E_WINDOW <==>
-      !MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr) &&
-      pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
+    MAP_ENTER_ERRORS(c, level, e)
     ensures below: \result == XPT_OK ==> \forall integer va;
       map_at_walk(c, level, va) && e == pg_entry(XPT_SPACE_PGW(c->sp), va, level) &&
       pg_has(e, PG_P) && !pg_leaf(e, level) ==>
@@ -405,13 +413,7 @@ static int enter_error(const struct cursor *c, unsigned level, uint64_t e)
     requires \separated(c, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires 2 <= level <= XPT_MAX_LEVELS && 12 < c->sp->maxphyaddr <= 52;
     assigns c->path[level - 1], c->valid;
-    ensures result: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW;
-    ensures rsvd: \result == XPT_E_RSVD_BITS <==> MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr);
-    ensures rsvd_walk: \result == XPT_E_RSVD_BITS ==>
-      pg_rsvd(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr);
-    ensures window: \result == XPT_E_WINDOW <==>
-      !MAP_TABLE_RSVD(e, level, c->sp->maxphyaddr) &&
-      pg_next(e, c->sp->maxphyaddr) >= c->sp->mem.nframes;
+    MAP_ENTER_ERRORS(c, level, e)
     ensures next: \result == XPT_OK ==>
       c->path[level - 1].table == pg_next(e, c->sp->maxphyaddr) && !c->path[level - 1].virt &&
       c->path[level - 1].split == 0 && c->valid == level - 1;
