@@ -953,9 +953,6 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	      !(t * 512 <= k < t * 512 + 512) && k != \at(c->path[level].table, Pre) * 512 + pg_idx(va, level) &&
 	      \at(\separated(c->sp->mem.words + k, XPT_FRAMES_META(c->sp->fa)), Pre) ==>
 	      c->sp->mem.words[k] == \at(c->sp->mem.words[k], Pre); */
-	/*@ assert done_held: split == 0 ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
-	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
-	      c->path[l].split == \at(c->path[l].split, Pre); */
 	return XPT_OK;
 }
 
@@ -1206,7 +1203,8 @@ static uint64_t run_end(unsigned fmt, const uint64_t *w, uint64_t first, uint64_
     ensures holes: !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; base < k < base + \result ==>
-        !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));    ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
+        !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));
+    ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
       map_leaf(c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)], op->attr, level);
 */
 static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
