@@ -32,7 +32,7 @@ variants=(
 	"a space whose allocator reaches MAXPHYADDR|map.c|xpt_space_init_levels|inval|s/ || fa->nframes > below)/)/"
 	"a single-page unmap that removes only the first 4 KiB of a huge page|map.c|xpt_unmap|gone|s/err = xpt_unmap_range(sp, va, len, opts, fl);/err = xpt_unmap_range(sp, va, XPT_PAGE_SIZE, opts, fl);/"
 	"an unmap that refuses a huge page ending the range exactly|map.c|change_step|huge|s/if (off == 0 \&\& left >= bytes) {/if (off == 0 \&\& left > bytes) {/"
-	"a table entry with an address bit above MAXPHYADDR followed|map.c|enter|rsvd|s/if (table_rsvd(e, level, c->sp->maxphyaddr))/if (level >= 4u \&\& (e \& XPT_PTE_PS))/"
+	"a table entry with an address bit above MAXPHYADDR followed|map.c|enter_error|rsvd|s/if (table_rsvd(e, level, c->sp->maxphyaddr))/if (level >= 4u \&\& (e \& XPT_PTE_PS))/"
 	"a run of free frames handed out one frame short|frames.c|take_free|taken|s/mark_used(fa, f, e - f);/mark_used(fa, f, e - f - 1);/"
 	"a reserved region cut to its whole frames|frames.c|fill_region|span|s/uint64_t first = usable ? div_up(r->base, XPT_PAGE_SIZE) : r->base \/ XPT_PAGE_SIZE;/uint64_t first = div_up(r->base, XPT_PAGE_SIZE);/"
 	"the last word of usable frames not made free at init|frames.c|seed_level0|level0|s/for (uint64_t i = 0; i < usable_words(fa->nframes); i++) {/for (uint64_t i = 0; i + 1 < usable_words(fa->nframes); i++) {/"
