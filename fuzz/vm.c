@@ -319,7 +319,7 @@ static void probe_trampoline(unsigned arg)
 	uint64_t limit = 1ull << w.vm.kernel.maxphyaddr;
 	uint64_t va = vas[arg & 3], len = lens[(arg >> 2) & 3];
 	uint64_t pa = (arg & 0x10) ? limit - 4096 : (arg & 0x20) ? limit : 0x200000;
-	struct xpt_vm before = w.vm;
+	uint64_t old_va = w.vm.tramp_va, old_pa = w.vm.tramp_pa, old_len = w.vm.tramp_len;
 	int got = xpt_vm_set_trampoline(&w.vm, va, pa, len), want = tramp_expected(va, pa, len);
 	CHECK(got == want, "trampoline %#llx+%#llx from %#llx: %d, the contract says %d",
 	      (unsigned long long)va, (unsigned long long)len, (unsigned long long)pa, got, want);
@@ -327,11 +327,12 @@ static void probe_trampoline(unsigned arg)
 		CHECK(w.vm.tramp_va == va && w.vm.tramp_pa == pa && w.vm.tramp_len == len,
 		      "an accepted trampoline not recorded");
 	else
-		CHECK(w.vm.tramp_va == before.tramp_va && w.vm.tramp_pa == before.tramp_pa &&
-		      w.vm.tramp_len == before.tramp_len, "a refused trampoline changed the vm");
-	w.vm.tramp_va = before.tramp_va;
-	w.vm.tramp_pa = before.tramp_pa;
-	w.vm.tramp_len = before.tramp_len;
+		CHECK(w.vm.tramp_va == old_va && w.vm.tramp_pa == old_pa && w.vm.tramp_len == old_len,
+		      "a refused trampoline changed the vm");
+	/* The probe leaves the vm as it found it. */
+	w.vm.tramp_va = old_va;
+	w.vm.tramp_pa = old_pa;
+	w.vm.tramp_len = old_len;
 }
 
 static void share_lib(unsigned s, unsigned p, unsigned arg)
