@@ -63,10 +63,12 @@ echo "prove: provers $provers, timeout ${timeout}s, scripts ${PROVE_SCRIPTS:-rep
 # One WP run a line of the scope, up to PROVE_JOBS of them at once, each
 # with its own log.  The lemmas every file sees (those of the headers and
 # proofs/lemmas.h) are goals of the first run only; a file's own lemmas
-# are goals of its run.  (A line that names functions has no lemma goals;
-# a line that names "lemmas" instead has only them.)
-shared=$(grep -ho 'lemma [A-Za-z_0-9]*[ {:]' proofs/lemmas.h spec/*.h ref/include/*.h ref/src/*.h |
-	sed 's/lemma \([A-Za-z_0-9]*\).*/-\1/' | sort -u | paste -sd,)
+# are goals of its "lemmas" line, which leaves the shared ones out by
+# name.  A line that names functions has no lemma goals and leaves out
+# nothing: an assertion may bear a shared lemma's name.  (A whole file,
+# PROVE_FILES, proves the shared lemmas again.)
+shared=$(grep -ho '^ *lemma [A-Za-z_0-9]*[ {:]' proofs/lemmas.h spec/*.h ref/include/*.h ref/src/*.h |
+	sed 's/^ *lemma \([A-Za-z_0-9]*\).*/-\1/' | sort -u | paste -sd,)
 jobs=${PROVE_JOBS:-1}
 rm -f "$log".[0-9]*
 progress() { # goals done of goals scheduled, over every run so far
@@ -115,7 +117,8 @@ while read -r file fcts; do
 	 frama-c "${wp_poll[@]}" -cpp-extra-args="-Iref/include -include proofs/frama.h" "$file" \
 		-wp -wp-rte "${model[@]}" -wp-prover "$mode,$provers" -wp-session proofs/wp -wp-cache none \
 		-wp-par "${PROVE_PAR:-2}" -wp-timeout "$timeout" ${auto:+-wp-auto "$auto" -wp-auto-depth "${PROVE_DEPTH:-5}"} \
-		"${select[@]}" ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} $([ "$n" -gt 1 ] && echo "-wp-prop=$shared") \
+		"${select[@]}" ${PROVE_SKIP:+-wp-skip-fct "$PROVE_SKIP"} \
+		$([ "$n" -gt 1 ] && [ "$fcts" = lemmas ] && echo "-wp-prop=$shared") \
 		-wp-report-json "$reports/$base.json" </dev/null >"$log.$n" 2>&1
 	 echo $? >"$log.$n.rc"
 	 echo "prove: [$n] $file: done in $(( $(date +%s) - s )) s") &
