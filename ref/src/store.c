@@ -89,3 +89,42 @@ void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, un
 	for (uint64_t k = first; k < end; k++)
 		xpt_store(fa, &w[k], 0);
 }
+
+/* w[k] = v, with the frame spelt out: every other word of w as it was.
+ * (From xpt_store's assigns alone, the provers take long to see it next
+ * to the allocator's facts.) */
+/*@ requires xpt_frames_ok(fa) && \valid(w + k) && \separated(w + k, XPT_FRAMES_META(fa));
+    assigns w[k];
+    ensures stored: w[k] == v;
+    ensures others: \forall integer j; j != k ==> w[j] == \old(w[j]);
+    ensures ok: xpt_frames_ok(fa);
+    ensures kept: XPT_FRAMES_KEPT(fa, Pre);
+*/
+static void store_at(const struct xpt_frames *fa, uint64_t *w, uint64_t k, uint64_t v)
+{
+	xpt_store(fa, &w[k], v);
+}
+
+void xpt_store_steps(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
+                     uint64_t v, uint64_t step)
+{
+	/* The steps are carried folded (xpt_stepped): unfolded, each names
+	 * w[j - 1], which the provers matched against the invariant again
+	 * without end. */
+	/*@ loop invariant first <= k <= end;
+	    loop invariant first: first < k ==> w[first] == \at(v, Pre);
+	    loop invariant at: k == first ==> v == \at(v, Pre);
+	    loop invariant step: first < k ==> v == (uint64_t)(w[k - 1] + step);
+	    loop invariant next: \forall integer j; first < j < k ==> xpt_stepped(w, j, step);
+	    loop invariant ok: xpt_frames_ok(fa);
+	    loop invariant kept: XPT_FRAMES_KEPT(fa, Pre);
+	    loop assigns k, v, w[first .. end - 1];
+	    loop variant end - k;
+	*/
+	for (uint64_t k = first; k < end; k++) {
+		store_at(fa, w, k, v);
+		//@ assert kept: \forall integer j; first <= j < k ==> w[j] == \at(w[j], LoopCurrent);
+		//@ assert stepped: first < k ==> xpt_stepped(w, k, step);
+		v += step;
+	}
+}

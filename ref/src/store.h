@@ -30,4 +30,26 @@ void xpt_store(const struct xpt_frames *fa, uint64_t *p, uint64_t v);
 */
 void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, unsigned n);
 
+/* w[first .. end - 1] = v, v + step, v + 2 * step, ... (modulo 2^64),
+ * apart from the memory of allocator fa: a run of leaves. */
+/*@ axiomatic StoreSteps {
+    predicate xpt_stepped{L}(uint64_t *w, integer k, integer step) =
+      w[k] == (uint64_t)(w[k - 1] + step);
+    // A step holds where its two words are as they were.
+    lemma stepped_kept{A, B}: \forall uint64_t *w, integer k, step;
+      xpt_stepped{A}(w, k, step) && \at(w[k], A) == \at(w[k], B) &&
+      \at(w[k - 1], A) == \at(w[k - 1], B) ==> xpt_stepped{B}(w, k, step);
+    }
+*/
+/*@ requires first < end <= first + 512 && \valid(w + (first .. end - 1));
+    requires xpt_frames_ok(fa) && \separated(w + (first .. end - 1), XPT_FRAMES_META(fa));
+    assigns w[first .. end - 1];
+    ensures first: w[first] == v;
+    ensures next: \forall integer k; first < k < end ==> xpt_stepped(w, k, step);
+    ensures ok: xpt_frames_ok(fa);
+    ensures kept: XPT_FRAMES_KEPT(fa, Pre);
+*/
+void xpt_store_steps(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
+                     uint64_t v, uint64_t step);
+
 #endif
