@@ -42,14 +42,18 @@
 /* A space whose tables the mapper can change. */
 #define XPT_SPACE_WRITABLE(sp)                                                    \
   (XPT_SPACE_READABLE(sp) && \valid((sp)->mem.words + (0 .. (sp)->mem.nframes * 512 - 1)))
+/* Allocator fa's layout as at L: its frame count and the ends of its
+ * bitmaps (what the ranges of XPT_FRAMES_META and of a writes clause
+ * read). */
+#define XPT_FRAMES_ENDS(fa, L)                                                    \
+  ((fa)->nframes == \at((fa)->nframes, L) &&                                       \
+   (fa)->free4k.off[BMP_TOP] == \at((fa)->free4k.off[BMP_TOP], L) &&               \
+   (fa)->free2m.off[BMP_TOP] == \at((fa)->free2m.off[BMP_TOP], L) &&               \
+   (fa)->free1g.off[BMP_TOP] == \at((fa)->free1g.off[BMP_TOP], L))
 /* What a teardown leaves alone: the space and the allocator's layout. */
 #define XPT_TEARDOWN_FIXED(sp, L)                                                 \
   ((sp)->root == \at((sp)->root, L) && (sp)->levels == \at((sp)->levels, L) &&     \
-   (sp)->mem.nframes == \at((sp)->mem.nframes, L) &&                               \
-   (sp)->fa->nframes == \at((sp)->fa->nframes, L) &&                               \
-   (sp)->fa->free4k.off[BMP_TOP] == \at((sp)->fa->free4k.off[BMP_TOP], L) &&       \
-   (sp)->fa->free2m.off[BMP_TOP] == \at((sp)->fa->free2m.off[BMP_TOP], L) &&       \
-   (sp)->fa->free1g.off[BMP_TOP] == \at((sp)->fa->free1g.off[BMP_TOP], L))
+   (sp)->mem.nframes == \at((sp)->mem.nframes, L) && XPT_FRAMES_ENDS((sp)->fa, L))
 /* What a teardown writes, as the space and the allocator were at L (a
  * loop's assigns clause, so that its ends read as the function's). */
 #define XPT_TEARDOWN_WRITES(sp, L)                                                \

@@ -227,6 +227,11 @@
   predicate pg_aligned(integer v, integer L) =
     (L == 1 ==> v % 4096 == 0) && (L == 2 ==> v % 2097152 == 0) &&
     (L == 3 ==> v % 1073741824 == 0);
+  lemma aligned_by_size: \forall integer v, L;
+    1 <= L <= 3 ==> (pg_aligned(v, L) <==> v % pg_size(L) == 0);
+  // Pages nest: aligned to the pages of L is aligned to those below it.
+  lemma aligned_below: \forall integer v, K, L;
+    1 <= K <= L <= 3 && pg_aligned(v, L) ==> pg_aligned(v, K);
   // vb lies n entries of level L after va, in the same table.
   predicate pg_run_at(integer fl, integer va, integer L, integer n, integer vb) =
     pg_idx(vb, L) == pg_idx(va, L) + n && pg_same_above(va, vb, L) &&
@@ -273,6 +278,10 @@
     1 <= L <= 3 && pg_count(L, n, b) ==> pg_ents(L, b) == n;
   lemma count_next: \forall integer L, n, b;
     1 <= L <= 3 && pg_count(L, n, b) ==> pg_count(L, n + 1, b + pg_size(L));
+  // n entries of L are n pages of L; as many as fit in x bytes take no more.
+  lemma count_size: \forall integer L, n; 1 <= L <= 3 ==> pg_count(L, n, n * pg_size(L));
+  lemma count_fits: \forall integer L, n, x;
+    1 <= L <= 3 && 0 <= x && 0 <= n <= x / pg_size(L) ==> n * pg_size(L) <= x;
   // v's page is one of the n entries of level L from va's on.
   predicate pg_in_run(integer va, integer L, integer n, integer v) =
     pg_same_above(va, v, L) && pg_idx(va, L) <= pg_idx(v, L) < pg_idx(va, L) + n;

@@ -236,6 +236,16 @@ struct cursor {
                   XPT_FRAMES_META((c)->sp->fa)), Pre) &&                          \
    !pg_has(\at((c)->sp->mem.words[(c)->path[level].table * 512 + pg_idx(va, level)], Pre), PG_P))
 
+/* The space's fields, the pass and the allocator's layout as at L: what
+ * a map's steps leave alone. */
+#define MAP_FIXED(c, L)                                                           \
+  ((c)->sp->root == \at((c)->sp->root, L) && (c)->sp->levels == \at((c)->sp->levels, L) && \
+   (c)->sp->maxphyaddr == \at((c)->sp->maxphyaddr, L) &&                          \
+   (c)->sp->mem.words == \at((c)->sp->mem.words, L) &&                            \
+   (c)->sp->format == \at((c)->sp->format, L) &&                                  \
+   (c)->sp->mem.nframes == \at((c)->sp->mem.nframes, L) &&                        \
+   (c)->commit == \at((c)->commit, L) && XPT_FRAMES_ENDS((c)->sp->fa, L))
+
 /* ------------------------------------------------------------- entries */
 
 /* Entry i of the table that splits huge leaf `e` at `level`. */
@@ -728,6 +738,7 @@ static void hang_empty(struct cursor *c, unsigned level, uint64_t va, xpt_pfn t)
     ensures c->tables == (uint64_t)(\old(c->tables) + 1);
     ensures c->path[level - 1].virt && c->path[level - 1].split == split;
     ensures apart: map_frames_apart(c->sp);
+    ensures fixed: XPT_FRAMES_ENDS(c->sp->fa, Pre) && c->sp->mem.nframes == \old(c->sp->mem.nframes);
     ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
       c->path[l].table == \old(c->path[l].table) && c->path[l].virt == \old(c->path[l].virt) &&
       c->path[l].split == \old(c->path[l].split);
@@ -742,11 +753,7 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
 	below->virt = true;
 	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
 	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
-	/*@ assert fixed: c->sp->fa->nframes == \at(c->sp->fa->nframes, Pre) &&
-	      c->sp->fa->free4k.off[BMP_TOP] == \at(c->sp->fa->free4k.off[BMP_TOP], Pre) &&
-	      c->sp->fa->free2m.off[BMP_TOP] == \at(c->sp->fa->free2m.off[BMP_TOP], Pre) &&
-	      c->sp->fa->free1g.off[BMP_TOP] == \at(c->sp->fa->free1g.off[BMP_TOP], Pre) &&
-	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
+	/*@ assert fixed: XPT_FRAMES_ENDS(c->sp->fa, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
 	/*@ assert usable_was: \forall integer f; fr_usable(c->sp->fa, f) ==> fr_usable{Pre}(c->sp->fa, f); */
 	/*@ assert usable_pre: \forall integer f; fr_usable(c->sp->fa, f) ==>
 	      \at(\separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)), Pre); */
@@ -777,10 +784,7 @@ static void count_table(struct cursor *c, unsigned level, uint64_t split)
             c->sp->fa->free1g.w[0 .. c->sp->fa->free1g.off[BMP_TOP]],
             c->fl->npages, c->fl->all, c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
     ensures c->valid == level - 1;
-    ensures fixed: split == 0 ==> c->sp->root == \old(c->sp->root) && c->sp->levels == \old(c->sp->levels) &&
-      c->sp->maxphyaddr == \old(c->sp->maxphyaddr) && c->sp->mem.words == \old(c->sp->mem.words) &&
-      c->sp->format == \old(c->sp->format) && c->sp->mem.nframes == \old(c->sp->mem.nframes) &&
-      c->commit == \old(c->commit);
+    ensures fixed: split == 0 ==> MAP_FIXED(c, Pre);
     behavior check:
       assumes !c->commit;
       ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
@@ -838,10 +842,7 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		/*@ assert counted_apart: \separated(&c->tables, &c->path[level - 1], &c->sp->fa->nfree,
 		      c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1)); */
 		count_table(c, level, split);
-		/*@ assert counted_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
-	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
-	      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
-	      c->commit == \at(c->commit, Pre); */
+		/*@ assert counted_fixed: MAP_FIXED(c, Pre); */
 		/*@ assert counted_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 	      c->path[l].split == \at(c->path[l].split, Pre); */
@@ -854,10 +855,7 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 	/*@ assert path_apart: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 	      \separated(&c->path[l].table, &c->path[l].split, XPT_FRAMES_META(c->sp->fa)); */
 	xpt_pfn t = take_frame(c->sp);
-	/*@ assert taken_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
-	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
-	      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
-	      c->commit == \at(c->commit, Pre); */
+	/*@ assert taken_fixed: MAP_FIXED(c, Pre); */
 	/*@ assert taken_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 	      c->path[l].split == \at(c->path[l].split, Pre); */
@@ -882,18 +880,12 @@ static int new_table(struct cursor *c, unsigned level, uint64_t va, uint64_t spl
 		hang_split(c, entry, level, va, t, split);
 	} else {
 		hang_empty(c, level, va, t);
-		/*@ assert empty_fixed: c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
-		      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
-		      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
-		      c->commit == \at(c->commit, Pre); */
+		/*@ assert empty_fixed: MAP_FIXED(c, Pre); */
 		/*@ assert empty_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 		      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 		      c->path[l].split == \at(c->path[l].split, Pre); */
 	}
-	/*@ assert hung_fixed: split == 0 ==> c->sp->root == \at(c->sp->root, Pre) && c->sp->levels == \at(c->sp->levels, Pre) &&
-	      c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre) &&
-	      c->sp->format == \at(c->sp->format, Pre) && c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
-	      c->commit == \at(c->commit, Pre); */
+	/*@ assert hung_fixed: split == 0 ==> MAP_FIXED(c, Pre); */
 	/*@ assert hung_held: split == 0 ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 	      c->path[l].split == \at(c->path[l].split, Pre); */
@@ -1125,39 +1117,6 @@ static unsigned map_size(const struct op *op, uint64_t va, uint64_t pa, uint64_t
  * term to instantiate on).
  */
 
-/* Leaves into w[first .. end - 1]: the first is `leaf`, each next one
- * `bytes` further. */
-/*@ predicate map_linked{L}(uint64_t *w, integer k, uint64_t bytes) =
-      w[k] == (uint64_t)(w[k - 1] + bytes);
-*/
-/*@ requires first < end <= first + 512 && \valid(w + (first .. end - 1));
-    assigns w[first .. end - 1];
-    ensures first: w[first] == leaf;
-    ensures next: \forall integer k; first < k < end ==> w[k] == (uint64_t)(w[k - 1] + bytes);
-*/
-static void put_leaves(uint64_t *w, uint64_t first, uint64_t end, uint64_t leaf, uint64_t bytes)
-{
-	/* The links are carried folded (map_linked): unfolded, each names
-	 * w[j - 1], which the provers matched against the invariant again
-	 * without end. */
-	/*@ loop invariant first <= k <= end;
-	    loop invariant first: first < k ==> w[first] == \at(leaf, Pre);
-	    loop invariant at: k == first ==> leaf == \at(leaf, Pre);
-	    loop invariant step: first < k ==> leaf == (uint64_t)(w[k - 1] + bytes);
-	    loop invariant next: \forall integer j; first < j < k ==> map_linked(w, j, bytes);
-	    loop assigns k, leaf, w[first .. end - 1];
-	    loop variant end - k;
-	*/
-	for (uint64_t k = first; k < end; k++) {
-		w[k] = leaf;
-		/* The solvers need the write's frame and the new link spelt out. */
-		//@ assert kept: \forall integer j; first <= j < k ==> w[j] == \at(w[j], LoopCurrent);
-		//@ assert linked: first < k ==> map_linked(w, k, bytes);
-		//@ assert before: \forall integer j; first < j < k ==> map_linked(w, j, bytes);
-		leaf += bytes;
-	}
-}
-
 /* The end of the run that starts at w[first]: the first index after it
  * that is `end` or holds a present entry. */
 /*@ requires first < end <= first + 512 && \valid_read(w + (first .. end - 1));
@@ -1178,6 +1137,23 @@ static uint64_t run_end(unsigned fmt, const uint64_t *w, uint64_t first, uint64_
 	return k;
 }
 
+/* How many leaves of `level` a run from va may take: to the end of va's
+ * table and of the range, one when the size is forced. */
+/*@ requires \valid_read(op) && 1 <= level <= 3 && left >= pg_size(level);
+    assigns \nothing;
+    ensures 1 <= \result <= 512 - pg_idx(va, level) && \result <= left / pg_size(level);
+*/
+static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint64_t left)
+{
+	uint64_t bytes = xpt_level_bytes(level);
+	unsigned n = XPT_ENTRIES - xpt_index(va, level);
+	if (op->forced >= 0)
+		n = 1;
+	if (n > left / bytes)
+		n = (unsigned)(left / bytes);
+	return n;
+}
+
 /*
  * Leaves of `level` for va, va + size, ... while the entries of the current
  * table are absent and the range lasts; returns how many.  The entry at va
@@ -1185,46 +1161,58 @@ static uint64_t run_end(unsigned fmt, const uint64_t *w, uint64_t first, uint64_
  * aligned to a larger page than the first, so the run loses no chance of a
  * huge page.  An entry found present ends the run; the next step reports it.
  */
-/*@ requires \valid_read(c) && \valid_read(op) && XPT_SPACE_WRITABLE(c->sp);
+/*@ requires \valid_read(c) && \valid_read(op) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp);
     requires \separated(c, op, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
+    requires \separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1), XPT_FRAMES_META(c->sp->fa));
     requires 1 <= level <= 3 && left >= pg_size(level);
     requires (pa & 0xfff) == 0 && pa < 0x10000000000000;
     requires !c->path[level].virt ==> c->path[level].table < c->sp->mem.nframes;
-    assigns c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level) ..
-                             c->path[level].table * 512 + 511];
+    assigns c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1];
     ensures run: 1 <= \result <= 512 - pg_idx(va, level) && \result <= left / pg_size(level);
     ensures check: !c->commit || c->path[level].virt ==>
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
         c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures leaves: c->commit && !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
-      \forall integer k; base < k < base + \result ==>
-        c->sp->mem.words[k] == (uint64_t)(c->sp->mem.words[k - 1] + pg_size(level));
+      \forall integer k; base < k < base + \result ==> xpt_stepped(c->sp->mem.words, k, pg_size(level));
     ensures holes: !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; base < k < base + \result ==>
         !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));
     ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
       map_leaf(c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)], op->attr, level);
+    ensures others: !c->path[level].virt ==>
+      \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
+      \forall integer k; 0 <= k < c->sp->mem.nframes * 512 && !(base <= k < base + \result) ==>
+        c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures fixed: MAP_FIXED(c, Pre) && c->valid == \old(c->valid) &&
+      c->path[level].table == \old(c->path[level].table) && c->path[level].virt == \old(c->path[level].virt);
+    ensures apart: map_frames_apart(c->sp);
+    ensures cursor: \old(map_cursor_ok(c, level)) ==> map_cursor_ok(c, level);
+    ensures real: \old(map_cursor_real(c, level)) ==> map_cursor_real(c, level);
 */
 static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                          uint64_t pa, uint64_t left)
 {
 	const struct level *l = &c->path[level];
 	uint64_t bytes = xpt_level_bytes(level), first, end;
-	unsigned idx = xpt_index(va, level), n = XPT_ENTRIES - idx;
-	if (op->forced >= 0)
-		n = 1;
-	if (n > left / bytes)
-		n = (unsigned)(left / bytes);
+	unsigned n = run_room(op, level, va, left);
 	if (l->virt)
 		return n; /* a table the commit pass will create: all absent */
-	first = xpt_slot(l->table, idx);
+	first = xpt_slot(l->table, xpt_index(va, level));
 	end = run_end(c->sp->format, c->sp->mem.words, first, first + n);
 	/* Consecutive leaves differ only in their address, by `bytes`. */
 	if (c->commit)
-		put_leaves(c->sp->mem.words, first, end,
-		           xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);
+		xpt_store_steps(c->sp->fa, c->sp->mem.words, first, end,
+		                xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);
+	/* The allocator as it was, apart from the window as it was. */
+	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
+	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
+	/*@ assert usable_pre: \forall integer f; fr_usable(c->sp->fa, f) ==>
+	      \at(\separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)), Pre); */
+	/*@ assert usable: \forall integer f; fr_usable(c->sp->fa, f) ==>
+	      \separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)); */
+	//@ ghost frames_apart(c->sp);
 	return (unsigned)(end - first);
 }
 
@@ -1247,21 +1235,19 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
   map_cursor_ok(c, (c)->valid) && ((c)->commit ==> MAP_STEP_WALK(c, va))
 
 /* What a step of a map may write: the cursor, the window, the allocator's
- * free maps and the flush record. */
-#define MAP_STEP_WRITES(c)                                                        \
+ * free maps and the flush record, with their ends as at L. */
+#define MAP_STEP_WRITES(c, L)                                                     \
   (c)->valid, (c)->tables, (c)->path[1 .. XPT_MAX_LEVELS],                         \
-  (c)->sp->mem.words[0 .. (c)->sp->mem.nframes * 512 - 1],                         \
-  (c)->sp->fa->nfree, (c)->sp->fa->free4k.w[0 .. (c)->sp->fa->free4k.off[BMP_TOP]], \
-  (c)->sp->fa->free2m.w[0 .. (c)->sp->fa->free2m.off[BMP_TOP]],                    \
-  (c)->sp->fa->free1g.w[0 .. (c)->sp->fa->free1g.off[BMP_TOP]],                    \
+  (c)->sp->mem.words[0 .. \at((c)->sp->mem.nframes, L) * 512 - 1],                 \
+  (c)->sp->fa->nfree, (c)->sp->fa->free4k.w[0 .. \at((c)->sp->fa->free4k.off[BMP_TOP], L)], \
+  (c)->sp->fa->free2m.w[0 .. \at((c)->sp->fa->free2m.off[BMP_TOP], L)],            \
+  (c)->sp->fa->free1g.w[0 .. \at((c)->sp->fa->free1g.off[BMP_TOP], L)],            \
   (c)->fl->npages, (c)->fl->all, (c)->fl->va[0 .. XPT_FLUSH_PAGES - 1], (c)->fl->global
 
 /* What a step of a map keeps since label L: the space, the pass, the
  * allocator's soundness and, in the check pass, every word of the window. */
 #define MAP_STEP_KEPT(c, L)                                                       \
-  (c)->sp->mem.nframes == \at((c)->sp->mem.nframes, L) &&                         \
-  (c)->sp->root == \at((c)->sp->root, L) && (c)->commit == \at((c)->commit, L) &&  \
-  map_frames_apart((c)->sp) &&                                                    \
+  MAP_FIXED(c, L) && map_frames_apart((c)->sp) &&                                \
   (!(c)->commit ==> \forall integer k; 0 <= k < (c)->sp->mem.nframes * 512 ==>    \
      (c)->sp->mem.words[k] == \at((c)->sp->mem.words[k], L))
 
@@ -1287,12 +1273,11 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
       e == c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
     requires none: c->path[level].virt ==> e == 0;
     requires table: xpt_present(c->sp->format, e) && level <= 3 ==> !pg_leaf(e, level);
-    assigns MAP_STEP_WRITES(c);
+    assigns MAP_STEP_WRITES(c, Pre);
     ensures errors: \result == XPT_OK || \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW ||
       \result == XPT_E_NOMEM;
     ensures kept: MAP_STEP_KEPT(c, Pre);
-    ensures down: \result == XPT_OK ==> c->valid == level - 1 && map_cursor_ok(c, c->valid) &&
-      (c->commit ==> MAP_STEP_WALK(c, va));
+    ensures down: \result == XPT_OK ==> c->valid == level - 1 && MAP_STEP_PRE(c, va);
 */
 static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 {
@@ -1315,14 +1300,15 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 		      pg_table{Here}(XPT_SPACE_AT(c->sp, Pre), va, J) == pg_table{Pre}(XPT_SPACE_AT(c->sp, Pre), va, J); */
 		/*@ assert made_tree: c->commit && made == XPT_OK ==>
 		      pg_tree{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre)); */
-		/*@ assert made_fields: c->sp->root == \at(c->sp->root, Pre) &&
-		      c->sp->levels == \at(c->sp->levels, Pre) && c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) &&
-		      c->sp->mem.words == \at(c->sp->mem.words, Pre) && c->sp->format == \at(c->sp->format, Pre) &&
-		      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre); */
+		//@ assert made_fields: MAP_FIXED(c, Pre);
 		/*@ assert made_held: made == XPT_OK ==> \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 		      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 		      c->path[l].split == \at(c->path[l].split, Pre); */
 		/*@ assert made_at: c->commit && made == XPT_OK ==> map_at_walk(c, level - 1, va); */
+		/*@ assert made_reach_up: c->commit && made == XPT_OK ==> \forall integer l; level <= l <= c->sp->levels ==>
+		      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l); */
+		/*@ assert made_tables: c->commit && made == XPT_OK ==> \forall integer l; level <= l <= c->sp->levels ==>
+		      !c->path[l].virt && pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table; */
 		/*@ assert made_upper: c->commit && made == XPT_OK ==> map_on_walk(c, level, va); */
 		/*@ assert made_on: c->commit && made == XPT_OK ==> map_on_walk(c, level - 1, va); */
 		//@ assert made_frames: map_frames_apart(c->sp);
@@ -1342,8 +1328,10 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 		//@ assert made_real: made == XPT_OK && c->commit ==> map_cursor_real(c, level - 1);
 		//@ assert made_owned: made == XPT_OK && c->commit ==> map_owned(c->sp);
 		//@ assert made_kept: MAP_STEP_KEPT(c, Pre);
-		/*@ assert made_down: made == XPT_OK ==> c->valid == level - 1 && map_cursor_ok(c, c->valid) &&
-		      (c->commit ==> MAP_STEP_WALK(c, va)); */
+		/*@ assert made_place: XPT_SPACE_WRITABLE(c->sp) && map_flush_place(c) &&
+		      \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+		                 XPT_FRAMES_META(c->sp->fa)); */
+		//@ assert made_down: made == XPT_OK ==> c->valid == level - 1 && MAP_STEP_PRE(c, va);
 		return made;
 	}
 	int err = enter_error(c, level, e);
@@ -1360,7 +1348,7 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 	/*@ assert entered_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 	      c->path[l].split == \at(c->path[l].split, Pre); */
-	//@ assert entered_fields: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) && c->sp->root == \at(c->sp->root, Pre);
+	//@ assert entered_fields: MAP_FIXED(c, Pre);
 	/*@ assert entered_tree: c->commit ==> pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes); */
 	/*@ assert entered_reaches: c->commit ==>
 	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level - 1); */
@@ -1385,10 +1373,54 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 	      pg_table(XPT_SPACE_PGW(c->sp), v, K) == pg_table{Pre}(XPT_SPACE_PGW(c->sp), v, K); */
 	//@ assert entered_owned: c->commit ==> map_owned(c->sp);
 	//@ assert entered_kept: MAP_STEP_KEPT(c, Pre);
-	/*@ assert entered_down: c->valid == level - 1 && map_cursor_ok(c, c->valid) &&
-	      (c->commit ==> MAP_STEP_WALK(c, va)); */
+	//@ assert entered_down: c->valid == level - 1 && MAP_STEP_PRE(c, va);
 	return XPT_OK;
 }
+
+/* level_verdict's answer for a leaf to go at `level` (not an error code). */
+#define MAP_HERE (-1)
+
+/* What map_descend does at `level`, whose entry for va is e, when it
+ * wants a leaf at level want + 1: put it here (an absent entry there),
+ * fail (a leaf in the way, or a huge page around va), or go down (into a
+ * table, which at want + 1 means a smaller leaf). */
+/*@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op) && 1 <= level && want <= XPT_1G;
+    assigns \nothing;
+    ensures \result == MAP_HERE || \result == XPT_OK || \result == XPT_E_EXISTS || \result == XPT_E_HUGE;
+    ensures here: \result == MAP_HERE <==> level == want + 1 && !xpt_present(c->sp->format, e);
+    ensures down: \result == XPT_OK ==>
+      (xpt_present(c->sp->format, e) && level <= 3 ==> !pg_leaf(e, level)) &&
+      (level == want + 1 ==> 2 <= level && xpt_present(c->sp->format, e));
+*/
+static int level_verdict(const struct cursor *c, const struct op *op, unsigned level, unsigned want,
+                         uint64_t e)
+{
+	bool here = present(c, e);
+	if (level == want + 1u) {
+		if (!here)
+			return MAP_HERE;
+		if (xpt_is_leaf(e, level))
+			return XPT_E_EXISTS;
+		if (op->forced >= 0)
+			return XPT_E_HUGE; /* smaller mappings' table is in the way */
+		return XPT_OK;
+	}
+	if (here && level <= 3u && xpt_is_leaf(e, level))
+		return XPT_E_HUGE; /* inside an existing huge page */
+	return XPT_OK;
+}
+
+/*@ // A leaf of level L fits at va for pa: both aligned to its pages and
+    // `left` bytes holding one (at level 1 the callers see to that).  A
+    // block, seen only by goals that name map_fits.
+    axiomatic MapFits {
+    predicate map_fits(integer va, integer pa, integer left, integer L) =
+      L != 1 ==> pg_aligned(va, L) && pg_aligned(pa, L) && left >= pg_size(L);
+    // So does every smaller leaf (pages nest).
+    lemma fits_below: \forall integer va, pa, left, K, L;
+      1 <= K <= L <= 3 && map_fits(va, pa, left, L) ==> map_fits(va, pa, left, K);
+    }
+*/
 
 /* Down from the cursor to the table that takes va's leaf of the size
  * map_size picks, through the tables it finds, making the missing ones.
@@ -1402,8 +1434,8 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
                                        XPT_FRAMES_META(c->sp->fa));
     requires c->fl == \null || \separated(err, c->fl);
     requires 1 <= c->valid <= c->sp->levels && 4096 <= left;
-    requires above: c->valid < 3 ==> va % pg_size(c->valid + 1) != 0;
-    assigns *err, MAP_STEP_WRITES(c);
+    requires above: c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
+    assigns *err, MAP_STEP_WRITES(c, Pre);
     ensures errors: *err == XPT_OK || *err == XPT_E_EXISTS || *err == XPT_E_HUGE ||
       *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW || *err == XPT_E_NOMEM;
     ensures found: *err == XPT_OK <==> \result != 0;
@@ -1418,37 +1450,37 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
                             uint64_t left, int *err)
 {
-	unsigned want = map_size(op, va, pa, left);
+	const unsigned fit = map_size(op, va, pa, left);
+	unsigned want = fit;
+	/* A size whose page va is aligned to has its level at or below the
+	 * cursor (above, aligned_below). */
+	//@ assert start: want + 1 <= c->valid;
+	//@ assert fits: map_fits(va, pa, left, fit + 1);
 	*err = XPT_OK;
-	/*@ loop invariant lv: want + 1 <= level == c->valid <= c->sp->levels && want <= XPT_1G;
-	    loop invariant fits: want != XPT_4K ==> \let bytes = pg_size(want + 1);
-	      va % bytes == 0 && pa % bytes == 0 && left >= bytes;
+	/*@ loop invariant lv: want + 1 <= level == c->valid <= c->sp->levels && want <= fit <= XPT_1G;
 	    loop invariant ok: *err == XPT_OK;
 	    loop invariant kept: MAP_STEP_KEPT(c, Pre);
 	    loop invariant pre: MAP_STEP_PRE(c, va);
-	    loop assigns level, want, *err, MAP_STEP_WRITES(c);
+	    loop assigns level, want, *err, MAP_STEP_WRITES(c, Pre);
 	    loop variant level;
 	*/
 	for (unsigned level = c->valid;; level--) {
 		uint64_t e = read_entry(c, level, va);
-		bool here = present(c, e);
-		if (level == want + 1u) {
-			if (!here)
-				return level;
-			if (xpt_is_leaf(e, level)) {
-				*err = XPT_E_EXISTS;
-				return 0;
-			}
-			if (op->forced >= 0) {
-				*err = XPT_E_HUGE; /* smaller mappings' table is in the way */
-				return 0;
-			}
-			want--;            /* fill the existing table instead */
-		} else if (here && level <= 3u && xpt_is_leaf(e, level)) {
-			*err = XPT_E_HUGE; /* inside an existing huge page */
+		int verdict = level_verdict(c, op, level, want, e);
+		if (verdict == MAP_HERE) {
+			//@ assert fitting: map_fits(va, pa, left, level);
+			/*@ assert leaf: level <= 3 && left >= pg_size(level) &&
+			      (level > 1 ==> va % pg_size(level) == 0 && pa % pg_size(level) == 0); */
+			return level;
+		}
+		if (verdict != XPT_OK) {
+			*err = verdict;
 			return 0;
 		}
+		if (level == want + 1u)
+			want--; /* fill the existing table instead */
 		*err = map_down(c, level, va, e);
+		//@ assert stepped: MAP_STEP_KEPT(c, Pre);
 		if (*err != XPT_OK)
 			return 0;
 	}
@@ -1465,8 +1497,8 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
     requires c->fl == \null || \separated(err, c->fl);
     requires 1 <= c->valid <= c->sp->levels;
     requires (pa & 0xfff) == 0 && pa < 0x10000000000000 && 4096 <= left;
-    requires above: c->valid < 3 ==> va % pg_size(c->valid + 1) != 0;
-    assigns *err, MAP_STEP_WRITES(c);
+    requires above: c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
+    assigns *err, MAP_STEP_WRITES(c, Pre);
     ensures errors: *err == XPT_OK || *err == XPT_E_EXISTS || *err == XPT_E_HUGE ||
       *err == XPT_E_RSVD_BITS || *err == XPT_E_WINDOW || *err == XPT_E_NOMEM;
     ensures failed: *err != XPT_OK ==> \result == 0;
@@ -1484,9 +1516,15 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	unsigned level = map_descend(c, op, va, pa, left, err);
 	if (level == 0)
 		return 0;
+	/*@ assert found: map_cursor_ok(c, level) &&
+	      (c->commit ==> map_cursor_real(c, level) && c->sp->format == XPT_FMT_X86); */
+	//@ assert real: c->commit ==> !c->path[level].virt;
 	uint64_t bytes = xpt_level_bytes(level);
 	unsigned n = fill_run(c, op, level, va, pa, left);
-	//@ assert count: n * bytes <= left && pg_count(level, n, n * bytes);
+	/*@ assert leaf: c->commit ==>
+	      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level); */
+	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
+	//@ assert count: pg_count(level, n, n * pg_size(level));
 	return n * bytes;
 }
 
