@@ -44,7 +44,7 @@ variants=(
 	"a trampoline accepted in the lower half|vm.c|xpt_vm_set_trampoline|set|s/if (va < xpt_space_user_top(\&vm->kernel))/if (0)/"
 	"a step down into a table outside the window|map.c|map_down|entered_below,down|/^static int map_down(/,/^}/s/^\tint err = enter_error(c, level, e);\$/\tint err = XPT_OK;/"
 	"a store that spares the last word of a run|store.c|xpt_store_zero|zeroed|/^void xpt_store_zero(/,/^}/s/for (uint64_t k = first; k < end; k++)/for (uint64_t k = first; k + 1 < end; k++)/"
-	"a run of leaves that all map its first page|store.c|xpt_store_steps|next|/^void xpt_store_steps(/,/^}/s/^\t\tv += step;\$/\t\tv += 0;/"
+	"a run of leaves that all map its first page|store.c|xpt_store_steps|step,next|/^void xpt_store_steps(/,/^}/s/^\t\tv += step;\$/\t\tv += 0;/"
 	"a leaf put over a present entry|map.c|level_verdict|here|/^static int level_verdict(/,/^}/s/^\t\tif (!here)\$/\t\tif (1)/"
 	"a map step down through a huge page|map.c|level_verdict|down|/^static int level_verdict(/,/^}/s/^\tif (here \&\& level <= 3u \&\& xpt_is_leaf(e, level))\$/\tif (0)/"
 	"a run of leaves longer than the range|map.c|run_room|@ensures|/^static unsigned run_room(/,/^}/s/if (n > left \/ bytes)/if (n > left \/ bytes + 1u)/"
