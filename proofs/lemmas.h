@@ -52,6 +52,14 @@
     (bits_flushed(va, 2097152) & 0xffffffffffe00000) == (va & 0xffffffffffe00000);
   axiom bits_page_1g: \forall integer va; 0 <= va < 0x10000000000000000 ==>
     (bits_flushed(va, 1073741824) & 0xffffffffc0000000) == (va & 0xffffffffc0000000);
+  // Between two addresses that agree on their bits from 47 (56) up, every
+  // address does too (half_in, a width at a time).  The width is a
+  // variable equal to 47 (56), so that the provers can apply the axiom to
+  // a width they know only by its value.
+  axiom bits_half_47: \forall integer a, b, x, k; k == 47 &&
+    0 <= a <= x <= b < 0x10000000000000000 && (a >> k) == (b >> k) ==> (x >> k) == (a >> k);
+  axiom bits_half_56: \forall integer a, b, x, k; k == 56 &&
+    0 <= a <= x <= b < 0x10000000000000000 && (a >> k) == (b >> k) ==> (x >> k) == (a >> k);
   }
 
   // ------------------------------------------------ masks, in arithmetic
@@ -405,6 +413,15 @@
   lemma half_56: \forall integer a, b, x;
     0 <= a <= x <= b && a / 72057594037927936 == b / 72057594037927936 ==>
     x / 72057594037927936 == a / 72057594037927936;
+  // A width at a time: the width less one is 47 or 56, where the bits
+  // above agree between a and b, and so between a and x (bits_half_47,
+  // bits_half_56); then x is canonical as a is.
+  lemma half_top_48: \forall integer fl, a, b, x;
+    !pg_has(fl, CTL_LA57) && pg_half(fl, a, b) && a <= x <= b ==>
+    (x >> (pg_va_bits(fl) - 1)) == (a >> (pg_va_bits(fl) - 1));
+  lemma half_top_57: \forall integer fl, a, b, x;
+    pg_has(fl, CTL_LA57) && pg_half(fl, a, b) && a <= x <= b ==>
+    (x >> (pg_va_bits(fl) - 1)) == (a >> (pg_va_bits(fl) - 1));
   lemma half_in: \forall integer fl, a, b, x;
     pg_half(fl, a, b) && a <= x <= b ==> pg_canonical(fl, x);
   // A walk whose entry at L is stored absent ends there, inside the
