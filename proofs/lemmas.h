@@ -407,12 +407,6 @@
   predicate pg_half(integer fl, integer a, integer b) =
     0 <= a <= b <= 18446744073709551615 && pg_canonical(fl, a) && pg_canonical(fl, b) &&
     (a >> (pg_va_bits(fl) - 1)) == (b >> (pg_va_bits(fl) - 1));
-  lemma half_47: \forall integer a, b, x;
-    0 <= a <= x <= b && a / 140737488355328 == b / 140737488355328 ==>
-    x / 140737488355328 == a / 140737488355328;
-  lemma half_56: \forall integer a, b, x;
-    0 <= a <= x <= b && a / 72057594037927936 == b / 72057594037927936 ==>
-    x / 72057594037927936 == a / 72057594037927936;
   // A width at a time: the width less one is 47 or 56, where the bits
   // above agree between a and b, and so between a and x (bits_half_47,
   // bits_half_56); then x is canonical as a is.
