@@ -531,10 +531,7 @@ static void table_split(const struct xpt_space *sp, xpt_pfn t, uint64_t split, u
       (fr_free(sp->fa, g) <==> fr_free{Pre}(sp->fa, g));
     ensures usable: \result != NO_FRAME ==> fr_usable(sp->fa, \result);
     ensures ok: map_frames_apart(sp);
-    ensures fixed: sp->fa->nframes == \old(sp->fa->nframes) && sp->root == \old(sp->root) &&
-      sp->fa->free4k.off[BMP_TOP] == \old(sp->fa->free4k.off[BMP_TOP]) &&
-      sp->fa->free2m.off[BMP_TOP] == \old(sp->fa->free2m.off[BMP_TOP]) &&
-      sp->fa->free1g.off[BMP_TOP] == \old(sp->fa->free1g.off[BMP_TOP]);
+    ensures fixed: sp->root == \old(sp->root) && XPT_FRAMES_ENDS(sp->fa, Pre);
 */
 static xpt_pfn take_frame(const struct xpt_space *sp)
 {
@@ -550,10 +547,7 @@ static xpt_pfn take_frame(const struct xpt_space *sp)
 	      XPT_FRAMES_WRITES_APART(sp->fa, sp->fa->usable + j); */
 	int err = xpt_frame_alloc(sp->fa, &t);
 	/*@ assert f_fixed: sp->mem.nframes == \at(sp->mem.nframes, Pre) && sp->root == \at(sp->root, Pre) &&
-	      sp->fa->nframes == \at(sp->fa->nframes, Pre) &&
-	      sp->fa->free4k.off[BMP_TOP] == \at(sp->fa->free4k.off[BMP_TOP], Pre) &&
-	      sp->fa->free2m.off[BMP_TOP] == \at(sp->fa->free2m.off[BMP_TOP], Pre) &&
-	      sp->fa->free1g.off[BMP_TOP] == \at(sp->fa->free1g.off[BMP_TOP], Pre); */
+	      XPT_FRAMES_ENDS(sp->fa, Pre); */
 	/*@ assert f_usable: \forall integer j; 0 <= j < fr_usable_words(sp->fa->nframes) ==>
 	      sp->fa->usable[j] == \at(sp->fa->usable[j], Pre); */
 	//@ assert f_fr_usable: \forall integer g; fr_usable(sp->fa, g) <==> fr_usable{Pre}(sp->fa, g);
@@ -638,10 +632,7 @@ static void link_table(struct xpt_space *sp, uint64_t at, xpt_pfn t)
 	xpt_store(sp->fa, sp->mem.words + at, table);
 	//@ assert z_kept: \forall integer k; t * 512 <= k < t * 512 + 512 ==> sp->mem.words[k] == 0;
 	//@ assert kept_here: XPT_FRAMES_KEPT(sp->fa, Pre);
-	/*@ assert fixed: sp->fa->nframes == \at(sp->fa->nframes, Pre) &&
-	      sp->fa->free4k.off[BMP_TOP] == \at(sp->fa->free4k.off[BMP_TOP], Pre) &&
-	      sp->fa->free2m.off[BMP_TOP] == \at(sp->fa->free2m.off[BMP_TOP], Pre) &&
-	      sp->fa->free1g.off[BMP_TOP] == \at(sp->fa->free1g.off[BMP_TOP], Pre); */
+	//@ assert fixed: XPT_FRAMES_ENDS(sp->fa, Pre);
 	//@ assert usable_same: \forall integer g; fr_usable(sp->fa, g) <==> fr_usable{Pre}(sp->fa, g);
 	//@ assert fields: sp->fa->nframes <= sp->mem.nframes && xpt_frames_ok(sp->fa);
 	//@ assert meta: \separated(sp, XPT_FRAMES_META(sp->fa));
@@ -707,8 +698,7 @@ static void enter_table(struct cursor *c, unsigned level, xpt_pfn t)
     ensures others: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 &&
       !(t * 512 <= k < t * 512 + 512) && k != \old(c->path[level].table) * 512 + pg_idx(va, level) ==>
       c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures fixed: c->sp->mem.nframes == \old(c->sp->mem.nframes) && c->sp->root == \old(c->sp->root) &&
-      c->path[level].table == \old(c->path[level].table);
+    ensures fixed: MAP_FIXED(c, Pre) && c->path[level].table == \old(c->path[level].table);
     ensures apart: map_frames_apart(c->sp);
     ensures kept: XPT_FRAMES_KEPT(c->sp->fa, Pre);
     ensures held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
@@ -718,12 +708,15 @@ static void enter_table(struct cursor *c, unsigned level, xpt_pfn t)
 static void hang_empty(struct cursor *c, unsigned level, uint64_t va, xpt_pfn t)
 {
 	uint64_t at = xpt_slot(c->path[level].table, xpt_index(va, level));
+	/* What the link writes lies apart from the cursor. */
+	/*@ assert path_apart: \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
+	      \separated(&c->path[l].table, &c->path[l].split,
+	                  c->sp->mem.words + (t * 512 .. t * 512 + 511), c->sp->mem.words + at); */
 	link_table(c->sp, at, t);
-	/*@ assert fixed: c->path[level].table == \at(c->path[level].table, Pre) &&
-	      c->sp->fa->nframes == \at(c->sp->fa->nframes, Pre) &&
-	      c->sp->fa->free4k.off[BMP_TOP] == \at(c->sp->fa->free4k.off[BMP_TOP], Pre) &&
-	      c->sp->fa->free2m.off[BMP_TOP] == \at(c->sp->fa->free2m.off[BMP_TOP], Pre) &&
-	      c->sp->fa->free1g.off[BMP_TOP] == \at(c->sp->fa->free1g.off[BMP_TOP], Pre); */
+	/*@ assert linked_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
+	      c->path[l].split == \at(c->path[l].split, Pre); */
+	//@ assert fixed: MAP_FIXED(c, Pre) && c->path[level].table == \at(c->path[level].table, Pre);
 	enter_table(c, level, t);
 }
 
@@ -1157,7 +1150,7 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
 /*
  * Leaves of `level` for va, va + size, ... while the entries of the current
  * table are absent and the range lasts; returns how many.  The entry at va
- * is absent (the caller looked).  Inside a table no later address is
+ * is absent (map_descend's `absent`).  Inside a table no later address is
  * aligned to a larger page than the first, so the run loses no chance of a
  * huge page.  An entry found present ends the run; the next step reports it.
  */
@@ -1205,6 +1198,10 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	if (c->commit)
 		xpt_store_steps(c->sp->fa, c->sp->mem.words, first, end,
 		                xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);
+	/* The cursor lies apart from the window. */
+	/*@ assert cursor_same: c->sp->levels == \at(c->sp->levels, Pre) &&
+	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
+	      \forall integer k; 0 <= k <= XPT_MAX_LEVELS ==> c->path[k] == \at(c->path[k], Pre); */
 	/* The allocator as it was, apart from the window as it was. */
 	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
 	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
@@ -2124,6 +2121,11 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 			       !pg_leaf(entry, level)); */
 			/*@ ghost walk_from(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr,
 			                    c->sp->mem.nframes, va, level, entry); */
+			/*@ assert above_fail: \forall integer l; \at(c->valid, Pre) < l <= XPT_MAX_LEVELS ==>
+			      c->path[l] == \at(c->path[l], Pre); */
+			/*@ assert walks_fail: \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+			      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+			      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 			return entry;
 		}
 		//@ assert table: !pg_leaf(entry, level);
@@ -2182,6 +2184,11 @@ static uint64_t descend(struct cursor *c, uint64_t va, int *err)
 	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
 	/*@ assert read_end: map_at_walk(c, level, va) ==>
 	      entry == pg_entry(XPT_SPACE_PGW(c->sp), va, level); */
+	/*@ assert above_done: \forall integer l; \at(c->valid, Pre) < l <= XPT_MAX_LEVELS ==>
+	      c->path[l] == \at(c->path[l], Pre); */
+	/*@ assert walks_done: \forall integer v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 	return entry;
 }
 
