@@ -205,6 +205,21 @@
     pg_same_above(va, vb, 2) && va / 549755813888 == vb / 549755813888;
   lemma above_1: \forall integer va, vb; 0 <= va && 0 <= vb && va / 2097152 == vb / 2097152 ==>
     pg_same_above(va, vb, 1) && va / 549755813888 == vb / 549755813888;
+  // The other way: addresses alike above bit 56 with the indexes above L
+  // share the page of level L + 1 (one level at a time).
+  lemma div_5: \forall integer x; 0 <= x ==> x / 144115188075855872 == x / 281474976710656 / 512;
+  lemma same_48: \forall integer va, vb; 0 <= va && 0 <= vb &&
+    va / 144115188075855872 == vb / 144115188075855872 && pg_idx(va, 5) == pg_idx(vb, 5) ==>
+    va / 281474976710656 == vb / 281474976710656;
+  lemma same_39: \forall integer va, vb; 0 <= va && 0 <= vb &&
+    va / 281474976710656 == vb / 281474976710656 && pg_idx(va, 4) == pg_idx(vb, 4) ==>
+    va / 549755813888 == vb / 549755813888;
+  lemma same_30: \forall integer va, vb; 0 <= va && 0 <= vb &&
+    va / 549755813888 == vb / 549755813888 && pg_idx(va, 3) == pg_idx(vb, 3) ==>
+    va / 1073741824 == vb / 1073741824;
+  lemma same_21: \forall integer va, vb; 0 <= va && 0 <= vb &&
+    va / 1073741824 == vb / 1073741824 && pg_idx(va, 2) == pg_idx(vb, 2) ==>
+    va / 2097152 == vb / 2097152;
   lemma canon_48: \forall integer va, vb; 0 <= va && 0 <= vb && va / 549755813888 == vb / 549755813888 ==>
     (pg_canonical_w(va, 48) <==> pg_canonical_w(vb, 48));
   lemma canon_57: \forall integer va, vb; 0 <= va && 0 <= vb && va / 549755813888 == vb / 549755813888 ==>
@@ -240,6 +255,12 @@
   // Pages nest: aligned to the pages of L is aligned to those below it.
   lemma aligned_below: \forall integer v, K, L;
     1 <= K <= L <= 3 && pg_aligned(v, L) ==> pg_aligned(v, K);
+  // An address past va that shares va's table at L (1 or 2) is not
+  // the start of a page of L + 1: where a map's cursor stops, the next
+  // step finds it no lower than the largest page the address takes.
+  lemma unaligned_after: \forall integer va, vb, L;
+    1 <= L <= 2 && 0 <= va < vb && va / 144115188075855872 == vb / 144115188075855872 &&
+    pg_same_above(va, vb, L) ==> !pg_aligned(vb, L + 1);
   // vb lies n entries of level L after va, in the same table.
   predicate pg_run_at(integer fl, integer va, integer L, integer n, integer vb) =
     pg_idx(vb, L) == pg_idx(va, L) + n && pg_same_above(va, vb, L) &&

@@ -1048,6 +1048,8 @@ static bool same_above(uint64_t a, uint64_t b, unsigned level)
     ensures up: \old(c->valid) <= c->valid <= c->sp->levels;
     ensures end: to == 0 ==> c->valid == c->sp->levels;
     ensures shared: to != 0 && c->valid < c->sp->levels ==> pg_same_above(from, to, c->valid);
+    ensures unaligned: to != 0 && from < to && from / 144115188075855872 == to / 144115188075855872 &&
+      c->valid < 3 ==> !pg_aligned(to, c->valid + 1);
 */
 static void advance(struct cursor *c, uint64_t from, uint64_t to, bool free_tables)
 {
