@@ -80,15 +80,18 @@ check() { # variant directory -> one line of verdict; non-zero when not caught
 	if cmp -s "ref/src/$file" "$2/$file"; then
 		echo "broken: '$name': the edit did not apply"; return 1
 	fi
+	local t0=$(date +%s) t1 t2
 	good=$(prove "ref/src/$file" "$fct" "$props")
+	t1=$(date +%s)
 	bad=$(prove "$2/$file" "$fct" "$props")
+	t2=$(date +%s)
 	if [ -z "$bad" ]; then
 		echo "broken: '$name': WP did not run on the broken file"; return 1
 	fi
 	if [ "${good##*/ }" -gt 0 ] && [ "${good%% /*}" = "${good##*/ }" ] && [ "${bad%% /*}" != "${bad##*/ }" ]; then
-		echo "broken: '$name' ($fct $props): intact $good, broken $bad: caught"
+		echo "broken: '$name' ($fct $props): intact $good ($((t1 - t0)) s), broken $bad ($((t2 - t1)) s): caught"
 	else
-		echo "broken: '$name' ($fct $props): intact $good, broken $bad: NOT caught"; return 1
+		echo "broken: '$name' ($fct $props): intact $good ($((t1 - t0)) s), broken $bad ($((t2 - t1)) s): NOT caught"; return 1
 	fi
 }
 
