@@ -21,10 +21,10 @@ TEST_STEPS += prove-bits
 PROVE_ALL = PROVE_JOBS=2 PROVE_PAR=1 PROVE_TIMEOUT=30
 prove: deps prove-coverage prove-bits
 	@$(PROVE_ALL) bash proofs/prove.sh
-# make test proves every line of the scope but those marked "slow" (walk.c
-# and the allocator's bitmap and free paths: 466 and 372 s of one core),
-# with the settings of make prove, and fails on any goal not listed in
-# proofs/unproved.txt.
+# make test proves every line of the scope but those marked "slow" (walk.c,
+# the allocator's bitmap and free paths, and its memory map and
+# initialisation: 466, 372 and 183 s of one core), with the settings of
+# make prove, and fails on any goal not listed in proofs/unproved.txt.
 # The times of each line are in proofs/README.md.
 prove-quick: deps
 	@$(PROVE_ALL) PROVE_SLOW=no PROVE_KNOWN=proofs/unproved.txt \
