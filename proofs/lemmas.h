@@ -74,6 +74,42 @@
   // A whole word.
   lemma bits_all: PG_BITS_EXPR(0, 64) == 0xffffffffffffffff;
 
+  // -------------------------------------- a leaf's frame, on bit vectors
+  // As the block Bits, and in a block of its own for the same reason: the
+  // goals that name bits_leaf (format.h's) see it, and no other.
+  axiomatic BitsLeaf {
+  // A leaf as format.h's xpt_fmt_leaf returns it: frame pa, and the bits
+  // of e outside 13..51.
+  logic integer bits_leaf(integer pa, integer e) = pa | (e & 0xfff0000000001fff);
+  // Its address field (bits 12 .. M - 1) cut to a page of n bytes is pa
+  // again, for pa below 2^M and a multiple of n, and for n = 4 KiB when e
+  // has pa's bit 12.  One axiom a page size, as bits_page_*.
+  axiom bits_leaf_4k: \forall integer pa, e, M; 13 <= M <= 52 &&
+    0 <= pa < (1 << M) && pa % 4096 == 0 && 0 <= e < 0x10000000000000000 &&
+    (e & 0x1000) == (pa & 0x1000) ==>
+    (bits_leaf(pa, e) & ((1 << M) - 4096) & 0xfffffffffffff000) == pa;
+  axiom bits_leaf_2m: \forall integer pa, e, M; 13 <= M <= 52 &&
+    0 <= pa < (1 << M) && pa % 2097152 == 0 && 0 <= e < 0x10000000000000000 ==>
+    (bits_leaf(pa, e) & ((1 << M) - 4096) & 0xffffffffffe00000) == pa;
+  axiom bits_leaf_1g: \forall integer pa, e, M; 13 <= M <= 52 &&
+    0 <= pa < (1 << M) && pa % 1073741824 == 0 && 0 <= e < 0x10000000000000000 ==>
+    (bits_leaf(pa, e) & ((1 << M) - 4096) & 0xffffffffc0000000) == pa;
+  // A leaf's page at each level: its size, and its base as a mask
+  // (scripts unfold pg_leaf_base, pg_size and pg_shift).
+  lemma leaf_page_4k: \forall integer x, M; pg_size(1) == 4096 &&
+    pg_leaf_base(x, 1, M) == (x & pg_amask(M) & 0xfffffffffffff000);
+  lemma leaf_page_2m: \forall integer x, M; pg_size(2) == 2097152 &&
+    pg_leaf_base(x, 2, M) == (x & pg_amask(M) & 0xffffffffffe00000);
+  lemma leaf_page_1g: \forall integer x, M; pg_size(3) == 1073741824 &&
+    pg_leaf_base(x, 3, M) == (x & pg_amask(M) & 0xffffffffc0000000);
+  lemma leaf_amask: \forall integer M; 13 <= M <= 52 ==> pg_amask(M) == (1 << M) - 4096;
+  // So the model reads pa back from the leaf (bits_leaf_*).
+  lemma leaf_frame: \forall integer pa, e, L, M; 1 <= L <= 3 && 13 <= M <= 52 &&
+    0 <= pa < (1 << M) && pa % pg_size(L) == 0 && 0 <= e < 0x10000000000000000 &&
+    (L == 1 ==> (e & 0x1000) == (pa & 0x1000)) ==>
+    pg_leaf_base(bits_leaf(pa, e), L, M) == pa;
+  }
+
   // -------------------------------------- shifts are multiplications
   lemma lsl_1:  \forall integer x; (x << 1) == 2 * x;
   lemma lsl_2:  \forall integer x; (x << 2) == 4 * x;
