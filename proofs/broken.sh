@@ -13,6 +13,8 @@ mkdir -p build
 source proofs/wp-poll.sh
 
 # name | file | function | properties | sed expression applied to the file
+# (file "format.h:map.c": the edit goes to the header, proved with the
+# file that includes it)
 variants=(
 	"SMEP ignored on supervisor fetches|walk.c|rights_deny|@ensures|s/return (upage \&\& (ctl->flags \& XPT_CTL_SMEP)) || nx;/return nx;/"
 	"R/W ORed across levels|walk.c|combine_rights|@ensures|s/if (!(e \& XPT_PTE_RW))/if (0)/"
@@ -52,6 +54,8 @@ variants=(
 	"a dump line that stops counting at the buffer's end|dump.c|put|len,counted|s/^\t\to->len++;\$/\t\tif (o->len + 1u < o->n) o->len++;/"
 	"a guest fault reported as an EPT stop|ept.c|xpt_nested_walk|ept|s/^\t\tn->stage = 1;\$/\t\tn->stage = 2;/"
 	"an applied record that skips its last page|flush.c|xpt_flush_apply|dropped,gone,agrees|/^void xpt_flush_apply(/,/^}/s/for (uint32_t i = 0; i < fl->npages; i++) {/for (uint32_t i = 0; i + 1 < fl->npages; i++) {/"
+	"a 4 KiB leaf whose PAT bit is an address bit|format.h:map.c|xpt_fmt_leaf|pat_bit,pat_4k,x86_frame|s/uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;/uint64_t pat = XPT_PTE_PAT_HUGE;/"
+	"a leaf without its frame above bit 12|format.h:map.c|xpt_leaf_set_frame|frame|s/return pa | (e \& 0xfff0000000001fffull);/return e \& 0xfff0000000001fffull;/"
 	"a per-PCID apply that spares global pages|flush.c|xpt_flush_apply_pcid|dropped_global|/^void xpt_flush_apply_pcid(/,/^}/s/fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT/XPT_INVPCID_CONTEXT/"
 )
 
@@ -73,17 +77,17 @@ prove() { # file function properties -> prints "proved X / Y"
 check() { # variant directory -> one line of verdict; non-zero when not caught
 	local name file fct props expr good bad
 	IFS='|' read -r name file fct props expr <<<"$1"
+	local edit=${file%%:*} unit=${file##*:}
 	mkdir -p "$2"
-	cp ref/src/*.h "$2/"
-	cp "ref/src/$file" "$2/$file"
-	sed -i "$expr" "$2/$file"
-	if cmp -s "ref/src/$file" "$2/$file"; then
+	cp ref/src/*.h "ref/src/$unit" "$2/"
+	sed -i "$expr" "$2/$edit"
+	if cmp -s "ref/src/$edit" "$2/$edit"; then
 		echo "broken: '$name': the edit did not apply"; return 1
 	fi
 	local t0=$(date +%s) t1 t2
-	good=$(prove "ref/src/$file" "$fct" "$props")
+	good=$(prove "ref/src/$unit" "$fct" "$props")
 	t1=$(date +%s)
-	bad=$(prove "$2/$file" "$fct" "$props")
+	bad=$(prove "$2/$unit" "$fct" "$props")
 	t2=$(date +%s)
 	if [ -z "$bad" ]; then
 		echo "broken: '$name': WP did not run on the broken file"; return 1

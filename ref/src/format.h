@@ -62,6 +62,23 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
 	return fmt == XPT_FMT_EPT ? XPT_WRITE | XPT_NOEXEC | XPT_CACHE_MASK : XPT_ATTR_MASK;
 }
 
+/* Leaf e with frame pa: bits 13 to 51 are pa's and the others e's, so
+ * that a walk reads pa back.  At level 1 bit 12 is an address bit too (in
+ * a huge leaf it is the PAT bit): there only if e has pa's bit 12. */
+/*@ requires (pa & 0xfff) == 0 && pa < 0x10000000000000;
+    assigns \nothing;
+    ensures bits: \result == (pa | (e & 0xfff0000000001fff));
+    ensures frame: \forall integer L, M; 1 <= L <= 3 && 13 <= M <= 52 &&
+      pa % pg_size(L) == 0 && pa < (1 << M) &&
+      (L == 1 ==> (pg_has(e, 0x1000) <==> pg_has(pa, 0x1000))) ==>
+      pg_leaf_base(\result, L, M) == pa;
+*/
+static inline uint64_t xpt_leaf_set_frame(uint64_t e, uint64_t pa)
+{
+	//@ assert leaf: (pa | (e & 0xfff0000000001fff)) == bits_leaf(pa, e);
+	return pa | (e & 0xfff0000000001fffull);
+}
+
 /* A leaf at `level` mapping frame pa with attributes a.  For x86 its
  * present, R/W and U/S bits are the ones a translation through it reads
  * (SDM 4.5, 4.6); for EPT it is readable, writable as asked, and
@@ -76,6 +93,8 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
     ensures ept_exec: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_X) <==> !pg_has(a, XPT_NOEXEC));
     ensures huge: level > 1 ==> pg_has(\result, PG_PS);
     ensures x86_noexec: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_NX) <==> pg_has(a, XPT_NOEXEC));
+    ensures x86_frame: fmt != XPT_FMT_EPT && pa % pg_size(level) == 0 ==> \forall integer M;
+      13 <= M <= 52 && pa < (1 << M) ==> pg_leaf_base(\result, level, M) == pa;
 */
 static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
 {
@@ -87,22 +106,29 @@ static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsig
 		e |= (a & XPT_NOEXEC) ? 0 : XPT_EPT_X;
 		return e;
 	}
-	/* Bit 63 through each OR below, a step at a time (x86_noexec). */
+	/* Bits 63 and 12 through each OR below, a step at a time (x86_noexec;
+	 * x86_frame, for which a 4 KiB leaf keeps bit 12 of pa). */
 	//@ assert nx_pa: !pg_has(e, PG_NX);
+	//@ assert pat_pa: pg_has(e, 0x1000) <==> pg_has(pa, 0x1000);
 	e |= XPT_PTE_P;
 	e |= (a & XPT_WRITE) ? XPT_PTE_RW : 0;
 	e |= (a & XPT_USER) ? XPT_PTE_US : 0;
 	//@ assert nx_us: !pg_has(e, PG_NX);
+	//@ assert pat_us: pg_has(e, 0x1000) <==> pg_has(pa, 0x1000);
 	e |= (a & XPT_NOEXEC) ? XPT_PTE_NX : 0;
 	//@ assert nx_set: pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC);
 	e |= (a & XPT_GLOBAL) ? XPT_PTE_G : 0;
 	e |= (cache & 1u) ? XPT_PTE_PWT : 0;
 	e |= (cache & 2u) ? XPT_PTE_PCD : 0;
-	e |= (cache & 4u) ? (level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE) : 0;
+	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;
+	//@ assert pat_bit: level == 1 ==> !pg_has(pat, 0x1000);
+	e |= (cache & 4u) ? pat : 0;
 	//@ assert nx_pat: pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC);
+	//@ assert pat_4k: level == 1 ==> (pg_has(e, 0x1000) <==> pg_has(pa, 0x1000));
 	e |= (uint64_t)((a & XPT_PKEY_MASK) >> XPT_PKEY_SHIFT) << XPT_PTE_PK_SHIFT;
 	e |= (uint64_t)((a & XPT_SOFT_MASK) >> XPT_SOFT_SHIFT) << XPT_PTE_SOFT_SHIFT;
-	return e;
+	//@ assert pat_leaf: level == 1 ==> (pg_has(e, 0x1000) <==> pg_has(pa, 0x1000));
+	return xpt_leaf_set_frame(e, pa);
 }
 
 /* The attributes leaf e at `level` encodes. */

@@ -92,13 +92,15 @@ struct cursor {
         (!c->path[l].virt ==> c->path[l].table < c->sp->mem.nframes) &&
         (c->path[l].virt ==> c->path[l].split == 0);
     // An x86 leaf at `level` with the rights of attributes a: present, a
-    // page (PS above level 1), writable, user and no-execute as a says
-    // (xpt_fmt_leaf).
-    predicate map_leaf(integer e, integer a, integer level) =
+    // page (PS above level 1), writable, user and no-execute as a says;
+    // and for frame pa aligned to its page and below 2^M, a leaf that maps
+    // pa (xpt_fmt_leaf).
+    predicate map_leaf(integer e, integer a, integer level, integer pa, integer M) =
       pg_has(e, PG_P) && (level > 1 ==> pg_has(e, PG_PS)) &&
       (pg_has(e, PG_RW) <==> pg_has(a, XPT_WRITE)) &&
       (pg_has(e, PG_US) <==> pg_has(a, XPT_USER)) &&
-      (pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC));
+      (pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC)) &&
+      (pa % pg_size(level) == 0 && pa < (1 << M) ==> pg_leaf_base(e, level, M) == pa);
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
@@ -1175,7 +1177,8 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
       \forall integer k; base < k < base + \result ==>
         !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));
     ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
-      map_leaf(c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)], op->attr, level);
+      map_leaf(c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)], op->attr, level,
+               pa, c->sp->maxphyaddr);
     ensures others: !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 && !(base <= k < base + \result) ==>
@@ -1487,7 +1490,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
 
 /* Map at va: a run of leaves below the table map_descend finds or makes.
  * Returns the bytes mapped, or sets *err.  In the commit pass on x86
- * tables the run's first leaf has the rights asked for. */
+ * tables the run's first leaf has the rights asked for and maps pa. */
 /*@ requires \valid_read(op) && op->kind == OP_MAP && MAP_STEP_PRE(c, va);
     requires \separated(op, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires \valid(err) && \separated(err, op, c, c->sp,
@@ -1506,7 +1509,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
       pg_count(c->valid, pg_ents(c->valid, \result), \result) && map_cursor_ok(c, c->valid);
     ensures leaf: *err == XPT_OK && c->commit ==>
       map_leaf(c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)],
-               op->attr, c->valid);
+               op->attr, c->valid, pa, c->sp->maxphyaddr);
     ensures walk: *err == XPT_OK && c->commit ==> map_cursor_real(c, c->valid);
 */
 static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
@@ -1521,7 +1524,8 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	uint64_t bytes = xpt_level_bytes(level);
 	unsigned n = fill_run(c, op, level, va, pa, left);
 	/*@ assert leaf: c->commit ==>
-	      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level); */
+	      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level,
+	               pa, c->sp->maxphyaddr); */
 	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
 	//@ assert count: pg_count(level, n, n * pg_size(level));
 	return n * bytes;
