@@ -297,6 +297,11 @@
   lemma unaligned_after: \forall integer va, vb, L;
     1 <= L <= 2 && 0 <= va < vb && va / 144115188075855872 == vb / 144115188075855872 &&
     pg_same_above(va, vb, L) ==> !pg_aligned(vb, L + 1);
+  // Between two addresses alike above bit 56, every address is too: a
+  // range of one half of the address space (a map's pass).
+  lemma top_between: \forall integer a, x, b; 0 <= a <= x <= b &&
+    a / 144115188075855872 == b / 144115188075855872 ==>
+    x / 144115188075855872 == a / 144115188075855872;
   // vb lies n entries of level L after va, in the same table.
   predicate pg_run_at(integer fl, integer va, integer L, integer n, integer vb) =
     pg_idx(vb, L) == pg_idx(va, L) + n && pg_same_above(va, vb, L) &&
@@ -347,6 +352,8 @@
   lemma count_size: \forall integer L, n; 1 <= L <= 3 ==> pg_count(L, n, n * pg_size(L));
   lemma count_fits: \forall integer L, n, x;
     1 <= L <= 3 && 0 <= x && 0 <= n <= x / pg_size(L) ==> n * pg_size(L) <= x;
+  // Pages of any of the three levels are whole 4 KiB pages.
+  lemma count_pages: \forall integer L, n, b; 1 <= L <= 3 && pg_count(L, n, b) ==> b % 4096 == 0;
   // v's page is one of the n entries of level L from va's on.
   predicate pg_in_run(integer va, integer L, integer n, integer v) =
     pg_same_above(va, v, L) && pg_idx(va, L) <= pg_idx(v, L) < pg_idx(va, L) + n;
