@@ -2458,7 +2458,77 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 }
 
 /*
- * One pass over the whole range.  The contract covers an unmap without
+ * One pass of a map over the whole range, a run of leaves a step, from
+ * the cursor at the root.  The contract covers the check pass so far: it
+ * writes nothing, and each step gets what it asks for: the cursor
+ * described, va, pa and what is left of the range whole pages, and the
+ * cursor no lower than the largest page va is aligned to (advance's
+ * `unaligned`).
+ */
+/*@ requires \valid_read(op) && op->kind == OP_MAP;
+    requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp) && map_flush_place(c);
+    requires \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                        XPT_FRAMES_META(c->sp->fa));
+    requires \separated(op, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+                        XPT_FRAMES_META(c->sp->fa));
+    requires c->fl == \null || \separated(op, c->fl);
+    requires start: c->valid == c->sp->levels && map_cursor_ok(c, c->valid);
+    requires check: !c->commit;
+    requires range: 0 < op->len && op->va % 4096 == 0 && op->len % 4096 == 0 &&
+      op->pa % 4096 == 0 && op->pa + op->len <= 0x10000000000000 &&
+      op->va + op->len - 1 <= UINT64_MAX &&
+      op->va / 144115188075855872 == (op->va + op->len - 1) / 144115188075855872;
+    assigns MAP_STEP_WRITES(c, Pre);
+    ensures errors: \result == XPT_OK || \result == XPT_E_EXISTS || \result == XPT_E_HUGE ||
+      \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW || \result == XPT_E_NOMEM;
+    ensures kept: MAP_STEP_KEPT(c, Pre);
+*/
+static int map_pass(struct cursor *c, const struct op *op)
+{
+	uint64_t va = op->va, pa = op->pa, left = op->len;
+	int err;
+	/*@ loop invariant left: left <= \at(op->len, Pre) && left % 4096 == 0;
+	    loop invariant pa: pa % 4096 == 0 && pa + left == \at(op->pa, Pre) + \at(op->len, Pre);
+	    loop invariant va: left > 0 ==> va % 4096 == 0 && \at(op->va, Pre) <= va &&
+	      va + left == \at(op->va, Pre) + \at(op->len, Pre);
+	    loop invariant kept: MAP_STEP_KEPT(c, Pre);
+	    loop invariant cursor: 1 <= c->valid <= c->sp->levels && map_cursor_ok(c, c->valid);
+	    loop invariant above: left > 0 && c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
+	    loop assigns va, pa, left, err, MAP_STEP_WRITES(c, Pre);
+	    loop variant left;
+	*/
+	while (left > 0) {
+		//@ assert step_op: op->kind == OP_MAP && \valid_read(op);
+		//@ assert step_pa: (pa & 0xfff) == 0 && pa < 0x10000000000000 && 4096 <= left;
+		//@ assert step_space: XPT_SPACE_WRITABLE(c->sp);
+		/*@ assert step_place: c->fl == \null || (\valid(c->fl) &&
+		      \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+		                  XPT_FRAMES_META(c->sp->fa))); */
+		/*@ assert step_apart: \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
+		                                  XPT_FRAMES_META(c->sp->fa)); */
+		//@ assert step_pre: MAP_STEP_PRE(c, va);
+		uint64_t done = map_step(c, op, va, pa, left, &err);
+		if (err != XPT_OK)
+			return err;
+		//@ assert pages: 0 < done <= left && done % 4096 == 0;
+		/* The next address, or 0 when the range ends (it may end at 2^64). */
+		uint64_t next = left == done ? 0 : va + done;
+		/*@ assert next: left != done ==> next == va + done && va < next &&
+		      next <= \at(op->va, Pre) + \at(op->len, Pre) - 1; */
+		//@ assert va_top: va / 144115188075855872 == \at(op->va, Pre) / 144115188075855872;
+		/*@ assert next_top: left != done ==>
+		      next / 144115188075855872 == \at(op->va, Pre) / 144115188075855872; */
+		advance(c, va, next, false);
+		va += done;
+		pa += done;
+		left -= done;
+	}
+	return XPT_OK;
+}
+
+/*
+ * One pass over the whole range: a map's (map_pass), or an unmap's or a
+ * protect's a step at a time here.  The contract covers an unmap without
  * XPT_OPT_SPLIT or XPT_OPT_FREE_TABLES so far: the check pass writes
  * nothing, in the commit pass no address of the range keeps a
  * translation, and in either pass every address outside it keeps its
@@ -2508,7 +2578,7 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 */
 static int pass(struct cursor *c, const struct op *op)
 {
-	uint64_t va = op->va, pa = op->pa, left = op->len;
+	uint64_t va = op->va, left = op->len;
 	bool map = op->kind == OP_MAP;
 	bool free_tables = op->kind == OP_UNMAP && (op->opts & XPT_OPT_FREE_TABLES);
 	unsigned top = c->sp->levels;
@@ -2519,6 +2589,8 @@ static int pass(struct cursor *c, const struct op *op)
 	c->path[top].virt = false;
 	c->path[top].split = 0;
 	c->tables = 0;
+	if (map)
+		return map_pass(c, op);
 	/*@ assert init_sp: c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
 	      c->sp->root == root && c->sp->levels == top; */
 	/*@ assert init_words: \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
@@ -2560,14 +2632,14 @@ static int pass(struct cursor *c, const struct op *op)
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left &&
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
 	      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000);
-	    loop assigns va, pa, left, err, c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
+	    loop assigns va, left, err, c->valid, c->path[1 .. XPT_MAX_LEVELS], c->tables,
 	      c->sp->mem.words[0 .. \at(c->sp->mem.nframes, Pre) * 512 - 1], c->fl->npages, c->fl->all,
 	      c->fl->va[0 .. XPT_FLUSH_PAGES - 1], c->fl->global;
 	    loop variant left;
 	*/
 	while (left > 0) {
 		//@ ghost Step: ;
-		uint64_t done = map ? map_step(c, op, va, pa, left, &err) : change_step(c, op, va, left, &err);
+		uint64_t done = change_step(c, op, va, left, &err);
 		/*@ assert step_nframes: c->sp == \at(c->sp, Step) &&
 		      c->sp->mem.nframes == \at(c->sp->mem.nframes, Step); */
 		//@ assert step_root: c->sp->root == \at(c->sp->root, Step);
@@ -2654,7 +2726,6 @@ static int pass(struct cursor *c, const struct op *op)
 		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && pg_mapped{Pre}(XPT_SPACE_PGW(c->sp), v) ==>
 		      xpt_flush_covers(c->fl, pg_page_base(v, pg_level{Pre}(XPT_SPACE_PGW(c->sp), v)) & 0xfffffffffffff000); */
 		va += done;
-		pa += done;
 		left -= done;
 	}
 	return XPT_OK;
