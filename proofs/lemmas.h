@@ -5,10 +5,10 @@
  * Every `lemma` here is a proof goal of `make prove`, proved on its own by
  * WP (its simplifier evaluates the bit operations once the cases are
  * split; the tactic named next to a lemma in proofs/README.md does the
- * split).  The one exception is the block Bits below: facts WP's provers
- * do not find on integers, each an axiom here and a goal of the same
- * name in proofs/bits.mlw, which Z3 proves on 64-bit vectors
- * (proofs/bits.sh, proofs/ASSUMPTIONS.md).
+ * split).  The axioms of the blocks Bits and BitsLeaf below are facts
+ * WP's provers do not find on integers, each a goal of the same name in
+ * proofs/bits.mlw, which Z3 proves on 64-bit vectors (proofs/bits.sh,
+ * proofs/ASSUMPTIONS.md).
  */
 #ifndef XPT_PROOFS_LEMMAS_H
 #define XPT_PROOFS_LEMMAS_H
