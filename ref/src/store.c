@@ -76,20 +76,6 @@ void xpt_store(const struct xpt_frames *fa, uint64_t *p, uint64_t v)
 	//@ assert free_kept: \forall integer g; fr_free(fa, g) <==> fr_free{Before}(fa, g);
 }
 
-void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, unsigned n)
-{
-	uint64_t end = first + n;
-	//@ assert end: end == first + n;
-	/*@ loop invariant first <= k <= end && xpt_frames_ok(fa);
-	    loop invariant zeroed: \forall integer j; first <= j < k ==> w[j] == 0;
-	    loop invariant kept: XPT_FRAMES_KEPT(fa, Pre);
-	    loop assigns k, w[first .. end - 1];
-	    loop variant end - k;
-	*/
-	for (uint64_t k = first; k < end; k++)
-		xpt_store(fa, &w[k], 0);
-}
-
 /* w[k] = v, with the frame spelt out: every other word of w as it was.
  * (From xpt_store's assigns alone, the provers take long to see it next
  * to the allocator's facts.) */
@@ -103,6 +89,20 @@ void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, un
 static void store_at(const struct xpt_frames *fa, uint64_t *w, uint64_t k, uint64_t v)
 {
 	xpt_store(fa, &w[k], v);
+}
+
+void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, unsigned n)
+{
+	uint64_t end = first + n;
+	//@ assert end: end == first + n;
+	/*@ loop invariant first <= k <= end && xpt_frames_ok(fa);
+	    loop invariant zeroed: \forall integer j; first <= j < k ==> w[j] == 0;
+	    loop invariant kept: XPT_FRAMES_KEPT(fa, Pre);
+	    loop assigns k, w[first .. end - 1];
+	    loop variant end - k;
+	*/
+	for (uint64_t k = first; k < end; k++)
+		store_at(fa, w, k, 0);
 }
 
 void xpt_store_steps(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
