@@ -108,6 +108,31 @@
     0 <= pa < (1 << M) && pa % pg_size(L) == 0 && 0 <= e < 0x10000000000000000 &&
     (L == 1 ==> (e & 0x1000) == (pa & 0x1000)) ==>
     pg_leaf_base(bits_leaf(pa, e), L, M) == pa;
+  // Nor has it a reserved bit: none from M to 51, none of a huge page's
+  // low address bits (the goals of the same names in proofs/bits.mlw).
+  axiom bits_leaf_high: \forall integer pa, e, M; 13 <= M <= 52 &&
+    0 <= pa < (1 << M) && 0 <= e < 0x10000000000000000 ==>
+    (bits_leaf(pa, e) & ((1 << 52) - (1 << M))) == 0;
+  axiom bits_leaf_rsvd_2m: \forall integer pa, e;
+    0 <= pa < 0x10000000000000000 && pa % 2097152 == 0 && 0 <= e < 0x10000000000000000 ==>
+    (bits_leaf(pa, e) & PG_RSVD_2M) == 0;
+  axiom bits_leaf_rsvd_1g: \forall integer pa, e;
+    0 <= pa < 0x10000000000000000 && pa % 1073741824 == 0 && 0 <= e < 0x10000000000000000 ==>
+    (bits_leaf(pa, e) & PG_RSVD_1G) == 0;
+  // So the model finds no reserved bit in it, with XD and 1 GiB pages
+  // enabled (as in every space of the core: XPT_SPACE_FLAGS): a part at a
+  // time, then whole.
+  lemma leaf_high_bits: \forall integer M; 13 <= M <= 52 ==> pg_bits(M, 52) == (1 << 52) - (1 << M);
+  lemma leaf_low_2m: \forall integer pa, e;
+    0 <= pa < 0x10000000000000000 && pa % pg_size(2) == 0 && 0 <= e < 0x10000000000000000 ==>
+    !pg_has(bits_leaf(pa, e), PG_RSVD_2M);
+  lemma leaf_low_1g: \forall integer pa, e;
+    0 <= pa < 0x10000000000000000 && pa % pg_size(3) == 0 && 0 <= e < 0x10000000000000000 ==>
+    !pg_has(bits_leaf(pa, e), PG_RSVD_1G);
+  lemma leaf_valid: \forall integer pa, e, L, fl, M; 1 <= L <= 3 && 13 <= M <= 52 &&
+    0 <= pa < (1 << M) && pa % pg_size(L) == 0 && 0 <= e < 0x10000000000000000 &&
+    pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==>
+    !pg_rsvd(bits_leaf(pa, e), L, fl, M);
   }
 
   // -------------------------------------- shifts are multiplications

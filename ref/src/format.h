@@ -72,6 +72,9 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
       pa % pg_size(L) == 0 && pa < (1 << M) &&
       (L == 1 ==> (pg_has(e, 0x1000) <==> pg_has(pa, 0x1000))) ==>
       pg_leaf_base(\result, L, M) == pa;
+    ensures valid: \forall integer L, fl, M; 1 <= L <= 3 && 13 <= M <= 52 &&
+      pa % pg_size(L) == 0 && pa < (1 << M) && pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==>
+      !pg_rsvd(\result, L, fl, M);
 */
 static inline uint64_t xpt_leaf_set_frame(uint64_t e, uint64_t pa)
 {
@@ -95,6 +98,9 @@ static inline uint64_t xpt_leaf_set_frame(uint64_t e, uint64_t pa)
     ensures x86_noexec: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_NX) <==> pg_has(a, XPT_NOEXEC));
     ensures x86_frame: fmt != XPT_FMT_EPT && pa % pg_size(level) == 0 ==> \forall integer M;
       13 <= M <= 52 && pa < (1 << M) ==> pg_leaf_base(\result, level, M) == pa;
+    ensures x86_valid: fmt != XPT_FMT_EPT && pa % pg_size(level) == 0 ==> \forall integer fl, M;
+      13 <= M <= 52 && pa < (1 << M) && pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==>
+      !pg_rsvd(\result, level, fl, M);
 */
 static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsigned level)
 {

@@ -94,13 +94,15 @@ struct cursor {
     // An x86 leaf at `level` with the rights of attributes a: present, a
     // page (PS above level 1), writable, user and no-execute as a says;
     // and for frame pa aligned to its page and below 2^M, a leaf that maps
-    // pa (xpt_fmt_leaf).
+    // pa, with no bit the model reserves where XD and 1 GiB pages are on,
+    // as in every space (xpt_fmt_leaf).
     predicate map_leaf(integer e, integer a, integer level, integer pa, integer M) =
       pg_has(e, PG_P) && (level > 1 ==> pg_has(e, PG_PS)) &&
       (pg_has(e, PG_RW) <==> pg_has(a, XPT_WRITE)) &&
       (pg_has(e, PG_US) <==> pg_has(a, XPT_USER)) &&
       (pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC)) &&
-      (pa % pg_size(level) == 0 && pa < (1 << M) ==> pg_leaf_base(e, level, M) == pa);
+      (pa % pg_size(level) == 0 && pa < (1 << M) ==> pg_leaf_base(e, level, M) == pa &&
+       \forall integer fl; pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==> !pg_rsvd(e, level, fl, M));
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
