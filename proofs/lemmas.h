@@ -395,6 +395,15 @@
     pg_same_above(va, v, L) && pg_idx(v, L) == pg_idx(va, L) &&
     !pg_has(pg_entry(w, cr3, fl, M, va, L), PG_P) ==>
     !pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v);
+  // ... and when it finds there a leaf with no reserved bit: each ends its
+  // walk at that leaf, which maps it (what a map's leaf gives its page).
+  lemma leaf_block{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L;
+    1 <= L <= 3 && pg_reaches(w, cr3, fl, M, nf, va, L) && pg_canonical(fl, v) &&
+    pg_same_above(va, v, L) && pg_idx(v, L) == pg_idx(va, L) &&
+    pg_has(pg_entry(w, cr3, fl, M, va, L), PG_P) && pg_leaf(pg_entry(w, cr3, fl, M, va, L), L) &&
+    !pg_rsvd(pg_entry(w, cr3, fl, M, va, L), L, fl, M) ==>
+    pg_level(w, cr3, fl, M, v) == L && pg_last(w, cr3, fl, M, v) == pg_entry(w, cr3, fl, M, va, L) &&
+    pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v);
   // A walk that reads the same entries reaches what it reached.
   lemma same_reaches{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, L;
     pg_same_walk{A, B}(w, cr3, fl, M, v) && pg_reaches{A}(w, cr3, fl, M, nf, v, L) ==>

@@ -1490,6 +1490,34 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
 	}
 }
 
+/* entry_in for every address whose table at `level` is t: a proof step
+ * of map_step and change_run, whose contexts are too large for the provers to find the
+ * instances. */
+/*@ ghost
+  /@ requires 1 <= level <= 3 && (levels == 4 || levels == 5);
+     assigns \nothing;
+     ensures \forall integer v;
+       pg_table(w, cr3, XPT_SPACE_FLAGS(levels), M, v, level) == t ==>
+       pg_entry(w, cr3, XPT_SPACE_FLAGS(levels), M, v, level) == w[t * 512 + pg_idx(v, level)]; @/
+  static void map_entries(uint64_t *w, uint64_t cr3, unsigned levels, unsigned M,
+                          unsigned level, uint64_t t) { }
+*/
+
+/* The leaf map_step stores for va at `level` has no reserved bit with
+ * flags fl that enable XD and 1 GiB pages, as a space's do: a step where
+ * the provers find no instance of map_leaf's clause (the flags' bits are
+ * known here, not there). */
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op);
+     requires pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES);
+     assigns \nothing;
+     ensures \let e = c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+       map_leaf(e, op->attr, level, pa, c->sp->maxphyaddr) && pa % pg_size(level) == 0 &&
+       pa < (1 << c->sp->maxphyaddr) ==> !pg_rsvd(e, level, fl, c->sp->maxphyaddr); @/
+  static void map_leaf_flags(const struct cursor *c, const struct op *op, uint64_t va,
+                             unsigned level, uint64_t pa, unsigned fl) { }
+*/
+
 /* Map at va: a run of leaves below the table map_descend finds or makes.
  * Returns the bytes mapped, or sets *err.  In the commit pass on x86
  * tables the run's first leaf has the rights asked for and maps pa. */
@@ -1513,6 +1541,11 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
       map_leaf(c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)],
                op->attr, c->valid, pa, c->sp->maxphyaddr);
     ensures walk: *err == XPT_OK && c->commit ==> map_cursor_real(c, c->valid);
+    ensures mapped: *err == XPT_OK && c->commit && pa < (1 << c->sp->maxphyaddr) ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, c->valid, 1, v) ==>
+      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == c->valid &&
+      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, c->valid, pa, c->sp->maxphyaddr);
 */
 static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
                          uint64_t left, int *err)
@@ -1520,6 +1553,7 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	unsigned level = map_descend(c, op, va, pa, left, err);
 	if (level == 0)
 		return 0;
+	//@ ghost Desc: ;
 	/*@ assert found: map_cursor_ok(c, level) &&
 	      (c->commit ==> map_cursor_real(c, level) && c->sp->format == XPT_FMT_X86); */
 	//@ assert real: c->commit ==> !c->path[level].virt;
@@ -1528,6 +1562,36 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	/*@ assert leaf: c->commit ==>
 	      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level,
 	               pa, c->sp->maxphyaddr); */
+	/* The run went into one table, the one va's walk reads at `level` and
+	 * at no level above: the walk reaches it as before (pg_in_table) and
+	 * ends there, at the leaf, for every address of the leaf's page. */
+	/*@ assert mapped_above: c->commit ==> \forall integer K; level < K <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
+	      pg_table{Desc}(XPT_SPACE_PGW(c->sp), va, K) != c->path[level].table; */
+	/*@ assert mapped_words: c->commit ==> \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
+	      !(c->path[level].table * 512 <= i < c->path[level].table * 512 + 512) ==>
+	      c->sp->mem.words[i] == \at(c->sp->mem.words[i], Desc); */
+	/*@ assert mapped_table: c->commit ==>
+	      pg_in_table{Desc, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level); */
+	/*@ assert mapped_reach: c->commit ==> pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
+	/*@ ghost if (c->commit) map_entries(c->sp->mem.words, c->sp->root << 12, c->sp->levels,
+	                                     c->sp->maxphyaddr, level, c->path[level].table); */
+	/*@ assert mapped_entry: c->commit ==> pg_entry(XPT_SPACE_PGW(c->sp), va, level) ==
+	      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)]; */
+	//@ assert mapped_aligned: pa % pg_size(level) == 0;
+	/*@ assert mapped_leaf: c->commit ==>
+	      map_leaf(pg_entry(XPT_SPACE_PGW(c->sp), va, level), op->attr, level, pa, c->sp->maxphyaddr); */
+	/*@ assert mapped_page: c->commit ==> \let e = pg_entry(XPT_SPACE_PGW(c->sp), va, level);
+	      pg_has(e, PG_P) && pg_leaf(e, level); */
+	//@ ghost map_leaf_flags(c, op, va, level, pa, XPT_SPACE_FLAGS(c->sp->levels));
+	/*@ assert mapped_valid: c->commit && pa < (1 << c->sp->maxphyaddr) ==>
+	      !pg_rsvd(pg_entry(XPT_SPACE_PGW(c->sp), va, level), level, XPT_SPACE_FLAGS(c->sp->levels),
+	               c->sp->maxphyaddr); */
+	/*@ assert mapped: c->commit && pa < (1 << c->sp->maxphyaddr) ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, 1, v) ==>
+	      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
+	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+	      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, pa, c->sp->maxphyaddr); */
 	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
 	//@ assert count: pg_count(level, n, n * pg_size(level));
 	return n * bytes;
@@ -1613,19 +1677,6 @@ static void change_leaf(struct cursor *c, const struct op *op, unsigned level, u
 	//@ assert absent: op->kind == OP_UNMAP ==> !pg_has(repl, PG_P);
 	replace_leaf(c, level, va, e, repl);
 }
-
-/* entry_in for every address whose table at `level` is t: a proof step
- * of change_run, whose context is too large for the provers to find the
- * instances. */
-/*@ ghost
-  /@ requires 1 <= level <= 3 && (levels == 4 || levels == 5);
-     assigns \nothing;
-     ensures \forall integer v;
-       pg_table(w, cr3, XPT_SPACE_FLAGS(levels), M, v, level) == t ==>
-       pg_entry(w, cr3, XPT_SPACE_FLAGS(levels), M, v, level) == w[t * 512 + pg_idx(v, level)]; @/
-  static void map_entries(uint64_t *w, uint64_t cr3, unsigned levels, unsigned M,
-                          unsigned level, uint64_t t) { }
-*/
 
 /*
  * Change the leaf at va (whole, and inside the range) and the ones after it
