@@ -57,6 +57,8 @@ variants=(
 	"a map pass that leaves the cursor where a run ended|map.c|map_pass|above|s/^\t\tadvance(c, va, next, false);\$/\t\t(void)next;/"
 	"a 4 KiB leaf whose PAT bit is an address bit|format.h:map.c|xpt_fmt_leaf|pat_bit,pat_4k,x86_frame|s/uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;/uint64_t pat = XPT_PTE_PAT_HUGE;/"
 	"a 4 KiB leaf with address bit 51 set|format.h:map.c|xpt_fmt_leaf|x86_valid|s/return xpt_leaf_set_frame(e, pa);/return xpt_leaf_set_frame(e, pa) | (1ull << 51);/"
+	"a map step whose run starts a page after va|map.c|map_step|leaf,mapped,others|s/unsigned n = fill_run(c, op, level, va, pa, left);/unsigned n = fill_run(c, op, level, va + bytes, pa, left);/"
+	"a map step that reports a leaf fewer than it stored|map.c|map_step|others|s/^\treturn n \* bytes;\$/\treturn n > 1 ? (n - 1) * bytes : n * bytes;/"
 	"a leaf without its frame above bit 12|format.h:map.c|xpt_leaf_set_frame|frame|s/return pa | (e \& 0xfff0000000001fffull);/return e \& 0xfff0000000001fffull;/"
 	"a per-PCID apply that spares global pages|flush.c|xpt_flush_apply_pcid|dropped_global|/^void xpt_flush_apply_pcid(/,/^}/s/fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT/XPT_INVPCID_CONTEXT/"
 )

@@ -404,6 +404,26 @@
     !pg_rsvd(pg_entry(w, cr3, fl, M, va, L), L, fl, M) ==>
     pg_level(w, cr3, fl, M, v) == L && pg_last(w, cr3, fl, M, v) == pg_entry(w, cr3, fl, M, va, L) &&
     pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v);
+  // A walk inside the window that reads one of the n entries from va's at
+  // L is the walk of an address of those entries (tree_reads, an entry
+  // at a time).
+  lemma reads_run{H}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L, n, x;
+    13 <= M <= 52 && pg_tree(w, cr3, fl, M, nf) && pg_reaches(w, cr3, fl, M, nf, va, L) &&
+    pg_canonical(fl, v) && !pg_window(w, cr3, fl, M, nf, v) && pg_reads(w, cr3, fl, M, v, x) &&
+    pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) <= x <
+      pg_table(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) + n && pg_idx(va, L) + n <= 512 ==>
+    pg_in_run(va, L, n, v);
+  // So stores into those entries alone keep the walk of every other
+  // address inside the window (a map's run of leaves).
+  lemma run_others{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, v, L, n;
+    13 <= M <= 52 && pg_tree{A}(w, cr3, fl, M, nf) && pg_reaches{A}(w, cr3, fl, M, nf, va, L) &&
+    pg_idx(va, L) + n <= 512 &&
+    (\forall integer i; 0 <= i < nf * 512 &&
+       !(pg_table{A}(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) <= i <
+         pg_table{A}(w, cr3, fl, M, va, L) * 512 + pg_idx(va, L) + n) ==>
+       \at(w[i], A) == \at(w[i], B)) &&
+    pg_canonical(fl, v) && !pg_window{A}(w, cr3, fl, M, nf, v) && !pg_in_run(va, L, n, v) ==>
+    pg_same_walk{A, B}(w, cr3, fl, M, v);
   // A walk that reads the same entries reaches what it reached.
   lemma same_reaches{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, L;
     pg_same_walk{A, B}(w, cr3, fl, M, v) && pg_reaches{A}(w, cr3, fl, M, nf, v, L) ==>

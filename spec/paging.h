@@ -507,6 +507,20 @@
   lemma same_window{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
     pg_same_walk{A, B}(w, cr3, fl, M, va) ==>
     (pg_window{A}(w, cr3, fl, M, nf, va) <==> pg_window{B}(w, cr3, fl, M, nf, va));
+  // The walk of va has the same outcome at B as at A: the same walk, or
+  // a non-present entry at both, inside the window (a #PF with P = 0 for
+  // every access either way: a new, empty table below an absent entry).
+  predicate pg_same_outcome{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                                  integer va) =
+    pg_same_walk{A, B}(w, cr3, fl, M, va) ||
+    (pg_not_present{A}(w, cr3, fl, M, va) && pg_not_present{B}(w, cr3, fl, M, va) &&
+     !pg_window{B}(w, cr3, fl, M, nf, va));
+  lemma outcome_window{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
+    !pg_window{A}(w, cr3, fl, M, nf, va) && pg_same_outcome{A, B}(w, cr3, fl, M, nf, va) ==>
+    !pg_window{B}(w, cr3, fl, M, nf, va);
+  lemma outcome_trans{A, B, C}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
+    pg_same_outcome{A, B}(w, cr3, fl, M, nf, va) && pg_same_outcome{B, C}(w, cr3, fl, M, nf, va) ==>
+    pg_same_outcome{A, C}(w, cr3, fl, M, nf, va);
   }
 */
 

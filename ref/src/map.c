@@ -228,6 +228,36 @@ struct cursor {
       pg_level{B}(w, cr3, fl, M, va) < L;
     lemma hung{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
       pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==> map_hung{B}(w, cr3, fl, M, nf, va, L, t);
+    // Every address whose walk read x is linked the same way: those of
+    // va's entry at L.
+    lemma hung_move{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_canonical(fl, v) &&
+      pg_same_above(va, v, L) && pg_idx(v, L) == pg_idx(va, L) ==>
+      pg_link{A, B}(w, cr3, fl, M, nf, v, L, x, t);
+    // Its walk ended at x, absent; it ends in t now, absent too.
+    lemma hung_hole{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) ==>
+      pg_not_present{A}(w, cr3, fl, M, va) && pg_not_present{B}(w, cr3, fl, M, va) &&
+      !pg_window{B}(w, cr3, fl, M, nf, va);
+    // A walk that did not read x read no word the link changed (t was
+    // unreached): a word at a time, then the walk.
+    lemma hung_word_kept{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v, y;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_canonical(fl, v) &&
+      !pg_window{A}(w, cr3, fl, M, nf, v) && pg_reads{A}(w, cr3, fl, M, v, y) && y != x ==>
+      \at(w[y], A) == \at(w[y], B);
+    lemma hung_reads_kept{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_canonical(fl, v) &&
+      !pg_window{A}(w, cr3, fl, M, nf, v) && !pg_reads{A}(w, cr3, fl, M, v, x) ==>
+      \forall integer y; pg_reads{A}(w, cr3, fl, M, v, y) ==> \at(w[y], A) == \at(w[y], B);
+    lemma hung_other{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_canonical(fl, v) &&
+      !pg_window{A}(w, cr3, fl, M, nf, v) && !pg_reads{A}(w, cr3, fl, M, v, x) ==>
+      pg_same_walk{A, B}(w, cr3, fl, M, v);
+    // So every walk inside the window has the outcome it had.
+    lemma hung_outcome{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va, L, x, t, v;
+      pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_canonical(fl, v) &&
+      !pg_window{A}(w, cr3, fl, M, nf, v) ==>
+      pg_same_outcome{A, B}(w, cr3, fl, M, nf, v);
     }
 */
 /* What new_table's link needs of the space before it: va's walk reaches
@@ -1185,6 +1215,10 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 && !(base <= k < base + \result) ==>
         c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
+    ensures walks: map_at_walk{Pre}(c, level, va) ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !pg_in_run(va, level, \result, v) ==>
+      pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
     ensures fixed: MAP_FIXED(c, Pre) && c->valid == \old(c->valid) &&
       c->path[level].table == \old(c->path[level].table) && c->path[level].virt == \old(c->path[level].virt);
     ensures apart: map_frames_apart(c->sp);
@@ -1217,6 +1251,27 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	/*@ assert usable: \forall integer f; fr_usable(c->sp->fa, f) ==>
 	      \separated(c->sp->mem.words + (f * 512 .. f * 512 + 511), XPT_FRAMES_META(c->sp->fa)); */
 	//@ ghost frames_apart(c->sp);
+	/*@ assert kept_cursor: \at(map_cursor_ok(c, level), Pre) ==> map_cursor_ok(c, level); */
+	/*@ assert kept_real: \at(map_cursor_real(c, level), Pre) ==> map_cursor_real(c, level); */
+	/* The stores went into the run's entries alone: every walk that reads
+	 * none of them is as it was (run_others). */
+	//@ assert walks_m: 13 <= c->sp->maxphyaddr <= 52;
+	//@ assert walks_first: first == c->path[level].table * 512 + pg_idx(va, level);
+	//@ assert walks_n: pg_idx(va, level) + (end - first) <= 512;
+	/*@ assert walks_fields: c->sp == \at(c->sp, Pre) && c->sp->root == \at(c->sp->root, Pre) &&
+	      c->sp->levels == \at(c->sp->levels, Pre) && c->sp->maxphyaddr == \at(c->sp->maxphyaddr, Pre) &&
+	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) && c->sp->mem.words == \at(c->sp->mem.words, Pre); */
+	/*@ assert walks_at: map_at_walk{Pre}(c, level, va) ==> \at(
+	      pg_tree(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes) &&
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table, Pre); */
+	/*@ assert walks_words: \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
+	      !(first <= i < end) ==> c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre); */
+	/*@ assert walks: map_at_walk{Pre}(c, level, va) ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+	      !pg_in_run(va, level, end - first, v) ==>
+	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
 	return (unsigned)(end - first);
 }
 
@@ -1282,6 +1337,10 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
       \result == XPT_E_NOMEM;
     ensures kept: MAP_STEP_KEPT(c, Pre);
     ensures down: \result == XPT_OK ==> c->valid == level - 1 && MAP_STEP_PRE(c, va);
+    ensures outcome: \result == XPT_OK && c->commit ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+      pg_same_outcome{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 */
 static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 {
@@ -1299,6 +1358,13 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 		/*@ assert made_hung: c->commit && made == XPT_OK ==>
 		      map_hung{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level,
 		                     c->path[level - 1].table); */
+		/* Every other walk has the outcome it had (hung_outcome). */
+		/*@ assert made_outcome: c->commit && made == XPT_OK &&
+		      map_hung{Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), va, level,
+		                     c->path[level - 1].table) ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(\at(c->sp->levels, Pre)), v) &&
+		      !pg_window{Pre}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), v) ==>
+		      pg_same_outcome{Pre, Here}(XPT_SPACE_AT(c->sp, Pre), \at(c->sp->mem.nframes, Pre), v); */
 		/*@ assert made_above: c->commit && made == XPT_OK ==> \forall integer J;
 		      level <= J <= c->sp->levels ==>
 		      pg_table{Here}(XPT_SPACE_AT(c->sp, Pre), va, J) == pg_table{Pre}(XPT_SPACE_AT(c->sp, Pre), va, J); */
@@ -1349,6 +1415,10 @@ static int map_down(struct cursor *c, unsigned level, uint64_t va, uint64_t e)
 	/* The window is as it was: every walk in it is too (pg_cut, x kept). */
 	//@ assert kept: pg_cut{Pre, Here}(c->sp->mem.words, c->sp->mem.nframes, 0);
 	//@ assert back: pg_cut{Here, Pre}(c->sp->mem.words, c->sp->mem.nframes, 0);
+	/*@ assert entered_outcome: c->commit ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+	      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 	/*@ assert entered_held: \forall integer l; level <= l <= XPT_MAX_LEVELS ==>
 	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre) &&
 	      c->path[l].split == \at(c->path[l].split, Pre); */
@@ -1450,6 +1520,10 @@ static int level_verdict(const struct cursor *c, const struct op *op, unsigned l
     ensures absent: \result != 0 && !c->path[\result].virt ==>
       !xpt_present(c->sp->format, c->sp->mem.words[c->path[\result].table * 512 + pg_idx(va, \result)]);
     ensures walk: \result != 0 && c->commit ==> MAP_STEP_WALK(c, va);
+    ensures outcome: \result != 0 && c->commit ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+      pg_same_outcome{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 */
 static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
                             uint64_t left, int *err)
@@ -1465,6 +1539,10 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
 	    loop invariant ok: *err == XPT_OK;
 	    loop invariant kept: MAP_STEP_KEPT(c, Pre);
 	    loop invariant pre: MAP_STEP_PRE(c, va);
+	    loop invariant outcome: c->commit ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+	      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 	    loop assigns level, want, *err, MAP_STEP_WRITES(c, Pre);
 	    loop variant level;
 	*/
@@ -1483,8 +1561,13 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
 		}
 		if (level == want + 1u)
 			want--; /* fill the existing table instead */
+		//@ ghost Down: ;
 		*err = map_down(c, level, va, e);
 		//@ assert stepped: MAP_STEP_KEPT(c, Pre);
+		/*@ assert stepped_outcome: *err == XPT_OK && c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) ==>
+		      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		if (*err != XPT_OK)
 			return 0;
 	}
@@ -1514,13 +1597,44 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
      ensures \let e = c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
        map_leaf(e, op->attr, level, pa, c->sp->maxphyaddr) && pa % pg_size(level) == 0 &&
        pa < (1 << c->sp->maxphyaddr) ==> !pg_rsvd(e, level, fl, c->sp->maxphyaddr); @/
+  static void leaf_flags(const struct cursor *c, const struct op *op, uint64_t va, unsigned level,
+                         uint64_t pa, unsigned fl) { }
+*/
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op);
+     assigns \nothing;
+     ensures \let e = c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
+       map_leaf(e, op->attr, level, pa, c->sp->maxphyaddr) && pa % pg_size(level) == 0 &&
+       pa < (1 << c->sp->maxphyaddr) ==>
+       !pg_rsvd(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); @/
   static void map_leaf_flags(const struct cursor *c, const struct op *op, uint64_t va,
-                             unsigned level, uint64_t pa, unsigned fl) { }
+                             unsigned level, uint64_t pa)
+  {
+    leaf_flags(c, op, va, level, pa, XPT_SPACE_FLAGS(c->sp->levels));
+  }
+*/
+/* map_entries for the cursor's table at `level`, read in a context of
+ * its own. */
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp);
+     requires 1 <= level <= 3 && (c->sp->levels == 4 || c->sp->levels == 5);
+     assigns \nothing;
+     ensures \forall integer v;
+       pg_table(XPT_SPACE_PGW(c->sp), v, level) == c->path[level].table ==>
+       pg_entry(XPT_SPACE_PGW(c->sp), v, level) ==
+         c->sp->mem.words[c->path[level].table * 512 + pg_idx(v, level)]; @/
+  static void map_cursor_entries(const struct cursor *c, unsigned level)
+  {
+    map_entries(c->sp->mem.words, c->sp->root << 12, c->sp->levels, c->sp->maxphyaddr, level,
+                c->path[level].table);
+  }
 */
 
 /* Map at va: a run of leaves below the table map_descend finds or makes.
  * Returns the bytes mapped, or sets *err.  In the commit pass on x86
- * tables the run's first leaf has the rights asked for and maps pa. */
+ * tables every address of the first leaf's page translates through it,
+ * with the rights asked for, to pa's page (mapped), and every address
+ * outside the run keeps the outcome of its walk (others). */
 /*@ requires \valid_read(op) && op->kind == OP_MAP && MAP_STEP_PRE(c, va);
     requires \separated(op, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires \valid(err) && \separated(err, op, c, c->sp,
@@ -1546,6 +1660,11 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == c->valid &&
       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
       map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, c->valid, pa, c->sp->maxphyaddr);
+    ensures others: *err == XPT_OK && c->commit ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      !pg_in_run(va, c->valid, pg_ents(c->valid, \result), v) ==>
+      pg_same_outcome{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 */
 static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uint64_t pa,
                          uint64_t left, int *err)
@@ -1574,8 +1693,7 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	      pg_in_table{Desc, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level); */
 	/*@ assert mapped_reach: c->commit ==> pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
 	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
-	/*@ ghost if (c->commit) map_entries(c->sp->mem.words, c->sp->root << 12, c->sp->levels,
-	                                     c->sp->maxphyaddr, level, c->path[level].table); */
+	//@ ghost map_cursor_entries(c, level);
 	/*@ assert mapped_entry: c->commit ==> pg_entry(XPT_SPACE_PGW(c->sp), va, level) ==
 	      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)]; */
 	//@ assert mapped_aligned: pa % pg_size(level) == 0;
@@ -1583,7 +1701,7 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	      map_leaf(pg_entry(XPT_SPACE_PGW(c->sp), va, level), op->attr, level, pa, c->sp->maxphyaddr); */
 	/*@ assert mapped_page: c->commit ==> \let e = pg_entry(XPT_SPACE_PGW(c->sp), va, level);
 	      pg_has(e, PG_P) && pg_leaf(e, level); */
-	//@ ghost map_leaf_flags(c, op, va, level, pa, XPT_SPACE_FLAGS(c->sp->levels));
+	//@ ghost map_leaf_flags(c, op, va, level, pa);
 	/*@ assert mapped_valid: c->commit && pa < (1 << c->sp->maxphyaddr) ==>
 	      !pg_rsvd(pg_entry(XPT_SPACE_PGW(c->sp), va, level), level, XPT_SPACE_FLAGS(c->sp->levels),
 	               c->sp->maxphyaddr); */
@@ -1594,6 +1712,18 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, pa, c->sp->maxphyaddr); */
 	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
 	//@ assert count: pg_count(level, n, n * pg_size(level));
+	/* Every other walk: the outcome it had before the descent
+	 * (map_descend's outcome), and the walk it had after (fill_run's
+	 * walks). */
+	/*@ assert others_ents: pg_ents(level, n * pg_size(level)) == n; */
+	/*@ assert others_run: c->commit ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Desc}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !pg_in_run(va, level, n, v) ==>
+	      pg_same_outcome{Desc, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+	/*@ assert others: c->commit ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !pg_in_run(va, level, n, v) ==>
+	      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 	return n * bytes;
 }
 
