@@ -1561,7 +1561,6 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
 		}
 		if (level == want + 1u)
 			want--; /* fill the existing table instead */
-		//@ ghost Down: ;
 		*err = map_down(c, level, va, e);
 		//@ assert stepped: MAP_STEP_KEPT(c, Pre);
 		/*@ assert stepped_outcome: *err == XPT_OK && c->commit ==> \forall uint64_t v;
@@ -1574,8 +1573,8 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
 }
 
 /* entry_in for every address whose table at `level` is t: a proof step
- * of map_step and change_run, whose contexts are too large for the provers to find the
- * instances. */
+ * of map_step and change_run, in whose contexts the provers do not find
+ * the instances. */
 /*@ ghost
   /@ requires 1 <= level <= 3 && (levels == 4 || levels == 5);
      assigns \nothing;
@@ -1600,6 +1599,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
   static void leaf_flags(const struct cursor *c, const struct op *op, uint64_t va, unsigned level,
                          uint64_t pa, unsigned fl) { }
 */
+/* leaf_flags with the space's flags, read in a context of its own. */
 /*@ ghost
   /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op);
      assigns \nothing;
@@ -1684,7 +1684,8 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	/* The run went into one table, the one va's walk reads at `level` and
 	 * at no level above: the walk reaches it as before (pg_in_table) and
 	 * ends there, at the leaf, for every address of the leaf's page. */
-	/*@ assert mapped_above: c->commit ==> \forall integer K; level < K <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
+	/*@ assert mapped_above: c->commit ==> \forall integer K;
+	      level < K <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
 	      pg_table{Desc}(XPT_SPACE_PGW(c->sp), va, K) != c->path[level].table; */
 	/*@ assert mapped_words: c->commit ==> \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
 	      !(c->path[level].table * 512 <= i < c->path[level].table * 512 + 512) ==>
