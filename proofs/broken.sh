@@ -68,14 +68,33 @@ variants=(
 # run has one prover at a time and BROKEN_JOBS (default 2) variants run at
 # once: Frama-C's front end and WP's simplifier work on one goal at a time,
 # so two runs keep two cores busier than one run of two provers.
-prove() { # file function properties -> prints "proved X / Y"
+prove() { # file function properties timeout -> "proved X / Y slowest S"
 	local model=() # as prove.sh proves the lines of proofs/scope marked "cast"
 	grep -q "^cast ref/src/$(basename "$1") .*\<$2\>" proofs/scope &&
 		model=(-wp-model Typed+cast -rte-no-pointer-call)
 	frama-c "${wp_poll[@]}" -cpp-extra-args="-Iref/include -include proofs/frama.h" "$1" \
 		-wp -wp-rte "${model[@]}" -wp-prover script,cvc4,z3 -wp-session proofs/wp -wp-cache none \
-		-wp-par 1 -wp-timeout 10 -wp-fct "$2" -wp-prop "$3" 2>&1 |
-		sed -n 's/^\[wp\] Proved goals: *//p'
+		-wp-par 1 -wp-timeout "$4" -wp-fct "$2" -wp-prop "$3" 2>&1 | awk '
+		/ Goal .* : Valid/ { # the prover time is the one not marked Qed:
+			for (i = 1; i <= NF; i++)
+				if ($i ~ /^\([0-9.]+m?s\)$/) {
+					t = $i; gsub(/[()s]/, "", t)
+					if (t ~ /m$/) { sub(/m$/, "", t); t /= 1000 }
+					if (t + 0 > slow) slow = t + 0
+				}
+		}
+		/^\[wp\] Proved goals:/ { proved = $4 " / " $6 }
+		END { if (proved != "") printf "%s slowest %.1f\n", proved, slow }'
+}
+
+# A planted bug makes its clauses false, so no prover time proves them;
+# the broken run gives each prover three times what the intact run's
+# slowest goal took, at least 3 s and at most the intact run's 10 s: a
+# clause the intact function proves well within that time and the broken
+# one does not prove in it is caught.  A broken clause costs each prover its
+# whole timeout, most of this check's time.
+budget() { # slowest goal of the intact run, in seconds -> timeout
+	awk -v s="$1" 'BEGIN { t = int(3 * s) + 1; print (t < 3 ? 3 : t > 10 ? 10 : t) }'
 }
 
 check() { # variant directory -> one line of verdict; non-zero when not caught
@@ -88,18 +107,24 @@ check() { # variant directory -> one line of verdict; non-zero when not caught
 	if cmp -s "ref/src/$edit" "$2/$edit"; then
 		echo "broken: '$name': the edit did not apply"; return 1
 	fi
-	local t0=$(date +%s) t1 t2
-	good=$(prove "ref/src/$unit" "$fct" "$props")
+	local t0=$(date +%s) t1 t2 limit
+	good=$(prove "ref/src/$unit" "$fct" "$props" 10)
 	t1=$(date +%s)
-	bad=$(prove "$2/$unit" "$fct" "$props")
+	if [ -z "$good" ]; then
+		echo "broken: '$name': WP did not run on the intact file"; return 1
+	fi
+	limit=$(budget "${good##* }")
+	bad=$(prove "$2/$unit" "$fct" "$props" "$limit")
 	t2=$(date +%s)
 	if [ -z "$bad" ]; then
 		echo "broken: '$name': WP did not run on the broken file"; return 1
 	fi
+	good=${good% slowest*} bad=${bad% slowest*}
+	local verdict="($fct $props): intact $good ($((t1 - t0)) s), broken $bad at $limit s a goal ($((t2 - t1)) s)"
 	if [ "${good##*/ }" -gt 0 ] && [ "${good%% /*}" = "${good##*/ }" ] && [ "${bad%% /*}" != "${bad##*/ }" ]; then
-		echo "broken: '$name' ($fct $props): intact $good ($((t1 - t0)) s), broken $bad ($((t2 - t1)) s): caught"
+		echo "broken: '$name' $verdict: caught"
 	else
-		echo "broken: '$name' ($fct $props): intact $good ($((t1 - t0)) s), broken $bad ($((t2 - t1)) s): NOT caught"; return 1
+		echo "broken: '$name' $verdict: NOT caught"; return 1
 	fi
 }
 
