@@ -135,6 +135,23 @@
     !pg_rsvd(bits_leaf(pa, e), L, fl, M);
   }
 
+  // ------------------------------------ a run of leaves, on bit vectors
+  // As the block Bits, seen by the goals that name bits_low alone.
+  axiomatic BitsStep {
+  // The low 12 bits of a word: an entry's flags below its frame.
+  logic integer bits_low(integer x) = x & 0xfff;
+  // Adding a multiple of 4 KiB modulo 2^64 keeps them (each leaf of a run
+  // is the one before plus its page: xpt_store_steps).
+  axiom bits_step_low: \forall integer v, s;
+    0 <= v < 0x10000000000000000 && 0 <= s < 0x10000000000000000 && s % 4096 == 0 ==>
+    bits_low((uint64_t)(v + s)) == bits_low(v);
+  // Words with the same low 12 bits agree on P and PS: both leaves, or
+  // neither.
+  axiom bits_low_flags: \forall integer x, y;
+    0 <= x < 0x10000000000000000 && 0 <= y < 0x10000000000000000 && bits_low(x) == bits_low(y) ==>
+    (pg_has(x, PG_P) <==> pg_has(y, PG_P)) && (pg_has(x, PG_PS) <==> pg_has(y, PG_PS));
+  }
+
   // -------------------------------------- shifts are multiplications
   lemma lsl_1:  \forall integer x; (x << 1) == 2 * x;
   lemma lsl_2:  \forall integer x; (x << 2) == 4 * x;
@@ -551,6 +568,76 @@
   lemma offset_1: \forall integer va; 0 <= va ==> (va & 4095) == va % 4096;
   lemma offset_2: \forall integer va; 0 <= va ==> (va & 2097151) == va % 2097152;
   lemma offset_3: \forall integer va; 0 <= va ==> (va & 1073741823) == va % 1073741824;
+  }
+
+  // ------------------------------------------------ a run of leaves stored
+  // As the block PgRun: seen by the goals that name pg_filled.
+  axiomatic PgFill {
+  // Stores into one table t alone, a table the walks reach at level L and
+  // at no other, each of its words now as it was or one that ends a walk
+  // at L (a leaf, or an absent entry: the run of leaves one map step
+  // stores): a walk reaches what it reached before, through the same
+  // tables, so the tables stay a tree.  Level by level from the root, as
+  // spec/paging.h's cut_table_0 .. 4, each level carrying the walk's
+  // reach before.
+  predicate pg_filled{A, B}(uint64_t *w, integer cr3, integer fl, integer M, integer nf,
+                            integer t, integer L) =
+    13 <= M <= 52 &&
+    (\forall integer i; 0 <= i < nf * 512 && !(t * 512 <= i < t * 512 + 512) ==>
+       \at(w[i], A) == \at(w[i], B)) &&
+    (\forall integer v, K; pg_reaches{A}(w, cr3, fl, M, nf, v, K) &&
+       pg_table{A}(w, cr3, fl, M, v, K) == t ==> K == L) &&
+    \forall integer i; t * 512 <= i < t * 512 + 512 ==>
+      \at(w[i], B) == \at(w[i], A) || pg_stop(\at(w[i], B), L, fl, M);
+  lemma fill_word{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, u, i;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && 0 <= u < nf && u != t && 0 <= i < 512 ==>
+    \at(w[u * 512 + i], B) == \at(w[u * 512 + i], A);
+  // One level down: the entry the walk reads at J is as it was (a changed
+  // word of t would end the walk at J), so is the table below.
+  lemma fill_entry{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K, J;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K < J <= pg_top(fl) && pg_reaches{A}(w, cr3, fl, M, nf, v, J) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J) ==>
+    pg_entry{B}(w, cr3, fl, M, v, J) == pg_entry{A}(w, cr3, fl, M, v, J);
+  lemma fill_down{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K, J;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K < J <= pg_top(fl) && pg_reaches{A}(w, cr3, fl, M, nf, v, J) &&
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J) ==>
+    pg_table{B}(w, cr3, fl, M, v, J - 1) == pg_table{A}(w, cr3, fl, M, v, J - 1) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, J - 1);
+  lemma fill_table_0{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 0 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 0) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 0) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, pg_top(fl) - 0);
+  lemma fill_table_1{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 1 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 1) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 1) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, pg_top(fl) - 1);
+  lemma fill_table_2{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 2 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 2) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 2) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, pg_top(fl) - 2);
+  lemma fill_table_3{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 3 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 3) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 3) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, pg_top(fl) - 3);
+  lemma fill_table_4{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= pg_top(fl) - 4 ==>
+    pg_table{B}(w, cr3, fl, M, v, pg_top(fl) - 4) == pg_table{A}(w, cr3, fl, M, v, pg_top(fl) - 4) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, pg_top(fl) - 4);
+  lemma fill_table{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L, v, K, J;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_reaches{B}(w, cr3, fl, M, nf, v, K) &&
+    K <= J <= pg_top(fl) ==>
+    pg_table{B}(w, cr3, fl, M, v, J) == pg_table{A}(w, cr3, fl, M, v, J) &&
+    pg_reaches{A}(w, cr3, fl, M, nf, v, J);
+  lemma fill_tree{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, t, L;
+    pg_filled{A, B}(w, cr3, fl, M, nf, t, L) && pg_tree{A}(w, cr3, fl, M, nf) ==>
+    pg_tree{B}(w, cr3, fl, M, nf);
   }
 */
 

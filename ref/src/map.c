@@ -1183,6 +1183,24 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
 	return n;
 }
 
+/* Words with a leaf's low 12 bits are leaves too (bits_low_flags), a
+ * ghost step whose context holds the words' 64-bit range. */
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && first < end;
+     requires \valid_read(c->sp->mem.words + (first .. end - 1));
+     requires c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+       bits_low(c->sp->mem.words[k]) == bits_low(c->sp->mem.words[first]) &&
+       0 <= c->sp->mem.words[k] <= UINT64_MAX;
+     requires c->commit && c->sp->format == XPT_FMT_X86 ==>
+       pg_has(c->sp->mem.words[first], PG_P) && (level > 1 ==> pg_has(c->sp->mem.words[first], PG_PS));
+     assigns \nothing;
+     ensures p: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+       pg_has(c->sp->mem.words[k], PG_P);
+     ensures ps: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+       level > 1 ==> pg_has(c->sp->mem.words[k], PG_PS); @/
+  static void run_stops(const struct cursor *c, uint64_t first, uint64_t end, unsigned level) { }
+*/
+
 /*
  * Leaves of `level` for va, va + size, ... while the entries of the current
  * table are absent and the range lasts; returns how many.  The entry at va
@@ -1219,6 +1237,12 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !pg_in_run(va, level, \result, v) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
+    ensures stops: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
+      \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
+      \forall integer k; base <= k < base + \result ==>
+        pg_has(c->sp->mem.words[k], PG_P) && pg_leaf(c->sp->mem.words[k], level);
+    ensures filled: map_at_walk{Pre}(c, level, va) ==>
+      pg_filled{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, c->path[level].table, level);
     ensures fixed: MAP_FIXED(c, Pre) && c->valid == \old(c->valid) &&
       c->path[level].table == \old(c->path[level].table) && c->path[level].virt == \old(c->path[level].virt);
     ensures apart: map_frames_apart(c->sp);
@@ -1272,6 +1296,36 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      !pg_in_run(va, level, end - first, v) ==>
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
+	/* Each leaf has the first's low 12 bits, P and PS among them: each
+	 * ends the walks that read it at this level. */
+	/*@ assert low: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+	      bits_low(c->sp->mem.words[k]) == bits_low(c->sp->mem.words[first]) &&
+	      0 <= c->sp->mem.words[k] <= UINT64_MAX; */
+	/*@ assert head: c->commit && c->sp->format == XPT_FMT_X86 ==>
+	      pg_has(c->sp->mem.words[first], PG_P) && (level > 1 ==> pg_has(c->sp->mem.words[first], PG_PS)); */
+	//@ ghost run_stops(c, first, end, level);
+	/*@ assert stops: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+	      pg_has(c->sp->mem.words[k], PG_P) && pg_leaf(c->sp->mem.words[k], level); */
+	/*@ assert stop: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+	      pg_stop(c->sp->mem.words[k], level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+	/*@ assert kept_words: \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
+	      !(c->commit && first <= i < end) ==> c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre); */
+	/*@ assert t_in: map_at_walk{Pre}(c, level, va) ==>
+	      c->path[level].table < c->sp->mem.nframes && c->sp->format == XPT_FMT_X86 &&
+	      first == c->path[level].table * 512 + pg_idx(va, level); */
+	/* The run's table is reached at this level alone (pg_tree). */
+	/*@ assert once: map_at_walk{Pre}(c, level, va) ==> \forall integer v, K;
+	      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, K) &&
+	      pg_table{Pre}(XPT_SPACE_PGW(c->sp), v, K) == c->path[level].table ==> K == level; */
+	/*@ assert filled_words: map_at_walk{Pre}(c, level, va) ==>
+	      \let t = c->path[level].table; \forall integer i; t * 512 <= i < t * 512 + 512 ==>
+	      c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre) ||
+	      pg_stop(c->sp->mem.words[i], level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); */
+	/*@ assert filled_outside: map_at_walk{Pre}(c, level, va) ==>
+	      \let t = c->path[level].table; \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
+	      !(t * 512 <= i < t * 512 + 512) ==> c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre); */
+	/*@ assert filled_here: map_at_walk{Pre}(c, level, va) ==>
+	      pg_filled{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, c->path[level].table, level); */
 	return (unsigned)(end - first);
 }
 

@@ -116,6 +116,9 @@ void xpt_store_steps(const struct xpt_frames *fa, uint64_t *w, uint64_t first, u
 	    loop invariant at: k == first ==> v == \at(v, Pre);
 	    loop invariant step: first < k ==> v == (uint64_t)(w[k - 1] + step);
 	    loop invariant next: \forall integer j; first < j < k ==> xpt_stepped(w, j, step);
+	    loop invariant low: step % 4096 == 0 ==> bits_low(v) == bits_low(\at(v, Pre)) &&
+	      \forall integer j; first <= j < k ==> bits_low(w[j]) == bits_low(\at(v, Pre)) &&
+	        0 <= w[j] <= UINT64_MAX;
 	    loop invariant ok: xpt_frames_ok(fa);
 	    loop invariant kept: XPT_FRAMES_KEPT(fa, Pre);
 	    loop assigns k, v, w[first .. end - 1];

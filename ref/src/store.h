@@ -46,6 +46,8 @@ void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, un
     assigns w[first .. end - 1];
     ensures first: w[first] == v;
     ensures next: \forall integer k; first < k < end ==> xpt_stepped(w, k, step);
+    ensures low: step % 4096 == 0 ==> \forall integer k; first <= k < end ==>
+      bits_low(w[k]) == bits_low(v) && 0 <= w[k] <= UINT64_MAX;
     ensures ok: xpt_frames_ok(fa);
     ensures kept: XPT_FRAMES_KEPT(fa, Pre);
 */
