@@ -1237,15 +1237,11 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) && !pg_in_run(va, level, \result, v) ==>
       pg_same_walk{Pre, Post}(XPT_SPACE_PGW(c->sp), v);
-    ensures stops: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
-      \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
-      \forall integer k; base <= k < base + \result ==>
-        pg_has(c->sp->mem.words[k], PG_P) && pg_leaf(c->sp->mem.words[k], level);
-    ensures filled: map_at_walk{Pre}(c, level, va) ==>
-      pg_filled{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, c->path[level].table, level);
     ensures fixed: MAP_FIXED(c, Pre) && c->valid == \old(c->valid) &&
       c->path[level].table == \old(c->path[level].table) && c->path[level].virt == \old(c->path[level].virt);
     ensures apart: map_frames_apart(c->sp);
+    ensures on_walk: \old(map_on_walk(c, level, va) && map_owned(c->sp)) ==>
+      map_on_walk(c, level, va) && map_owned(c->sp);
     ensures cursor: \old(map_cursor_ok(c, level)) ==> map_cursor_ok(c, level);
     ensures real: \old(map_cursor_real(c, level)) ==> map_cursor_real(c, level);
 */
@@ -1267,6 +1263,8 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	/*@ assert cursor_same: c->sp->levels == \at(c->sp->levels, Pre) &&
 	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
 	      \forall integer k; 0 <= k <= XPT_MAX_LEVELS ==> c->path[k] == \at(c->path[k], Pre); */
+	/*@ assert on_path: \forall integer l; 0 <= l <= XPT_MAX_LEVELS ==>
+	      c->path[l].table == \at(c->path[l].table, Pre) && c->path[l].virt == \at(c->path[l].virt, Pre); */
 	/* The allocator as it was, apart from the window as it was. */
 	//@ assert fields: c->sp->fa->nframes <= c->sp->mem.nframes && xpt_frames_ok(c->sp->fa);
 	//@ assert meta: \separated(c->sp, XPT_FRAMES_META(c->sp->fa));
@@ -1326,6 +1324,25 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	      !(t * 512 <= i < t * 512 + 512) ==> c->sp->mem.words[i] == \at(c->sp->mem.words[i], Pre); */
 	/*@ assert filled_here: map_at_walk{Pre}(c, level, va) ==>
 	      pg_filled{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, c->path[level].table, level); */
+	/* So a walk reaches what it reached before, through the same tables:
+	 * the tables stay a tree the allocator owns, and the cursor stays on
+	 * va's walk (pg_in_table). */
+	//@ assert on_at: \at(map_on_walk(c, level, va), Pre) ==> map_at_walk{Pre}(c, level, va);
+	/*@ assert on_reach: map_at_walk{Pre}(c, level, va) ==> \forall integer v, K;
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, K) ==>
+	      pg_reaches{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, K) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), v, K) == pg_table{Pre}(XPT_SPACE_PGW(c->sp), v, K); */
+	/*@ assert on_owned: \at(map_on_walk(c, level, va) && map_owned(c->sp), Pre) ==>
+	      map_owned(c->sp); */
+	/*@ assert on_in: map_at_walk{Pre}(c, level, va) ==>
+	      pg_in_table{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level); */
+	//@ assert on_top: pg_top(XPT_SPACE_FLAGS(c->sp->levels)) == c->sp->levels;
+	/*@ assert on_levels: map_at_walk{Pre}(c, level, va) ==> \forall integer l; level <= l <= c->sp->levels ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, l) == pg_table{Pre}(XPT_SPACE_PGW(c->sp), va, l); */
+	/*@ assert on_each: \at(map_on_walk(c, level, va), Pre) ==> \forall integer l; level <= l <= c->sp->levels ==>
+	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
+	      pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table && !c->path[l].virt; */
 	return (unsigned)(end - first);
 }
 
@@ -1708,7 +1725,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
     ensures leaf: *err == XPT_OK && c->commit ==>
       map_leaf(c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)],
                op->attr, c->valid, pa, c->sp->maxphyaddr);
-    ensures walk: *err == XPT_OK && c->commit ==> map_cursor_real(c, c->valid);
+    ensures walk: *err == XPT_OK && c->commit ==> MAP_STEP_WALK(c, va);
     ensures mapped: *err == XPT_OK && c->commit && pa < (1 << c->sp->maxphyaddr) ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, c->valid, 1, v) ==>
       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == c->valid &&
