@@ -2714,11 +2714,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 
 /*
  * One pass of a map over the whole range, a run of leaves a step, from
- * the cursor at the root.  The contract covers the check pass so far: it
- * writes nothing, and each step gets what it asks for: the cursor
- * described, va, pa and what is left of the range whole pages, and the
+ * the cursor at the root.  Each step gets what it asks for: the cursor
+ * described, va, pa and what is left of the range whole pages, the
  * cursor no lower than the largest page va is aligned to (advance's
- * `unaligned`).
+ * `unaligned`) and, in the commit pass on x86 tables, on va's walk in
+ * tables the allocator owns (`walk`).  The check pass writes nothing.
  */
 /*@ requires \valid_read(op) && op->kind == OP_MAP;
     requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp) && map_flush_place(c);
@@ -2728,11 +2728,12 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
                         XPT_FRAMES_META(c->sp->fa));
     requires c->fl == \null || \separated(op, c->fl);
     requires start: c->valid == c->sp->levels && map_cursor_ok(c, c->valid);
-    requires check: !c->commit;
+    requires walk: c->commit ==> MAP_STEP_WALK(c, op->va);
     requires range: 0 < op->len && op->va % 4096 == 0 && op->len % 4096 == 0 &&
       op->pa % 4096 == 0 && op->pa + op->len <= 0x10000000000000 &&
       op->va + op->len - 1 <= UINT64_MAX &&
       op->va / 144115188075855872 == (op->va + op->len - 1) / 144115188075855872;
+    requires half: c->commit ==> pg_half(XPT_SPACE_FLAGS(c->sp->levels), op->va, op->va + op->len - 1);
     assigns MAP_STEP_WRITES(c, Pre);
     ensures errors: \result == XPT_OK || \result == XPT_E_EXISTS || \result == XPT_E_HUGE ||
       \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW || \result == XPT_E_NOMEM;
@@ -2749,6 +2750,7 @@ static int map_pass(struct cursor *c, const struct op *op)
 	    loop invariant kept: MAP_STEP_KEPT(c, Pre);
 	    loop invariant cursor: 1 <= c->valid <= c->sp->levels && map_cursor_ok(c, c->valid);
 	    loop invariant above: left > 0 && c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
+	    loop invariant walk: left > 0 && c->commit ==> MAP_STEP_WALK(c, va);
 	    loop assigns va, pa, left, err, MAP_STEP_WRITES(c, Pre);
 	    loop variant left;
 	*/
@@ -2773,7 +2775,16 @@ static int map_pass(struct cursor *c, const struct op *op)
 		//@ assert va_top: va / 144115188075855872 == \at(op->va, Pre) / 144115188075855872;
 		/*@ assert next_top: left != done ==>
 		      next / 144115188075855872 == \at(op->va, Pre) / 144115188075855872; */
+		/*@ assert next_half: left != done && c->commit ==>
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), next); */
+		//@ assert step_walk: c->commit ==> MAP_STEP_WALK(c, va);
+		//@ ghost Moved: ;
 		advance(c, va, next, false);
+		/* The cursor moved up to a table that holds next as it held va:
+		 * every level from there up is on next's walk (reach_above). */
+		/*@ assert moved_same: c->commit ==> map_on_walk(c, \at(c->valid, Moved), va) &&
+		      \at(c->valid, Moved) <= c->valid && map_cursor_real(c, c->valid) && map_owned(c->sp); */
+		//@ assert moved: left != done && c->commit ==> map_on_walk(c, c->valid, next);
 		va += done;
 		pa += done;
 		left -= done;
