@@ -1721,7 +1721,8 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
     ensures failed: *err != XPT_OK ==> \result == 0;
     ensures kept: MAP_STEP_KEPT(c, Pre);
     ensures done: *err == XPT_OK ==> 0 < \result <= left && 1 <= c->valid <= 3 &&
-      pg_count(c->valid, pg_ents(c->valid, \result), \result) && map_cursor_ok(c, c->valid);
+      pg_count(c->valid, pg_ents(c->valid, \result), \result) && map_cursor_ok(c, c->valid) &&
+      (c->valid > 1 ==> va % pg_size(c->valid) == 0);
     ensures leaf: *err == XPT_OK && c->commit ==>
       map_leaf(c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)],
                op->attr, c->valid, pa, c->sp->maxphyaddr);
@@ -2718,7 +2719,9 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
  * described, va, pa and what is left of the range whole pages, the
  * cursor no lower than the largest page va is aligned to (advance's
  * `unaligned`) and, in the commit pass on x86 tables, on va's walk in
- * tables the allocator owns (`walk`).  The check pass writes nothing.
+ * tables the allocator owns (`walk`).  The check pass writes nothing; the
+ * commit pass keeps the outcome of every walk outside the range
+ * (`others`).
  */
 /*@ requires \valid_read(op) && op->kind == OP_MAP;
     requires \valid(c) && XPT_SPACE_WRITABLE(c->sp) && map_frames_apart(c->sp) && map_flush_place(c);
@@ -2738,6 +2741,11 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
     ensures errors: \result == XPT_OK || \result == XPT_E_EXISTS || \result == XPT_E_HUGE ||
       \result == XPT_E_RSVD_BITS || \result == XPT_E_WINDOW || \result == XPT_E_NOMEM;
     ensures kept: MAP_STEP_KEPT(c, Pre);
+    ensures others: \result == XPT_OK && c->commit ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+      !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
+      pg_same_outcome{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 */
 static int map_pass(struct cursor *c, const struct op *op)
 {
@@ -2751,6 +2759,11 @@ static int map_pass(struct cursor *c, const struct op *op)
 	    loop invariant cursor: 1 <= c->valid <= c->sp->levels && map_cursor_ok(c, c->valid);
 	    loop invariant above: left > 0 && c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
 	    loop invariant walk: left > 0 && c->commit ==> MAP_STEP_WALK(c, va);
+	    loop invariant others: c->commit ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+	      !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
+	      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
 	    loop assigns va, pa, left, err, MAP_STEP_WRITES(c, Pre);
 	    loop variant left;
 	*/
@@ -2764,10 +2777,30 @@ static int map_pass(struct cursor *c, const struct op *op)
 		/*@ assert step_apart: \separated(c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
 		                                  XPT_FRAMES_META(c->sp->fa)); */
 		//@ assert step_pre: MAP_STEP_PRE(c, va);
+		//@ ghost Step: ;
 		uint64_t done = map_step(c, op, va, pa, left, &err);
 		if (err != XPT_OK)
 			return err;
 		//@ assert pages: 0 < done <= left && done % 4096 == 0;
+		/* Every address outside the range so far and this step's run
+		 * keeps the outcome its walk had before the pass: the run holds
+		 * the step's bytes alone (run_in). */
+		//@ assert step_aligned: pg_aligned(va, c->valid) && 1 <= c->valid <= 3;
+		//@ assert step_count: pg_count(c->valid, pg_ents(c->valid, done), done);
+		//@ assert step_va: c->commit ==> pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va);
+		/*@ assert step_run: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      pg_in_run(va, c->valid, pg_ents(c->valid, done), v) ==> va <= v < va + done; */
+		/*@ assert step_window: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
+		      !pg_window{Step}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert step_others: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left + done) ==>
+		      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
 		/* The next address, or 0 when the range ends (it may end at 2^64). */
 		uint64_t next = left == done ? 0 : va + done;
 		/*@ assert next: left != done ==> next == va + done && va < next &&
