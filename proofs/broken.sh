@@ -60,6 +60,7 @@ variants=(
 	"a map step whose run starts a page after va|map.c|map_step|leaf,mapped,others|s/unsigned n = fill_run(c, op, level, va, pa, left);/unsigned n = fill_run(c, op, level, va + bytes, pa, left);/"
 	"a map step that reports a leaf fewer than it stored|map.c|map_step|others|s/^\treturn n \* bytes;\$/\treturn n > 1 ? (n - 1) * bytes : n * bytes;/"
 	"a leaf without its frame above bit 12|format.h:map.c|xpt_leaf_set_frame|frame|s/return pa | (e \& 0xfff0000000001fffull);/return e \& 0xfff0000000001fffull;/"
+	"a run of leaves a page and a byte apart|map.c|fill_run|low,on_walk|s/xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);/xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes + 1u);/"
 	"a per-PCID apply that spares global pages|flush.c|xpt_flush_apply_pcid|dropped_global|/^void xpt_flush_apply_pcid(/,/^}/s/fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT/XPT_INVPCID_CONTEXT/"
 )
 
