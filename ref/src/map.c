@@ -1183,8 +1183,8 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
 	return n;
 }
 
-/* Words with a leaf's low 12 bits are leaves too (bits_low_flags), a
- * ghost step whose context holds the words' 64-bit range. */
+/* Words with a leaf's low 12 bits are leaves too (bits_low_flags): a
+ * ghost step, in whose small context the provers find that instance. */
 /*@ ghost
   /@ requires \valid_read(c) && \valid_read(c->sp) && first < end;
      requires \valid_read(c->sp->mem.words + (first .. end - 1));

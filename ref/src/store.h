@@ -46,6 +46,8 @@ void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, un
     assigns w[first .. end - 1];
     ensures first: w[first] == v;
     ensures next: \forall integer k; first < k < end ==> xpt_stepped(w, k, step);
+    // With whole pages a step, every word keeps v's low 12 bits (and is a
+    // 64-bit value, which a caller's large context does not yield).
     ensures low: step % 4096 == 0 ==> \forall integer k; first <= k < end ==>
       bits_low(w[k]) == bits_low(v) && 0 <= w[k] <= UINT64_MAX;
     ensures ok: xpt_frames_ok(fa);
