@@ -1753,17 +1753,10 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	/*@ assert leaf: c->commit ==>
 	      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level,
 	               pa, c->sp->maxphyaddr); */
-	/* The run went into one table, the one va's walk reads at `level` and
-	 * at no level above: the walk reaches it as before (pg_in_table) and
-	 * ends there, at the leaf, for every address of the leaf's page. */
-	/*@ assert mapped_above: c->commit ==> \forall integer K;
-	      level < K <= pg_top(XPT_SPACE_FLAGS(c->sp->levels)) ==>
-	      pg_table{Desc}(XPT_SPACE_PGW(c->sp), va, K) != c->path[level].table; */
-	/*@ assert mapped_words: c->commit ==> \forall integer i; 0 <= i < c->sp->mem.nframes * 512 &&
-	      !(c->path[level].table * 512 <= i < c->path[level].table * 512 + 512) ==>
-	      c->sp->mem.words[i] == \at(c->sp->mem.words[i], Desc); */
-	/*@ assert mapped_table: c->commit ==>
-	      pg_in_table{Desc, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level); */
+	/* The run kept the cursor on va's walk (fill_run's on_walk): the walk
+	 * reaches the run's table and ends there, at the leaf, for every
+	 * address of the leaf's page. */
+	//@ assert mapped_on: c->commit ==> map_on_walk(c, level, va);
 	/*@ assert mapped_reach: c->commit ==> pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
 	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
 	//@ ghost map_cursor_entries(c, level);
