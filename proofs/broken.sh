@@ -46,7 +46,7 @@ variants=(
 	"a trampoline accepted in the lower half|vm.c|xpt_vm_set_trampoline|set|s/if (va < xpt_space_user_top(\&vm->kernel))/if (0)/"
 	"a step down into a table outside the window|map.c|map_down|entered_below,down|/^static int map_down(/,/^}/s/^\tint err = enter_error(c, level, e);\$/\tint err = XPT_OK;/"
 	"a store that spares the last word of a run|store.c|xpt_store_zero|zeroed|/^void xpt_store_zero(/,/^}/s/for (uint64_t k = first; k < end; k++)/for (uint64_t k = first; k + 1 < end; k++)/"
-	"a run of leaves that all map its first page|store.c|xpt_store_steps|step,next|/^void xpt_store_steps(/,/^}/s/^\t\tv += step;\$/\t\tv += 0;/"
+	"a run of leaves that all map its first page|store.c|xpt_store_leaves|at,next|/^void xpt_store_leaves(/,/^}/s/^\t\tframe += step;\$/\t\tframe += 0;/"
 	"a leaf put over a present entry|map.c|level_verdict|here|/^static int level_verdict(/,/^}/s/^\t\tif (!here)\$/\t\tif (1)/"
 	"a map step down through a huge page|map.c|level_verdict|down|/^static int level_verdict(/,/^}/s/^\tif (here \&\& level <= 3u \&\& xpt_is_leaf(e, level))\$/\tif (0)/"
 	"a run of leaves longer than the range|map.c|run_room|@ensures|/^static unsigned run_room(/,/^}/s/if (n > left \/ bytes)/if (n > left \/ bytes + 1u)/"
@@ -60,7 +60,8 @@ variants=(
 	"a map step whose run starts a page after va|map.c|map_step|leaf,mapped,others|s/unsigned n = fill_run(c, op, level, va, pa, left);/unsigned n = fill_run(c, op, level, va + bytes, pa, left);/"
 	"a map step that reports a leaf fewer than it stored|map.c|map_step|others|s/^\treturn n \* bytes;\$/\treturn n > 1 ? (n - 1) * bytes : n * bytes;/"
 	"a leaf without its frame above bit 12|format.h:map.c|xpt_leaf_set_frame|frame|s/return pa | (e \& 0xfff0000000001fffull);/return e \& 0xfff0000000001fffull;/"
-	"a run of leaves a page and a byte apart|map.c|fill_run|low,on_walk|s/xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);/xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes + 1u);/"
+	"a run of leaves a page and a byte apart|map.c|fill_run|pages|s/first, end, flags, pa, bytes);/first, end, flags, pa, bytes + 1u);/"
+	"a run of 4 KiB leaves whose flags keep the first frame's bit 12|map.c|fill_run|flags|s/uint64_t flags = xpt_fmt_leaf(c->sp->format, 0, op->attr, level);/uint64_t flags = xpt_fmt_leaf(c->sp->format, pa, op->attr, level);/"
 	"a per-PCID apply that spares global pages|flush.c|xpt_flush_apply_pcid|dropped_global|/^void xpt_flush_apply_pcid(/,/^}/s/fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT/XPT_INVPCID_CONTEXT/"
 )
 

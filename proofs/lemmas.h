@@ -82,11 +82,11 @@
   // of e outside 13..51.
   logic integer bits_leaf(integer pa, integer e) = pa | (e & 0xfff0000000001fff);
   // Its address field (bits 12 .. M - 1) cut to a page of n bytes is pa
-  // again, for pa below 2^M and a multiple of n, and for n = 4 KiB when e
-  // has pa's bit 12.  One axiom a page size, as bits_page_*.
+  // again, for pa below 2^M and a multiple of n, and for n = 4 KiB when
+  // e's bit 12 is clear or pa's.  One axiom a page size, as bits_page_*.
   axiom bits_leaf_4k: \forall integer pa, e, M; 13 <= M <= 52 &&
     0 <= pa < (1 << M) && pa % 4096 == 0 && 0 <= e < 0x10000000000000000 &&
-    (e & 0x1000) == (pa & 0x1000) ==>
+    ((e & 0x1000) == 0 || (e & 0x1000) == (pa & 0x1000)) ==>
     (bits_leaf(pa, e) & ((1 << M) - 4096) & 0xfffffffffffff000) == pa;
   axiom bits_leaf_2m: \forall integer pa, e, M; 13 <= M <= 52 &&
     0 <= pa < (1 << M) && pa % 2097152 == 0 && 0 <= e < 0x10000000000000000 ==>
@@ -106,8 +106,17 @@
   // So the model reads pa back from the leaf (bits_leaf_*).
   lemma leaf_frame: \forall integer pa, e, L, M; 1 <= L <= 3 && 13 <= M <= 52 &&
     0 <= pa < (1 << M) && pa % pg_size(L) == 0 && 0 <= e < 0x10000000000000000 &&
-    (L == 1 ==> (e & 0x1000) == (pa & 0x1000)) ==>
+    (L == 1 ==> (e & 0x1000) == 0 || (e & 0x1000) == (pa & 0x1000)) ==>
     pg_leaf_base(bits_leaf(pa, e), L, M) == pa;
+  // Its flags below bit 12 and its XD bit are e's: P, PS, R/W, U/S and XD
+  // (a run of leaves shares them, a frame each: store.h).
+  axiom bits_leaf_flags: \forall integer pa, e;
+    0 <= pa < 0x10000000000000 && pa % 4096 == 0 && 0 <= e < 0x10000000000000000 ==>
+    (pg_has(bits_leaf(pa, e), PG_P) <==> pg_has(e, PG_P)) &&
+    (pg_has(bits_leaf(pa, e), PG_PS) <==> pg_has(e, PG_PS)) &&
+    (pg_has(bits_leaf(pa, e), PG_RW) <==> pg_has(e, PG_RW)) &&
+    (pg_has(bits_leaf(pa, e), PG_US) <==> pg_has(e, PG_US)) &&
+    (pg_has(bits_leaf(pa, e), PG_NX) <==> pg_has(e, PG_NX));
   // Nor has it a reserved bit: none from M to 51, none of a huge page's
   // low address bits (the goals of the same names in proofs/bits.mlw).
   axiom bits_leaf_high: \forall integer pa, e, M; 13 <= M <= 52 &&
@@ -133,23 +142,6 @@
     0 <= pa < (1 << M) && pa % pg_size(L) == 0 && 0 <= e < 0x10000000000000000 &&
     pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==>
     !pg_rsvd(bits_leaf(pa, e), L, fl, M);
-  }
-
-  // ------------------------------------ a run of leaves, on bit vectors
-  // As the block Bits, seen by the goals that name bits_low alone.
-  axiomatic BitsStep {
-  // The low 12 bits of a word: an entry's flags below its frame.
-  logic integer bits_low(integer x) = x & 0xfff;
-  // Adding a multiple of 4 KiB modulo 2^64 keeps them (each leaf of a run
-  // is the one before plus its page: xpt_store_steps).
-  axiom bits_step_low: \forall integer v, s;
-    0 <= v < 0x10000000000000000 && 0 <= s < 0x10000000000000000 && s % 4096 == 0 ==>
-    bits_low((uint64_t)(v + s)) == bits_low(v);
-  // Words with the same low 12 bits agree on P and PS: both leaves, or
-  // neither.
-  axiom bits_low_flags: \forall integer x, y;
-    0 <= x < 0x10000000000000000 && 0 <= y < 0x10000000000000000 && bits_low(x) == bits_low(y) ==>
-    (pg_has(x, PG_P) <==> pg_has(y, PG_P)) && (pg_has(x, PG_PS) <==> pg_has(y, PG_PS));
   }
 
   // -------------------------------------- shifts are multiplications

@@ -68,6 +68,7 @@ static inline xpt_attr xpt_fmt_attrs(unsigned fmt)
 /*@ requires (pa & 0xfff) == 0 && pa < 0x10000000000000;
     assigns \nothing;
     ensures bits: \result == (pa | (e & 0xfff0000000001fff));
+    ensures leaf: \result == bits_leaf(pa, e);
     ensures frame: \forall integer L, M; 1 <= L <= 3 && 13 <= M <= 52 &&
       pa % pg_size(L) == 0 && pa < (1 << M) &&
       (L == 1 ==> (pg_has(e, 0x1000) <==> pg_has(pa, 0x1000))) ==>
@@ -96,6 +97,7 @@ static inline uint64_t xpt_leaf_set_frame(uint64_t e, uint64_t pa)
     ensures ept_exec: fmt == XPT_FMT_EPT ==> (pg_has(\result, XPT_EPT_X) <==> !pg_has(a, XPT_NOEXEC));
     ensures huge: level > 1 ==> pg_has(\result, PG_PS);
     ensures x86_noexec: fmt != XPT_FMT_EPT ==> (pg_has(\result, PG_NX) <==> pg_has(a, XPT_NOEXEC));
+    ensures x86_pat: fmt != XPT_FMT_EPT && level == 1 ==> (pg_has(\result, 0x1000) <==> pg_has(pa, 0x1000));
     ensures x86_frame: fmt != XPT_FMT_EPT && pa % pg_size(level) == 0 ==> \forall integer M;
       13 <= M <= 52 && pa < (1 << M) ==> pg_leaf_base(\result, level, M) == pa;
     ensures x86_valid: fmt != XPT_FMT_EPT && pa % pg_size(level) == 0 ==> \forall integer fl, M;

@@ -103,6 +103,16 @@ struct cursor {
       (pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC)) &&
       (pa % pg_size(level) == 0 && pa < (1 << M) ==> pg_leaf_base(e, level, M) == pa &&
        \forall integer fl; pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==> !pg_rsvd(e, level, fl, M));
+    // Flags f with those rights and no address bit give a leaf of that
+    // kind for every frame p below 2^52 (a run of leaves, one frame each:
+    // store.h's xpt_store_leaves).  At level 1 bit 12 is p's alone.
+    lemma map_leaf_run: \forall integer f, a, level, p, M;
+      1 <= level <= 3 && 13 <= M <= 52 && 0 <= f < 0x10000000000000000 &&
+      0 <= p < 0x10000000000000 && p % 4096 == 0 &&
+      pg_has(f, PG_P) && (level > 1 ==> pg_has(f, PG_PS)) &&
+      (pg_has(f, PG_RW) <==> pg_has(a, XPT_WRITE)) && (pg_has(f, PG_US) <==> pg_has(a, XPT_USER)) &&
+      (pg_has(f, PG_NX) <==> pg_has(a, XPT_NOEXEC)) && (level == 1 ==> !pg_has(f, 0x1000)) ==>
+      map_leaf(bits_leaf(p, f), a, level, p, M);
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
@@ -1171,6 +1181,7 @@ static uint64_t run_end(unsigned fmt, const uint64_t *w, uint64_t first, uint64_
 /*@ requires \valid_read(op) && 1 <= level <= 3 && left >= pg_size(level);
     assigns \nothing;
     ensures 1 <= \result <= 512 - pg_idx(va, level) && \result <= left / pg_size(level);
+    ensures bytes: \result * pg_size(level) <= left;
 */
 static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint64_t left)
 {
@@ -1183,22 +1194,30 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
 	return n;
 }
 
-/* Words with a leaf's low 12 bits are leaves too (bits_low_flags): a
- * ghost step, in whose small context the provers find that instance. */
+/* Each word of a run is a leaf with the rights asked for of its own frame
+ * (map_leaf_run): a ghost step, in whose small context the provers find
+ * the instance for each word. */
 /*@ ghost
-  /@ requires \valid_read(c) && \valid_read(c->sp) && first < end;
+  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op) && first < end;
      requires \valid_read(c->sp->mem.words + (first .. end - 1));
-     requires c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
-       bits_low(c->sp->mem.words[k]) == bits_low(c->sp->mem.words[first]) &&
-       0 <= c->sp->mem.words[k] <= UINT64_MAX;
-     requires c->commit && c->sp->format == XPT_FMT_X86 ==>
-       pg_has(c->sp->mem.words[first], PG_P) && (level > 1 ==> pg_has(c->sp->mem.words[first], PG_PS));
+     requires 1 <= level <= 3 && 13 <= c->sp->maxphyaddr <= 52;
+     requires pa % 4096 == 0 && xpt_run_frame(pa, end - first, pg_size(level)) <= 0x10000000000000;
+     requires words: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+       c->sp->mem.words[k] == bits_leaf(xpt_run_frame(pa, k - first, pg_size(level)), f);
+     requires flags: c->sp->format == XPT_FMT_X86 ==> pg_has(f, PG_P) && (level > 1 ==> pg_has(f, PG_PS)) &&
+       (pg_has(f, PG_RW) <==> pg_has(op->attr, XPT_WRITE)) &&
+       (pg_has(f, PG_US) <==> pg_has(op->attr, XPT_USER)) &&
+       (pg_has(f, PG_NX) <==> pg_has(op->attr, XPT_NOEXEC)) && (level == 1 ==> !pg_has(f, 0x1000));
      assigns \nothing;
+     ensures leaves: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+       map_leaf(c->sp->mem.words[k], op->attr, level, xpt_run_frame(pa, k - first, pg_size(level)),
+                c->sp->maxphyaddr);
      ensures p: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
        pg_has(c->sp->mem.words[k], PG_P);
      ensures ps: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
        level > 1 ==> pg_has(c->sp->mem.words[k], PG_PS); @/
-  static void run_stops(const struct cursor *c, uint64_t first, uint64_t end, unsigned level) { }
+  static void run_leaves(const struct cursor *c, const struct op *op, uint64_t first, uint64_t end,
+                         unsigned level, uint64_t pa, uint64_t f) { }
 */
 
 /*
@@ -1212,23 +1231,25 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
     requires \separated(c, op, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1));
     requires \separated(c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1), XPT_FRAMES_META(c->sp->fa));
     requires 1 <= level <= 3 && left >= pg_size(level);
-    requires (pa & 0xfff) == 0 && pa < 0x10000000000000;
+    requires pa % 4096 == 0 && pa + left <= 0x10000000000000;
     requires !c->path[level].virt ==> c->path[level].table < c->sp->mem.nframes;
     assigns c->sp->mem.words[0 .. c->sp->mem.nframes * 512 - 1];
     ensures run: 1 <= \result <= 512 - pg_idx(va, level) && \result <= left / pg_size(level);
     ensures check: !c->commit || c->path[level].virt ==>
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
         c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
-    ensures leaves: c->commit && !c->path[level].virt ==>
+    ensures leaves: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
-      \forall integer k; base < k < base + \result ==> xpt_stepped(c->sp->mem.words, k, pg_size(level));
+      \forall integer k; base <= k < base + \result ==>
+        map_leaf(c->sp->mem.words[k], op->attr, level, xpt_run_frame(pa, k - base, pg_size(level)),
+                 c->sp->maxphyaddr);
+    ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
+      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level,
+               pa, c->sp->maxphyaddr);
     ensures holes: !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; base < k < base + \result ==>
         !xpt_present(c->sp->format, \old(c->sp->mem.words[k]));
-    ensures first: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
-      map_leaf(c->sp->mem.words[\old(c->path[level].table) * 512 + pg_idx(va, level)], op->attr, level,
-               pa, c->sp->maxphyaddr);
     ensures others: !c->path[level].virt ==>
       \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 && !(base <= k < base + \result) ==>
@@ -1255,10 +1276,12 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 		return n; /* a table the commit pass will create: all absent */
 	first = xpt_slot(l->table, xpt_index(va, level));
 	end = run_end(c->sp->format, c->sp->mem.words, first, first + n);
-	/* Consecutive leaves differ only in their address, by `bytes`. */
+	/* The leaves differ only in their frames: the flags once, a frame each. */
+	uint64_t flags = xpt_fmt_leaf(c->sp->format, 0, op->attr, level);
+	//@ assert room: bytes == pg_size(level) && xpt_run_frame(pa, n, bytes) <= pa + left;
+	//@ assert frames: xpt_run_frame(pa, end - first, bytes) <= 0x10000000000000;
 	if (c->commit)
-		xpt_store_steps(c->sp->fa, c->sp->mem.words, first, end,
-		                xpt_fmt_leaf(c->sp->format, pa, op->attr, level), bytes);
+		xpt_store_leaves(c->sp->fa, c->sp->mem.words, first, end, flags, pa, bytes);
 	/* The cursor lies apart from the window. */
 	/*@ assert cursor_same: c->sp->levels == \at(c->sp->levels, Pre) &&
 	      c->sp->mem.nframes == \at(c->sp->mem.nframes, Pre) &&
@@ -1294,14 +1317,11 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      !pg_in_run(va, level, end - first, v) ==>
 	      pg_same_walk{Pre, Here}(XPT_SPACE_PGW(c->sp), v); */
-	/* Each leaf has the first's low 12 bits, P and PS among them: each
-	 * ends the walks that read it at this level. */
-	/*@ assert low: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
-	      bits_low(c->sp->mem.words[k]) == bits_low(c->sp->mem.words[first]) &&
-	      0 <= c->sp->mem.words[k] <= UINT64_MAX; */
-	/*@ assert head: c->commit && c->sp->format == XPT_FMT_X86 ==>
-	      pg_has(c->sp->mem.words[first], PG_P) && (level > 1 ==> pg_has(c->sp->mem.words[first], PG_PS)); */
-	//@ ghost run_stops(c, first, end, level);
+	/* Each word is a leaf of its own frame: each ends the walks that read
+	 * it at this level. */
+	/*@ assert words: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
+	      c->sp->mem.words[k] == bits_leaf(xpt_run_frame(pa, k - first, pg_size(level)), flags); */
+	//@ ghost run_leaves(c, op, first, end, level, pa, flags);
 	/*@ assert stops: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
 	      pg_has(c->sp->mem.words[k], PG_P) && pg_leaf(c->sp->mem.words[k], level); */
 	/*@ assert stop: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
@@ -1343,6 +1363,7 @@ static unsigned fill_run(struct cursor *c, const struct op *op, unsigned level, 
 	/*@ assert on_each: \at(map_on_walk(c, level, va), Pre) ==> \forall integer l; level <= l <= c->sp->levels ==>
 	      pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, l) &&
 	      pg_table(XPT_SPACE_PGW(c->sp), va, l) == c->path[l].table && !c->path[l].virt; */
+	//@ assert first: xpt_run_frame(pa, 0, pg_size(level)) == pa;
 	return (unsigned)(end - first);
 }
 
@@ -1713,7 +1734,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
                                        XPT_FRAMES_META(c->sp->fa));
     requires c->fl == \null || \separated(err, c->fl);
     requires 1 <= c->valid <= c->sp->levels;
-    requires (pa & 0xfff) == 0 && pa < 0x10000000000000 && 4096 <= left;
+    requires pa % 4096 == 0 && pa + left <= 0x10000000000000 && 4096 <= left;
     requires above: c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
     assigns *err, MAP_STEP_WRITES(c, Pre);
     ensures errors: *err == XPT_OK || *err == XPT_E_EXISTS || *err == XPT_E_HUGE ||
@@ -2762,7 +2783,7 @@ static int map_pass(struct cursor *c, const struct op *op)
 	*/
 	while (left > 0) {
 		//@ assert step_op: op->kind == OP_MAP && \valid_read(op);
-		//@ assert step_pa: (pa & 0xfff) == 0 && pa < 0x10000000000000 && 4096 <= left;
+		//@ assert step_pa: pa % 4096 == 0 && pa + left <= 0x10000000000000 && 4096 <= left;
 		//@ assert step_space: XPT_SPACE_WRITABLE(c->sp);
 		/*@ assert step_place: c->fl == \null || (\valid(c->fl) &&
 		      \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),

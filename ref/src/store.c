@@ -6,6 +6,7 @@
  * then the summaries and offsets by the lemmas below, the free count by a
  * ghost loop (bmp_count is recursive), and the invariant part by part.
  */
+#include "format.h"
 #include "store.h"
 
 /*@ axiomatic StoreBmpKept {
@@ -105,40 +106,27 @@ void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, un
 		store_at(fa, w, k, 0);
 }
 
-void xpt_store_steps(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
-                     uint64_t v, uint64_t step)
+void xpt_store_leaves(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
+                      uint64_t f, uint64_t pa, uint64_t step)
 {
-	/* The steps are carried folded (xpt_stepped): unfolded, each names
-	 * w[j - 1], which the provers matched against the invariant again
-	 * without end. */
+	uint64_t frame = pa;
 	/*@ loop invariant first <= k <= end;
-	    loop invariant first: first < k ==> w[first] == \at(v, Pre);
-	    loop invariant at: k == first ==> v == \at(v, Pre);
-	    loop invariant step: first < k ==> v == (uint64_t)(w[k - 1] + step);
-	    loop invariant next: \forall integer j; first < j < k ==> xpt_stepped(w, j, step);
+	    loop invariant at: frame == xpt_run_frame(pa, k - first, step);
+	    loop invariant frame: frame % 4096 == 0;
+	    loop invariant leaves: \forall integer j; first <= j < k ==>
+	      w[j] == bits_leaf(xpt_run_frame(pa, j - first, step), f);
 	    loop invariant ok: xpt_frames_ok(fa);
 	    loop invariant kept: XPT_FRAMES_KEPT(fa, Pre);
-	    loop assigns k, v, w[first .. end - 1];
+	    loop assigns k, frame, w[first .. end - 1];
 	    loop variant end - k;
 	*/
 	for (uint64_t k = first; k < end; k++) {
-		store_at(fa, w, k, v);
-		//@ assert kept: \forall integer j; first <= j < k ==> w[j] == \at(w[j], LoopCurrent);
-		//@ assert stepped: first < k ==> xpt_stepped(w, k, step);
-		v += step;
+		//@ assert below: frame + step <= xpt_run_frame(pa, end - first, step);
+		//@ assert top: frame < 0x10000000000000;
+		//@ assert low: (frame & 0xfff) == 0;
+		store_at(fa, w, k, xpt_leaf_set_frame(f, frame));
+		//@ assert stored: w[k] == bits_leaf(frame, f);
+		frame += step;
+		//@ assert next: frame == xpt_run_frame(pa, k + 1 - first, step);
 	}
-	/* Each word has the first's low 12 bits when the step is whole pages
-	 * (bits_step_low), a word at a time: in a loop of its own, since
-	 * beside the stores' invariants it slowed them. */
-	/*@ ghost
-	  /@ loop invariant first < j <= end;
-	     loop invariant low: step % 4096 == 0 ==> \forall integer i; first <= i < j ==>
-	       bits_low(w[i]) == bits_low(\at(v, Pre)) && 0 <= w[i] <= UINT64_MAX;
-	     loop assigns j;
-	     loop variant end - j; @/
-	  for (uint64_t j = first + 1u; j < end; j++) {
-	    /@ assert stepped_j: xpt_stepped(w, j, step); @/
-	    /@ assert low_j: step % 4096 == 0 ==> bits_low(w[j]) == bits_low(w[j - 1]); @/
-	  }
-	*/
 }

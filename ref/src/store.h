@@ -30,30 +30,39 @@ void xpt_store(const struct xpt_frames *fa, uint64_t *p, uint64_t v);
 */
 void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, unsigned n);
 
-/* w[first .. end - 1] = v, v + step, v + 2 * step, ... (modulo 2^64),
- * apart from the memory of allocator fa: a run of leaves. */
-/*@ axiomatic StoreSteps {
-    predicate xpt_stepped{L}(uint64_t *w, integer k, integer step) =
-      w[k] == (uint64_t)(w[k - 1] + step);
-    // A step holds where its two words are as they were.
-    lemma stepped_kept{A, B}: \forall uint64_t *w, integer k, step;
-      xpt_stepped{A}(w, k, step) && \at(w[k], A) == \at(w[k], B) &&
-      \at(w[k - 1], A) == \at(w[k - 1], B) ==> xpt_stepped{B}(w, k, step);
+/* w[first .. end - 1] = the leaves with flags f of frames pa, pa + step,
+ * pa + 2 * step, ... (format.h's xpt_leaf_set_frame), apart from the
+ * memory of allocator fa: a run of leaves. */
+/*@ axiomatic StoreRun {
+    // The frame of the j-th leaf of a run from frame pa.
+    logic integer xpt_run_frame(integer pa, integer j, integer step) = pa + j * step;
+    lemma run_frame_next: \forall integer pa, j, step;
+      xpt_run_frame(pa, j, step) == xpt_run_frame(pa, j - 1, step) + step;
+    // A multiple of 4 KiB has no bit below 12 (WP's Mod-Mask tactic).
+    lemma run_frame_low: \forall integer x; 0 <= x && x % 4096 == 0 ==> (x & 4095) == 0;
+    lemma run_frame_pages: \forall integer pa, j, step; step % 4096 == 0 ==>
+      xpt_run_frame(pa, j, step) == pa + 4096 * (j * (step / 4096));
+    lemma run_frame_low_bound: \forall integer pa, j, step;
+      0 <= pa && 0 <= j && 0 <= step ==> 0 <= xpt_run_frame(pa, j, step);
+    lemma run_pages_aligned: \forall integer pa, x;
+      0 <= pa && 0 <= pa + 4096 * x && pa % 4096 == 0 ==> (pa + 4096 * x) % 4096 == 0;
+    lemma run_frame_aligned: \forall integer pa, j, step;
+      0 <= pa && 0 <= j && 0 <= step && pa % 4096 == 0 && step % 4096 == 0 ==>
+      xpt_run_frame(pa, j, step) % 4096 == 0;
+    lemma run_frame_below: \forall integer pa, j, n, step; 0 <= step && 0 <= j < n ==>
+      xpt_run_frame(pa, j, step) + step <= xpt_run_frame(pa, n, step);
     }
 */
 /*@ requires first < end <= first + 512 && \valid(w + (first .. end - 1));
+    requires pages: pa % 4096 == 0 && step % 4096 == 0 && 4096 <= step;
+    requires below: xpt_run_frame(pa, end - first, step) <= 0x10000000000000;
     requires xpt_frames_ok(fa) && \separated(w + (first .. end - 1), XPT_FRAMES_META(fa));
     assigns w[first .. end - 1];
-    ensures first: w[first] == v;
-    ensures next: \forall integer k; first < k < end ==> xpt_stepped(w, k, step);
-    // With whole pages a step, every word keeps v's low 12 bits (and is a
-    // 64-bit value, which a caller's large context does not yield).
-    ensures low: step % 4096 == 0 ==> \forall integer k; first <= k < end ==>
-      bits_low(w[k]) == bits_low(v) && 0 <= w[k] <= UINT64_MAX;
+    ensures leaves: \forall integer k; first <= k < end ==> w[k] == bits_leaf(xpt_run_frame(pa, k - first, step), f);
     ensures ok: xpt_frames_ok(fa);
     ensures kept: XPT_FRAMES_KEPT(fa, Pre);
 */
-void xpt_store_steps(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
-                     uint64_t v, uint64_t step);
+void xpt_store_leaves(const struct xpt_frames *fa, uint64_t *w, uint64_t first, uint64_t end,
+                      uint64_t f, uint64_t pa, uint64_t step);
 
 #endif
