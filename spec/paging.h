@@ -521,6 +521,10 @@
   lemma outcome_trans{A, B, C}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
     pg_same_outcome{A, B}(w, cr3, fl, M, nf, va) && pg_same_outcome{B, C}(w, cr3, fl, M, nf, va) ==>
     pg_same_outcome{A, C}(w, cr3, fl, M, nf, va);
+  // A walk that reached a page keeps it: the same walk.
+  lemma outcome_mapped{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, va;
+    pg_same_outcome{A, B}(w, cr3, fl, M, nf, va) && pg_mapped{A}(w, cr3, fl, M, va) ==>
+    pg_same_walk{A, B}(w, cr3, fl, M, va);
   }
 */
 

@@ -113,6 +113,29 @@ struct cursor {
       (pg_has(f, PG_RW) <==> pg_has(a, XPT_WRITE)) && (pg_has(f, PG_US) <==> pg_has(a, XPT_USER)) &&
       (pg_has(f, PG_NX) <==> pg_has(a, XPT_NOEXEC)) && (level == 1 ==> !pg_has(f, 0x1000)) ==>
       map_leaf(bits_leaf(p, f), a, level, p, M);
+    // The frame a map from va to pa gives the page of level L that holds
+    // v: pa plus the distance from va to the page's first byte.
+    logic integer map_frame(integer pa, integer va, integer v, integer L) =
+      pa + (v - va) - v % pg_size(L);
+    // Address v after a map from va to pa with attributes a: its walk
+    // ends at a leaf with the rights of a that maps v's page to its frame.
+    // (The space as spec/paging.h's walks take it: w, cr3, fl, M, nf.)
+    predicate map_maps{L}(uint64_t *w, integer cr3, integer fl, integer M, integer nf, integer v,
+                          integer a, integer pa, integer va) =
+      pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v) &&
+      map_leaf(pg_last(w, cr3, fl, M, v), a, pg_level(w, cr3, fl, M, v),
+               map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)), M);
+    // A later store that keeps v's outcome keeps it mapped so.
+    lemma maps_kept{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, a, pa, va;
+      map_maps{A}(w, cr3, fl, M, nf, v, a, pa, va) && pg_same_outcome{A, B}(w, cr3, fl, M, nf, v) ==>
+      map_maps{B}(w, cr3, fl, M, nf, v, a, pa, va);
+    // Maps with the same distance from va to pa give the same frames.
+    lemma frame_offset: \forall integer pa, va, pb, vb, v, L;
+      pa - va == pb - vb ==> map_frame(pa, va, v, L) == map_frame(pb, vb, v, L);
+    // The frames of a run from a frame aligned to its pages are aligned.
+    lemma run_frame_size: \forall integer pa, j, L;
+      1 <= L <= 3 && 0 <= pa && 0 <= j && pa % pg_size(L) == 0 ==>
+      xpt_run_frame(pa, j, pg_size(L)) % pg_size(L) == 0;
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
@@ -1239,7 +1262,7 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
       \forall integer k; 0 <= k < c->sp->mem.nframes * 512 ==>
         c->sp->mem.words[k] == \old(c->sp->mem.words[k]);
     ensures leaves: c->commit && !c->path[level].virt && c->sp->format == XPT_FMT_X86 ==>
-      \let base = \old(c->path[level].table) * 512 + pg_idx(va, level);
+      \let base = c->path[level].table * 512 + pg_idx(va, level);
       \forall integer k; base <= k < base + \result ==>
         map_leaf(c->sp->mem.words[k], op->attr, level, xpt_run_frame(pa, k - base, pg_size(level)),
                  c->sp->maxphyaddr);
@@ -1677,34 +1700,6 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
                           unsigned level, uint64_t t) { }
 */
 
-/* The leaf map_step stores for va at `level` has no reserved bit with
- * flags fl that enable XD and 1 GiB pages, as a space's do: a step where
- * the provers find no instance of map_leaf's clause (the flags' bits are
- * known here, not there). */
-/*@ ghost
-  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op);
-     requires pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES);
-     assigns \nothing;
-     ensures \let e = c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
-       map_leaf(e, op->attr, level, pa, c->sp->maxphyaddr) && pa % pg_size(level) == 0 &&
-       pa < (1 << c->sp->maxphyaddr) ==> !pg_rsvd(e, level, fl, c->sp->maxphyaddr); @/
-  static void leaf_flags(const struct cursor *c, const struct op *op, uint64_t va, unsigned level,
-                         uint64_t pa, unsigned fl) { }
-*/
-/* leaf_flags with the space's flags, read in a context of its own. */
-/*@ ghost
-  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op);
-     assigns \nothing;
-     ensures \let e = c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)];
-       map_leaf(e, op->attr, level, pa, c->sp->maxphyaddr) && pa % pg_size(level) == 0 &&
-       pa < (1 << c->sp->maxphyaddr) ==>
-       !pg_rsvd(e, level, XPT_SPACE_FLAGS(c->sp->levels), c->sp->maxphyaddr); @/
-  static void map_leaf_flags(const struct cursor *c, const struct op *op, uint64_t va,
-                             unsigned level, uint64_t pa)
-  {
-    leaf_flags(c, op, va, level, pa, XPT_SPACE_FLAGS(c->sp->levels));
-  }
-*/
 /* map_entries for the cursor's table at `level`, read in a context of
  * its own. */
 /*@ ghost
@@ -1722,6 +1717,80 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
   }
 */
 
+/* Every address of a run of leaves on va's walk ends its walk at its
+ * leaf, which maps its page to the frame pa plus its distance from va
+ * (reach_above, run_page, leaf_block): a ghost step with a context of its
+ * own.  fl is the space's flags, passed so that the provers see XD and
+ * 1 GiB pages on without evaluating them. */
+/* map_leaf's last clause with flags fl that enable XD and 1 GiB pages:
+ * a ghost step, so that a caller passes its space's flags and the provers
+ * see those bits on without evaluating them. */
+/*@ ghost
+  /@ requires pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES);
+     assigns \nothing;
+     ensures \forall integer e, a, level, p, M; map_leaf(e, a, level, p, M) &&
+       p % pg_size(level) == 0 && p < (1 << M) ==> !pg_rsvd(e, level, fl, M); @/
+  static void leaf_valid_with(unsigned fl) { }
+*/
+
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op);
+     requires 1 <= level <= 3 && (c->sp->levels == 4 || c->sp->levels == 5);
+     requires 13 <= c->sp->maxphyaddr <= 52;
+     requires on: map_on_walk(c, level, va);
+     requires run: 1 <= n && pg_idx(va, level) + n <= 512;
+     requires aligned: pg_aligned(va, level) && pa % pg_size(level) == 0;
+     requires leaves: \let base = c->path[level].table * 512 + pg_idx(va, level);
+       \forall integer k; base <= k < base + n ==>
+         map_leaf(c->sp->mem.words[k], op->attr, level, xpt_run_frame(pa, k - base, pg_size(level)),
+                  c->sp->maxphyaddr);
+     assigns \nothing;
+     ensures mapped: \forall uint64_t v;
+       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) && pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
+       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
+       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+       map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
+                c->sp->maxphyaddr); @/
+  static void run_mapped(const struct cursor *c, const struct op *op, unsigned level, uint64_t va,
+                         uint64_t pa, unsigned n)
+  {
+    map_cursor_entries(c, level);
+    leaf_valid_with(XPT_SPACE_FLAGS(c->sp->levels));
+    /@ assert va_in: pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), va) && pg_aligned(va, level); @/
+    /@ assert reach: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, level) &&
+         pg_table(XPT_SPACE_PGW(c->sp), v, level) == c->path[level].table; @/
+    /@ assert entry: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         pg_entry(XPT_SPACE_PGW(c->sp), v, level) ==
+           c->sp->mem.words[c->path[level].table * 512 + pg_idx(v, level)]; @/
+    /@ assert at: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         0 <= pg_idx(v, level) - pg_idx(va, level) &&
+         va + (pg_idx(v, level) - pg_idx(va, level)) * pg_size(level) == v - v % pg_size(level); @/
+    /@ assert frame: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         xpt_run_frame(pa, pg_idx(v, level) - pg_idx(va, level), pg_size(level)) ==
+           map_frame(pa, va, v, level); @/
+    /@ assert word: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(v, level)], op->attr, level,
+                  xpt_run_frame(pa, pg_idx(v, level) - pg_idx(va, level), pg_size(level)),
+                  c->sp->maxphyaddr); @/
+    /@ assert leaf: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         map_leaf(pg_entry(XPT_SPACE_PGW(c->sp), v, level), op->attr, level,
+                  map_frame(pa, va, v, level), c->sp->maxphyaddr); @/
+    /@ assert run_page: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         xpt_run_frame(pa, pg_idx(v, level) - pg_idx(va, level), pg_size(level)) % pg_size(level) == 0; @/
+    /@ assert page: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         map_frame(pa, va, v, level) % pg_size(level) == 0; @/
+    /@ assert below: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
+         map_frame(pa, va, v, level) <= pa + (v - va); @/
+    /@ assert valid: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) &&
+         pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
+         pg_has(pg_entry(XPT_SPACE_PGW(c->sp), v, level), PG_P) &&
+         pg_leaf(pg_entry(XPT_SPACE_PGW(c->sp), v, level), level) &&
+         !pg_rsvd(pg_entry(XPT_SPACE_PGW(c->sp), v, level), level, XPT_SPACE_FLAGS(c->sp->levels),
+                  c->sp->maxphyaddr); @/
+  }
+*/
+
 /* Map at va: a run of leaves below the table map_descend finds or makes.
  * Returns the bytes mapped, or sets *err.  In the commit pass on x86
  * tables every address of the first leaf's page translates through it,
@@ -1734,7 +1803,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
                                        XPT_FRAMES_META(c->sp->fa));
     requires c->fl == \null || \separated(err, c->fl);
     requires 1 <= c->valid <= c->sp->levels;
-    requires pa % 4096 == 0 && pa + left <= 0x10000000000000 && 4096 <= left;
+    requires pa % 4096 == 0 && pa + left <= 0x10000000000000 && 4096 <= left && va % 4096 == 0;
     requires above: c->valid < 3 ==> !pg_aligned(va, c->valid + 1);
     assigns *err, MAP_STEP_WRITES(c, Pre);
     ensures errors: *err == XPT_OK || *err == XPT_E_EXISTS || *err == XPT_E_HUGE ||
@@ -1743,16 +1812,20 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
     ensures kept: MAP_STEP_KEPT(c, Pre);
     ensures done: *err == XPT_OK ==> 0 < \result <= left && 1 <= c->valid <= 3 &&
       pg_count(c->valid, pg_ents(c->valid, \result), \result) && map_cursor_ok(c, c->valid) &&
-      (c->valid > 1 ==> va % pg_size(c->valid) == 0);
+      (c->valid > 1 ==> va % pg_size(c->valid) == 0) &&
+      pg_idx(va, c->valid) + pg_ents(c->valid, \result) <= 512;
     ensures leaf: *err == XPT_OK && c->commit ==>
       map_leaf(c->sp->mem.words[c->path[c->valid].table * 512 + pg_idx(va, c->valid)],
                op->attr, c->valid, pa, c->sp->maxphyaddr);
     ensures walk: *err == XPT_OK && c->commit ==> MAP_STEP_WALK(c, va);
-    ensures mapped: *err == XPT_OK && c->commit && pa < (1 << c->sp->maxphyaddr) ==> \forall uint64_t v;
-      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, c->valid, 1, v) ==>
+    ensures mapped: *err == XPT_OK && c->commit ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+      pg_in_run(va, c->valid, pg_ents(c->valid, \result), v) &&
+      pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == c->valid &&
       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, c->valid, pa, c->sp->maxphyaddr);
+      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, c->valid, map_frame(pa, va, v, c->valid),
+               c->sp->maxphyaddr);
     ensures others: *err == XPT_OK && c->commit ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -1774,29 +1847,19 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	/*@ assert leaf: c->commit ==>
 	      map_leaf(c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)], op->attr, level,
 	               pa, c->sp->maxphyaddr); */
-	/* The run kept the cursor on va's walk (fill_run's on_walk): the walk
-	 * reaches the run's table and ends there, at the leaf, for every
-	 * address of the leaf's page. */
+	/* The run kept the cursor on va's walk (fill_run's on_walk): every
+	 * address of the run ends its walk at its leaf, which maps its page
+	 * to pa plus its distance from va (run_mapped). */
 	//@ assert mapped_on: c->commit ==> map_on_walk(c, level, va);
-	/*@ assert mapped_reach: c->commit ==> pg_reaches(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, va, level) &&
-	      pg_table(XPT_SPACE_PGW(c->sp), va, level) == c->path[level].table; */
-	//@ ghost map_cursor_entries(c, level);
-	/*@ assert mapped_entry: c->commit ==> pg_entry(XPT_SPACE_PGW(c->sp), va, level) ==
-	      c->sp->mem.words[c->path[level].table * 512 + pg_idx(va, level)]; */
-	//@ assert mapped_aligned: pa % pg_size(level) == 0;
-	/*@ assert mapped_leaf: c->commit ==>
-	      map_leaf(pg_entry(XPT_SPACE_PGW(c->sp), va, level), op->attr, level, pa, c->sp->maxphyaddr); */
-	/*@ assert mapped_page: c->commit ==> \let e = pg_entry(XPT_SPACE_PGW(c->sp), va, level);
-	      pg_has(e, PG_P) && pg_leaf(e, level); */
-	//@ ghost map_leaf_flags(c, op, va, level, pa);
-	/*@ assert mapped_valid: c->commit && pa < (1 << c->sp->maxphyaddr) ==>
-	      !pg_rsvd(pg_entry(XPT_SPACE_PGW(c->sp), va, level), level, XPT_SPACE_FLAGS(c->sp->levels),
-	               c->sp->maxphyaddr); */
-	/*@ assert mapped: c->commit && pa < (1 << c->sp->maxphyaddr) ==> \forall uint64_t v;
-	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, 1, v) ==>
+	//@ assert mapped_aligned: pg_aligned(va, level) && pa % pg_size(level) == 0;
+	//@ ghost if (c->commit) run_mapped(c, op, level, va, pa, n);
+	/*@ assert mapped: c->commit ==> \forall uint64_t v;
+	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) &&
+	      pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
 	      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-	      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, pa, c->sp->maxphyaddr); */
+	      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
+	               c->sp->maxphyaddr); */
 	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
 	//@ assert count: pg_count(level, n, n * pg_size(level));
 	/* Every other walk: the outcome it had before the descent
@@ -2727,6 +2790,41 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
 	return *err != XPT_OK ? 0 : change_step(c, op, va, left, err);
 }
 
+/* What a pass of a map has mapped: the addresses from lo to hi of the map
+ * of op, as map_maps says (MAP_PASS_MAPPED), in the space's walks. */
+#define MAP_PASS_MAPPED(c, op, lo, hi, pa0, va0)                                  \
+  \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS((c)->sp->levels), v) &&        \
+    (lo) <= v < (hi) && (pa0) + (v - (va0)) < (1 << (c)->sp->maxphyaddr) ==>       \
+    map_maps(XPT_SPACE_PGW((c)->sp), (c)->sp->mem.nframes, v, (op)->attr, pa0, va0)
+
+/* A step's run, as map_step's mapped gives it, mapped as the whole pass
+ * says: the frames one offset from the addresses (frame_offset). */
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op) && 1 <= level <= 3;
+     requires offset: pa - va == pa0 - va0;
+     requires run: \forall uint64_t v;
+       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done &&
+       pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
+       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
+       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+       map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
+                c->sp->maxphyaddr);
+     assigns \nothing;
+     ensures MAP_PASS_MAPPED(c, op, va, va + done, pa0, va0); @/
+  static void run_maps(const struct cursor *c, const struct op *op, unsigned level, uint64_t va,
+                       uint64_t pa, uint64_t done, uint64_t pa0, uint64_t va0) { }
+*/
+/* Two ranges mapped side by side are one. */
+/*@ ghost
+  /@ requires \valid_read(c) && \valid_read(c->sp) && \valid_read(op) && lo <= mid;
+     requires low: MAP_PASS_MAPPED(c, op, lo, mid, pa0, va0);
+     requires high: MAP_PASS_MAPPED(c, op, mid, mid + n, pa0, va0);
+     assigns \nothing;
+     ensures MAP_PASS_MAPPED(c, op, lo, mid + n, pa0, va0); @/
+  static void maps_join(const struct cursor *c, const struct op *op, uint64_t lo, uint64_t mid,
+                        uint64_t n, uint64_t pa0, uint64_t va0) { }
+*/
+
 /*
  * One pass of a map over the whole range, a run of leaves a step, from
  * the cursor at the root.  Each step gets what it asks for: the cursor
@@ -2760,11 +2858,16 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
       !(\old(op->va) <= v < \old(op->va) + \old(op->len)) ==>
       pg_same_outcome{Pre, Post}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
+    ensures mapped: \result == XPT_OK && c->commit ==> \forall uint64_t v;
+      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && \old(op->va) <= v < \old(op->va) + \old(op->len) &&
+      \old(op->pa) + (v - \old(op->va)) < (1 << c->sp->maxphyaddr) ==>
+      map_maps(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, \old(op->attr), \old(op->pa), \old(op->va));
 */
 static int map_pass(struct cursor *c, const struct op *op)
 {
 	uint64_t va = op->va, pa = op->pa, left = op->len;
 	int err;
+	//@ ghost uint64_t pa0 = op->pa, va0 = op->va;
 	/*@ loop invariant left: left <= \at(op->len, Pre) && left % 4096 == 0;
 	    loop invariant pa: pa % 4096 == 0 && pa + left == \at(op->pa, Pre) + \at(op->len, Pre);
 	    loop invariant va: left > 0 ==> va % 4096 == 0 && \at(op->va, Pre) <= va &&
@@ -2778,12 +2881,14 @@ static int map_pass(struct cursor *c, const struct op *op)
 	      !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      !(\at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left) ==>
 	      pg_same_outcome{Pre, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v);
+	    loop invariant mapped: c->commit ==>
+	      MAP_PASS_MAPPED(c, op, va0, va0 + \at(op->len, Pre) - left, pa0, va0);
 	    loop assigns va, pa, left, err, MAP_STEP_WRITES(c, Pre);
 	    loop variant left;
 	*/
 	while (left > 0) {
 		//@ assert step_op: op->kind == OP_MAP && \valid_read(op);
-		//@ assert step_pa: pa % 4096 == 0 && pa + left <= 0x10000000000000 && 4096 <= left;
+		//@ assert step_pa: pa % 4096 == 0 && pa + left <= 0x10000000000000 && 4096 <= left && va % 4096 == 0;
 		//@ assert step_space: XPT_SPACE_WRITABLE(c->sp);
 		/*@ assert step_place: c->fl == \null || (\valid(c->fl) &&
 		      \separated(c->fl, c, c->sp, c->sp->mem.words + (0 .. c->sp->mem.nframes * 512 - 1),
@@ -2826,12 +2931,48 @@ static int map_pass(struct cursor *c, const struct op *op)
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), next); */
 		//@ assert step_walk: c->commit ==> MAP_STEP_WALK(c, va);
 		//@ ghost Moved: ;
+		//@ ghost unsigned lv = c->valid;
 		advance(c, va, next, false);
 		/* The cursor moved up to a table that holds next as it held va:
 		 * every level from there up is on next's walk (reach_above). */
 		/*@ assert moved_same: c->commit ==> map_on_walk(c, \at(c->valid, Moved), va) &&
 		      \at(c->valid, Moved) <= c->valid && map_cursor_real(c, c->valid) && map_owned(c->sp); */
 		//@ assert moved: left != done && c->commit ==> map_on_walk(c, c->valid, next);
+		/* Every address mapped so far keeps its walk (outcome_mapped), and
+		 * this step's run maps its bytes (map_step's mapped, in_range),
+		 * each to pa plus its distance from va, one offset for the pass. */
+		/*@ assert kept_out: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      \at(op->va, Pre) <= v < \at(op->va, Pre) + \at(op->len, Pre) - left ==>
+		      !pg_in_run(va, lv, pg_ents(lv, done), v); */
+		/*@ assert kept_same: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      va0 <= v < va0 + \at(op->len, Pre) - left && pa0 + (v - va0) < (1 << c->sp->maxphyaddr) ==>
+		      pg_same_outcome{Step, Here}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v); */
+		/*@ assert kept_before: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
+		      va0 <= v < va0 + \at(op->len, Pre) - left && pa0 + (v - va0) < (1 << c->sp->maxphyaddr) ==>
+		      map_maps{Step}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v, op->attr,
+		                     pa0, va0); */
+		/*@ assert step_kept: c->commit ==>
+		      MAP_PASS_MAPPED(c, op, va0, va0 + \at(op->len, Pre) - left, pa0, va0); */
+		/*@ assert step_in: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done ==>
+		      pg_in_run(va, lv, pg_ents(lv, done), v); */
+		//@ assert step_offset: pa - va == pa0 - va0;
+		/*@ assert step_run_mapped: c->commit ==> \forall uint64_t v;
+		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done &&
+		      pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
+		      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == lv &&
+		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
+		      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, lv, map_frame(pa, va, v, lv),
+		               c->sp->maxphyaddr); */
+		//@ ghost if (c->commit) run_maps(c, op, lv, va, pa, done, pa0, va0);
+		/*@ assert step_mapped: c->commit ==>
+		      MAP_PASS_MAPPED(c, op, va, va + done, pa0, va0); */
+		/*@ ghost if (c->commit) maps_join(c, op, va0, va, done,
+		                                   pa0, va0); */
+		//@ assert step_joined: c->commit ==> MAP_PASS_MAPPED(c, op, va0, va + done, pa0, va0);
 		va += done;
 		pa += done;
 		left -= done;
