@@ -61,6 +61,8 @@ variants=(
 	"a map step that reports a leaf fewer than it stored|map.c|map_step|others|s/^\treturn n \* bytes;\$/\treturn n > 1 ? (n - 1) * bytes : n * bytes;/"
 	"a leaf without its frame above bit 12|format.h:map.c|xpt_leaf_set_frame|frame|s/return pa | (e \& 0xfff0000000001fffull);/return e \& 0xfff0000000001fffull;/"
 	"a run of leaves a page and a byte apart|map.c|fill_run|pages|s/first, end, flags, pa, bytes);/first, end, flags, pa, bytes + 1u);/"
+	"a run that stores one leaf fewer than it reports|map.c|fill_run|words,leaves|s/first, end, flags, pa, bytes);/first, end - 1u, flags, pa, bytes);/"
+	"a map pass that hands each step the frame a page on|map.c|map_pass|step_run_mapped,mapped|s/uint64_t done = map_step(c, op, va, pa, left, \&err);/uint64_t done = map_step(c, op, va, pa + 4096u, left, \&err);/"
 	"a run of 4 KiB leaves whose flags keep the first frame's bit 12|map.c|fill_run|flags|s/uint64_t flags = xpt_fmt_leaf(c->sp->format, 0, op->attr, level);/uint64_t flags = xpt_fmt_leaf(c->sp->format, pa, op->attr, level);/"
 	"a per-PCID apply that spares global pages|flush.c|xpt_flush_apply_pcid|dropped_global|/^void xpt_flush_apply_pcid(/,/^}/s/fl->global ? XPT_INVPCID_ALL_GLOBAL : XPT_INVPCID_CONTEXT/XPT_INVPCID_CONTEXT/"
 )
