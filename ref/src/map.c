@@ -118,13 +118,15 @@ struct cursor {
     logic integer map_frame(integer pa, integer va, integer v, integer L) =
       pa + (v - va) - v % pg_size(L);
     // Address v after a map from va to pa with attributes a: its walk
-    // ends at a leaf with the rights of a that maps v's page to its frame.
+    // ends at a leaf with the rights of a that maps v's page to its frame,
+    // a frame aligned to the page (so the leaf's frame, map_leaf).
     // (The space as spec/paging.h's walks take it: w, cr3, fl, M, nf.)
     predicate map_maps{L}(uint64_t *w, integer cr3, integer fl, integer M, integer nf, integer v,
                           integer a, integer pa, integer va) =
       pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v) &&
       map_leaf(pg_last(w, cr3, fl, M, v), a, pg_level(w, cr3, fl, M, v),
-               map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)), M);
+               map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)), M) &&
+      map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)) % pg_size(pg_level(w, cr3, fl, M, v)) == 0;
     // A later store that keeps v's outcome keeps it mapped so.
     lemma maps_kept{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, a, pa, va;
       map_maps{A}(w, cr3, fl, M, nf, v, a, pa, va) && pg_same_outcome{A, B}(w, cr3, fl, M, nf, v) ==>
@@ -1750,7 +1752,8 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
        pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
        !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
        map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
-                c->sp->maxphyaddr); @/
+                c->sp->maxphyaddr) &&
+       map_frame(pa, va, v, level) % pg_size(level) == 0; @/
   static void run_mapped(const struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                          uint64_t pa, unsigned n)
   {
@@ -1825,7 +1828,8 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == c->valid &&
       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
       map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, c->valid, map_frame(pa, va, v, c->valid),
-               c->sp->maxphyaddr);
+               c->sp->maxphyaddr) &&
+      map_frame(pa, va, v, c->valid) % pg_size(c->valid) == 0;
     ensures others: *err == XPT_OK && c->commit ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -1859,7 +1863,8 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
 	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 	      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
-	               c->sp->maxphyaddr); */
+	               c->sp->maxphyaddr) &&
+	      map_frame(pa, va, v, level) % pg_size(level) == 0; */
 	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
 	//@ assert count: pg_count(level, n, n * pg_size(level));
 	/* Every other walk: the outcome it had before the descent
@@ -2808,7 +2813,8 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
        pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
        !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
        map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
-                c->sp->maxphyaddr);
+                c->sp->maxphyaddr) &&
+       map_frame(pa, va, v, level) % pg_size(level) == 0;
      assigns \nothing;
      ensures MAP_PASS_MAPPED(c, op, va, va + done, pa0, va0); @/
   static void run_maps(const struct cursor *c, const struct op *op, unsigned level, uint64_t va,
@@ -2966,7 +2972,8 @@ static int map_pass(struct cursor *c, const struct op *op)
 		      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == lv &&
 		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
 		      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, lv, map_frame(pa, va, v, lv),
-		               c->sp->maxphyaddr); */
+		               c->sp->maxphyaddr) &&
+		      map_frame(pa, va, v, lv) % pg_size(lv) == 0; */
 		//@ ghost if (c->commit) run_maps(c, op, lv, va, pa, done, pa0, va0);
 		/*@ assert step_mapped: c->commit ==>
 		      MAP_PASS_MAPPED(c, op, va, va + done, pa0, va0); */
