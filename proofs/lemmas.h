@@ -522,18 +522,6 @@
   lemma run_in_3: \forall integer va, n, v;
     0 <= va && 0 <= v && va % 1073741824 == 0 && va / 549755813888 == v / 549755813888 &&
     pg_in_run(va, 3, n, v) ==> va <= v < va + n * 1073741824;
-  // The page of v in the run from va is the (idx(v) - idx(va))-th after
-  // va's: its first byte is va plus that many pages.  One case a level,
-  // then any level as run_in.
-  lemma run_page_1: \forall integer va, n, v;
-    0 <= va && 0 <= v && va % 4096 == 0 && va / 549755813888 == v / 549755813888 &&
-    pg_in_run(va, 1, n, v) ==> va + (pg_idx(v, 1) - pg_idx(va, 1)) * 4096 == v - v % 4096;
-  lemma run_page_2: \forall integer va, n, v;
-    0 <= va && 0 <= v && va % 2097152 == 0 && va / 549755813888 == v / 549755813888 &&
-    pg_in_run(va, 2, n, v) ==> va + (pg_idx(v, 2) - pg_idx(va, 2)) * 2097152 == v - v % 2097152;
-  lemma run_page_3: \forall integer va, n, v;
-    0 <= va && 0 <= v && va % 1073741824 == 0 && va / 549755813888 == v / 549755813888 &&
-    pg_in_run(va, 3, n, v) ==> va + (pg_idx(v, 3) - pg_idx(va, 3)) * 1073741824 == v - v % 1073741824;
   lemma run_top: \forall integer va, L, n, v;
     1 <= L <= 3 && pg_in_run(va, L, n, v) ==>
     pg_idx(va, 4) == pg_idx(v, 4) && pg_idx(va, 5) == pg_idx(v, 5);
@@ -541,14 +529,6 @@
     1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
     pg_canonical(fl, va) && pg_canonical(fl, v) && pg_aligned(va, L) && pg_count(L, n, b) &&
     pg_in_run(va, L, n, v) ==> va <= v < va + b;
-  lemma run_39: \forall integer fl, va, L, n, v;
-    1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
-    pg_canonical(fl, va) && pg_canonical(fl, v) && pg_in_run(va, L, n, v) ==>
-    va / 549755813888 == v / 549755813888;
-  lemma run_page: \forall integer fl, va, L, n, v;
-    1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
-    pg_canonical(fl, va) && pg_canonical(fl, v) && pg_aligned(va, L) && pg_in_run(va, L, n, v) ==>
-    va + (pg_idx(v, L) - pg_idx(va, L)) * pg_size(L) == v - v % pg_size(L);
   // a and b canonical, in one half: so is every address between them
   // (the addresses a request covers).
   predicate pg_half(integer fl, integer a, integer b) =
@@ -580,6 +560,36 @@
   lemma offset_1: \forall integer va; 0 <= va ==> (va & 4095) == va % 4096;
   lemma offset_2: \forall integer va; 0 <= va ==> (va & 2097151) == va % 2097152;
   lemma offset_3: \forall integer va; 0 <= va ==> (va & 1073741823) == va % 1073741824;
+  }
+
+  // ---------------------------------------- the page of an address of a run
+  // In a block of its own, seen by the goals that name pg_run_base alone:
+  // among PgRun's lemmas they slowed others past the 30 s limit
+  // (page_base, xpt_translate's offset, change_run's covers_page).
+  axiomatic PgRunPage {
+  // The first byte of the page of v in the run of level L from va.
+  logic integer pg_run_base(integer va, integer v, integer L) =
+    va + (pg_idx(v, L) - pg_idx(va, L)) * pg_size(L);
+  // The page of v in the run from va is the (idx(v) - idx(va))-th after
+  // va's: its first byte is va plus that many pages.  One case a level,
+  // then any level as run_in.
+  lemma run_page_1: \forall integer va, n, v;
+    0 <= va && 0 <= v && va % 4096 == 0 && va / 549755813888 == v / 549755813888 &&
+    pg_in_run(va, 1, n, v) ==> pg_run_base(va, v, 1) == v - v % 4096;
+  lemma run_page_2: \forall integer va, n, v;
+    0 <= va && 0 <= v && va % 2097152 == 0 && va / 549755813888 == v / 549755813888 &&
+    pg_in_run(va, 2, n, v) ==> pg_run_base(va, v, 2) == v - v % 2097152;
+  lemma run_page_3: \forall integer va, n, v;
+    0 <= va && 0 <= v && va % 1073741824 == 0 && va / 549755813888 == v / 549755813888 &&
+    pg_in_run(va, 3, n, v) ==> pg_run_base(va, v, 3) == v - v % 1073741824;
+  lemma run_39: \forall integer fl, va, L, n, v;
+    1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
+    pg_canonical(fl, va) && pg_canonical(fl, v) && pg_in_run(va, L, n, v) ==>
+    va / 549755813888 == v / 549755813888;
+  lemma run_page: \forall integer fl, va, L, n, v;
+    1 <= L <= 3 && 0 <= va <= 18446744073709551615 && 0 <= v <= 18446744073709551615 &&
+    pg_canonical(fl, va) && pg_canonical(fl, v) && pg_aligned(va, L) && pg_in_run(va, L, n, v) ==>
+    pg_run_base(va, v, L) == v - v % pg_size(L);
   }
 
   // ------------------------------------------------ a run of leaves stored

@@ -130,6 +130,7 @@ static inline uint64_t xpt_fmt_leaf(unsigned fmt, uint64_t pa, xpt_attr a, unsig
 	e |= (cache & 2u) ? XPT_PTE_PCD : 0;
 	uint64_t pat = level == 1u ? XPT_PTE_PAT_4K : XPT_PTE_PAT_HUGE;
 	//@ assert pat_bit: level == 1 ==> !pg_has(pat, 0x1000);
+	//@ assert pat_nx: !pg_has(pat, PG_NX);
 	e |= (cache & 4u) ? pat : 0;
 	//@ assert nx_pat: pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC);
 	//@ assert pat_4k: level == 1 ==> (pg_has(e, 0x1000) <==> pg_has(pa, 0x1000));

@@ -103,41 +103,6 @@ struct cursor {
       (pg_has(e, PG_NX) <==> pg_has(a, XPT_NOEXEC)) &&
       (pa % pg_size(level) == 0 && pa < (1 << M) ==> pg_leaf_base(e, level, M) == pa &&
        \forall integer fl; pg_has(fl, CTL_NXE) && pg_has(fl, CTL_GBPAGES) ==> !pg_rsvd(e, level, fl, M));
-    // Flags f with those rights and no address bit give a leaf of that
-    // kind for every frame p below 2^52 (a run of leaves, one frame each:
-    // store.h's xpt_store_leaves).  At level 1 bit 12 is p's alone.
-    lemma map_leaf_run: \forall integer f, a, level, p, M;
-      1 <= level <= 3 && 13 <= M <= 52 && 0 <= f < 0x10000000000000000 &&
-      0 <= p < 0x10000000000000 && p % 4096 == 0 &&
-      pg_has(f, PG_P) && (level > 1 ==> pg_has(f, PG_PS)) &&
-      (pg_has(f, PG_RW) <==> pg_has(a, XPT_WRITE)) && (pg_has(f, PG_US) <==> pg_has(a, XPT_USER)) &&
-      (pg_has(f, PG_NX) <==> pg_has(a, XPT_NOEXEC)) && (level == 1 ==> !pg_has(f, 0x1000)) ==>
-      map_leaf(bits_leaf(p, f), a, level, p, M);
-    // The frame a map from va to pa gives the page of level L that holds
-    // v: pa plus the distance from va to the page's first byte.
-    logic integer map_frame(integer pa, integer va, integer v, integer L) =
-      pa + (v - va) - v % pg_size(L);
-    // Address v after a map from va to pa with attributes a: its walk
-    // ends at a leaf with the rights of a that maps v's page to its frame,
-    // a frame aligned to the page (so the leaf's frame, map_leaf).
-    // (The space as spec/paging.h's walks take it: w, cr3, fl, M, nf.)
-    predicate map_maps{L}(uint64_t *w, integer cr3, integer fl, integer M, integer nf, integer v,
-                          integer a, integer pa, integer va) =
-      pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v) &&
-      map_leaf(pg_last(w, cr3, fl, M, v), a, pg_level(w, cr3, fl, M, v),
-               map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)), M) &&
-      map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)) % pg_size(pg_level(w, cr3, fl, M, v)) == 0;
-    // A later store that keeps v's outcome keeps it mapped so.
-    lemma maps_kept{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, a, pa, va;
-      map_maps{A}(w, cr3, fl, M, nf, v, a, pa, va) && pg_same_outcome{A, B}(w, cr3, fl, M, nf, v) ==>
-      map_maps{B}(w, cr3, fl, M, nf, v, a, pa, va);
-    // Maps with the same distance from va to pa give the same frames.
-    lemma frame_offset: \forall integer pa, va, pb, vb, v, L;
-      pa - va == pb - vb ==> map_frame(pa, va, v, L) == map_frame(pb, vb, v, L);
-    // The frames of a run from a frame aligned to its pages are aligned.
-    lemma run_frame_size: \forall integer pa, j, L;
-      1 <= L <= 3 && 0 <= pa && 0 <= j && pa % pg_size(L) == 0 ==>
-      xpt_run_frame(pa, j, pg_size(L)) % pg_size(L) == 0;
     // The cursor's real table at `level` is the one the space's walk of va
     // reads there (x86 format), the walk gets there inside the window, and
     // the space's tables form a tree (spec/paging.h, PgTree).
@@ -293,6 +258,57 @@ struct cursor {
       pg_link{A, B}(w, cr3, fl, M, nf, va, L, x, t) && pg_canonical(fl, v) &&
       !pg_window{A}(w, cr3, fl, M, nf, v) ==>
       pg_same_outcome{A, B}(w, cr3, fl, M, nf, v);
+    }
+*/
+
+/*@ axiomatic MapRunLeaf {
+    // Flags f that make a leaf at `level` with the rights of attributes a:
+    // present, a page (PS above level 1), R/W, U/S and XD as a says, and
+    // at level 1 no bit 12 (there an address bit, the frame's alone).
+    predicate map_run_flags(integer f, integer a, integer level) =
+      pg_has(f, PG_P) && (level > 1 ==> pg_has(f, PG_PS)) &&
+      (pg_has(f, PG_RW) <==> pg_has(a, XPT_WRITE)) && (pg_has(f, PG_US) <==> pg_has(a, XPT_USER)) &&
+      (pg_has(f, PG_NX) <==> pg_has(a, XPT_NOEXEC)) && (level == 1 ==> !pg_has(f, 0x1000));
+    // Such flags give a leaf of that kind for every frame p below 2^52 (a
+    // run of leaves, one frame each: store.h's xpt_store_leaves).
+    lemma map_leaf_run: \forall integer f, a, level, p, M;
+      1 <= level <= 3 && 13 <= M <= 52 && 0 <= f < 0x10000000000000000 &&
+      0 <= p < 0x10000000000000 && p % 4096 == 0 && map_run_flags(f, a, level) ==>
+      map_leaf(bits_leaf(p, f), a, level, p, M);
+    // The frames of a run from a frame aligned to 4 KiB are.
+    lemma run_frame_4k: \forall integer pa, j, L;
+      1 <= L <= 3 && 0 <= pa && 0 <= j && pa % 4096 == 0 ==>
+      xpt_run_frame(pa, j, pg_size(L)) % 4096 == 0;
+    }
+    // In blocks of their own, seen by the goals that name their symbols:
+    // as global facts they slowed unrelated goals of this file past the
+    // 30 s limit (xpt_translate's offset).
+    axiomatic MapRun {
+    // The frame a map from va to pa gives the page of level L that holds
+    // v: pa plus the distance from va to the page's first byte.
+    logic integer map_frame(integer pa, integer va, integer v, integer L) =
+      pa + (v - va) - v % pg_size(L);
+    // Address v after a map from va to pa with attributes a: its walk
+    // ends at a leaf with the rights of a that maps v's page to its frame,
+    // a frame aligned to the page (so the leaf's frame, map_leaf).
+    // (The space as spec/paging.h's walks take it: w, cr3, fl, M, nf.)
+    predicate map_maps{L}(uint64_t *w, integer cr3, integer fl, integer M, integer nf, integer v,
+                          integer a, integer pa, integer va) =
+      pg_mapped(w, cr3, fl, M, v) && !pg_window(w, cr3, fl, M, nf, v) &&
+      map_leaf(pg_last(w, cr3, fl, M, v), a, pg_level(w, cr3, fl, M, v),
+               map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)), M) &&
+      map_frame(pa, va, v, pg_level(w, cr3, fl, M, v)) % pg_size(pg_level(w, cr3, fl, M, v)) == 0;
+    // A later store that keeps v's outcome keeps it mapped so.
+    lemma maps_kept{A, B}: \forall uint64_t *w, integer cr3, fl, M, nf, v, a, pa, va;
+      map_maps{A}(w, cr3, fl, M, nf, v, a, pa, va) && pg_same_outcome{A, B}(w, cr3, fl, M, nf, v) ==>
+      map_maps{B}(w, cr3, fl, M, nf, v, a, pa, va);
+    // Maps with the same distance from va to pa give the same frames.
+    lemma frame_offset: \forall integer pa, va, pb, vb, v, L;
+      pa - va == pb - vb ==> map_frame(pa, va, v, L) == map_frame(pb, vb, v, L);
+    // The frames of a run from a frame aligned to its pages are aligned.
+    lemma run_frame_size: \forall integer pa, j, L;
+      1 <= L <= 3 && 0 <= pa && 0 <= j && pa % pg_size(L) == 0 ==>
+      xpt_run_frame(pa, j, pg_size(L)) % pg_size(L) == 0;
     }
 */
 /* What new_table's link needs of the space before it: va's walk reaches
@@ -1229,10 +1245,7 @@ static unsigned run_room(const struct op *op, unsigned level, uint64_t va, uint6
      requires pa % 4096 == 0 && xpt_run_frame(pa, end - first, pg_size(level)) <= 0x10000000000000;
      requires words: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
        c->sp->mem.words[k] == bits_leaf(xpt_run_frame(pa, k - first, pg_size(level)), f);
-     requires flags: c->sp->format == XPT_FMT_X86 ==> pg_has(f, PG_P) && (level > 1 ==> pg_has(f, PG_PS)) &&
-       (pg_has(f, PG_RW) <==> pg_has(op->attr, XPT_WRITE)) &&
-       (pg_has(f, PG_US) <==> pg_has(op->attr, XPT_USER)) &&
-       (pg_has(f, PG_NX) <==> pg_has(op->attr, XPT_NOEXEC)) && (level == 1 ==> !pg_has(f, 0x1000));
+     requires flags: c->sp->format == XPT_FMT_X86 ==> map_run_flags(f, op->attr, level);
      assigns \nothing;
      ensures leaves: c->commit && c->sp->format == XPT_FMT_X86 ==> \forall integer k; first <= k < end ==>
        map_leaf(c->sp->mem.words[k], op->attr, level, xpt_run_frame(pa, k - first, pg_size(level)),
@@ -1767,8 +1780,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
          pg_entry(XPT_SPACE_PGW(c->sp), v, level) ==
            c->sp->mem.words[c->path[level].table * 512 + pg_idx(v, level)]; @/
     /@ assert at: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
-         0 <= pg_idx(v, level) - pg_idx(va, level) &&
-         va + (pg_idx(v, level) - pg_idx(va, level)) * pg_size(level) == v - v % pg_size(level); @/
+         0 <= pg_idx(v, level) - pg_idx(va, level) && pg_run_base(va, v, level) == v - v % pg_size(level); @/
     /@ assert frame: \forall uint64_t v; pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) ==>
          xpt_run_frame(pa, pg_idx(v, level) - pg_idx(va, level), pg_size(level)) ==
            map_frame(pa, va, v, level); @/

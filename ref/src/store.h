@@ -38,19 +38,12 @@ void xpt_store_zero(const struct xpt_frames *fa, uint64_t *w, uint64_t first, un
     logic integer xpt_run_frame(integer pa, integer j, integer step) = pa + j * step;
     lemma run_frame_next: \forall integer pa, j, step;
       xpt_run_frame(pa, j, step) == xpt_run_frame(pa, j - 1, step) + step;
-    // A multiple of 4 KiB has no bit below 12 (WP's Mod-Mask tactic).
-    lemma run_frame_low: \forall integer x; 0 <= x && x % 4096 == 0 ==> (x & 4095) == 0;
-    lemma run_frame_pages: \forall integer pa, j, step; step % 4096 == 0 ==>
-      xpt_run_frame(pa, j, step) == pa + 4096 * (j * (step / 4096));
-    lemma run_frame_low_bound: \forall integer pa, j, step;
-      0 <= pa && 0 <= j && 0 <= step ==> 0 <= xpt_run_frame(pa, j, step);
-    lemma run_pages_aligned: \forall integer pa, x;
-      0 <= pa && 0 <= pa + 4096 * x && pa % 4096 == 0 ==> (pa + 4096 * x) % 4096 == 0;
-    lemma run_frame_aligned: \forall integer pa, j, step;
-      0 <= pa && 0 <= j && 0 <= step && pa % 4096 == 0 && step % 4096 == 0 ==>
-      xpt_run_frame(pa, j, step) % 4096 == 0;
     lemma run_frame_below: \forall integer pa, j, n, step; 0 <= step && 0 <= j < n ==>
       xpt_run_frame(pa, j, step) + step <= xpt_run_frame(pa, n, step);
+    // A multiple of 4 KiB has no bit below 12 (WP's Mod-Mask tactic).
+    lemma run_frame_low: \forall integer x; 0 <= x && x % 4096 == 0 ==> (x & 4095) == 0;
+    lemma run_frame_low_bound: \forall integer pa, j, step;
+      0 <= pa && 0 <= j && 0 <= step ==> 0 <= xpt_run_frame(pa, j, step);
     }
 */
 /*@ requires first < end <= first + 512 && \valid(w + (first .. end - 1));
