@@ -1737,6 +1737,16 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
  * (reach_above, run_page, leaf_block): a ghost step with a context of its
  * own.  fl is the space's flags, passed so that the provers see XD and
  * 1 GiB pages on without evaluating them. */
+/* v ends its walk at `level`, inside the window, at a leaf with the
+ * rights of op whose frame, aligned to its page, is pa plus the distance
+ * from va to v's page: what a run of leaves gives each of its addresses. */
+#define MAP_RUN_LEAF(c, op, v, level, pa, va)                                     \
+  (pg_mapped(XPT_SPACE_PGW((c)->sp), v) && pg_level(XPT_SPACE_PGW((c)->sp), v) == (level) && \
+   !pg_window(XPT_SPACE_PGW((c)->sp), (c)->sp->mem.nframes, v) &&                 \
+   map_leaf(pg_last(XPT_SPACE_PGW((c)->sp), v), (op)->attr, level, map_frame(pa, va, v, level), \
+            (c)->sp->maxphyaddr) &&                                               \
+   map_frame(pa, va, v, level) % pg_size(level) == 0)
+
 /* map_leaf's last clause with flags fl that enable XD and 1 GiB pages:
  * a ghost step, so that a caller passes its space's flags and the provers
  * see those bits on without evaluating them. */
@@ -1762,11 +1772,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
      assigns \nothing;
      ensures mapped: \forall uint64_t v;
        pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) && pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
-       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
-       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-       map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
-                c->sp->maxphyaddr) &&
-       map_frame(pa, va, v, level) % pg_size(level) == 0; @/
+       MAP_RUN_LEAF(c, op, v, level, pa, va); @/
   static void run_mapped(const struct cursor *c, const struct op *op, unsigned level, uint64_t va,
                          uint64_t pa, unsigned n)
   {
@@ -1837,11 +1843,7 @@ static unsigned map_descend(struct cursor *c, const struct op *op, uint64_t va, 
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       pg_in_run(va, c->valid, pg_ents(c->valid, \result), v) &&
       pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
-      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == c->valid &&
-      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, c->valid, map_frame(pa, va, v, c->valid),
-               c->sp->maxphyaddr) &&
-      map_frame(pa, va, v, c->valid) % pg_size(c->valid) == 0;
+      MAP_RUN_LEAF(c, op, v, c->valid, pa, va);
     ensures others: *err == XPT_OK && c->commit ==> \forall uint64_t v;
       pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) &&
       !pg_window{Pre}(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
@@ -1872,11 +1874,7 @@ static uint64_t map_step(struct cursor *c, const struct op *op, uint64_t va, uin
 	/*@ assert mapped: c->commit ==> \forall uint64_t v;
 	      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && pg_in_run(va, level, n, v) &&
 	      pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
-	      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
-	      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-	      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
-	               c->sp->maxphyaddr) &&
-	      map_frame(pa, va, v, level) % pg_size(level) == 0; */
+	      MAP_RUN_LEAF(c, op, v, level, pa, va); */
 	//@ assert fits: bytes == pg_size(level) && n * pg_size(level) <= left;
 	//@ assert count: pg_count(level, n, n * pg_size(level));
 	/* Every other walk: the outcome it had before the descent
@@ -2822,11 +2820,7 @@ static uint64_t change_step(struct cursor *c, const struct op *op, uint64_t va, 
      requires run: \forall uint64_t v;
        pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done &&
        pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
-       pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == level &&
-       !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-       map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, level, map_frame(pa, va, v, level),
-                c->sp->maxphyaddr) &&
-       map_frame(pa, va, v, level) % pg_size(level) == 0;
+       MAP_RUN_LEAF(c, op, v, level, pa, va);
      assigns \nothing;
      ensures MAP_PASS_MAPPED(c, op, va, va + done, pa0, va0); @/
   static void run_maps(const struct cursor *c, const struct op *op, unsigned level, uint64_t va,
@@ -2981,11 +2975,7 @@ static int map_pass(struct cursor *c, const struct op *op)
 		/*@ assert step_run_mapped: c->commit ==> \forall uint64_t v;
 		      pg_canonical(XPT_SPACE_FLAGS(c->sp->levels), v) && va <= v < va + done &&
 		      pa + (v - va) < (1 << c->sp->maxphyaddr) ==>
-		      pg_mapped(XPT_SPACE_PGW(c->sp), v) && pg_level(XPT_SPACE_PGW(c->sp), v) == lv &&
-		      !pg_window(XPT_SPACE_PGW(c->sp), c->sp->mem.nframes, v) &&
-		      map_leaf(pg_last(XPT_SPACE_PGW(c->sp), v), op->attr, lv, map_frame(pa, va, v, lv),
-		               c->sp->maxphyaddr) &&
-		      map_frame(pa, va, v, lv) % pg_size(lv) == 0; */
+		      MAP_RUN_LEAF(c, op, v, lv, pa, va); */
 		//@ ghost if (c->commit) run_maps(c, op, lv, va, pa, done, pa0, va0);
 		/*@ assert step_mapped: c->commit ==>
 		      MAP_PASS_MAPPED(c, op, va, va + done, pa0, va0); */
